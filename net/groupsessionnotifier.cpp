@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+#include "groupsessionnotifier.h"
+
+#include "logging.h"
+#include "websocketservice.h"
+
+using namespace Protocol;
+
+namespace {
+constexpr qsizetype MaxKeptMessages = 500;
+}
+
+GroupSessionNotifier::GroupSessionNotifier(WebSocketService *service, const QString &sessionId,
+                                           QObject *parent)
+    : QObject(parent)
+    , m_service(service)
+    , m_sessionId(sessionId)
+{
+    connect(service, &WebSocketService::sessionSnapshotReceived, this,
+            &GroupSessionNotifier::onSnapshot);
+    connect(service, &WebSocketService::participantChanged, this,
+            &GroupSessionNotifier::onParticipantChanged);
+    connect(service, &WebSocketService::messageReceived, this, &GroupSessionNotifier::onMessage);
+    connect(service, &WebSocketService::typingChanged, this, &GroupSessionNotifier::onTyping);
+    // A new connection has no subscriptions: resume what we had.
+    connect(service, &WebSocketService::welcomed, this, [this] {
+        m_resyncing = false;
+        if (hasState() && !m_removed)
+            join();
+    });
+}
+
+QList<Participant> GroupSessionNotifier::participants() const
+{
+    QList<Participant> list;
+    list.reserve(m_order.size());
+    for (const QString &id : m_order)
+        list.append(m_participants.value(id));
+    return list;
+}
+
+std::optional<Participant> GroupSessionNotifier::participant(const QString &id) const
+{
+    const auto it = m_participants.constFind(id);
+    if (it == m_participants.cend())
+        return std::nullopt;
+    return *it;
+}
+
+void GroupSessionNotifier::join()
+{
+    if (!m_service)
+        return;
+    m_removed = false;
+    if (hasState())
+        m_service->resumeSession(m_sessionId, m_epoch, m_revision);
+    else
+        m_service->joinSession(m_sessionId);
+}
+
+void GroupSessionNotifier::addParticipant(ParticipantType type, const QString &participantId,
+                                          const QString &displayName)
+{
+    if (m_service)
+        m_service->sendParticipantAdded(m_sessionId, type, participantId, displayName);
+}
+
+void GroupSessionNotifier::removeParticipant(const QString &participantId)
+{
+    if (m_service)
+        m_service->sendParticipantRemoved(m_sessionId, participantId);
+}
+
+void GroupSessionNotifier::onSnapshot(const SessionSnapshot &snapshot)
+{
+    if (snapshot.sessionId != m_sessionId)
+        return;
+    m_epoch = snapshot.epoch;
+    m_revision = snapshot.revision;
+    m_title = snapshot.title;
+    m_resyncing = false;
+    m_removed = false;
+    m_order.clear();
+    m_participants.clear();
+    for (const Participant &p : snapshot.participants) {
+        m_order.append(p.id);
+        m_participants.insert(p.id, p);
+    }
+    m_messages = snapshot.messages;
+    qCDebug(lcNet) << "session" << m_sessionId << "snapshot at revision" << m_revision;
+    Q_EMIT snapshotApplied(snapshot);
+}
+
+/// True when the event is the next one; false when it is old or after a gap.
+bool GroupSessionNotifier::acceptRevision(const QString &epoch, qint64 revision)
+{
+    if (!hasState() || m_removed)
+        return false;
+    if (epoch != m_epoch) {
+        qCInfo(lcNet) << "session" << m_sessionId << "epoch changed; asking for a snapshot";
+        m_epoch.clear(); // a new epoch's revisions mean nothing against ours
+        m_resyncing = false;
+        resync();
+        return false;
+    }
+    if (revision <= m_revision)
+        return false; // already applied (a resume can overlap what we had)
+    if (revision != m_revision + 1) {
+        qCInfo(lcNet) << "session" << m_sessionId << "gap: have" << m_revision << "got" << revision;
+        resync();
+        return false;
+    }
+    m_revision = revision;
+    return true;
+}
+
+void GroupSessionNotifier::resync()
+{
+    // One resume at a time: events after the gap are dropped until the answer fills it.
+    if (m_resyncing || !m_service)
+        return;
+    m_resyncing = true;
+    Q_EMIT resyncRequested(m_revision);
+    auto done = [this](const WebSocketService::Reply &) { m_resyncing = false; };
+    if (hasState())
+        m_service->resumeSession(m_sessionId, m_epoch, m_revision, done);
+    else
+        m_service->joinSession(m_sessionId, done);
+}
+
+void GroupSessionNotifier::onParticipantChanged(const ParticipantChangeEvent &event)
+{
+    if (event.sessionId != m_sessionId || !acceptRevision(event.epoch, event.revision))
+        return;
+    switch (event.type) {
+    case ParticipantChangeEvent::Type::Added:
+    case ParticipantChangeEvent::Type::Updated:
+        if (!m_participants.contains(event.participantId))
+            m_order.append(event.participantId);
+        m_participants.insert(event.participantId, event.participant);
+        break;
+    case ParticipantChangeEvent::Type::Removed:
+        m_participants.remove(event.participantId);
+        m_order.removeOne(event.participantId);
+        break;
+    }
+    Q_EMIT participantChanged(event);
+    if (event.type == ParticipantChangeEvent::Type::Removed && m_service
+        && event.participantId == m_service->userId()) {
+        m_removed = true;
+        Q_EMIT removedFromSession(event.reason);
+    }
+}
+
+void GroupSessionNotifier::onMessage(const MessageEvent &event)
+{
+    if (event.sessionId != m_sessionId || !acceptRevision(event.epoch, event.message.revision))
+        return;
+    m_messages.append(event.message);
+    if (m_messages.size() > MaxKeptMessages)
+        m_messages.remove(0, m_messages.size() - MaxKeptMessages);
+    Q_EMIT messageAppended(event.message);
+}
+
+void GroupSessionNotifier::onTyping(const TypingEvent &event)
+{
+    if (event.sessionId == m_sessionId)
+        Q_EMIT typingChanged(event.participantId, event.typing);
+}

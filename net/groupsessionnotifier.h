@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "protocol.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+class WebSocketService;
+
+/**
+ * @brief One session's state on the client: a snapshot plus the events after it.
+ *
+ * Listens to the service's signals for its session id, applies events whose revision is
+ * exactly last + 1, ignores ones already applied, and on a gap (or an unknown epoch)
+ * re-joins with `{epoch, sinceRevision}` so the server sends what was missed (or a fresh
+ * snapshot). Named after the original feature's group-session notifier.
+ */
+class GroupSessionNotifier : public QObject
+{
+    Q_OBJECT
+
+public:
+    GroupSessionNotifier(WebSocketService *service, const QString &sessionId,
+                         QObject *parent = nullptr);
+
+    QString sessionId() const { return m_sessionId; }
+    QString epoch() const { return m_epoch; }
+    qint64 revision() const { return m_revision; }
+    QString title() const { return m_title; }
+    bool hasState() const { return !m_epoch.isEmpty(); }
+
+    /// The roster in the order participants joined.
+    QList<Protocol::Participant> participants() const;
+    std::optional<Protocol::Participant> participant(const QString &id) const;
+    /// The messages known (last 50 of the snapshot plus those since), oldest first.
+    const QList<Protocol::ChatMessage> &messages() const { return m_messages; }
+
+    /// Joins (or resumes, when state is known) the session on the current connection.
+    void join();
+    /// Removed from the session: no more events will come.
+    bool isRemoved() const { return m_removed; }
+
+    // Requests in this session (forwarded to the service).
+    void addParticipant(Protocol::ParticipantType type, const QString &participantId,
+                        const QString &displayName);
+    void removeParticipant(const QString &participantId);
+
+Q_SIGNALS:
+    /// A snapshot replaced the whole state (first load, or after a gap the log could not fill).
+    void snapshotApplied(const Protocol::SessionSnapshot &snapshot);
+    /// An in-order roster event was applied (added / removed / updated).
+    void participantChanged(const Protocol::ParticipantChangeEvent &event);
+    void messageAppended(const Protocol::ChatMessage &message);
+    void typingChanged(const QString &participantId, bool typing);
+    /// A gap was detected and a resume was requested from `sinceRevision`.
+    void resyncRequested(qint64 sinceRevision);
+    /// This user was removed from the session (or left it).
+    void removedFromSession(Protocol::ParticipantChangeEvent::Reason reason);
+
+private:
+    bool acceptRevision(const QString &epoch, qint64 revision);
+    void onSnapshot(const Protocol::SessionSnapshot &snapshot);
+    void onParticipantChanged(const Protocol::ParticipantChangeEvent &event);
+    void onMessage(const Protocol::MessageEvent &event);
+    void onTyping(const Protocol::TypingEvent &event);
+    void resync();
+
+    QPointer<WebSocketService> m_service;
+    QString m_sessionId;
+    QString m_epoch;
+    QString m_title;
+    qint64 m_revision = 0;
+    bool m_resyncing = false;
+    bool m_removed = false;
+    QList<QString> m_order;
+    QHash<QString, Protocol::Participant> m_participants;
+    QList<Protocol::ChatMessage> m_messages;
+};

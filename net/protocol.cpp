@@ -1,0 +1,764 @@
+// SPDX-License-Identifier: MIT
+#include "protocol.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QTimeZone>
+
+#include <array>
+#include <utility>
+
+namespace Protocol {
+
+namespace {
+
+template<typename Enum, std::size_t N>
+using NameTable = std::array<std::pair<Enum, const char *>, N>;
+
+constexpr NameTable<ParticipantType, 2> participantTypeNames { {
+        { ParticipantType::User, "user" },
+        { ParticipantType::Helpy, "helpy" },
+} };
+constexpr NameTable<Role, 3> roleNames { {
+        { Role::Owner, "owner" },
+        { Role::Moderator, "moderator" },
+        { Role::Member, "member" },
+} };
+constexpr NameTable<Presence, 3> presenceNames { {
+        { Presence::Online, "online" },
+        { Presence::Reconnecting, "reconnecting" },
+        { Presence::Offline, "offline" },
+} };
+constexpr NameTable<ErrorCode, 10> errorCodeNames { {
+        { ErrorCode::BadRequest, "bad_request" },
+        { ErrorCode::UnsupportedProtocol, "unsupported_protocol" },
+        { ErrorCode::NotAuthenticated, "not_authenticated" },
+        { ErrorCode::NotFound, "not_found" },
+        { ErrorCode::Forbidden, "forbidden" },
+        { ErrorCode::Conflict, "conflict" },
+        { ErrorCode::LimitExceeded, "limit_exceeded" },
+        { ErrorCode::RateLimited, "rate_limited" },
+        { ErrorCode::TooLarge, "too_large" },
+        { ErrorCode::Internal, "internal" },
+} };
+
+template<typename Enum, std::size_t N>
+QString nameOf(const NameTable<Enum, N> &table, Enum value)
+{
+    for (const auto &[candidate, name] : table) {
+        if (candidate == value)
+            return QString::fromLatin1(name);
+    }
+    return {};
+}
+
+template<typename Enum, std::size_t N>
+std::optional<Enum> valueOf(const NameTable<Enum, N> &table, const QString &text)
+{
+    for (const auto &[candidate, name] : table) {
+        if (text == QLatin1String(name))
+            return candidate;
+    }
+    return std::nullopt;
+}
+
+/// Thrown inside the decoder only; decode*Frame turns it into a DecodeError.
+struct Reject
+{
+    ErrorCode code;
+    QString message;
+};
+
+/**
+ * Reads typed fields of one JSON object and rejects with a message naming the field,
+ * so that every malformed case gets the same kind of readable error.
+ */
+class Fields
+{
+public:
+    Fields(const QJsonObject &object, QString context, const Limits &limits)
+        : m_object(object)
+        , m_context(std::move(context))
+        , m_limits(limits)
+    {
+    }
+
+    QString string(const char *key, qsizetype maxLength) const
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        if (value.isUndefined())
+            fail(QStringLiteral("missing field '%1'").arg(QLatin1String(key)));
+        return checkedString(key, value, maxLength);
+    }
+
+    QString optionalString(const char *key, qsizetype maxLength) const
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        if (value.isUndefined() || value.isNull())
+            return {};
+        return checkedString(key, value, maxLength);
+    }
+
+    QString id(const char *key) const
+    {
+        const QString value = string(key, m_limits.maxIdLength);
+        if (value.isEmpty())
+            fail(QStringLiteral("field '%1' must not be empty").arg(QLatin1String(key)));
+        return value;
+    }
+    QString optionalId(const char *key) const { return optionalString(key, m_limits.maxIdLength); }
+    QString requestId() const { return id("requestId"); }
+
+    qint64 integer(const char *key) const
+    {
+        const auto value = optionalInteger(key);
+        if (!value)
+            fail(QStringLiteral("missing field '%1'").arg(QLatin1String(key)));
+        return *value;
+    }
+
+    std::optional<qint64> optionalInteger(const char *key) const
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        if (value.isUndefined() || value.isNull())
+            return std::nullopt;
+        const double number = value.toDouble(-1.5);
+        // JSON numbers are doubles; accept only exact non-negative integers below 2^53.
+        if (!value.isDouble() || number < 0 || number > 9007199254740991.0
+            || number != static_cast<double>(static_cast<qint64>(number)))
+            fail(QStringLiteral("field '%1' must be a non-negative integer").arg(QLatin1String(key)));
+        return static_cast<qint64>(number);
+    }
+
+    bool boolean(const char *key) const
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        if (value.isUndefined())
+            fail(QStringLiteral("missing field '%1'").arg(QLatin1String(key)));
+        if (!value.isBool())
+            fail(QStringLiteral("field '%1' must be a boolean").arg(QLatin1String(key)));
+        return value.toBool();
+    }
+
+    QDateTime timestamp(const char *key) const
+    {
+        const QString text = string(key, 64);
+        const QDateTime time = parseTimestamp(text);
+        if (!time.isValid())
+            fail(QStringLiteral("field '%1' is not an ISO-8601 timestamp").arg(QLatin1String(key)));
+        return time;
+    }
+
+    template<typename Enum, std::size_t N>
+    Enum enumeration(const char *key, const NameTable<Enum, N> &table) const
+    {
+        const QString text = string(key, 32);
+        const auto value = valueOf(table, text);
+        if (!value)
+            fail(QStringLiteral("field '%1' has unknown value '%2'").arg(QLatin1String(key), text));
+        return *value;
+    }
+
+    QJsonObject object(const char *key) const
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        if (!value.isObject())
+            fail(QStringLiteral("field '%1' must be an object").arg(QLatin1String(key)));
+        return value.toObject();
+    }
+
+    QJsonArray array(const char *key) const
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        if (!value.isArray())
+            fail(QStringLiteral("field '%1' must be an array").arg(QLatin1String(key)));
+        return value.toArray();
+    }
+
+    const Limits &limits() const { return m_limits; }
+
+    [[noreturn]] void fail(const QString &message, ErrorCode code = ErrorCode::BadRequest) const
+    {
+        throw Reject { code, m_context.isEmpty() ? message : m_context + QLatin1String(": ") + message };
+    }
+
+private:
+    QString checkedString(const char *key, const QJsonValue &value, qsizetype maxLength) const
+    {
+        if (!value.isString())
+            fail(QStringLiteral("field '%1' must be a string").arg(QLatin1String(key)));
+        QString text = value.toString();
+        if (text.size() > maxLength)
+            fail(QStringLiteral("field '%1' is longer than %2 characters")
+                         .arg(QLatin1String(key))
+                         .arg(maxLength),
+                 ErrorCode::TooLarge);
+        return text;
+    }
+
+    QJsonObject m_object;
+    QString m_context;
+    const Limits &m_limits;
+};
+
+Participant participantFromJson(const QJsonObject &object, const Limits &limits)
+{
+    const Fields f(object, QStringLiteral("participant"), limits);
+    Participant p;
+    p.id = f.id("id");
+    p.type = f.enumeration("type", participantTypeNames);
+    p.displayName = f.string("displayName", limits.maxNameLength);
+    p.role = f.enumeration("role", roleNames);
+    p.presence = f.enumeration("presence", presenceNames);
+    p.joinedAt = f.timestamp("joinedAt");
+    return p;
+}
+
+ChatMessage messageFromFields(const Fields &f)
+{
+    ChatMessage m;
+    m.messageId = f.id("messageId");
+    m.authorId = f.id("authorId");
+    m.text = f.string("text", f.limits().maxTextLength);
+    m.timestamp = f.timestamp("timestamp");
+    m.revision = f.integer("revision");
+    m.requestId = f.optionalId("requestId");
+    return m;
+}
+
+QString nonEmptyDisplayName(const Fields &f, const char *key)
+{
+    const QString name = f.string(key, f.limits().maxNameLength).trimmed();
+    if (name.isEmpty())
+        f.fail(QStringLiteral("field '%1' must not be empty").arg(QLatin1String(key)));
+    return name;
+}
+
+ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
+{
+    if (type == QLatin1String("hello")) {
+        Hello h;
+        h.protocol = static_cast<int>(f.integer("protocol"));
+        h.displayName = nonEmptyDisplayName(f, "displayName");
+        h.token = f.optionalString("token", 256);
+        return h;
+    }
+    if (type == QLatin1String("create_session")) {
+        const QString title = f.string("title", f.limits().maxNameLength).trimmed();
+        if (title.isEmpty())
+            f.fail(QStringLiteral("field 'title' must not be empty"));
+        return CreateSession { f.requestId(), title };
+    }
+    if (type == QLatin1String("join_session")) {
+        JoinSession j;
+        j.requestId = f.requestId();
+        j.sessionId = f.optionalId("sessionId");
+        j.inviteCode = f.optionalId("inviteCode");
+        j.epoch = f.optionalId("epoch");
+        j.sinceRevision = f.optionalInteger("sinceRevision");
+        if (j.sessionId.isEmpty() == j.inviteCode.isEmpty())
+            f.fail(QStringLiteral("exactly one of 'sessionId' and 'inviteCode' is required"));
+        return j;
+    }
+    if (type == QLatin1String("leave_session"))
+        return LeaveSession { f.requestId(), f.id("sessionId") };
+    if (type == QLatin1String("add_participant")) {
+        AddParticipant a;
+        a.requestId = f.requestId();
+        a.sessionId = f.id("sessionId");
+        a.participantType = f.enumeration("participantType", participantTypeNames);
+        a.participantId = f.optionalId("participantId");
+        a.displayName = f.optionalString("displayName", f.limits().maxNameLength).trimmed();
+        if (a.participantType == ParticipantType::User && a.participantId.isEmpty())
+            f.fail(QStringLiteral("a user is added by 'participantId'"));
+        if (a.participantType == ParticipantType::Helpy && a.participantId.isEmpty()
+            && a.displayName.isEmpty())
+            f.fail(QStringLiteral("a new helpy needs a 'displayName'"));
+        return a;
+    }
+    if (type == QLatin1String("remove_participant"))
+        return RemoveParticipant { f.requestId(), f.id("sessionId"), f.id("participantId") };
+    if (type == QLatin1String("set_role"))
+        return SetRole { f.requestId(), f.id("sessionId"), f.id("participantId"),
+                         f.enumeration("role", roleNames) };
+    if (type == QLatin1String("create_invite"))
+        return CreateInvite { f.requestId(), f.id("sessionId") };
+    if (type == QLatin1String("list_sessions"))
+        return ListSessions { f.requestId() };
+    if (type == QLatin1String("send_message")) {
+        SendMessage s { f.requestId(), f.id("sessionId"), f.string("text", f.limits().maxTextLength) };
+        if (s.text.trimmed().isEmpty())
+            f.fail(QStringLiteral("field 'text' must not be empty"));
+        return s;
+    }
+    if (type == QLatin1String("set_typing"))
+        return SetTyping { f.id("sessionId"), f.boolean("typing") };
+    f.fail(QStringLiteral("unknown frame type '%1'").arg(type.left(64)));
+}
+
+ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, const Fields &f)
+{
+    const Limits &limits = f.limits();
+    if (type == QLatin1String("welcome")) {
+        Welcome w;
+        w.protocol = static_cast<int>(f.integer("protocol"));
+        w.userId = f.id("userId");
+        w.token = f.string("token", 256);
+        w.serverTime = f.timestamp("serverTime");
+        w.heartbeatSeconds = static_cast<int>(f.integer("heartbeatSeconds"));
+        return w;
+    }
+    if (type == QLatin1String("ack")) {
+        Ack a;
+        a.requestId = f.requestId();
+        a.revision = f.optionalInteger("revision");
+        a.result = object;
+        a.result.remove(QStringLiteral("type"));
+        a.result.remove(QStringLiteral("requestId"));
+        a.result.remove(QStringLiteral("revision"));
+        return a;
+    }
+    if (type == QLatin1String("error")) {
+        Error e;
+        e.requestId = f.optionalId("requestId");
+        const QString code = f.string("code", 32);
+        // An unknown code from a newer server is still an error; keep it readable.
+        e.code = errorCodeFromString(code).value_or(ErrorCode::Internal);
+        e.message = f.optionalString("message", 4096);
+        return e;
+    }
+    if (type == QLatin1String("session_snapshot")) {
+        SessionSnapshot s;
+        s.sessionId = f.id("sessionId");
+        s.epoch = f.id("epoch");
+        s.revision = f.integer("revision");
+        s.title = f.string("title", limits.maxNameLength);
+        for (const QJsonValue &value : f.array("participants")) {
+            if (!value.isObject())
+                f.fail(QStringLiteral("participants must be objects"));
+            s.participants.append(participantFromJson(value.toObject(), limits));
+        }
+        for (const QJsonValue &value : f.array("messages")) {
+            if (!value.isObject())
+                f.fail(QStringLiteral("messages must be objects"));
+            s.messages.append(messageFromFields(Fields(value.toObject(), QStringLiteral("message"), limits)));
+        }
+        return s;
+    }
+    const bool added = type == QLatin1String("participant_added");
+    const bool removed = type == QLatin1String("participant_removed");
+    if (added || removed || type == QLatin1String("participant_updated")) {
+        ParticipantChangeEvent e;
+        e.type = added ? ParticipantChangeEvent::Type::Added
+                       : removed ? ParticipantChangeEvent::Type::Removed
+                                 : ParticipantChangeEvent::Type::Updated;
+        e.sessionId = f.id("sessionId");
+        e.epoch = f.id("epoch");
+        e.revision = f.integer("revision");
+        e.participantId = f.id("participantId");
+        e.actorId = f.optionalId("actorId");
+        e.timestamp = f.timestamp("timestamp");
+        if (removed) {
+            e.participantType = f.enumeration("participantType", participantTypeNames);
+            const QString reason = f.string("reason", 16);
+            if (reason == QLatin1String("left"))
+                e.reason = ParticipantChangeEvent::Reason::Left;
+            else if (reason == QLatin1String("removed"))
+                e.reason = ParticipantChangeEvent::Reason::Removed;
+            else
+                f.fail(QStringLiteral("field 'reason' has unknown value '%1'").arg(reason));
+            e.participant.id = e.participantId;
+            e.participant.type = e.participantType;
+        } else {
+            e.participant = participantFromJson(f.object("participant"), limits);
+            if (e.participant.id != e.participantId)
+                f.fail(QStringLiteral("participant.id differs from participantId"));
+            e.participantType = e.participant.type;
+        }
+        return e;
+    }
+    if (type == QLatin1String("message")) {
+        MessageEvent m;
+        m.sessionId = f.id("sessionId");
+        m.epoch = f.id("epoch");
+        m.message = messageFromFields(f);
+        return m;
+    }
+    if (type == QLatin1String("typing"))
+        return TypingEvent { f.id("sessionId"), f.id("participantId"), f.boolean("typing") };
+    f.fail(QStringLiteral("unknown frame type '%1'").arg(type.left(64)));
+}
+
+/// Parses the JSON envelope shared by both directions and hands the object on.
+template<typename Frame, typename Build>
+Decoded<Frame> decodeEnvelope(QByteArrayView text, const Limits &limits, Build build)
+{
+    DecodeError error;
+    if (text.size() > limits.maxFrameBytes) {
+        error.code = ErrorCode::TooLarge;
+        error.message = QStringLiteral("frame of %1 bytes exceeds the limit of %2 bytes")
+                                .arg(text.size())
+                                .arg(limits.maxFrameBytes);
+        return error;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(text.toByteArray(), &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        error.message = QStringLiteral("malformed JSON at offset %1: %2")
+                                .arg(parseError.offset)
+                                .arg(parseError.errorString());
+        return error;
+    }
+    if (!document.isObject()) {
+        error.message = QStringLiteral("a frame must be a JSON object");
+        return error;
+    }
+    const QJsonObject object = document.object();
+    const QJsonValue requestId = object.value(QLatin1String("requestId"));
+    if (requestId.isString() && requestId.toString().size() <= limits.maxIdLength)
+        error.requestId = requestId.toString();
+    const QJsonValue type = object.value(QLatin1String("type"));
+    if (!type.isString()) {
+        error.message = QStringLiteral("field 'type' must be a string");
+        return error;
+    }
+    try {
+        return build(type.toString(), object, Fields(object, type.toString().left(64), limits));
+    } catch (const Reject &reject) {
+        error.code = reject.code;
+        error.message = reject.message;
+        return error;
+    }
+}
+
+QJsonValue optionalString(const QString &value)
+{
+    return value.isEmpty() ? QJsonValue() : QJsonValue(value);
+}
+
+void insertIfSet(QJsonObject &object, const char *key, const QString &value)
+{
+    if (!value.isEmpty())
+        object.insert(QLatin1String(key), value);
+}
+
+QJsonObject messageFields(const ChatMessage &m)
+{
+    QJsonObject o { { QStringLiteral("messageId"), m.messageId },
+                    { QStringLiteral("authorId"), m.authorId },
+                    { QStringLiteral("text"), m.text },
+                    { QStringLiteral("timestamp"), formatTimestamp(m.timestamp) },
+                    { QStringLiteral("revision"), m.revision } };
+    insertIfSet(o, "requestId", m.requestId);
+    return o;
+}
+
+template<class... Ts>
+struct Overloaded : Ts...
+{
+    using Ts::operator()...;
+};
+
+QString toText(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+QString toString(ParticipantType type) { return nameOf(participantTypeNames, type); }
+QString toString(Role role) { return nameOf(roleNames, role); }
+QString toString(Presence presence) { return nameOf(presenceNames, presence); }
+QString toString(ErrorCode code) { return nameOf(errorCodeNames, code); }
+std::optional<ParticipantType> participantTypeFromString(const QString &text)
+{
+    return valueOf(participantTypeNames, text);
+}
+std::optional<Role> roleFromString(const QString &text) { return valueOf(roleNames, text); }
+std::optional<Presence> presenceFromString(const QString &text)
+{
+    return valueOf(presenceNames, text);
+}
+std::optional<ErrorCode> errorCodeFromString(const QString &text)
+{
+    return valueOf(errorCodeNames, text);
+}
+
+QString formatTimestamp(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+QDateTime parseTimestamp(const QString &text)
+{
+    QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    return time.isValid() ? time.toUTC() : time;
+}
+
+QString ParticipantChangeEvent::typeName() const
+{
+    switch (type) {
+    case Type::Added:
+        return QStringLiteral("participant_added");
+    case Type::Removed:
+        return QStringLiteral("participant_removed");
+    case Type::Updated:
+        return QStringLiteral("participant_updated");
+    }
+    return {};
+}
+
+Decoded<ClientFrame> decodeClientFrame(QByteArrayView text, const Limits &limits)
+{
+    return decodeEnvelope<ClientFrame>(
+            text, limits, [](const QString &type, const QJsonObject &, const Fields &f) {
+                return clientFrameFromJson(type, f);
+            });
+}
+
+Decoded<ServerFrame> decodeServerFrame(QByteArrayView text)
+{
+    // The client trusts the server's limits but not its shape; a snapshot may be large.
+    static const Limits clientLimits { 64 * 1024 * 1024, 1 << 20, 1024, 1024 };
+    return decodeEnvelope<ServerFrame>(
+            text, clientLimits, [](const QString &type, const QJsonObject &object, const Fields &f) {
+                return serverFrameFromJson(type, object, f);
+            });
+}
+
+QJsonObject toJson(const Participant &p)
+{
+    return { { QStringLiteral("id"), p.id },
+             { QStringLiteral("type"), toString(p.type) },
+             { QStringLiteral("displayName"), p.displayName },
+             { QStringLiteral("role"), toString(p.role) },
+             { QStringLiteral("presence"), toString(p.presence) },
+             { QStringLiteral("joinedAt"), formatTimestamp(p.joinedAt) } };
+}
+
+QJsonObject toJson(const ChatMessage &message) { return messageFields(message); }
+
+QJsonObject toJson(const SessionSummary &s)
+{
+    return { { QStringLiteral("sessionId"), s.sessionId },
+             { QStringLiteral("title"), s.title },
+             { QStringLiteral("role"), toString(s.role) },
+             { QStringLiteral("participantCount"), s.participantCount },
+             { QStringLiteral("revision"), s.revision } };
+}
+
+std::optional<SessionSummary> sessionSummaryFromJson(const QJsonObject &object)
+{
+    const Limits limits;
+    try {
+        const Fields f(object, QStringLiteral("session"), limits);
+        SessionSummary s;
+        s.sessionId = f.id("sessionId");
+        s.title = f.string("title", limits.maxNameLength);
+        s.role = f.enumeration("role", roleNames);
+        s.participantCount = static_cast<int>(f.integer("participantCount"));
+        s.revision = f.integer("revision");
+        return s;
+    } catch (const Reject &) {
+        return std::nullopt;
+    }
+}
+
+QString typeName(const ClientFrame &frame)
+{
+    return QString::fromLatin1(std::visit(
+            Overloaded {
+                    [](const Hello &) { return "hello"; },
+                    [](const CreateSession &) { return "create_session"; },
+                    [](const JoinSession &) { return "join_session"; },
+                    [](const LeaveSession &) { return "leave_session"; },
+                    [](const AddParticipant &) { return "add_participant"; },
+                    [](const RemoveParticipant &) { return "remove_participant"; },
+                    [](const SetRole &) { return "set_role"; },
+                    [](const CreateInvite &) { return "create_invite"; },
+                    [](const ListSessions &) { return "list_sessions"; },
+                    [](const SendMessage &) { return "send_message"; },
+                    [](const SetTyping &) { return "set_typing"; },
+            },
+            frame));
+}
+
+QString typeName(const ServerFrame &frame)
+{
+    return std::visit(Overloaded {
+                              [](const Welcome &) { return QStringLiteral("welcome"); },
+                              [](const Ack &) { return QStringLiteral("ack"); },
+                              [](const Error &) { return QStringLiteral("error"); },
+                              [](const SessionSnapshot &) { return QStringLiteral("session_snapshot"); },
+                              [](const ParticipantChangeEvent &e) { return e.typeName(); },
+                              [](const MessageEvent &) { return QStringLiteral("message"); },
+                              [](const TypingEvent &) { return QStringLiteral("typing"); },
+                      },
+                      frame);
+}
+
+QString requestIdOf(const ClientFrame &frame)
+{
+    return std::visit(
+            [](const auto &f) -> QString {
+                if constexpr (requires { f.requestId; })
+                    return f.requestId;
+                else
+                    return {};
+            },
+            frame);
+}
+
+QJsonObject toJson(const ClientFrame &frame)
+{
+    QJsonObject o = std::visit(
+            Overloaded {
+                    [](const Hello &h) {
+                        QJsonObject o { { QStringLiteral("protocol"), h.protocol },
+                                        { QStringLiteral("displayName"), h.displayName } };
+                        insertIfSet(o, "token", h.token);
+                        return o;
+                    },
+                    [](const CreateSession &c) {
+                        return QJsonObject { { QStringLiteral("requestId"), c.requestId },
+                                             { QStringLiteral("title"), c.title } };
+                    },
+                    [](const JoinSession &j) {
+                        QJsonObject o { { QStringLiteral("requestId"), j.requestId } };
+                        insertIfSet(o, "sessionId", j.sessionId);
+                        insertIfSet(o, "inviteCode", j.inviteCode);
+                        insertIfSet(o, "epoch", j.epoch);
+                        if (j.sinceRevision)
+                            o.insert(QStringLiteral("sinceRevision"), *j.sinceRevision);
+                        return o;
+                    },
+                    [](const LeaveSession &l) {
+                        return QJsonObject { { QStringLiteral("requestId"), l.requestId },
+                                             { QStringLiteral("sessionId"), l.sessionId } };
+                    },
+                    [](const AddParticipant &a) {
+                        QJsonObject o { { QStringLiteral("requestId"), a.requestId },
+                                        { QStringLiteral("sessionId"), a.sessionId },
+                                        { QStringLiteral("participantType"), toString(a.participantType) } };
+                        insertIfSet(o, "participantId", a.participantId);
+                        insertIfSet(o, "displayName", a.displayName);
+                        return o;
+                    },
+                    [](const RemoveParticipant &r) {
+                        return QJsonObject { { QStringLiteral("requestId"), r.requestId },
+                                             { QStringLiteral("sessionId"), r.sessionId },
+                                             { QStringLiteral("participantId"), r.participantId } };
+                    },
+                    [](const SetRole &s) {
+                        return QJsonObject { { QStringLiteral("requestId"), s.requestId },
+                                             { QStringLiteral("sessionId"), s.sessionId },
+                                             { QStringLiteral("participantId"), s.participantId },
+                                             { QStringLiteral("role"), toString(s.role) } };
+                    },
+                    [](const CreateInvite &c) {
+                        return QJsonObject { { QStringLiteral("requestId"), c.requestId },
+                                             { QStringLiteral("sessionId"), c.sessionId } };
+                    },
+                    [](const ListSessions &l) {
+                        return QJsonObject { { QStringLiteral("requestId"), l.requestId } };
+                    },
+                    [](const SendMessage &s) {
+                        return QJsonObject { { QStringLiteral("requestId"), s.requestId },
+                                             { QStringLiteral("sessionId"), s.sessionId },
+                                             { QStringLiteral("text"), s.text } };
+                    },
+                    [](const SetTyping &s) {
+                        return QJsonObject { { QStringLiteral("sessionId"), s.sessionId },
+                                             { QStringLiteral("typing"), s.typing } };
+                    },
+            },
+            frame);
+    o.insert(QStringLiteral("type"), typeName(frame));
+    return o;
+}
+
+QJsonObject toJson(const ServerFrame &frame)
+{
+    QJsonObject o = std::visit(
+            Overloaded {
+                    [](const Welcome &w) {
+                        return QJsonObject { { QStringLiteral("protocol"), w.protocol },
+                                             { QStringLiteral("userId"), w.userId },
+                                             { QStringLiteral("token"), w.token },
+                                             { QStringLiteral("serverTime"), formatTimestamp(w.serverTime) },
+                                             { QStringLiteral("heartbeatSeconds"), w.heartbeatSeconds } };
+                    },
+                    [](const Ack &a) {
+                        QJsonObject o = a.result;
+                        o.insert(QStringLiteral("requestId"), a.requestId);
+                        if (a.revision)
+                            o.insert(QStringLiteral("revision"), *a.revision);
+                        return o;
+                    },
+                    [](const Error &e) {
+                        return QJsonObject { { QStringLiteral("requestId"), optionalString(e.requestId) },
+                                             { QStringLiteral("code"), toString(e.code) },
+                                             { QStringLiteral("message"), e.message } };
+                    },
+                    [](const SessionSnapshot &s) {
+                        QJsonArray participants;
+                        for (const Participant &p : s.participants)
+                            participants.append(toJson(p));
+                        QJsonArray messages;
+                        for (const ChatMessage &m : s.messages)
+                            messages.append(toJson(m));
+                        return QJsonObject { { QStringLiteral("sessionId"), s.sessionId },
+                                             { QStringLiteral("epoch"), s.epoch },
+                                             { QStringLiteral("revision"), s.revision },
+                                             { QStringLiteral("title"), s.title },
+                                             { QStringLiteral("participants"), participants },
+                                             { QStringLiteral("messages"), messages } };
+                    },
+                    [](const ParticipantChangeEvent &e) {
+                        QJsonObject o { { QStringLiteral("sessionId"), e.sessionId },
+                                        { QStringLiteral("epoch"), e.epoch },
+                                        { QStringLiteral("revision"), e.revision },
+                                        { QStringLiteral("participantId"), e.participantId },
+                                        { QStringLiteral("actorId"), optionalString(e.actorId) },
+                                        { QStringLiteral("timestamp"), formatTimestamp(e.timestamp) } };
+                        if (e.type == ParticipantChangeEvent::Type::Removed) {
+                            o.insert(QStringLiteral("participantType"), toString(e.participantType));
+                            o.insert(QStringLiteral("reason"),
+                                     e.reason == ParticipantChangeEvent::Reason::Left
+                                             ? QStringLiteral("left")
+                                             : QStringLiteral("removed"));
+                        } else {
+                            o.insert(QStringLiteral("participantType"), toString(e.participant.type));
+                            o.insert(QStringLiteral("participant"), toJson(e.participant));
+                        }
+                        return o;
+                    },
+                    [](const MessageEvent &m) {
+                        QJsonObject o = messageFields(m.message);
+                        o.insert(QStringLiteral("sessionId"), m.sessionId);
+                        o.insert(QStringLiteral("epoch"), m.epoch);
+                        return o;
+                    },
+                    [](const TypingEvent &t) {
+                        return QJsonObject { { QStringLiteral("sessionId"), t.sessionId },
+                                             { QStringLiteral("participantId"), t.participantId },
+                                             { QStringLiteral("typing"), t.typing } };
+                    },
+            },
+            frame);
+    // Null values stand for "absent"; drop them so the wire carries only set fields.
+    for (auto it = o.begin(); it != o.end();) {
+        if (it->isNull())
+            it = o.erase(it);
+        else
+            ++it;
+    }
+    o.insert(QStringLiteral("type"), typeName(frame));
+    return o;
+}
+
+QString encode(const ClientFrame &frame) { return toText(toJson(frame)); }
+QString encode(const ServerFrame &frame) { return toText(toJson(frame)); }
+
+} // namespace Protocol

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+#include <variant>
+
+/**
+ * @brief Protocol v1 of Helpy sessions: typed frames and their one JSON codec.
+ *
+ * Server and client both encode and decode through this header, so a field name or a
+ * validation rule lives in exactly one place (docs/protocol.md describes the same).
+ */
+namespace Protocol {
+
+inline constexpr int Version = 1;
+inline constexpr auto EndpointPath = "/v1";
+
+enum class ParticipantType { User, Helpy };
+enum class Role { Owner, Moderator, Member };
+enum class Presence { Online, Reconnecting, Offline };
+
+enum class ErrorCode {
+    BadRequest,
+    UnsupportedProtocol,
+    NotAuthenticated,
+    NotFound,
+    Forbidden,
+    Conflict,
+    LimitExceeded,
+    RateLimited,
+    TooLarge,
+    Internal,
+};
+
+QString toString(ParticipantType type);
+QString toString(Role role);
+QString toString(Presence presence);
+QString toString(ErrorCode code);
+std::optional<ParticipantType> participantTypeFromString(const QString &text);
+std::optional<Role> roleFromString(const QString &text);
+std::optional<Presence> presenceFromString(const QString &text);
+std::optional<ErrorCode> errorCodeFromString(const QString &text);
+
+/// ISO-8601 UTC with milliseconds, e.g. 2026-11-26T10:15:30.123Z.
+QString formatTimestamp(const QDateTime &time);
+QDateTime parseTimestamp(const QString &text);
+
+/// Limits the decoder enforces; the server passes its configured values.
+struct Limits
+{
+    qsizetype maxFrameBytes = 64 * 1024;
+    qsizetype maxTextLength = 4000;
+    qsizetype maxNameLength = 100;
+    qsizetype maxIdLength = 128;
+};
+
+// ---------------------------------------------------------------- shared values
+
+/// @brief One member of a session's roster: a person (`user`) or an AI tutor (`helpy`).
+struct Participant
+{
+    QString id;
+    ParticipantType type = ParticipantType::User;
+    QString displayName;
+    Role role = Role::Member;
+    Presence presence = Presence::Offline;
+    QDateTime joinedAt;
+
+    bool operator==(const Participant &) const = default;
+};
+
+/// @brief One chat line as stored in a session (it is also an event: it has a revision).
+struct ChatMessage
+{
+    QString messageId;
+    QString authorId;
+    QString text;
+    QDateTime timestamp;
+    qint64 revision = 0;
+    QString requestId; ///< the author's requestId, so the author can match its own send
+
+    bool operator==(const ChatMessage &) const = default;
+};
+
+/// @brief A row of `list_sessions`' answer.
+struct SessionSummary
+{
+    QString sessionId;
+    QString title;
+    Role role = Role::Member;
+    int participantCount = 0;
+    qint64 revision = 0;
+
+    bool operator==(const SessionSummary &) const = default;
+};
+
+// ---------------------------------------------------------------- client → server
+
+struct Hello
+{
+    int protocol = Version;
+    QString displayName;
+    QString token; ///< empty: ask for a new identity
+};
+
+struct CreateSession
+{
+    QString requestId;
+    QString title;
+};
+
+struct JoinSession
+{
+    QString requestId;
+    QString sessionId; ///< either this …
+    QString inviteCode; ///< … or this
+    QString epoch; ///< with sinceRevision: resume instead of a snapshot
+    std::optional<qint64> sinceRevision;
+};
+
+struct LeaveSession
+{
+    QString requestId;
+    QString sessionId;
+};
+
+struct AddParticipant
+{
+    QString requestId;
+    QString sessionId;
+    ParticipantType participantType = ParticipantType::Helpy;
+    QString participantId; ///< a user's userId; optional for a helpy
+    QString displayName; ///< required for a new helpy
+};
+
+struct RemoveParticipant
+{
+    QString requestId;
+    QString sessionId;
+    QString participantId;
+};
+
+struct SetRole
+{
+    QString requestId;
+    QString sessionId;
+    QString participantId;
+    Role role = Role::Member;
+};
+
+struct CreateInvite
+{
+    QString requestId;
+    QString sessionId;
+};
+
+struct ListSessions
+{
+    QString requestId;
+};
+
+struct SendMessage
+{
+    QString requestId;
+    QString sessionId;
+    QString text;
+};
+
+struct SetTyping
+{
+    QString sessionId;
+    bool typing = false;
+};
+
+using ClientFrame = std::variant<Hello, CreateSession, JoinSession, LeaveSession, AddParticipant,
+                                 RemoveParticipant, SetRole, CreateInvite, ListSessions,
+                                 SendMessage, SetTyping>;
+
+// ---------------------------------------------------------------- server → client
+
+struct Welcome
+{
+    int protocol = Version;
+    QString userId;
+    QString token;
+    QDateTime serverTime;
+    int heartbeatSeconds = 15;
+};
+
+/// @brief The one successful answer to a request; `result` holds the request's own fields.
+struct Ack
+{
+    QString requestId;
+    std::optional<qint64> revision;
+    QJsonObject result; ///< e.g. {sessionId} or {inviteCode} or {sessions: [...]}
+};
+
+/// @brief The one failed answer to a request (requestId empty when the frame had none).
+struct Error
+{
+    QString requestId;
+    ErrorCode code = ErrorCode::BadRequest;
+    QString message;
+};
+
+struct SessionSnapshot
+{
+    QString sessionId;
+    QString epoch;
+    qint64 revision = 0;
+    QString title;
+    QList<Participant> participants;
+    QList<ChatMessage> messages; ///< the last 50, oldest first
+};
+
+/**
+ * @brief A change to a session's roster: `participant_added`, `participant_removed` or
+ * `participant_updated` (role or presence), named as in the original feature.
+ */
+struct ParticipantChangeEvent
+{
+    enum class Type { Added, Removed, Updated };
+    enum class Reason { None, Left, Removed };
+
+    Type type = Type::Added;
+    QString sessionId;
+    QString epoch;
+    qint64 revision = 0;
+    QString participantId;
+    ParticipantType participantType = ParticipantType::User;
+    Participant participant; ///< full details (added/updated); id and type only when removed
+    Reason reason = Reason::None; ///< removed only
+    QString actorId;
+    QDateTime timestamp;
+
+    /// The wire name: "participant_added", "participant_removed" or "participant_updated".
+    QString typeName() const;
+};
+
+struct MessageEvent
+{
+    QString sessionId;
+    QString epoch;
+    ChatMessage message; ///< message.revision is the event's revision
+};
+
+struct TypingEvent
+{
+    QString sessionId;
+    QString participantId;
+    bool typing = false;
+};
+
+using ServerFrame = std::variant<Welcome, Ack, Error, SessionSnapshot, ParticipantChangeEvent,
+                                 MessageEvent, TypingEvent>;
+
+// ---------------------------------------------------------------- codec
+
+/// @brief Why a frame was refused, and the requestId if one could be read from it.
+struct DecodeError
+{
+    ErrorCode code = ErrorCode::BadRequest;
+    QString message;
+    QString requestId;
+};
+
+template<typename Frame>
+using Decoded = std::variant<Frame, DecodeError>;
+
+Decoded<ClientFrame> decodeClientFrame(QByteArrayView text, const Limits &limits = {});
+Decoded<ServerFrame> decodeServerFrame(QByteArrayView text);
+
+QJsonObject toJson(const Participant &participant);
+QJsonObject toJson(const ChatMessage &message);
+QJsonObject toJson(const SessionSummary &summary);
+QJsonObject toJson(const ClientFrame &frame);
+QJsonObject toJson(const ServerFrame &frame);
+
+/// Compact JSON text of a frame, ready for QWebSocket::sendTextMessage.
+QString encode(const ClientFrame &frame);
+QString encode(const ServerFrame &frame);
+
+std::optional<SessionSummary> sessionSummaryFromJson(const QJsonObject &object);
+
+/// The wire `type` of a frame.
+QString typeName(const ClientFrame &frame);
+QString typeName(const ServerFrame &frame);
+
+/// The requestId a client frame carries (empty for hello and set_typing).
+QString requestIdOf(const ClientFrame &frame);
+
+} // namespace Protocol

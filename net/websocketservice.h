@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "protocol.h"
+
+#include <QHash>
+#include <QObject>
+#include <QUrl>
+#include <QWebSocket>
+
+#include <functional>
+
+/**
+ * @brief The client's one connection to a Helpy session server (protocol v1).
+ *
+ * Does `hello`, keeps the identity token, gives every request a requestId and matches its
+ * answer, and turns the server's frames into Qt signals. It knows nothing of models or QML.
+ * Lives on the thread that owns it (QWebSocket is asynchronous already).
+ */
+class WebSocketService : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QString userId READ userId NOTIFY welcomed)
+
+public:
+    enum class State { Disconnected, Connecting, Connected };
+    Q_ENUM(State)
+
+    /// The one answer to a request: ok with the ack, or the error.
+    struct Reply
+    {
+        bool ok = false;
+        Protocol::Ack ack;
+        Protocol::Error error;
+    };
+    using ReplyHandler = std::function<void(const Reply &)>;
+
+    explicit WebSocketService(QObject *parent = nullptr);
+    ~WebSocketService() override;
+
+    /// Opens ws://…/v1 (the path is added when the URL has none) and sends hello.
+    void connectToServer(const QUrl &url, const QString &displayName, const QString &token = {});
+    void disconnectFromServer();
+
+    State state() const;
+    QString userId() const;
+    QString token() const;
+    QString displayName() const;
+    QUrl serverUrl() const;
+
+    // Requests. Each returns its requestId; `onReply` (optional) runs once with the answer.
+    QString createSession(const QString &title, ReplyHandler onReply = {});
+    QString joinSession(const QString &sessionId, ReplyHandler onReply = {});
+    QString joinByInvite(const QString &inviteCode, ReplyHandler onReply = {});
+    /// Resume: the server sends the events after `sinceRevision`, or a snapshot.
+    QString resumeSession(const QString &sessionId, const QString &epoch, qint64 sinceRevision,
+                          ReplyHandler onReply = {});
+    QString leaveSession(const QString &sessionId, ReplyHandler onReply = {});
+    /// Asks the server to add a participant (named as in the original feature).
+    QString sendParticipantAdded(const QString &sessionId, Protocol::ParticipantType type,
+                                 const QString &participantId, const QString &displayName,
+                                 ReplyHandler onReply = {});
+    /// Asks the server to remove a participant (yourself = leave).
+    QString sendParticipantRemoved(const QString &sessionId, const QString &participantId,
+                                   ReplyHandler onReply = {});
+    QString setRole(const QString &sessionId, const QString &participantId, Protocol::Role role,
+                    ReplyHandler onReply = {});
+    QString createInvite(const QString &sessionId, ReplyHandler onReply = {});
+    QString listSessions(ReplyHandler onReply = {});
+    QString sendMessage(const QString &sessionId, const QString &text, ReplyHandler onReply = {});
+    void setTyping(const QString &sessionId, bool typing);
+
+    /// Sends any request frame (its requestId is filled in when empty).
+    QString sendRequest(Protocol::ClientFrame frame, ReplyHandler onReply = {});
+
+    /// Requests sent and not yet answered.
+    int pendingRequestCount() const;
+
+Q_SIGNALS:
+    void stateChanged(WebSocketService::State state);
+    void welcomed(const Protocol::Welcome &welcome);
+    void disconnected();
+    /// A readable message for the user; details go to the helpy.net logging category.
+    void errorOccurred(const QString &message);
+
+    void acknowledged(const Protocol::Ack &ack);
+    void requestFailed(const Protocol::Error &error);
+
+    void sessionSnapshotReceived(const Protocol::SessionSnapshot &snapshot);
+    void participantChanged(const Protocol::ParticipantChangeEvent &event);
+    void messageReceived(const Protocol::MessageEvent &event);
+    void typingChanged(const Protocol::TypingEvent &event);
+
+private:
+    void setState(State state);
+    void onTextMessage(const QString &text);
+    void onConnected();
+    void onDisconnected();
+    void onSocketError(QAbstractSocket::SocketError error);
+    void dispatch(const Protocol::ServerFrame &frame);
+    void finishRequest(const QString &requestId, const Reply &reply);
+    QString nextRequestId();
+
+    struct Pending
+    {
+        QString frameText;
+        ReplyHandler onReply;
+    };
+
+    QWebSocket m_socket;
+    State m_state = State::Disconnected;
+    QUrl m_url;
+    QString m_displayName;
+    QString m_token;
+    QString m_userId;
+    QString m_requestPrefix;
+    quint64 m_requestCounter = 0;
+    QHash<QString, Pending> m_pending;
+};
