@@ -10,16 +10,16 @@ namespace {
 constexpr qsizetype MaxKeptMessages = 500;
 }
 
-GroupSessionNotifier::GroupSessionNotifier(WebSocketService *service, const QString &sessionId,
-                                           QObject *parent)
+GroupSessionNotifier::GroupSessionNotifier(
+    WebSocketService *service, const QString &sessionId, QObject *parent)
     : QObject(parent)
     , m_service(service)
     , m_sessionId(sessionId)
 {
     connect(service, &WebSocketService::sessionSnapshotReceived, this,
-            &GroupSessionNotifier::onSnapshot);
+        &GroupSessionNotifier::onSnapshot);
     connect(service, &WebSocketService::participantChanged, this,
-            &GroupSessionNotifier::onParticipantChanged);
+        &GroupSessionNotifier::onParticipantChanged);
     connect(service, &WebSocketService::messageReceived, this, &GroupSessionNotifier::onMessage);
     connect(service, &WebSocketService::typingChanged, this, &GroupSessionNotifier::onTyping);
     // A new connection has no subscriptions: resume what we had.
@@ -58,8 +58,8 @@ void GroupSessionNotifier::join()
         m_service->joinSession(m_sessionId);
 }
 
-void GroupSessionNotifier::addParticipant(ParticipantType type, const QString &participantId,
-                                          const QString &displayName)
+void GroupSessionNotifier::addParticipant(
+    ParticipantType type, const QString &participantId, const QString &displayName)
 {
     if (m_service)
         m_service->sendParticipantAdded(m_sessionId, type, participantId, displayName);

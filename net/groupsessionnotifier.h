@@ -22,8 +22,8 @@ class GroupSessionNotifier : public QObject
     Q_OBJECT
 
 public:
-    GroupSessionNotifier(WebSocketService *service, const QString &sessionId,
-                         QObject *parent = nullptr);
+    GroupSessionNotifier(
+        WebSocketService *service, const QString &sessionId, QObject *parent = nullptr);
 
     QString sessionId() const { return m_sessionId; }
     QString epoch() const { return m_epoch; }
@@ -43,8 +43,8 @@ public:
     bool isRemoved() const { return m_removed; }
 
     // Requests in this session (forwarded to the service).
-    void addParticipant(Protocol::ParticipantType type, const QString &participantId,
-                        const QString &displayName);
+    void addParticipant(
+        Protocol::ParticipantType type, const QString &participantId, const QString &displayName);
     void removeParticipant(const QString &participantId);
 
 Q_SIGNALS:

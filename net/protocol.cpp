@@ -17,34 +17,33 @@ template<typename Enum, std::size_t N>
 using NameTable = std::array<std::pair<Enum, const char *>, N>;
 
 constexpr NameTable<ParticipantType, 2> participantTypeNames { {
-        { ParticipantType::User, "user" },
-        { ParticipantType::Helpy, "helpy" },
+    { ParticipantType::User, "user" },
+    { ParticipantType::Helpy, "helpy" },
 } };
 constexpr NameTable<Role, 3> roleNames { {
-        { Role::Owner, "owner" },
-        { Role::Moderator, "moderator" },
-        { Role::Member, "member" },
+    { Role::Owner, "owner" },
+    { Role::Moderator, "moderator" },
+    { Role::Member, "member" },
 } };
 constexpr NameTable<Presence, 3> presenceNames { {
-        { Presence::Online, "online" },
-        { Presence::Reconnecting, "reconnecting" },
-        { Presence::Offline, "offline" },
+    { Presence::Online, "online" },
+    { Presence::Reconnecting, "reconnecting" },
+    { Presence::Offline, "offline" },
 } };
 constexpr NameTable<ErrorCode, 10> errorCodeNames { {
-        { ErrorCode::BadRequest, "bad_request" },
-        { ErrorCode::UnsupportedProtocol, "unsupported_protocol" },
-        { ErrorCode::NotAuthenticated, "not_authenticated" },
-        { ErrorCode::NotFound, "not_found" },
-        { ErrorCode::Forbidden, "forbidden" },
-        { ErrorCode::Conflict, "conflict" },
-        { ErrorCode::LimitExceeded, "limit_exceeded" },
-        { ErrorCode::RateLimited, "rate_limited" },
-        { ErrorCode::TooLarge, "too_large" },
-        { ErrorCode::Internal, "internal" },
+    { ErrorCode::BadRequest, "bad_request" },
+    { ErrorCode::UnsupportedProtocol, "unsupported_protocol" },
+    { ErrorCode::NotAuthenticated, "not_authenticated" },
+    { ErrorCode::NotFound, "not_found" },
+    { ErrorCode::Forbidden, "forbidden" },
+    { ErrorCode::Conflict, "conflict" },
+    { ErrorCode::LimitExceeded, "limit_exceeded" },
+    { ErrorCode::RateLimited, "rate_limited" },
+    { ErrorCode::TooLarge, "too_large" },
+    { ErrorCode::Internal, "internal" },
 } };
 
-template<typename Enum, std::size_t N>
-QString nameOf(const NameTable<Enum, N> &table, Enum value)
+template<typename Enum, std::size_t N> QString nameOf(const NameTable<Enum, N> &table, Enum value)
 {
     for (const auto &[candidate, name] : table) {
         if (candidate == value)
@@ -81,8 +80,7 @@ public:
         : m_object(object)
         , m_context(std::move(context))
         , m_limits(limits)
-    {
-    }
+    { }
 
     QString string(const char *key, qsizetype maxLength) const
     {
@@ -127,7 +125,8 @@ public:
         // JSON numbers are doubles; accept only exact non-negative integers below 2^53.
         if (!value.isDouble() || number < 0 || number > 9007199254740991.0
             || number != static_cast<double>(static_cast<qint64>(number)))
-            fail(QStringLiteral("field '%1' must be a non-negative integer").arg(QLatin1String(key)));
+            fail(QStringLiteral("field '%1' must be a non-negative integer")
+                     .arg(QLatin1String(key)));
         return static_cast<qint64>(number);
     }
 
@@ -180,7 +179,8 @@ public:
 
     [[noreturn]] void fail(const QString &message, ErrorCode code = ErrorCode::BadRequest) const
     {
-        throw Reject { code, m_context.isEmpty() ? message : m_context + QLatin1String(": ") + message };
+        throw Reject { code,
+            m_context.isEmpty() ? message : m_context + QLatin1String(": ") + message };
     }
 
 private:
@@ -191,9 +191,9 @@ private:
         QString text = value.toString();
         if (text.size() > maxLength)
             fail(QStringLiteral("field '%1' is longer than %2 characters")
-                         .arg(QLatin1String(key))
-                         .arg(maxLength),
-                 ErrorCode::TooLarge);
+                     .arg(QLatin1String(key))
+                     .arg(maxLength),
+                ErrorCode::TooLarge);
         return text;
     }
 
@@ -281,13 +281,14 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
         return RemoveParticipant { f.requestId(), f.id("sessionId"), f.id("participantId") };
     if (type == QLatin1String("set_role"))
         return SetRole { f.requestId(), f.id("sessionId"), f.id("participantId"),
-                         f.enumeration("role", roleNames) };
+            f.enumeration("role", roleNames) };
     if (type == QLatin1String("create_invite"))
         return CreateInvite { f.requestId(), f.id("sessionId") };
     if (type == QLatin1String("list_sessions"))
         return ListSessions { f.requestId() };
     if (type == QLatin1String("send_message")) {
-        SendMessage s { f.requestId(), f.id("sessionId"), f.string("text", f.limits().maxTextLength) };
+        SendMessage s { f.requestId(), f.id("sessionId"),
+            f.string("text", f.limits().maxTextLength) };
         if (s.text.trimmed().isEmpty())
             f.fail(QStringLiteral("field 'text' must not be empty"));
         return s;
@@ -342,7 +343,8 @@ ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, 
         for (const QJsonValue &value : f.array("messages")) {
             if (!value.isObject())
                 f.fail(QStringLiteral("messages must be objects"));
-            s.messages.append(messageFromFields(Fields(value.toObject(), QStringLiteral("message"), limits)));
+            s.messages.append(
+                messageFromFields(Fields(value.toObject(), QStringLiteral("message"), limits)));
         }
         return s;
     }
@@ -351,8 +353,8 @@ ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, 
     if (added || removed || type == QLatin1String("participant_updated")) {
         ParticipantChangeEvent e;
         e.type = added ? ParticipantChangeEvent::Type::Added
-                       : removed ? ParticipantChangeEvent::Type::Removed
-                                 : ParticipantChangeEvent::Type::Updated;
+            : removed  ? ParticipantChangeEvent::Type::Removed
+                       : ParticipantChangeEvent::Type::Updated;
         e.sessionId = f.id("sessionId");
         e.epoch = f.id("epoch");
         e.revision = f.integer("revision");
@@ -398,16 +400,16 @@ Decoded<Frame> decodeEnvelope(QByteArrayView text, const Limits &limits, Build b
     if (text.size() > limits.maxFrameBytes) {
         error.code = ErrorCode::TooLarge;
         error.message = QStringLiteral("frame of %1 bytes exceeds the limit of %2 bytes")
-                                .arg(text.size())
-                                .arg(limits.maxFrameBytes);
+                            .arg(text.size())
+                            .arg(limits.maxFrameBytes);
         return error;
     }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(text.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         error.message = QStringLiteral("malformed JSON at offset %1: %2")
-                                .arg(parseError.offset)
-                                .arg(parseError.errorString());
+                            .arg(parseError.offset)
+                            .arg(parseError.errorString());
         return error;
     }
     if (!document.isObject()) {
@@ -446,16 +448,14 @@ void insertIfSet(QJsonObject &object, const char *key, const QString &value)
 QJsonObject messageFields(const ChatMessage &m)
 {
     QJsonObject o { { QStringLiteral("messageId"), m.messageId },
-                    { QStringLiteral("authorId"), m.authorId },
-                    { QStringLiteral("text"), m.text },
-                    { QStringLiteral("timestamp"), formatTimestamp(m.timestamp) },
-                    { QStringLiteral("revision"), m.revision } };
+        { QStringLiteral("authorId"), m.authorId }, { QStringLiteral("text"), m.text },
+        { QStringLiteral("timestamp"), formatTimestamp(m.timestamp) },
+        { QStringLiteral("revision"), m.revision } };
     insertIfSet(o, "requestId", m.requestId);
     return o;
 }
 
-template<class... Ts>
-struct Overloaded : Ts...
+template<class... Ts> struct Overloaded : Ts...
 {
     using Ts::operator()...;
 };
@@ -467,15 +467,30 @@ QString toText(const QJsonObject &object)
 
 } // namespace
 
-QString toString(ParticipantType type) { return nameOf(participantTypeNames, type); }
-QString toString(Role role) { return nameOf(roleNames, role); }
-QString toString(Presence presence) { return nameOf(presenceNames, presence); }
-QString toString(ErrorCode code) { return nameOf(errorCodeNames, code); }
+QString toString(ParticipantType type)
+{
+    return nameOf(participantTypeNames, type);
+}
+QString toString(Role role)
+{
+    return nameOf(roleNames, role);
+}
+QString toString(Presence presence)
+{
+    return nameOf(presenceNames, presence);
+}
+QString toString(ErrorCode code)
+{
+    return nameOf(errorCodeNames, code);
+}
 std::optional<ParticipantType> participantTypeFromString(const QString &text)
 {
     return valueOf(participantTypeNames, text);
 }
-std::optional<Role> roleFromString(const QString &text) { return valueOf(roleNames, text); }
+std::optional<Role> roleFromString(const QString &text)
+{
+    return valueOf(roleNames, text);
+}
 std::optional<Presence> presenceFromString(const QString &text)
 {
     return valueOf(presenceNames, text);
@@ -512,9 +527,9 @@ QString ParticipantChangeEvent::typeName() const
 Decoded<ClientFrame> decodeClientFrame(QByteArrayView text, const Limits &limits)
 {
     return decodeEnvelope<ClientFrame>(
-            text, limits, [](const QString &type, const QJsonObject &, const Fields &f) {
-                return clientFrameFromJson(type, f);
-            });
+        text, limits, [](const QString &type, const QJsonObject &, const Fields &f) {
+            return clientFrameFromJson(type, f);
+        });
 }
 
 Decoded<ServerFrame> decodeServerFrame(QByteArrayView text)
@@ -522,30 +537,31 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView text)
     // The client trusts the server's limits but not its shape; a snapshot may be large.
     static const Limits clientLimits { 64 * 1024 * 1024, 1 << 20, 1024, 1024 };
     return decodeEnvelope<ServerFrame>(
-            text, clientLimits, [](const QString &type, const QJsonObject &object, const Fields &f) {
-                return serverFrameFromJson(type, object, f);
-            });
+        text, clientLimits, [](const QString &type, const QJsonObject &object, const Fields &f) {
+            return serverFrameFromJson(type, object, f);
+        });
 }
 
 QJsonObject toJson(const Participant &p)
 {
-    return { { QStringLiteral("id"), p.id },
-             { QStringLiteral("type"), toString(p.type) },
-             { QStringLiteral("displayName"), p.displayName },
-             { QStringLiteral("role"), toString(p.role) },
-             { QStringLiteral("presence"), toString(p.presence) },
-             { QStringLiteral("joinedAt"), formatTimestamp(p.joinedAt) } };
+    return { { QStringLiteral("id"), p.id }, { QStringLiteral("type"), toString(p.type) },
+        { QStringLiteral("displayName"), p.displayName },
+        { QStringLiteral("role"), toString(p.role) },
+        { QStringLiteral("presence"), toString(p.presence) },
+        { QStringLiteral("joinedAt"), formatTimestamp(p.joinedAt) } };
 }
 
-QJsonObject toJson(const ChatMessage &message) { return messageFields(message); }
+QJsonObject toJson(const ChatMessage &message)
+{
+    return messageFields(message);
+}
 
 QJsonObject toJson(const SessionSummary &s)
 {
-    return { { QStringLiteral("sessionId"), s.sessionId },
-             { QStringLiteral("title"), s.title },
-             { QStringLiteral("role"), toString(s.role) },
-             { QStringLiteral("participantCount"), s.participantCount },
-             { QStringLiteral("revision"), s.revision } };
+    return { { QStringLiteral("sessionId"), s.sessionId }, { QStringLiteral("title"), s.title },
+        { QStringLiteral("role"), toString(s.role) },
+        { QStringLiteral("participantCount"), s.participantCount },
+        { QStringLiteral("revision"), s.revision } };
 }
 
 std::optional<SessionSummary> sessionSummaryFromJson(const QJsonObject &object)
@@ -567,113 +583,114 @@ std::optional<SessionSummary> sessionSummaryFromJson(const QJsonObject &object)
 
 QString typeName(const ClientFrame &frame)
 {
-    return QString::fromLatin1(std::visit(
-            Overloaded {
-                    [](const Hello &) { return "hello"; },
-                    [](const CreateSession &) { return "create_session"; },
-                    [](const JoinSession &) { return "join_session"; },
-                    [](const LeaveSession &) { return "leave_session"; },
-                    [](const AddParticipant &) { return "add_participant"; },
-                    [](const RemoveParticipant &) { return "remove_participant"; },
-                    [](const SetRole &) { return "set_role"; },
-                    [](const CreateInvite &) { return "create_invite"; },
-                    [](const ListSessions &) { return "list_sessions"; },
-                    [](const SendMessage &) { return "send_message"; },
-                    [](const SetTyping &) { return "set_typing"; },
-            },
+    return QString::fromLatin1(
+        std::visit(Overloaded {
+                       [](const Hello &) { return "hello"; },
+                       [](const CreateSession &) { return "create_session"; },
+                       [](const JoinSession &) { return "join_session"; },
+                       [](const LeaveSession &) { return "leave_session"; },
+                       [](const AddParticipant &) { return "add_participant"; },
+                       [](const RemoveParticipant &) { return "remove_participant"; },
+                       [](const SetRole &) { return "set_role"; },
+                       [](const CreateInvite &) { return "create_invite"; },
+                       [](const ListSessions &) { return "list_sessions"; },
+                       [](const SendMessage &) { return "send_message"; },
+                       [](const SetTyping &) { return "set_typing"; },
+                   },
             frame));
 }
 
 QString typeName(const ServerFrame &frame)
 {
-    return std::visit(Overloaded {
-                              [](const Welcome &) { return QStringLiteral("welcome"); },
-                              [](const Ack &) { return QStringLiteral("ack"); },
-                              [](const Error &) { return QStringLiteral("error"); },
-                              [](const SessionSnapshot &) { return QStringLiteral("session_snapshot"); },
-                              [](const ParticipantChangeEvent &e) { return e.typeName(); },
-                              [](const MessageEvent &) { return QStringLiteral("message"); },
-                              [](const TypingEvent &) { return QStringLiteral("typing"); },
-                      },
-                      frame);
+    return std::visit(
+        Overloaded {
+            [](const Welcome &) { return QStringLiteral("welcome"); },
+            [](const Ack &) { return QStringLiteral("ack"); },
+            [](const Error &) { return QStringLiteral("error"); },
+            [](const SessionSnapshot &) { return QStringLiteral("session_snapshot"); },
+            [](const ParticipantChangeEvent &e) { return e.typeName(); },
+            [](const MessageEvent &) { return QStringLiteral("message"); },
+            [](const TypingEvent &) { return QStringLiteral("typing"); },
+        },
+        frame);
 }
 
 QString requestIdOf(const ClientFrame &frame)
 {
     return std::visit(
-            [](const auto &f) -> QString {
-                if constexpr (requires { f.requestId; })
-                    return f.requestId;
-                else
-                    return {};
-            },
-            frame);
+        [](const auto &f) -> QString {
+            if constexpr (requires { f.requestId; })
+                return f.requestId;
+            else
+                return {};
+        },
+        frame);
 }
 
 QJsonObject toJson(const ClientFrame &frame)
 {
     QJsonObject o = std::visit(
-            Overloaded {
-                    [](const Hello &h) {
-                        QJsonObject o { { QStringLiteral("protocol"), h.protocol },
-                                        { QStringLiteral("displayName"), h.displayName } };
-                        insertIfSet(o, "token", h.token);
-                        return o;
-                    },
-                    [](const CreateSession &c) {
-                        return QJsonObject { { QStringLiteral("requestId"), c.requestId },
-                                             { QStringLiteral("title"), c.title } };
-                    },
-                    [](const JoinSession &j) {
-                        QJsonObject o { { QStringLiteral("requestId"), j.requestId } };
-                        insertIfSet(o, "sessionId", j.sessionId);
-                        insertIfSet(o, "inviteCode", j.inviteCode);
-                        insertIfSet(o, "epoch", j.epoch);
-                        if (j.sinceRevision)
-                            o.insert(QStringLiteral("sinceRevision"), *j.sinceRevision);
-                        return o;
-                    },
-                    [](const LeaveSession &l) {
-                        return QJsonObject { { QStringLiteral("requestId"), l.requestId },
-                                             { QStringLiteral("sessionId"), l.sessionId } };
-                    },
-                    [](const AddParticipant &a) {
-                        QJsonObject o { { QStringLiteral("requestId"), a.requestId },
-                                        { QStringLiteral("sessionId"), a.sessionId },
-                                        { QStringLiteral("participantType"), toString(a.participantType) } };
-                        insertIfSet(o, "participantId", a.participantId);
-                        insertIfSet(o, "displayName", a.displayName);
-                        return o;
-                    },
-                    [](const RemoveParticipant &r) {
-                        return QJsonObject { { QStringLiteral("requestId"), r.requestId },
-                                             { QStringLiteral("sessionId"), r.sessionId },
-                                             { QStringLiteral("participantId"), r.participantId } };
-                    },
-                    [](const SetRole &s) {
-                        return QJsonObject { { QStringLiteral("requestId"), s.requestId },
-                                             { QStringLiteral("sessionId"), s.sessionId },
-                                             { QStringLiteral("participantId"), s.participantId },
-                                             { QStringLiteral("role"), toString(s.role) } };
-                    },
-                    [](const CreateInvite &c) {
-                        return QJsonObject { { QStringLiteral("requestId"), c.requestId },
-                                             { QStringLiteral("sessionId"), c.sessionId } };
-                    },
-                    [](const ListSessions &l) {
-                        return QJsonObject { { QStringLiteral("requestId"), l.requestId } };
-                    },
-                    [](const SendMessage &s) {
-                        return QJsonObject { { QStringLiteral("requestId"), s.requestId },
-                                             { QStringLiteral("sessionId"), s.sessionId },
-                                             { QStringLiteral("text"), s.text } };
-                    },
-                    [](const SetTyping &s) {
-                        return QJsonObject { { QStringLiteral("sessionId"), s.sessionId },
-                                             { QStringLiteral("typing"), s.typing } };
-                    },
+        Overloaded {
+            [](const Hello &h) {
+                QJsonObject o { { QStringLiteral("protocol"), h.protocol },
+                    { QStringLiteral("displayName"), h.displayName } };
+                insertIfSet(o, "token", h.token);
+                return o;
             },
-            frame);
+            [](const CreateSession &c) {
+                return QJsonObject { { QStringLiteral("requestId"), c.requestId },
+                    { QStringLiteral("title"), c.title } };
+            },
+            [](const JoinSession &j) {
+                QJsonObject o { { QStringLiteral("requestId"), j.requestId } };
+                insertIfSet(o, "sessionId", j.sessionId);
+                insertIfSet(o, "inviteCode", j.inviteCode);
+                insertIfSet(o, "epoch", j.epoch);
+                if (j.sinceRevision)
+                    o.insert(QStringLiteral("sinceRevision"), *j.sinceRevision);
+                return o;
+            },
+            [](const LeaveSession &l) {
+                return QJsonObject { { QStringLiteral("requestId"), l.requestId },
+                    { QStringLiteral("sessionId"), l.sessionId } };
+            },
+            [](const AddParticipant &a) {
+                QJsonObject o { { QStringLiteral("requestId"), a.requestId },
+                    { QStringLiteral("sessionId"), a.sessionId },
+                    { QStringLiteral("participantType"), toString(a.participantType) } };
+                insertIfSet(o, "participantId", a.participantId);
+                insertIfSet(o, "displayName", a.displayName);
+                return o;
+            },
+            [](const RemoveParticipant &r) {
+                return QJsonObject { { QStringLiteral("requestId"), r.requestId },
+                    { QStringLiteral("sessionId"), r.sessionId },
+                    { QStringLiteral("participantId"), r.participantId } };
+            },
+            [](const SetRole &s) {
+                return QJsonObject { { QStringLiteral("requestId"), s.requestId },
+                    { QStringLiteral("sessionId"), s.sessionId },
+                    { QStringLiteral("participantId"), s.participantId },
+                    { QStringLiteral("role"), toString(s.role) } };
+            },
+            [](const CreateInvite &c) {
+                return QJsonObject { { QStringLiteral("requestId"), c.requestId },
+                    { QStringLiteral("sessionId"), c.sessionId } };
+            },
+            [](const ListSessions &l) {
+                return QJsonObject { { QStringLiteral("requestId"), l.requestId } };
+            },
+            [](const SendMessage &s) {
+                return QJsonObject { { QStringLiteral("requestId"), s.requestId },
+                    { QStringLiteral("sessionId"), s.sessionId },
+                    { QStringLiteral("text"), s.text } };
+            },
+            [](const SetTyping &s) {
+                return QJsonObject { { QStringLiteral("sessionId"), s.sessionId },
+                    { QStringLiteral("typing"), s.typing } };
+            },
+        },
+        frame);
     o.insert(QStringLiteral("type"), typeName(frame));
     return o;
 }
@@ -681,72 +698,71 @@ QJsonObject toJson(const ClientFrame &frame)
 QJsonObject toJson(const ServerFrame &frame)
 {
     QJsonObject o = std::visit(
-            Overloaded {
-                    [](const Welcome &w) {
-                        return QJsonObject { { QStringLiteral("protocol"), w.protocol },
-                                             { QStringLiteral("userId"), w.userId },
-                                             { QStringLiteral("token"), w.token },
-                                             { QStringLiteral("serverTime"), formatTimestamp(w.serverTime) },
-                                             { QStringLiteral("heartbeatSeconds"), w.heartbeatSeconds } };
-                    },
-                    [](const Ack &a) {
-                        QJsonObject o = a.result;
-                        o.insert(QStringLiteral("requestId"), a.requestId);
-                        if (a.revision)
-                            o.insert(QStringLiteral("revision"), *a.revision);
-                        return o;
-                    },
-                    [](const Error &e) {
-                        return QJsonObject { { QStringLiteral("requestId"), optionalString(e.requestId) },
-                                             { QStringLiteral("code"), toString(e.code) },
-                                             { QStringLiteral("message"), e.message } };
-                    },
-                    [](const SessionSnapshot &s) {
-                        QJsonArray participants;
-                        for (const Participant &p : s.participants)
-                            participants.append(toJson(p));
-                        QJsonArray messages;
-                        for (const ChatMessage &m : s.messages)
-                            messages.append(toJson(m));
-                        return QJsonObject { { QStringLiteral("sessionId"), s.sessionId },
-                                             { QStringLiteral("epoch"), s.epoch },
-                                             { QStringLiteral("revision"), s.revision },
-                                             { QStringLiteral("title"), s.title },
-                                             { QStringLiteral("participants"), participants },
-                                             { QStringLiteral("messages"), messages } };
-                    },
-                    [](const ParticipantChangeEvent &e) {
-                        QJsonObject o { { QStringLiteral("sessionId"), e.sessionId },
-                                        { QStringLiteral("epoch"), e.epoch },
-                                        { QStringLiteral("revision"), e.revision },
-                                        { QStringLiteral("participantId"), e.participantId },
-                                        { QStringLiteral("actorId"), optionalString(e.actorId) },
-                                        { QStringLiteral("timestamp"), formatTimestamp(e.timestamp) } };
-                        if (e.type == ParticipantChangeEvent::Type::Removed) {
-                            o.insert(QStringLiteral("participantType"), toString(e.participantType));
-                            o.insert(QStringLiteral("reason"),
-                                     e.reason == ParticipantChangeEvent::Reason::Left
-                                             ? QStringLiteral("left")
-                                             : QStringLiteral("removed"));
-                        } else {
-                            o.insert(QStringLiteral("participantType"), toString(e.participant.type));
-                            o.insert(QStringLiteral("participant"), toJson(e.participant));
-                        }
-                        return o;
-                    },
-                    [](const MessageEvent &m) {
-                        QJsonObject o = messageFields(m.message);
-                        o.insert(QStringLiteral("sessionId"), m.sessionId);
-                        o.insert(QStringLiteral("epoch"), m.epoch);
-                        return o;
-                    },
-                    [](const TypingEvent &t) {
-                        return QJsonObject { { QStringLiteral("sessionId"), t.sessionId },
-                                             { QStringLiteral("participantId"), t.participantId },
-                                             { QStringLiteral("typing"), t.typing } };
-                    },
+        Overloaded {
+            [](const Welcome &w) {
+                return QJsonObject { { QStringLiteral("protocol"), w.protocol },
+                    { QStringLiteral("userId"), w.userId }, { QStringLiteral("token"), w.token },
+                    { QStringLiteral("serverTime"), formatTimestamp(w.serverTime) },
+                    { QStringLiteral("heartbeatSeconds"), w.heartbeatSeconds } };
             },
-            frame);
+            [](const Ack &a) {
+                QJsonObject o = a.result;
+                o.insert(QStringLiteral("requestId"), a.requestId);
+                if (a.revision)
+                    o.insert(QStringLiteral("revision"), *a.revision);
+                return o;
+            },
+            [](const Error &e) {
+                return QJsonObject { { QStringLiteral("requestId"), optionalString(e.requestId) },
+                    { QStringLiteral("code"), toString(e.code) },
+                    { QStringLiteral("message"), e.message } };
+            },
+            [](const SessionSnapshot &s) {
+                QJsonArray participants;
+                for (const Participant &p : s.participants)
+                    participants.append(toJson(p));
+                QJsonArray messages;
+                for (const ChatMessage &m : s.messages)
+                    messages.append(toJson(m));
+                return QJsonObject { { QStringLiteral("sessionId"), s.sessionId },
+                    { QStringLiteral("epoch"), s.epoch },
+                    { QStringLiteral("revision"), s.revision },
+                    { QStringLiteral("title"), s.title },
+                    { QStringLiteral("participants"), participants },
+                    { QStringLiteral("messages"), messages } };
+            },
+            [](const ParticipantChangeEvent &e) {
+                QJsonObject o { { QStringLiteral("sessionId"), e.sessionId },
+                    { QStringLiteral("epoch"), e.epoch },
+                    { QStringLiteral("revision"), e.revision },
+                    { QStringLiteral("participantId"), e.participantId },
+                    { QStringLiteral("actorId"), optionalString(e.actorId) },
+                    { QStringLiteral("timestamp"), formatTimestamp(e.timestamp) } };
+                if (e.type == ParticipantChangeEvent::Type::Removed) {
+                    o.insert(QStringLiteral("participantType"), toString(e.participantType));
+                    o.insert(QStringLiteral("reason"),
+                        e.reason == ParticipantChangeEvent::Reason::Left
+                            ? QStringLiteral("left")
+                            : QStringLiteral("removed"));
+                } else {
+                    o.insert(QStringLiteral("participantType"), toString(e.participant.type));
+                    o.insert(QStringLiteral("participant"), toJson(e.participant));
+                }
+                return o;
+            },
+            [](const MessageEvent &m) {
+                QJsonObject o = messageFields(m.message);
+                o.insert(QStringLiteral("sessionId"), m.sessionId);
+                o.insert(QStringLiteral("epoch"), m.epoch);
+                return o;
+            },
+            [](const TypingEvent &t) {
+                return QJsonObject { { QStringLiteral("sessionId"), t.sessionId },
+                    { QStringLiteral("participantId"), t.participantId },
+                    { QStringLiteral("typing"), t.typing } };
+            },
+        },
+        frame);
     // Null values stand for "absent"; drop them so the wire carries only set fields.
     for (auto it = o.begin(); it != o.end();) {
         if (it->isNull())
@@ -758,7 +774,13 @@ QJsonObject toJson(const ServerFrame &frame)
     return o;
 }
 
-QString encode(const ClientFrame &frame) { return toText(toJson(frame)); }
-QString encode(const ServerFrame &frame) { return toText(toJson(frame)); }
+QString encode(const ClientFrame &frame)
+{
+    return toText(toJson(frame));
+}
+QString encode(const ServerFrame &frame)
+{
+    return toText(toJson(frame));
+}
 
 } // namespace Protocol

@@ -178,8 +178,7 @@ struct SetTyping
 };
 
 using ClientFrame = std::variant<Hello, CreateSession, JoinSession, LeaveSession, AddParticipant,
-                                 RemoveParticipant, SetRole, CreateInvite, ListSessions,
-                                 SendMessage, SetTyping>;
+    RemoveParticipant, SetRole, CreateInvite, ListSessions, SendMessage, SetTyping>;
 
 // ---------------------------------------------------------------- server → client
 
@@ -257,7 +256,7 @@ struct TypingEvent
 };
 
 using ServerFrame = std::variant<Welcome, Ack, Error, SessionSnapshot, ParticipantChangeEvent,
-                                 MessageEvent, TypingEvent>;
+    MessageEvent, TypingEvent>;
 
 // ---------------------------------------------------------------- codec
 
@@ -269,8 +268,7 @@ struct DecodeError
     QString requestId;
 };
 
-template<typename Frame>
-using Decoded = std::variant<Frame, DecodeError>;
+template<typename Frame> using Decoded = std::variant<Frame, DecodeError>;
 
 Decoded<ClientFrame> decodeClientFrame(QByteArrayView text, const Limits &limits = {});
 Decoded<ServerFrame> decodeServerFrame(QByteArrayView text);

@@ -16,7 +16,7 @@ WebSocketService::WebSocketService(QObject *parent)
     connect(&m_socket, &QWebSocket::textMessageReceived, this, &WebSocketService::onTextMessage);
     // Qt 6.4 has no QWebSocket::errorOccurred.
     connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
-            &WebSocketService::onSocketError);
+        &WebSocketService::onSocketError);
     connect(&m_socket, &QWebSocket::binaryMessageReceived, this, [](const QByteArray &data) {
         qCWarning(lcNet) << "ignoring a binary frame of" << data.size() << "bytes";
     });
@@ -29,8 +29,8 @@ WebSocketService::~WebSocketService()
     m_socket.abort();
 }
 
-void WebSocketService::connectToServer(const QUrl &url, const QString &displayName,
-                                       const QString &token)
+void WebSocketService::connectToServer(
+    const QUrl &url, const QString &displayName, const QString &token)
 {
     m_url = url;
     if (m_url.path().isEmpty() || m_url.path() == QLatin1String("/"))
@@ -53,12 +53,30 @@ void WebSocketService::disconnectFromServer()
     m_socket.close(QWebSocketProtocol::CloseCodeNormal);
 }
 
-WebSocketService::State WebSocketService::state() const { return m_state; }
-QString WebSocketService::userId() const { return m_userId; }
-QString WebSocketService::token() const { return m_token; }
-QString WebSocketService::displayName() const { return m_displayName; }
-QUrl WebSocketService::serverUrl() const { return m_url; }
-int WebSocketService::pendingRequestCount() const { return int(m_pending.size()); }
+WebSocketService::State WebSocketService::state() const
+{
+    return m_state;
+}
+QString WebSocketService::userId() const
+{
+    return m_userId;
+}
+QString WebSocketService::token() const
+{
+    return m_token;
+}
+QString WebSocketService::displayName() const
+{
+    return m_displayName;
+}
+QUrl WebSocketService::serverUrl() const
+{
+    return m_url;
+}
+int WebSocketService::pendingRequestCount() const
+{
+    return int(m_pending.size());
+}
 
 void WebSocketService::setState(State state)
 {
@@ -94,8 +112,8 @@ void WebSocketService::onDisconnected()
 void WebSocketService::onSocketError(QAbstractSocket::SocketError error)
 {
     qCWarning(lcNet) << "socket error" << error << m_socket.errorString();
-    Q_EMIT errorOccurred(tr("Connection to %1 failed: %2")
-                                 .arg(m_url.toDisplayString(), m_socket.errorString()));
+    Q_EMIT errorOccurred(
+        tr("Connection to %1 failed: %2").arg(m_url.toDisplayString(), m_socket.errorString()));
 }
 
 void WebSocketService::onTextMessage(const QString &text)
@@ -125,7 +143,8 @@ void WebSocketService::dispatch(const ServerFrame &frame)
         Q_EMIT acknowledged(*ack);
     } else if (const auto *error = std::get_if<Error>(&frame)) {
         qCInfo(lcNet) << "error" << toString(error->code) << error->message << error->requestId;
-        if (error->code == ErrorCode::UnsupportedProtocol || error->code == ErrorCode::NotAuthenticated)
+        if (error->code == ErrorCode::UnsupportedProtocol
+            || error->code == ErrorCode::NotAuthenticated)
             Q_EMIT errorOccurred(error->message);
         Reply reply;
         reply.error = *error;
@@ -162,14 +181,14 @@ QString WebSocketService::sendRequest(ClientFrame frame, ReplyHandler onReply)
 {
     QString requestId;
     std::visit(
-            [&](auto &f) {
-                if constexpr (requires { f.requestId; }) {
-                    if (f.requestId.isEmpty())
-                        f.requestId = nextRequestId();
-                    requestId = f.requestId;
-                }
-            },
-            frame);
+        [&](auto &f) {
+            if constexpr (requires { f.requestId; }) {
+                if (f.requestId.isEmpty())
+                    f.requestId = nextRequestId();
+                requestId = f.requestId;
+            }
+        },
+        frame);
     const QString text = encode(frame);
     if (m_state != State::Connected) {
         Reply reply;
@@ -203,8 +222,8 @@ QString WebSocketService::joinByInvite(const QString &inviteCode, ReplyHandler o
     return sendRequest(join, std::move(onReply));
 }
 
-QString WebSocketService::resumeSession(const QString &sessionId, const QString &epoch,
-                                        qint64 sinceRevision, ReplyHandler onReply)
+QString WebSocketService::resumeSession(
+    const QString &sessionId, const QString &epoch, qint64 sinceRevision, ReplyHandler onReply)
 {
     JoinSession join;
     join.sessionId = sessionId;
@@ -219,21 +238,20 @@ QString WebSocketService::leaveSession(const QString &sessionId, ReplyHandler on
 }
 
 QString WebSocketService::sendParticipantAdded(const QString &sessionId, ParticipantType type,
-                                               const QString &participantId,
-                                               const QString &displayName, ReplyHandler onReply)
+    const QString &participantId, const QString &displayName, ReplyHandler onReply)
 {
-    return sendRequest(AddParticipant { {}, sessionId, type, participantId, displayName },
-                       std::move(onReply));
+    return sendRequest(
+        AddParticipant { {}, sessionId, type, participantId, displayName }, std::move(onReply));
 }
 
-QString WebSocketService::sendParticipantRemoved(const QString &sessionId,
-                                                 const QString &participantId, ReplyHandler onReply)
+QString WebSocketService::sendParticipantRemoved(
+    const QString &sessionId, const QString &participantId, ReplyHandler onReply)
 {
     return sendRequest(RemoveParticipant { {}, sessionId, participantId }, std::move(onReply));
 }
 
-QString WebSocketService::setRole(const QString &sessionId, const QString &participantId, Role role,
-                                  ReplyHandler onReply)
+QString WebSocketService::setRole(
+    const QString &sessionId, const QString &participantId, Role role, ReplyHandler onReply)
 {
     return sendRequest(SetRole { {}, sessionId, participantId, role }, std::move(onReply));
 }
@@ -248,8 +266,8 @@ QString WebSocketService::listSessions(ReplyHandler onReply)
     return sendRequest(ListSessions {}, std::move(onReply));
 }
 
-QString WebSocketService::sendMessage(const QString &sessionId, const QString &text,
-                                      ReplyHandler onReply)
+QString WebSocketService::sendMessage(
+    const QString &sessionId, const QString &text, ReplyHandler onReply)
 {
     return sendRequest(SendMessage { {}, sessionId, text }, std::move(onReply));
 }

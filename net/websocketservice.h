@@ -55,17 +55,16 @@ public:
     QString joinByInvite(const QString &inviteCode, ReplyHandler onReply = {});
     /// Resume: the server sends the events after `sinceRevision`, or a snapshot.
     QString resumeSession(const QString &sessionId, const QString &epoch, qint64 sinceRevision,
-                          ReplyHandler onReply = {});
+        ReplyHandler onReply = {});
     QString leaveSession(const QString &sessionId, ReplyHandler onReply = {});
     /// Asks the server to add a participant (named as in the original feature).
     QString sendParticipantAdded(const QString &sessionId, Protocol::ParticipantType type,
-                                 const QString &participantId, const QString &displayName,
-                                 ReplyHandler onReply = {});
+        const QString &participantId, const QString &displayName, ReplyHandler onReply = {});
     /// Asks the server to remove a participant (yourself = leave).
-    QString sendParticipantRemoved(const QString &sessionId, const QString &participantId,
-                                   ReplyHandler onReply = {});
+    QString sendParticipantRemoved(
+        const QString &sessionId, const QString &participantId, ReplyHandler onReply = {});
     QString setRole(const QString &sessionId, const QString &participantId, Protocol::Role role,
-                    ReplyHandler onReply = {});
+        ReplyHandler onReply = {});
     QString createInvite(const QString &sessionId, ReplyHandler onReply = {});
     QString listSessions(ReplyHandler onReply = {});
     QString sendMessage(const QString &sessionId, const QString &text, ReplyHandler onReply = {});

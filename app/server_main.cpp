@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+// helpy-server: the session server, headless. All logic lives in the helpy_server library.
+#include "sessionserver.h"
+#include "shutdownsignals.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace {
+
+bool parseListen(const QString &text, ServerOptions &options)
+{
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    if (colon < 0)
+        return false;
+    QString host = text.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    bool ok = false;
+    const uint port = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || port > 65535)
+        return false;
+    options.address = host.isEmpty() || host == QLatin1String("*") ? QHostAddress(QHostAddress::Any)
+                                                                   : QHostAddress(host);
+    options.port = quint16(port);
+    return !options.address.isNull();
+}
+
+bool parsePositive(const QCommandLineParser &parser, const QString &name, int &value)
+{
+    if (!parser.isSet(name))
+        return true;
+    bool ok = false;
+    const int parsed = parser.value(name).toInt(&ok);
+    if (!ok || parsed < 0)
+        return false;
+    value = parsed;
+    return true;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("helpy-server"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Helpy"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HELPY_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Helpy session server: the single source of truth for group study sessions."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption listen(QStringLiteral("listen"),
+        QStringLiteral("Address and port to listen on (port 0: any)."), QStringLiteral("host:port"),
+        QStringLiteral("127.0.0.1:8787"));
+    const QCommandLineOption heartbeat(QStringLiteral("heartbeat-interval"),
+        QStringLiteral(
+            "Seconds between pings; silent peers are dropped after twice that (0: off)."),
+        QStringLiteral("seconds"), QStringLiteral("15"));
+    const QCommandLineOption grace(QStringLiteral("presence-grace"),
+        QStringLiteral("Seconds a user stays 'reconnecting' before 'offline'."),
+        QStringLiteral("seconds"), QStringLiteral("10"));
+    const QCommandLineOption maxParticipants(QStringLiteral("max-participants"),
+        QStringLiteral("Participants a session may have."), QStringLiteral("count"),
+        QStringLiteral("500"));
+    const QCommandLineOption rate(QStringLiteral("max-requests-per-second"),
+        QStringLiteral("Requests a connection may send a second."), QStringLiteral("count"),
+        QStringLiteral("50"));
+    parser.addOptions({ listen, heartbeat, grace, maxParticipants, rate });
+    parser.process(app);
+
+    ServerOptions options;
+    if (!parseListen(parser.value(listen), options)) {
+        std::fprintf(stderr, "helpy-server: --listen expects HOST:PORT, got '%s'\n",
+            qPrintable(parser.value(listen)));
+        return 2;
+    }
+    if (!parsePositive(parser, heartbeat.names().constFirst(), options.heartbeatSeconds)
+        || !parsePositive(parser, grace.names().constFirst(), options.presenceGraceSeconds)
+        || !parsePositive(parser, maxParticipants.names().constFirst(), options.maxParticipants)
+        || !parsePositive(parser, rate.names().constFirst(), options.maxRequestsPerSecond)) {
+        std::fprintf(stderr, "helpy-server: numeric options take a non-negative integer\n");
+        return 2;
+    }
+
+    SessionServer server(options);
+    if (!server.listen()) {
+        std::fprintf(stderr, "helpy-server: cannot listen on %s: %s\n",
+            qPrintable(parser.value(listen)), qPrintable(server.errorString()));
+        return 1;
+    }
+    std::printf("helpy-server listening on %s\n", qPrintable(server.url().toString()));
+    std::fflush(stdout);
+
+    ShutdownSignals signals;
+    QObject::connect(&signals, &ShutdownSignals::received, &app, [&server] {
+        // 1001 "going away" to every client; quit once they are gone (or after 2 s).
+        server.close();
+        if (server.connectionCount() == 0)
+            QCoreApplication::quit();
+        QObject::connect(&server, &SessionServer::connectionCountChanged, qApp, [](int count) {
+            if (count == 0)
+                QCoreApplication::quit();
+        });
+        QTimer::singleShot(2000, qApp, &QCoreApplication::quit);
+    });
+    return app.exec();
+}

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "ratelimiter.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+#include <QWebSocket>
+
+/**
+ * @brief The server's side of one client connection: its socket, the user it signed in
+ * as, the sessions it follows, its request budget and its liveness clock.
+ */
+class ClientConnection : public QObject
+{
+    Q_OBJECT
+
+public:
+    ClientConnection(QWebSocket *socket, int requestsPerSecond, QObject *parent = nullptr);
+    ~ClientConnection() override;
+
+    QWebSocket *socket() const { return m_socket; }
+    QString peer() const;
+
+    bool isSignedIn() const { return !userId.isEmpty(); }
+    void send(const QString &text);
+    void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
+
+    /// Any frame or pong counts: a busy peer is alive.
+    void markAlive() { m_lastTraffic.restart(); }
+    qint64 silentForMs() const { return m_lastTraffic.elapsed(); }
+
+    QString userId;
+    QSet<QString> subscriptions; ///< sessions whose events this connection receives
+    RateLimiter rateLimiter;
+    QTimer helloTimer;
+
+private:
+    QWebSocket *m_socket;
+    QElapsedTimer m_lastTraffic;
+};

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "protocol.h"
+
+#include <QHostAddress>
+
+/// @brief What a SessionServer is configured with; the defaults are protocol v1's.
+struct ServerOptions
+{
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 port = 0; ///< 0: the OS picks one (tests, the app's embedded server)
+    int heartbeatSeconds = 15;
+    int presenceGraceSeconds = 10;
+    int helloTimeoutMs = 5000;
+    int maxParticipants = 500;
+    int maxRequestsPerSecond = 50;
+    int eventLogSize = 1000; ///< events kept per session for resume
+    int snapshotMessages = 50;
+    /// Frames up to this size are read and answered with too_large; larger ones are cut by Qt.
+    qsizetype hardFrameLimit = 2 * 1024 * 1024;
+    Protocol::Limits limits;
+};

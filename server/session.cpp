@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+#include "session.h"
+
+using namespace Protocol;
+
+Session::Session(QString id, QString title, QString epoch, int logCapacity, int snapshotMessages)
+    : m_id(std::move(id))
+    , m_title(std::move(title))
+    , m_epoch(std::move(epoch))
+    , m_logCapacity(std::max(1, logCapacity))
+    , m_snapshotMessages(snapshotMessages)
+{ }
+
+void Session::record(qint64 revision, const QString &encodedEvent)
+{
+    Q_ASSERT(revision == m_revision + 1);
+    m_revision = revision;
+    m_log.push_back(encodedEvent);
+    while (qsizetype(m_log.size()) > m_logCapacity)
+        m_log.pop_front();
+}
+
+std::optional<QStringList> Session::eventsSince(qint64 sinceRevision) const
+{
+    if (sinceRevision > m_revision)
+        return std::nullopt; // the client is ahead of us: it cannot be our history
+    const qint64 missed = m_revision - sinceRevision;
+    if (missed > qint64(m_log.size()))
+        return std::nullopt;
+    QStringList events;
+    events.reserve(missed);
+    for (auto it = m_log.end() - missed; it != m_log.end(); ++it)
+        events.append(*it);
+    return events;
+}
+
+const Participant *Session::participant(const QString &id) const
+{
+    const auto it = m_participants.constFind(id);
+    return it == m_participants.cend() ? nullptr : &*it;
+}
+
+int Session::ownerCount() const
+{
+    return int(std::count_if(m_participants.cbegin(), m_participants.cend(),
+        [](const Participant &p) { return p.role == Role::Owner; }));
+}
+
+QList<Participant> Session::participants() const
+{
+    QList<Participant> list;
+    list.reserve(m_order.size());
+    for (const QString &id : m_order)
+        list.append(m_participants.value(id));
+    return list;
+}
+
+void Session::upsertParticipant(const Participant &participant)
+{
+    if (!m_participants.contains(participant.id))
+        m_order.append(participant.id);
+    m_participants.insert(participant.id, participant);
+    if (participant.type == ParticipantType::User)
+        m_userIds.insert(participant.id);
+}
+
+void Session::removeParticipant(const QString &id)
+{
+    if (m_participants.remove(id)) {
+        m_order.removeOne(id);
+        m_userIds.remove(id);
+    }
+}
+
+void Session::appendMessage(const ChatMessage &message)
+{
+    m_messages.push_back(message);
+    while (qsizetype(m_messages.size()) > m_snapshotMessages)
+        m_messages.pop_front();
+}
+
+SessionSnapshot Session::snapshot() const
+{
+    SessionSnapshot s;
+    s.sessionId = m_id;
+    s.epoch = m_epoch;
+    s.revision = m_revision;
+    s.title = m_title;
+    s.participants = participants();
+    s.messages = QList<ChatMessage>(m_messages.cbegin(), m_messages.cend());
+    return s;
+}

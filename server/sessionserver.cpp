@@ -1,0 +1,784 @@
+// SPDX-License-Identifier: MIT
+#include "sessionserver.h"
+
+#include "clientconnection.h"
+#include "identifiers.h"
+#include "logging.h"
+#include "permissions.h"
+#include "session.h"
+#include "userdirectory.h"
+
+#include <QJsonArray>
+#include <QPointer>
+#include <QWebSocketServer>
+
+#include <memory>
+#include <unordered_map>
+
+using namespace Protocol;
+
+namespace {
+
+/// A request refused: becomes one `error` answer.
+struct Refusal
+{
+    ErrorCode code;
+    QString message;
+};
+
+/// What a handler answers with: an ack (with result fields), or a refusal.
+using Outcome = std::variant<Ack, Refusal>;
+
+Ack ackWith(std::optional<qint64> revision, QJsonObject result = {})
+{
+    Ack ack;
+    ack.revision = revision;
+    ack.result = std::move(result);
+    return ack;
+}
+
+} // namespace
+
+class SessionServer::Private
+{
+public:
+    Private(SessionServer *q, ServerOptions options)
+        : q(q)
+        , options(std::move(options))
+        , wsServer(QStringLiteral("helpy-server"), QWebSocketServer::NonSecureMode)
+    { }
+
+    SessionServer *q;
+    ServerOptions options;
+    QWebSocketServer wsServer;
+    QTimer heartbeat;
+    QList<ClientConnection *> connections;
+    UserDirectory users;
+    std::unordered_map<QString, std::unique_ptr<Session>> sessions;
+    QHash<QString, QString> sessionByInvite;
+
+    void onNewConnection();
+    void onTextMessage(ClientConnection *connection, const QString &text);
+    void onClosed(ClientConnection *connection);
+    void onHeartbeat();
+
+    void handleHello(ClientConnection *connection, const Hello &hello);
+    void handleRequest(ClientConnection *connection, User &user, const ClientFrame &frame);
+    Outcome apply(ClientConnection *connection, User &user, const ClientFrame &frame);
+
+    Outcome createSession(User &user, const CreateSession &request);
+    Outcome joinSession(ClientConnection *connection, User &user, const JoinSession &request);
+    Outcome addParticipant(User &user, const AddParticipant &request);
+    Outcome removeParticipant(User &user, const QString &sessionId, const QString &participantId);
+    Outcome setRole(User &user, const SetRole &request);
+    Outcome createInvite(User &user, const CreateInvite &request);
+    Outcome listSessions(User &user);
+    Outcome sendMessage(User &user, const SendMessage &request);
+    void setTyping(ClientConnection *connection, User &user, const SetTyping &request);
+
+    Session *findSession(const QString &sessionId) const;
+    /// The session and the actor's place in it, or the refusal (not_found / forbidden).
+    std::variant<std::pair<Session *, const Participant *>, Refusal> sessionAsParticipant(
+        const QString &sessionId, const User &user) const;
+
+    void sendError(ClientConnection *connection, const QString &requestId, ErrorCode code,
+        const QString &message);
+    /// Assigns the next revision, records the event and fans it out, encoded once.
+    void publish(Session &session, ServerFrame event);
+    void sendSnapshot(ClientConnection *connection, const Session &session);
+    void addToSession(Session &session, Participant participant, const QString &actorId);
+    void removeFromSession(Session &session, const QString &participantId,
+        ParticipantChangeEvent::Reason reason, const QString &actorId);
+    void setPresence(User &user, Presence presence);
+    Presence presenceOf(const User &user) const;
+};
+
+SessionServer::SessionServer(ServerOptions options, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this, std::move(options)))
+{
+    connect(&d->wsServer, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
+    connect(
+        &d->wsServer, &QWebSocketServer::acceptError, this, [](QAbstractSocket::SocketError error) {
+            qCWarning(lcServer) << "accept failed:" << error;
+        });
+    connect(&d->heartbeat, &QTimer::timeout, this, [this] { d->onHeartbeat(); });
+}
+
+SessionServer::~SessionServer()
+{
+    close();
+}
+
+bool SessionServer::listen()
+{
+    if (!d->wsServer.listen(d->options.address, d->options.port)) {
+        qCCritical(lcServer) << "cannot listen on" << d->options.address << d->options.port << ":"
+                             << d->wsServer.errorString();
+        return false;
+    }
+    if (d->options.heartbeatSeconds > 0)
+        d->heartbeat.start(d->options.heartbeatSeconds * 1000);
+    qCInfo(lcServer) << "listening on" << url().toString();
+    return true;
+}
+
+void SessionServer::close()
+{
+    d->heartbeat.stop();
+    if (d->wsServer.isListening())
+        d->wsServer.close();
+    const auto connections = d->connections;
+    for (ClientConnection *connection : connections)
+        connection->closeWith(
+            QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server closing"));
+}
+
+bool SessionServer::isListening() const
+{
+    return d->wsServer.isListening();
+}
+quint16 SessionServer::port() const
+{
+    return d->wsServer.serverPort();
+}
+QString SessionServer::errorString() const
+{
+    return d->wsServer.errorString();
+}
+const ServerOptions &SessionServer::options() const
+{
+    return d->options;
+}
+int SessionServer::connectionCount() const
+{
+    return int(d->connections.size());
+}
+int SessionServer::sessionCount() const
+{
+    return int(d->sessions.size());
+}
+
+QUrl SessionServer::url() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("ws"));
+    QHostAddress address = d->wsServer.serverAddress();
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
+        address = QHostAddress::LocalHost;
+    url.setHost(address.toString());
+    url.setPort(port());
+    url.setPath(QLatin1String(EndpointPath));
+    return url;
+}
+
+QList<Participant> SessionServer::participants(const QString &sessionId) const
+{
+    const Session *session = d->findSession(sessionId);
+    return session ? session->participants() : QList<Participant>();
+}
+
+qint64 SessionServer::revision(const QString &sessionId) const
+{
+    const Session *session = d->findSession(sessionId);
+    return session ? session->revision() : -1;
+}
+
+QString SessionServer::epoch(const QString &sessionId) const
+{
+    const Session *session = d->findSession(sessionId);
+    return session ? session->epoch() : QString();
+}
+
+// ------------------------------------------------------------------ connections
+
+void SessionServer::Private::onNewConnection()
+{
+    while (QWebSocket *socket = wsServer.nextPendingConnection()) {
+        if (socket->requestUrl().path() != QLatin1String(EndpointPath)) {
+            qCInfo(lcServer) << "refusing" << socket->requestUrl().path() << "(endpoint is /v1)";
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                QStringLiteral("unknown endpoint; use /v1"));
+            QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+            continue;
+        }
+        auto *connection = new ClientConnection(socket, options.maxRequestsPerSecond, q);
+        connections.append(connection);
+        // Frames above the hard limit are cut by Qt (1009); below it we answer too_large.
+        socket->setMaxAllowedIncomingMessageSize(quint64(options.hardFrameLimit));
+        socket->setMaxAllowedIncomingFrameSize(quint64(options.hardFrameLimit));
+        QObject::connect(socket, &QWebSocket::textMessageReceived, connection,
+            [this, connection](const QString &text) { onTextMessage(connection, text); });
+        QObject::connect(socket, &QWebSocket::binaryMessageReceived, connection,
+            [this, connection](const QByteArray &) {
+                connection->markAlive();
+                sendError(connection, {}, ErrorCode::BadRequest,
+                    QStringLiteral("binary frames are not supported; send JSON text"));
+            });
+        QObject::connect(
+            socket, &QWebSocket::pong, connection, [connection] { connection->markAlive(); });
+        QObject::connect(socket, &QWebSocket::disconnected, connection,
+            [this, connection] { onClosed(connection); });
+        QObject::connect(&connection->helloTimer, &QTimer::timeout, connection, [connection] {
+            qCInfo(lcServer) << connection->peer() << "sent no hello in time";
+            connection->closeWith(
+                QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("hello expected"));
+        });
+        connection->helloTimer.start(options.helloTimeoutMs);
+        qCDebug(lcServer) << "connection from" << connection->peer();
+        Q_EMIT q->connectionCountChanged(int(connections.size()));
+    }
+}
+
+void SessionServer::Private::onClosed(ClientConnection *connection)
+{
+    if (!connections.removeOne(connection))
+        return;
+    qCDebug(lcServer) << "closed" << connection->peer() << connection->userId;
+    if (User *user = users.find(connection->userId)) {
+        user->connections.removeOne(connection);
+        if (user->connections.isEmpty())
+            setPresence(*user,
+                options.presenceGraceSeconds > 0 ? Presence::Reconnecting : Presence::Offline);
+    }
+    connection->deleteLater();
+    Q_EMIT q->connectionCountChanged(int(connections.size()));
+}
+
+void SessionServer::Private::onHeartbeat()
+{
+    const qint64 deadAfterMs = 2LL * options.heartbeatSeconds * 1000;
+    const auto all = connections;
+    for (ClientConnection *connection : all) {
+        if (connection->silentForMs() > deadAfterMs) {
+            qCInfo(lcServer) << connection->peer() << "silent for" << connection->silentForMs()
+                             << "ms; dropping it";
+            connection->socket()->abort();
+            onClosed(connection); // abort() may not emit disconnected for a dead peer
+            continue;
+        }
+        connection->socket()->ping();
+    }
+}
+
+void SessionServer::Private::sendError(
+    ClientConnection *connection, const QString &requestId, ErrorCode code, const QString &message)
+{
+    connection->send(encode(Error { requestId, code, message }));
+}
+
+void SessionServer::Private::onTextMessage(ClientConnection *connection, const QString &text)
+{
+    connection->markAlive();
+    const QByteArray utf8 = text.toUtf8();
+    if (utf8.size() > options.limits.maxFrameBytes) {
+        qCInfo(lcServer) << connection->peer() << "sent a frame of" << utf8.size() << "bytes";
+        sendError(connection, {}, ErrorCode::TooLarge,
+            QStringLiteral("frame of %1 bytes exceeds the limit of %2 bytes")
+                .arg(utf8.size())
+                .arg(options.limits.maxFrameBytes));
+        connection->closeWith(
+            QWebSocketProtocol::CloseCodeTooMuchData, QStringLiteral("frame too large"));
+        return;
+    }
+    auto decoded = decodeClientFrame(utf8, options.limits);
+    if (const auto *error = std::get_if<DecodeError>(&decoded)) {
+        qCDebug(lcServer) << connection->peer() << "bad frame:" << error->message;
+        sendError(connection, error->requestId, error->code, error->message);
+        return;
+    }
+    const ClientFrame &frame = std::get<ClientFrame>(decoded);
+    if (const auto *hello = std::get_if<Hello>(&frame)) {
+        handleHello(connection, *hello);
+        return;
+    }
+    User *user = users.find(connection->userId);
+    if (!user) {
+        sendError(connection, requestIdOf(frame), ErrorCode::NotAuthenticated,
+            QStringLiteral("send hello first"));
+        return;
+    }
+    if (!connection->rateLimiter.tryAcquire()) {
+        sendError(connection, requestIdOf(frame), ErrorCode::RateLimited,
+            QStringLiteral("more than %1 requests a second").arg(options.maxRequestsPerSecond));
+        return;
+    }
+    handleRequest(connection, *user, frame);
+}
+
+void SessionServer::Private::handleHello(ClientConnection *connection, const Hello &hello)
+{
+    if (connection->isSignedIn()) {
+        sendError(connection, {}, ErrorCode::BadRequest, QStringLiteral("already signed in"));
+        return;
+    }
+    if (hello.protocol != Version) {
+        sendError(connection, {}, ErrorCode::UnsupportedProtocol,
+            QStringLiteral("protocol %1 is not supported; this server speaks %2")
+                .arg(hello.protocol)
+                .arg(Version));
+        connection->closeWith(
+            QWebSocketProtocol::CloseCodeProtocolError, QStringLiteral("unsupported protocol"));
+        return;
+    }
+    connection->helloTimer.stop();
+    User &user = users.signIn(hello.token, hello.displayName);
+    connection->userId = user.id;
+    user.connections.append(connection);
+    qCInfo(lcServer) << connection->peer() << "is" << user.id << user.displayName;
+    connection->send(encode(Welcome {
+        Version, user.id, user.token, QDateTime::currentDateTimeUtc(), options.heartbeatSeconds }));
+    setPresence(user, Presence::Online);
+}
+
+// ------------------------------------------------------------------ requests
+
+void SessionServer::Private::handleRequest(
+    ClientConnection *connection, User &user, const ClientFrame &frame)
+{
+    if (const auto *typing = std::get_if<SetTyping>(&frame)) {
+        setTyping(connection, user, *typing);
+        return;
+    }
+    const QString requestId = requestIdOf(frame);
+    // A join is naturally idempotent and must send its snapshot/events again on a retry.
+    const bool remembered = !std::holds_alternative<JoinSession>(frame);
+    if (remembered) {
+        if (const auto answer = UserDirectory::answerFor(user, requestId)) {
+            qCDebug(lcServer) << user.id << "retried" << requestId << "; answering as before";
+            connection->send(*answer);
+            return;
+        }
+    }
+    const Outcome outcome = apply(connection, user, frame);
+    QString answer;
+    if (const auto *refusal = std::get_if<Refusal>(&outcome)) {
+        qCDebug(lcServer) << user.id << typeName(frame) << "refused:" << refusal->message;
+        answer = encode(Error { requestId, refusal->code, refusal->message });
+    } else {
+        Ack ack = std::get<Ack>(outcome);
+        ack.requestId = requestId;
+        answer = encode(ack);
+    }
+    if (remembered)
+        UserDirectory::rememberAnswer(user, requestId, answer);
+    connection->send(answer);
+}
+
+Outcome SessionServer::Private::apply(
+    ClientConnection *connection, User &user, const ClientFrame &frame)
+{
+    if (const auto *r = std::get_if<CreateSession>(&frame))
+        return createSession(user, *r);
+    if (const auto *r = std::get_if<JoinSession>(&frame))
+        return joinSession(connection, user, *r);
+    if (const auto *r = std::get_if<LeaveSession>(&frame))
+        return removeParticipant(user, r->sessionId, user.id);
+    if (const auto *r = std::get_if<AddParticipant>(&frame))
+        return addParticipant(user, *r);
+    if (const auto *r = std::get_if<RemoveParticipant>(&frame))
+        return removeParticipant(user, r->sessionId, r->participantId);
+    if (const auto *r = std::get_if<SetRole>(&frame))
+        return setRole(user, *r);
+    if (const auto *r = std::get_if<CreateInvite>(&frame))
+        return createInvite(user, *r);
+    if (std::holds_alternative<ListSessions>(frame))
+        return listSessions(user);
+    if (const auto *r = std::get_if<SendMessage>(&frame))
+        return sendMessage(user, *r);
+    return Refusal { ErrorCode::BadRequest, QStringLiteral("not a request a client sends") };
+}
+
+Session *SessionServer::Private::findSession(const QString &sessionId) const
+{
+    const auto it = sessions.find(sessionId);
+    return it == sessions.end() ? nullptr : it->second.get();
+}
+
+std::variant<std::pair<Session *, const Participant *>, Refusal>
+SessionServer::Private::sessionAsParticipant(const QString &sessionId, const User &user) const
+{
+    Session *session = findSession(sessionId);
+    if (!session)
+        return Refusal { ErrorCode::NotFound, QStringLiteral("no session %1").arg(sessionId) };
+    const Participant *actor = session->participant(user.id);
+    if (!actor)
+        return Refusal { ErrorCode::Forbidden,
+            QStringLiteral("you are not in session %1").arg(sessionId) };
+    return std::pair { session, actor };
+}
+
+Outcome SessionServer::Private::createSession(User &user, const CreateSession &request)
+{
+    QString id;
+    do {
+        id = Identifiers::sessionId();
+    } while (sessions.count(id));
+    auto session = std::make_unique<Session>(
+        id, request.title, Identifiers::epoch(), options.eventLogSize, options.snapshotMessages);
+    Session &created = *session;
+    sessions.emplace(id, std::move(session));
+    Participant owner;
+    owner.id = user.id;
+    owner.type = ParticipantType::User;
+    owner.displayName = user.displayName;
+    owner.role = Role::Owner;
+    owner.presence = presenceOf(user);
+    addToSession(created, owner, user.id);
+    qCInfo(lcServer) << user.id << "created session" << id << request.title;
+    return ackWith(created.revision(),
+        { { QStringLiteral("sessionId"), id }, { QStringLiteral("epoch"), created.epoch() } });
+}
+
+Outcome SessionServer::Private::joinSession(
+    ClientConnection *connection, User &user, const JoinSession &request)
+{
+    Session *session = nullptr;
+    if (!request.inviteCode.isEmpty()) {
+        session = findSession(sessionByInvite.value(request.inviteCode.toUpper()));
+        if (!session)
+            return Refusal { ErrorCode::NotFound, QStringLiteral("unknown invite code") };
+    } else {
+        session = findSession(request.sessionId);
+        if (!session)
+            return Refusal { ErrorCode::NotFound,
+                QStringLiteral("no session %1").arg(request.sessionId) };
+    }
+    if (!session->contains(user.id)) {
+        if (request.inviteCode.isEmpty())
+            return Refusal { ErrorCode::Forbidden,
+                QStringLiteral("joining needs an invite code or an add by a moderator") };
+        if (session->participantCount() >= options.maxParticipants)
+            return Refusal {
+                ErrorCode::LimitExceeded,
+                QStringLiteral("the session is full (%1 participants)").arg(options.maxParticipants)
+            };
+        Participant member;
+        member.id = user.id;
+        member.type = ParticipantType::User;
+        member.displayName = user.displayName;
+        member.role = Role::Member;
+        member.presence = presenceOf(user);
+        addToSession(*session, member, user.id);
+    }
+
+    std::optional<QStringList> missed;
+    if (request.sinceRevision && request.epoch == session->epoch())
+        missed = session->eventsSince(*request.sinceRevision);
+    if (missed) {
+        for (const QString &event : std::as_const(*missed))
+            connection->send(event);
+    } else {
+        sendSnapshot(connection, *session);
+    }
+    connection->subscriptions.insert(session->id());
+    return ackWith(session->revision(),
+        { { QStringLiteral("sessionId"), session->id() },
+            { QStringLiteral("epoch"), session->epoch() },
+            { QStringLiteral("resumed"), missed.has_value() } });
+}
+
+Outcome SessionServer::Private::addParticipant(User &user, const AddParticipant &request)
+{
+    const auto found = sessionAsParticipant(request.sessionId, user);
+    if (const auto *refusal = std::get_if<Refusal>(&found))
+        return *refusal;
+    auto [session, actor] = std::get<std::pair<Session *, const Participant *>>(found);
+    if (!Permissions::mayAdd(actor->role, request.participantType))
+        return Refusal { ErrorCode::Forbidden,
+            QStringLiteral("only moderators and owners add people") };
+    if (!request.participantId.isEmpty() && session->contains(request.participantId)) {
+        const Participant *present = session->participant(request.participantId);
+        if (present->type != request.participantType)
+            return Refusal { ErrorCode::Conflict,
+                QStringLiteral("%1 is not a %2")
+                    .arg(request.participantId, toString(request.participantType)) };
+        return ackWith(session->revision(),
+            { { QStringLiteral("participantId"), present->id },
+                { QStringLiteral("added"), false } });
+    }
+    if (session->participantCount() >= options.maxParticipants)
+        return Refusal { ErrorCode::LimitExceeded,
+            QStringLiteral("the session is full (%1 participants)").arg(options.maxParticipants) };
+
+    Participant added;
+    added.type = request.participantType;
+    added.role = Role::Member;
+    if (request.participantType == ParticipantType::User) {
+        User *target = users.find(request.participantId);
+        if (!target)
+            return Refusal { ErrorCode::NotFound,
+                QStringLiteral("no user %1").arg(request.participantId) };
+        added.id = target->id;
+        added.displayName
+            = request.displayName.isEmpty() ? target->displayName : request.displayName;
+        added.presence = presenceOf(*target);
+    } else {
+        if (!request.participantId.isEmpty() && users.find(request.participantId))
+            return Refusal { ErrorCode::Conflict,
+                QStringLiteral("%1 is a user, not a helpy").arg(request.participantId) };
+        if (request.displayName.isEmpty())
+            return Refusal { ErrorCode::BadRequest,
+                QStringLiteral("a new helpy needs a 'displayName'") };
+        added.id = request.participantId.isEmpty() ? Identifiers::helpyId() : request.participantId;
+        added.displayName = request.displayName;
+        added.presence = Presence::Online; // a tutor is served by the server: always there
+    }
+    addToSession(*session, added, user.id);
+    return ackWith(session->revision(),
+        { { QStringLiteral("participantId"), added.id }, { QStringLiteral("added"), true } });
+}
+
+Outcome SessionServer::Private::removeParticipant(
+    User &user, const QString &sessionId, const QString &participantId)
+{
+    const auto found = sessionAsParticipant(sessionId, user);
+    if (const auto *refusal = std::get_if<Refusal>(&found))
+        return *refusal;
+    auto [session, actor] = std::get<std::pair<Session *, const Participant *>>(found);
+    const Participant *target = session->participant(participantId);
+    if (!target)
+        return Refusal { ErrorCode::NotFound,
+            QStringLiteral("%1 is not in the session").arg(participantId) };
+    const bool self = participantId == user.id;
+    if (!self && !Permissions::mayRemove(actor->role, target->role))
+        return Refusal { ErrorCode::Forbidden,
+            QStringLiteral("a %1 cannot remove a %2")
+                .arg(toString(actor->role), toString(target->role)) };
+    if (self && actor->role == Role::Owner && session->ownerCount() == 1
+        && session->userIds().size() > 1)
+        return Refusal { ErrorCode::Conflict,
+            QStringLiteral("the last owner must hand over ownership before leaving") };
+    removeFromSession(*session, participantId,
+        self ? ParticipantChangeEvent::Reason::Left : ParticipantChangeEvent::Reason::Removed,
+        user.id);
+    return ackWith(session->revision());
+}
+
+Outcome SessionServer::Private::setRole(User &user, const SetRole &request)
+{
+    const auto found = sessionAsParticipant(request.sessionId, user);
+    if (const auto *refusal = std::get_if<Refusal>(&found))
+        return *refusal;
+    auto [session, actor] = std::get<std::pair<Session *, const Participant *>>(found);
+    if (!Permissions::maySetRole(actor->role))
+        return Refusal { ErrorCode::Forbidden, QStringLiteral("only owners change roles") };
+    const Participant *target = session->participant(request.participantId);
+    if (!target)
+        return Refusal { ErrorCode::NotFound,
+            QStringLiteral("%1 is not in the session").arg(request.participantId) };
+    if (target->type == ParticipantType::Helpy && request.role == Role::Owner)
+        return Refusal { ErrorCode::BadRequest, QStringLiteral("a helpy cannot own a session") };
+    if (target->role == request.role)
+        return ackWith(session->revision());
+    if (target->role == Role::Owner && session->ownerCount() == 1)
+        return Refusal { ErrorCode::Conflict,
+            QStringLiteral("a session needs an owner; make someone else owner first") };
+    Participant changed = *target;
+    changed.role = request.role;
+    session->upsertParticipant(changed);
+    ParticipantChangeEvent event;
+    event.type = ParticipantChangeEvent::Type::Updated;
+    event.participantId = changed.id;
+    event.participantType = changed.type;
+    event.participant = changed;
+    event.actorId = user.id;
+    publish(*session, event);
+    return ackWith(session->revision());
+}
+
+Outcome SessionServer::Private::createInvite(User &user, const CreateInvite &request)
+{
+    const auto found = sessionAsParticipant(request.sessionId, user);
+    if (const auto *refusal = std::get_if<Refusal>(&found))
+        return *refusal;
+    auto [session, actor] = std::get<std::pair<Session *, const Participant *>>(found);
+    if (!Permissions::mayCreateInvite(actor->role))
+        return Refusal { ErrorCode::Forbidden,
+            QStringLiteral("only moderators and owners invite") };
+    QString code;
+    do {
+        code = Identifiers::inviteCode();
+    } while (sessionByInvite.contains(code));
+    sessionByInvite.insert(code, session->id());
+    return ackWith(std::nullopt,
+        { { QStringLiteral("inviteCode"), code }, { QStringLiteral("sessionId"), session->id() } });
+}
+
+Outcome SessionServer::Private::listSessions(User &user)
+{
+    QJsonArray list;
+    for (const QString &id : std::as_const(user.sessionIds)) {
+        const Session *session = findSession(id);
+        const Participant *self = session ? session->participant(user.id) : nullptr;
+        if (!self)
+            continue;
+        list.append(toJson(SessionSummary {
+            id, session->title(), self->role, session->participantCount(), session->revision() }));
+    }
+    return ackWith(std::nullopt, { { QStringLiteral("sessions"), list } });
+}
+
+Outcome SessionServer::Private::sendMessage(User &user, const SendMessage &request)
+{
+    const auto found = sessionAsParticipant(request.sessionId, user);
+    if (const auto *refusal = std::get_if<Refusal>(&found))
+        return *refusal;
+    Session *session = std::get<std::pair<Session *, const Participant *>>(found).first;
+    MessageEvent event;
+    event.message.messageId = Identifiers::messageId();
+    event.message.authorId = user.id;
+    event.message.text = request.text;
+    event.message.requestId = request.requestId;
+    publish(*session, event);
+    return ackWith(
+        session->revision(), { { QStringLiteral("messageId"), event.message.messageId } });
+}
+
+void SessionServer::Private::setTyping(
+    ClientConnection *connection, User &user, const SetTyping &request)
+{
+    const auto found = sessionAsParticipant(request.sessionId, user);
+    if (const auto *refusal = std::get_if<Refusal>(&found)) {
+        sendError(connection, {}, refusal->code, refusal->message);
+        return;
+    }
+    const QString frame = encode(TypingEvent { request.sessionId, user.id, request.typing });
+    for (const QString &userId :
+        std::get<std::pair<Session *, const Participant *>>(found).first->userIds()) {
+        const User *member = users.find(userId);
+        for (ClientConnection *peer : member->connections) {
+            if (peer != connection && peer->subscriptions.contains(request.sessionId))
+                peer->send(frame);
+        }
+    }
+}
+
+// ------------------------------------------------------------------ events
+
+void SessionServer::Private::publish(Session &session, ServerFrame event)
+{
+    const qint64 revision = session.nextRevision();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (auto *change = std::get_if<ParticipantChangeEvent>(&event)) {
+        change->sessionId = session.id();
+        change->epoch = session.epoch();
+        change->revision = revision;
+        change->timestamp = now;
+    } else if (auto *message = std::get_if<MessageEvent>(&event)) {
+        message->sessionId = session.id();
+        message->epoch = session.epoch();
+        message->message.revision = revision;
+        message->message.timestamp = now;
+        session.appendMessage(message->message);
+    }
+    // Encoded once; every recipient and every later resume gets this very text.
+    const QString text = encode(event);
+    session.record(revision, text);
+    for (const QString &userId : session.userIds()) {
+        const User *user = users.find(userId);
+        for (ClientConnection *connection : user->connections) {
+            if (connection->subscriptions.contains(session.id()))
+                connection->send(text);
+        }
+    }
+}
+
+void SessionServer::Private::sendSnapshot(ClientConnection *connection, const Session &session)
+{
+    connection->send(encode(session.snapshot()));
+}
+
+void SessionServer::Private::addToSession(
+    Session &session, Participant participant, const QString &actorId)
+{
+    participant.joinedAt = QDateTime::currentDateTimeUtc();
+    session.upsertParticipant(participant);
+    ParticipantChangeEvent event;
+    event.type = ParticipantChangeEvent::Type::Added;
+    event.participantId = participant.id;
+    event.participantType = participant.type;
+    event.participant = participant;
+    event.actorId = actorId;
+    publish(session, event);
+
+    if (participant.type != ParticipantType::User)
+        return;
+    User *user = users.find(participant.id);
+    user->sessionIds.insert(session.id());
+    // Added by someone else: each live connection gets the state, then the events.
+    if (actorId == participant.id)
+        return;
+    for (ClientConnection *connection : std::as_const(user->connections)) {
+        sendSnapshot(connection, session);
+        connection->subscriptions.insert(session.id());
+    }
+}
+
+void SessionServer::Private::removeFromSession(Session &session, const QString &participantId,
+    ParticipantChangeEvent::Reason reason, const QString &actorId)
+{
+    const Participant removed = *session.participant(participantId);
+    ParticipantChangeEvent event;
+    event.type = ParticipantChangeEvent::Type::Removed;
+    event.participantId = removed.id;
+    event.participantType = removed.type;
+    event.participant = removed;
+    event.reason = reason;
+    event.actorId = actorId;
+    // Published while still a participant: the removed one's connections receive it too.
+    publish(session, event);
+    session.removeParticipant(participantId);
+    if (User *user = users.find(participantId)) {
+        user->sessionIds.remove(session.id());
+        for (ClientConnection *connection : std::as_const(user->connections))
+            connection->subscriptions.remove(session.id());
+    }
+    qCInfo(lcServer) << actorId << "removed" << participantId << "from" << session.id();
+}
+
+Presence SessionServer::Private::presenceOf(const User &user) const
+{
+    if (!user.connections.isEmpty())
+        return Presence::Online;
+    return user.graceTimer ? Presence::Reconnecting : Presence::Offline;
+}
+
+void SessionServer::Private::setPresence(User &user, Presence presence)
+{
+    if (presence == Presence::Reconnecting) {
+        // Offline only if the user is still away when the grace period ends: no flapping.
+        const QString userId = user.id;
+        delete user.graceTimer;
+        user.graceTimer = new QTimer(q);
+        user.graceTimer->setSingleShot(true);
+        QObject::connect(user.graceTimer, &QTimer::timeout, q, [this, userId] {
+            User *away = users.find(userId);
+            if (!away || !away->connections.isEmpty())
+                return;
+            away->graceTimer->deleteLater();
+            away->graceTimer = nullptr;
+            setPresence(*away, Presence::Offline);
+        });
+        user.graceTimer->start(options.presenceGraceSeconds * 1000);
+    } else if (user.graceTimer) {
+        user.graceTimer->deleteLater();
+        user.graceTimer = nullptr;
+    }
+    for (const QString &sessionId : std::as_const(user.sessionIds)) {
+        Session *session = findSession(sessionId);
+        const Participant *current = session ? session->participant(user.id) : nullptr;
+        if (!current || current->presence == presence)
+            continue;
+        Participant changed = *current;
+        changed.presence = presence;
+        session->upsertParticipant(changed);
+        ParticipantChangeEvent event;
+        event.type = ParticipantChangeEvent::Type::Updated;
+        event.participantId = changed.id;
+        event.participantType = changed.type;
+        event.participant = changed;
+        event.actorId = user.id;
+        publish(*session, event);
+    }
+}

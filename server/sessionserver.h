@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "serveroptions.h"
+
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+
+/**
+ * @brief The Helpy session server: the single source of truth for sessions.
+ *
+ * A QWebSocketServer on ws://ADDRESS:PORT/v1 that validates every frame, enforces
+ * permissions, assigns revisions and fans events out. Embeddable: the desktop app runs
+ * one in-process to host sessions; helpy-server runs one headless.
+ */
+class SessionServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit SessionServer(ServerOptions options = {}, QObject *parent = nullptr);
+    ~SessionServer() override;
+
+    /// Starts listening on options().address:options().port; false (see errorString) on failure.
+    bool listen();
+    void close();
+    bool isListening() const;
+    quint16 port() const;
+    /// ws://address:port/v1
+    QUrl url() const;
+    QString errorString() const;
+    const ServerOptions &options() const;
+
+    int connectionCount() const;
+    int sessionCount() const;
+    /// The server's view of one session's roster (tests compare clients with it).
+    QList<Protocol::Participant> participants(const QString &sessionId) const;
+    qint64 revision(const QString &sessionId) const;
+    QString epoch(const QString &sessionId) const;
+
+Q_SIGNALS:
+    void connectionCountChanged(int count);
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
