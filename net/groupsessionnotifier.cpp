@@ -28,6 +28,8 @@ GroupSessionNotifier::GroupSessionNotifier(
         if (hasState() && !m_removed)
             join();
     });
+    if (const auto snapshot = service->lastSnapshot(sessionId))
+        adopt(*snapshot);
 }
 
 QList<Participant> GroupSessionNotifier::participants() const
@@ -75,6 +77,13 @@ void GroupSessionNotifier::onSnapshot(const SessionSnapshot &snapshot)
 {
     if (snapshot.sessionId != m_sessionId)
         return;
+    adopt(snapshot);
+    qCDebug(lcNet) << "session" << m_sessionId << "snapshot at revision" << m_revision;
+    Q_EMIT snapshotApplied(snapshot);
+}
+
+void GroupSessionNotifier::adopt(const SessionSnapshot &snapshot)
+{
     m_epoch = snapshot.epoch;
     m_revision = snapshot.revision;
     m_title = snapshot.title;
@@ -87,8 +96,6 @@ void GroupSessionNotifier::onSnapshot(const SessionSnapshot &snapshot)
         m_participants.insert(p.id, p);
     }
     m_messages = snapshot.messages;
-    qCDebug(lcNet) << "session" << m_sessionId << "snapshot at revision" << m_revision;
-    Q_EMIT snapshotApplied(snapshot);
 }
 
 /// True when the event is the next one; false when it is old or after a gap.

@@ -62,6 +62,7 @@ Q_SIGNALS:
 private:
     bool acceptRevision(const QString &epoch, qint64 revision);
     void onSnapshot(const Protocol::SessionSnapshot &snapshot);
+    void adopt(const Protocol::SessionSnapshot &snapshot);
     void onParticipantChanged(const Protocol::ParticipantChangeEvent &event);
     void onMessage(const Protocol::MessageEvent &event);
     void onTyping(const Protocol::TypingEvent &event);

@@ -78,6 +78,14 @@ int WebSocketService::pendingRequestCount() const
     return int(m_pending.size());
 }
 
+std::optional<SessionSnapshot> WebSocketService::lastSnapshot(const QString &sessionId) const
+{
+    const auto it = m_lastSnapshots.constFind(sessionId);
+    if (it == m_lastSnapshots.cend())
+        return std::nullopt;
+    return *it;
+}
+
 void WebSocketService::setState(State state)
 {
     if (m_state == state)
@@ -97,6 +105,7 @@ void WebSocketService::onDisconnected()
     qCInfo(lcNet) << "disconnected:" << m_socket.closeCode() << m_socket.closeReason();
     // Requests on the wire are lost with the connection; their answers never come.
     // The reliability layer will re-send them; until then they fail now, not never.
+    m_lastSnapshots.clear();
     const auto pending = std::exchange(m_pending, {});
     for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
         Reply reply;
@@ -151,6 +160,7 @@ void WebSocketService::dispatch(const ServerFrame &frame)
         finishRequest(error->requestId, reply);
         Q_EMIT requestFailed(*error);
     } else if (const auto *snapshot = std::get_if<SessionSnapshot>(&frame)) {
+        m_lastSnapshots.insert(snapshot->sessionId, *snapshot);
         Q_EMIT sessionSnapshotReceived(*snapshot);
     } else if (const auto *change = std::get_if<ParticipantChangeEvent>(&frame)) {
         Q_EMIT participantChanged(*change);

@@ -76,6 +76,10 @@ public:
     /// Requests sent and not yet answered.
     int pendingRequestCount() const;
 
+    /// The last snapshot received for a session on this connection, so that an object
+    /// created when a join is acked (the snapshot came just before the ack) can start from it.
+    std::optional<Protocol::SessionSnapshot> lastSnapshot(const QString &sessionId) const;
+
 Q_SIGNALS:
     void stateChanged(WebSocketService::State state);
     void welcomed(const Protocol::Welcome &welcome);
@@ -116,4 +120,5 @@ private:
     QString m_requestPrefix;
     quint64 m_requestCounter = 0;
     QHash<QString, Pending> m_pending;
+    QHash<QString, Protocol::SessionSnapshot> m_lastSnapshots;
 };
