@@ -7,6 +7,7 @@
 #include <QTimeZone>
 
 #include <array>
+#include <limits>
 #include <utility>
 
 namespace Protocol {
@@ -130,6 +131,15 @@ public:
         return static_cast<qint64>(number);
     }
 
+    /// An integer that must fit an int (versions, counts, seconds): never silently truncated.
+    int smallInteger(const char *key) const
+    {
+        const qint64 value = integer(key);
+        if (value > std::numeric_limits<int>::max())
+            fail(QStringLiteral("field '%1' is out of range").arg(QLatin1String(key)));
+        return static_cast<int>(value);
+    }
+
     bool boolean(const char *key) const
     {
         const QJsonValue value = m_object.value(QLatin1String(key));
@@ -142,8 +152,8 @@ public:
 
     QDateTime timestamp(const char *key) const
     {
-        const QString text = string(key, 64);
-        const QDateTime time = parseTimestamp(text);
+        const QString text = string(key, m_limits.maxFrameBytes);
+        const QDateTime time = text.size() > 64 ? QDateTime() : parseTimestamp(text);
         if (!time.isValid())
             fail(QStringLiteral("field '%1' is not an ISO-8601 timestamp").arg(QLatin1String(key)));
         return time;
@@ -152,10 +162,11 @@ public:
     template<typename Enum, std::size_t N>
     Enum enumeration(const char *key, const NameTable<Enum, N> &table) const
     {
-        const QString text = string(key, 32);
+        const QString text = string(key, m_limits.maxFrameBytes);
         const auto value = valueOf(table, text);
         if (!value)
-            fail(QStringLiteral("field '%1' has unknown value '%2'").arg(QLatin1String(key), text));
+            fail(QStringLiteral("field '%1' has unknown value '%2'")
+                     .arg(QLatin1String(key), text.left(32)));
         return *value;
     }
 
@@ -239,7 +250,7 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
 {
     if (type == QLatin1String("hello")) {
         Hello h;
-        h.protocol = static_cast<int>(f.integer("protocol"));
+        h.protocol = f.smallInteger("protocol");
         h.displayName = nonEmptyDisplayName(f, "displayName");
         h.token = f.optionalString("token", 256);
         return h;
@@ -295,7 +306,8 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
     }
     if (type == QLatin1String("set_typing"))
         return SetTyping { f.id("sessionId"), f.boolean("typing") };
-    f.fail(QStringLiteral("unknown frame type '%1'").arg(type.left(64)));
+    throw Reject { ErrorCode::BadRequest,
+        QStringLiteral("unknown frame type '%1'").arg(type.left(64)) };
 }
 
 ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, const Fields &f)
@@ -303,11 +315,11 @@ ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, 
     const Limits &limits = f.limits();
     if (type == QLatin1String("welcome")) {
         Welcome w;
-        w.protocol = static_cast<int>(f.integer("protocol"));
+        w.protocol = f.smallInteger("protocol");
         w.userId = f.id("userId");
         w.token = f.string("token", 256);
         w.serverTime = f.timestamp("serverTime");
-        w.heartbeatSeconds = static_cast<int>(f.integer("heartbeatSeconds"));
+        w.heartbeatSeconds = f.smallInteger("heartbeatSeconds");
         return w;
     }
     if (type == QLatin1String("ack")) {
@@ -389,7 +401,8 @@ ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, 
     }
     if (type == QLatin1String("typing"))
         return TypingEvent { f.id("sessionId"), f.id("participantId"), f.boolean("typing") };
-    f.fail(QStringLiteral("unknown frame type '%1'").arg(type.left(64)));
+    throw Reject { ErrorCode::BadRequest,
+        QStringLiteral("unknown frame type '%1'").arg(type.left(64)) };
 }
 
 /// Parses the JSON envelope shared by both directions and hands the object on.
@@ -573,7 +586,7 @@ std::optional<SessionSummary> sessionSummaryFromJson(const QJsonObject &object)
         s.sessionId = f.id("sessionId");
         s.title = f.string("title", limits.maxNameLength);
         s.role = f.enumeration("role", roleNames);
-        s.participantCount = static_cast<int>(f.integer("participantCount"));
+        s.participantCount = f.smallInteger("participantCount");
         s.revision = f.integer("revision");
         return s;
     } catch (const Reject &) {

@@ -543,7 +543,7 @@ Outcome SessionServer::Private::removeParticipant(
     const bool self = participantId == user.id;
     if (!self && !Permissions::mayRemove(actor->role, target->role))
         return Refusal { ErrorCode::Forbidden,
-            QStringLiteral("a %1 cannot remove a %2")
+            QStringLiteral("%1s cannot remove %2s")
                 .arg(toString(actor->role), toString(target->role)) };
     if (self && actor->role == Role::Owner && session->ownerCount() == 1
         && session->userIds().size() > 1)

@@ -61,7 +61,8 @@ WebSocketService::Reply await(const std::function<void(WebSocketService::ReplyHa
 {
     std::optional<WebSocketService::Reply> reply;
     send([&](const WebSocketService::Reply &r) { reply = r; });
-    QTest::qWaitFor([&] { return reply.has_value(); }, 5000);
+    if (!QTest::qWaitFor([&] { return reply.has_value(); }, 5000))
+        qWarning("request not answered within 5 s");
     return reply.value_or(WebSocketService::Reply {});
 }
 
