@@ -22,6 +22,8 @@ GroupSessionNotifier::GroupSessionNotifier(
         &GroupSessionNotifier::onParticipantChanged);
     connect(service, &WebSocketService::messageReceived, this, &GroupSessionNotifier::onMessage);
     connect(service, &WebSocketService::typingChanged, this, &GroupSessionNotifier::onTyping);
+    connect(
+        service, &WebSocketService::sessionDigestReceived, this, &GroupSessionNotifier::onDigest);
     // A new connection has no subscriptions: resume what we had.
     connect(service, &WebSocketService::welcomed, this, [this] {
         m_resyncing = false;
@@ -128,7 +130,10 @@ void GroupSessionNotifier::resync()
         return;
     m_resyncing = true;
     Q_EMIT resyncRequested(m_revision);
-    auto done = [this](const WebSocketService::Reply &) { m_resyncing = false; };
+    auto done = [self = QPointer(this)](const WebSocketService::Reply &) {
+        if (self)
+            self->m_resyncing = false;
+    };
     if (hasState())
         m_service->resumeSession(m_sessionId, m_epoch, m_revision, done);
     else
@@ -173,4 +178,23 @@ void GroupSessionNotifier::onTyping(const TypingEvent &event)
 {
     if (event.sessionId == m_sessionId)
         Q_EMIT typingChanged(event.participantId, event.typing);
+}
+
+void GroupSessionNotifier::onDigest(const SessionDigest &digest)
+{
+    // Only a digest of exactly our state proves anything; others are in flight past us.
+    if (digest.sessionId != m_sessionId || digest.epoch != m_epoch || digest.revision != m_revision
+        || m_resyncing || m_removed || !m_service)
+        return;
+    const QString ours = rosterHash(participants());
+    if (ours == digest.rosterHash)
+        return;
+    qCWarning(lcNet) << "session" << m_sessionId << "diverged at revision" << m_revision << "ours"
+                     << ours << "server" << digest.rosterHash << "; asking for a snapshot";
+    Q_EMIT divergenceDetected(ours, digest.rosterHash);
+    m_resyncing = true;
+    m_service->joinSession(m_sessionId, [self = QPointer(this)](const WebSocketService::Reply &) {
+        if (self)
+            self->m_resyncing = false;
+    });
 }

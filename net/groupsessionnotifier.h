@@ -56,6 +56,8 @@ Q_SIGNALS:
     void typingChanged(const QString &participantId, bool typing);
     /// A gap was detected and a resume was requested from `sinceRevision`.
     void resyncRequested(qint64 sinceRevision);
+    /// A digest at our revision had another roster hash: a snapshot was requested.
+    void divergenceDetected(const QString &ourHash, const QString &serverHash);
     /// This user was removed from the session (or left it).
     void removedFromSession(Protocol::ParticipantChangeEvent::Reason reason);
 
@@ -66,6 +68,7 @@ private:
     void onParticipantChanged(const Protocol::ParticipantChangeEvent &event);
     void onMessage(const Protocol::MessageEvent &event);
     void onTyping(const Protocol::TypingEvent &event);
+    void onDigest(const Protocol::SessionDigest &digest);
     void resync();
 
     QPointer<WebSocketService> m_service;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "protocol.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -401,6 +402,12 @@ ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, 
     }
     if (type == QLatin1String("typing"))
         return TypingEvent { f.id("sessionId"), f.id("participantId"), f.boolean("typing") };
+    if (type == QLatin1String("session_digest")) {
+        const QString hash = f.string("rosterHash", 64);
+        if (hash.size() != 64)
+            f.fail(QStringLiteral("field 'rosterHash' must be 64 hex digits"));
+        return SessionDigest { f.id("sessionId"), f.id("epoch"), f.integer("revision"), hash };
+    }
     throw Reject { ErrorCode::BadRequest,
         QStringLiteral("unknown frame type '%1'").arg(type.left(64)) };
 }
@@ -624,6 +631,7 @@ QString typeName(const ServerFrame &frame)
             [](const ParticipantChangeEvent &e) { return e.typeName(); },
             [](const MessageEvent &) { return QStringLiteral("message"); },
             [](const TypingEvent &) { return QStringLiteral("typing"); },
+            [](const SessionDigest &) { return QStringLiteral("session_digest"); },
         },
         frame);
 }
@@ -774,6 +782,12 @@ QJsonObject toJson(const ServerFrame &frame)
                     { QStringLiteral("participantId"), t.participantId },
                     { QStringLiteral("typing"), t.typing } };
             },
+            [](const SessionDigest &d) {
+                return QJsonObject { { QStringLiteral("sessionId"), d.sessionId },
+                    { QStringLiteral("epoch"), d.epoch },
+                    { QStringLiteral("revision"), d.revision },
+                    { QStringLiteral("rosterHash"), d.rosterHash } };
+            },
         },
         frame);
     // Null values stand for "absent"; drop them so the wire carries only set fields.
@@ -785,6 +799,19 @@ QJsonObject toJson(const ServerFrame &frame)
     }
     o.insert(QStringLiteral("type"), typeName(frame));
     return o;
+}
+
+QString rosterHash(QList<Participant> participants)
+{
+    std::sort(participants.begin(), participants.end(),
+        [](const Participant &a, const Participant &b) { return a.id < b.id; });
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const Participant &p : std::as_const(participants)) {
+        hash.addData(QStringLiteral("%1\t%2\t%3\t%4\n")
+                         .arg(p.id, toString(p.type), toString(p.role), toString(p.presence))
+                         .toUtf8());
+    }
+    return QString::fromLatin1(hash.result().toHex());
 }
 
 QString encode(const ClientFrame &frame)

@@ -255,8 +255,26 @@ struct TypingEvent
     bool typing = false;
 };
 
+/**
+ * @brief Sent with each heartbeat for each session a connection follows, so a client at the
+ * same revision can prove its roster equals the server's (see rosterHash()).
+ */
+struct SessionDigest
+{
+    QString sessionId;
+    QString epoch;
+    qint64 revision = 0;
+    QString rosterHash;
+};
+
 using ServerFrame = std::variant<Welcome, Ack, Error, SessionSnapshot, ParticipantChangeEvent,
-    MessageEvent, TypingEvent>;
+    MessageEvent, TypingEvent, SessionDigest>;
+
+/**
+ * Lowercase hex SHA-256 of the roster sorted by id, one line per participant:
+ * `id<TAB>type<TAB>role<TAB>presence<LF>`. Both sides compute it the same way.
+ */
+QString rosterHash(QList<Participant> participants);
 
 // ---------------------------------------------------------------- codec
 

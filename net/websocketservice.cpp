@@ -3,7 +3,11 @@
 
 #include "logging.h"
 
+#include <QNetworkInformation>
+#include <QRegularExpression>
 #include <QUuid>
+
+#include <algorithm>
 
 using namespace Protocol;
 
@@ -20,6 +24,26 @@ WebSocketService::WebSocketService(QObject *parent)
     connect(&m_socket, &QWebSocket::binaryMessageReceived, this, [](const QByteArray &data) {
         qCWarning(lcNet) << "ignoring a binary frame of" << data.size() << "bytes";
     });
+    connect(&m_socket, &QWebSocket::pong, this, [this] { m_lastTraffic.restart(); });
+
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, &WebSocketService::open);
+    m_handshakeTimer.setSingleShot(true);
+    m_handshakeTimer.setInterval(10000);
+    connect(&m_handshakeTimer, &QTimer::timeout, this, [this] {
+        qCInfo(lcNet) << "no welcome within" << m_handshakeTimer.interval() << "ms; retrying";
+        m_socket.abort();
+    });
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &WebSocketService::onHeartbeat);
+
+    // Where the platform tells us (NetworkManager), a network that comes back ends the wait.
+    if (QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
+        connect(QNetworkInformation::instance(), &QNetworkInformation::reachabilityChanged, this,
+            [this](QNetworkInformation::Reachability reachability) {
+                if (reachability == QNetworkInformation::Reachability::Online)
+                    onNetworkReachable();
+            });
+    }
 }
 
 WebSocketService::~WebSocketService()
@@ -37,20 +61,82 @@ void WebSocketService::connectToServer(
         m_url.setPath(QLatin1String(EndpointPath));
     m_displayName = displayName;
     m_token = token;
-    if (m_socket.state() != QAbstractSocket::UnconnectedState)
+    m_wantConnected = true;
+    m_backoff.reset();
+    m_reconnectTimer.stop();
+    if (m_socket.state() != QAbstractSocket::UnconnectedState) {
+        // onDisconnected() runs and, as we still want a connection, schedules a prompt retry.
         m_socket.abort();
-    qCInfo(lcNet) << "connecting to" << m_url.toString();
+        return;
+    }
+    open();
+}
+
+void WebSocketService::open()
+{
+    m_reconnectTimer.stop();
+    if (m_socket.state() != QAbstractSocket::UnconnectedState)
+        return;
+    qCInfo(lcNet) << "connecting to" << m_url.toString() << "attempt" << m_backoff.attempt();
     setState(State::Connecting);
+    m_handshakeTimer.start();
     m_socket.open(m_url);
 }
 
 void WebSocketService::disconnectFromServer()
 {
+    m_wantConnected = false;
+    m_reconnectTimer.stop();
+    m_heartbeatTimer.stop();
+    m_handshakeTimer.stop();
+    // Nothing will carry the outbox now: its requests fail rather than wait forever.
+    const auto pending = std::exchange(m_pending, {});
+    for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
+        Reply reply;
+        reply.error = Error { it.key(), ErrorCode::Internal, tr("Disconnected") };
+        if (it->onReply)
+            it->onReply(reply);
+        Q_EMIT requestFailed(reply.error);
+    }
     if (m_socket.state() == QAbstractSocket::UnconnectedState) {
         setState(State::Disconnected);
         return;
     }
     m_socket.close(QWebSocketProtocol::CloseCodeNormal);
+}
+
+void WebSocketService::reconnectNow()
+{
+    if (m_wantConnected && m_state == State::Reconnecting)
+        open();
+}
+
+void WebSocketService::onNetworkReachable()
+{
+    if (m_wantConnected && m_state == State::Reconnecting) {
+        qCInfo(lcNet) << "the network is back; reconnecting now";
+        open();
+    }
+}
+
+void WebSocketService::scheduleReconnect(int delayMs)
+{
+    m_reconnectDelayMs = delayMs;
+    setState(State::Reconnecting);
+    m_reconnectTimer.start(delayMs);
+    qCInfo(lcNet) << "reconnecting in" << delayMs << "ms";
+    Q_EMIT reconnectScheduled(delayMs);
+}
+
+void WebSocketService::onHeartbeat()
+{
+    // Any traffic counts as alive; a server silent for twice the interval is gone.
+    if (m_lastTraffic.elapsed() > 2LL * m_heartbeatSeconds * 1000) {
+        qCInfo(lcNet) << "server silent for" << m_lastTraffic.elapsed() << "ms; reconnecting";
+        m_socket.abort();
+        return;
+    }
+    m_socket.ping();
 }
 
 WebSocketService::State WebSocketService::state() const
@@ -102,31 +188,47 @@ void WebSocketService::onConnected()
 
 void WebSocketService::onDisconnected()
 {
-    qCInfo(lcNet) << "disconnected:" << m_socket.closeCode() << m_socket.closeReason();
-    // Requests on the wire are lost with the connection; their answers never come.
-    // The reliability layer will re-send them; until then they fail now, not never.
+    const auto code = m_socket.closeCode();
+    const QString reason = m_socket.closeReason();
+    qCInfo(lcNet) << "disconnected:" << code << reason;
+    m_heartbeatTimer.stop();
+    m_handshakeTimer.stop();
     m_lastSnapshots.clear();
-    const auto pending = std::exchange(m_pending, {});
-    for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
-        Reply reply;
-        reply.error = Error { it.key(), ErrorCode::Internal, tr("Connection lost") };
-        if (it->onReply)
-            it->onReply(reply);
-        Q_EMIT requestFailed(reply.error);
+    // Requests on the wire may or may not have reached the server: they stay in the outbox
+    // and go again (same requestId) after the resume. Resumes themselves are made afresh.
+    for (auto it = m_pending.begin(); it != m_pending.end();) {
+        if (it->isResume)
+            it = m_pending.erase(it);
+        else
+            (it++)->sent = false;
     }
-    setState(State::Disconnected);
     Q_EMIT disconnected();
+    if (!m_wantConnected || !m_autoReconnect) {
+        m_wantConnected = false;
+        setState(State::Disconnected);
+        return;
+    }
+    int delay = m_backoff.nextDelayMs();
+    // A server going away names when to come back, spread per client (1001, "retry-after-ms=N").
+    static const QRegularExpression retryHint(QStringLiteral("retry-after-ms=(\\d+)"));
+    if (const auto match = retryHint.match(reason); match.hasMatch())
+        delay = std::min(match.captured(1).toInt(), 60000);
+    scheduleReconnect(delay);
 }
 
 void WebSocketService::onSocketError(QAbstractSocket::SocketError error)
 {
     qCWarning(lcNet) << "socket error" << error << m_socket.errorString();
+    // While retrying, the banner shows the countdown; only the first failure is news.
+    if (m_state == State::Reconnecting || m_backoff.attempt() > 0)
+        return;
     Q_EMIT errorOccurred(
         tr("Connection to %1 failed: %2").arg(m_url.toDisplayString(), m_socket.errorString()));
 }
 
 void WebSocketService::onTextMessage(const QString &text)
 {
+    m_lastTraffic.restart();
     const QByteArray utf8 = text.toUtf8();
     auto decoded = decodeServerFrame(utf8);
     if (const auto *error = std::get_if<DecodeError>(&decoded)) {
@@ -139,11 +241,27 @@ void WebSocketService::onTextMessage(const QString &text)
 void WebSocketService::dispatch(const ServerFrame &frame)
 {
     if (const auto *welcome = std::get_if<Welcome>(&frame)) {
+        m_handshakeTimer.stop();
+        m_backoff.reset();
         m_userId = welcome->userId;
         m_token = welcome->token;
+        m_heartbeatSeconds = welcome->heartbeatSeconds;
+        m_lastTraffic.start();
+        if (m_heartbeatSeconds > 0)
+            m_heartbeatTimer.start(m_heartbeatSeconds * 1000);
         qCInfo(lcNet) << "welcome as" << m_userId;
+        // The outbox as it was before this connection, in send order; sent after the resumes.
+        QList<QString> outbox;
+        for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
+            if (!it->sent)
+                outbox.append(it.key());
+        }
+        std::sort(outbox.begin(), outbox.end(), [this](const QString &a, const QString &b) {
+            return m_pending.value(a).order < m_pending.value(b).order;
+        });
         setState(State::Connected);
-        Q_EMIT welcomed(*welcome);
+        Q_EMIT welcomed(*welcome); // sessions resume here, before the outbox goes
+        flushOutbox(outbox);
     } else if (const auto *ack = std::get_if<Ack>(&frame)) {
         Reply reply;
         reply.ok = true;
@@ -168,6 +286,8 @@ void WebSocketService::dispatch(const ServerFrame &frame)
         Q_EMIT messageReceived(*message);
     } else if (const auto *typing = std::get_if<TypingEvent>(&frame)) {
         Q_EMIT typingChanged(*typing);
+    } else if (const auto *digest = std::get_if<SessionDigest>(&frame)) {
+        Q_EMIT sessionDigestReceived(*digest);
     }
 }
 
@@ -184,7 +304,7 @@ void WebSocketService::finishRequest(const QString &requestId, const Reply &repl
 
 QString WebSocketService::nextRequestId()
 {
-    return m_requestPrefix + QLatin1Char('-') + QString::number(++m_requestCounter);
+    return m_requestPrefix + QLatin1Char('-') + QString::number(m_requestCounter + 1);
 }
 
 QString WebSocketService::sendRequest(ClientFrame frame, ReplyHandler onReply)
@@ -200,7 +320,7 @@ QString WebSocketService::sendRequest(ClientFrame frame, ReplyHandler onReply)
         },
         frame);
     const QString text = encode(frame);
-    if (m_state != State::Connected) {
+    if (!m_wantConnected) {
         Reply reply;
         reply.error = Error { requestId, ErrorCode::NotAuthenticated, tr("Not connected") };
         if (onReply)
@@ -208,9 +328,28 @@ QString WebSocketService::sendRequest(ClientFrame frame, ReplyHandler onReply)
         Q_EMIT requestFailed(reply.error);
         return requestId;
     }
-    m_pending.insert(requestId, Pending { text, std::move(onReply) });
-    m_socket.sendTextMessage(text);
+    const auto *join = std::get_if<JoinSession>(&frame);
+    Pending pending { ++m_requestCounter, text, std::move(onReply), false,
+        join && join->sinceRevision.has_value() };
+    // While (re)connecting the request waits in the outbox; it goes once we are welcomed.
+    if (m_state == State::Connected) {
+        m_socket.sendTextMessage(text);
+        pending.sent = true;
+    }
+    m_pending.insert(requestId, std::move(pending));
     return requestId;
+}
+
+void WebSocketService::flushOutbox(const QList<QString> &requestIds)
+{
+    for (const QString &requestId : requestIds) {
+        auto it = m_pending.find(requestId);
+        if (it == m_pending.end() || it->sent)
+            continue;
+        qCDebug(lcNet) << "re-sending" << requestId;
+        m_socket.sendTextMessage(it->frameText);
+        it->sent = true;
+    }
 }
 
 QString WebSocketService::createSession(const QString &title, ReplyHandler onReply)

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "backoff.h"
 #include "protocol.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 #include <QUrl>
 #include <QWebSocket>
 
@@ -16,15 +19,22 @@
  * Does `hello`, keeps the identity token, gives every request a requestId and matches its
  * answer, and turns the server's frames into Qt signals. It knows nothing of models or QML.
  * Lives on the thread that owns it (QWebSocket is asynchronous already).
+ *
+ * Survives the network: a dropped or silent connection is re-opened with exponential
+ * backoff and full jitter (0.5 s → 30 s), at once when the network comes back; requests not
+ * yet answered stay in an outbox and are re-sent with their original requestId after the
+ * sessions resumed, so the server applies each exactly once.
  */
 class WebSocketService : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString userId READ userId NOTIFY welcomed)
+    Q_PROPERTY(int reconnectDelayMs READ reconnectDelayMs NOTIFY reconnectScheduled)
 
 public:
-    enum class State { Disconnected, Connecting, Connected };
+    /// Disconnected → Connecting → Connected → (drop) Reconnecting → Connecting → …
+    enum class State { Disconnected, Connecting, Connected, Reconnecting };
     Q_ENUM(State)
 
     /// The one answer to a request: ok with the ack, or the error.
@@ -41,7 +51,16 @@ public:
 
     /// Opens ws://…/v1 (the path is added when the URL has none) and sends hello.
     void connectToServer(const QUrl &url, const QString &displayName, const QString &token = {});
+    /// Closes for good: no reconnect; requests still waiting fail.
     void disconnectFromServer();
+    /// While reconnecting: try now instead of waiting for the backoff.
+    void reconnectNow();
+    /// Re-open dropped connections by themselves (default true).
+    void setAutoReconnect(bool enabled) { m_autoReconnect = enabled; }
+    /// The delay of the reconnect now scheduled (0 when none is).
+    int reconnectDelayMs() const { return m_reconnectTimer.isActive() ? m_reconnectDelayMs : 0; }
+    /// Abandon an open or a hello that takes longer than this (default 10 s).
+    void setHandshakeTimeoutMs(int ms) { m_handshakeTimer.setInterval(ms); }
 
     State state() const;
     QString userId() const;
@@ -84,6 +103,8 @@ Q_SIGNALS:
     void stateChanged(WebSocketService::State state);
     void welcomed(const Protocol::Welcome &welcome);
     void disconnected();
+    /// The connection dropped; the next attempt starts in `delayMs`.
+    void reconnectScheduled(int delayMs);
     /// A readable message for the user; details go to the helpy.net logging category.
     void errorOccurred(const QString &message);
 
@@ -94,12 +115,18 @@ Q_SIGNALS:
     void participantChanged(const Protocol::ParticipantChangeEvent &event);
     void messageReceived(const Protocol::MessageEvent &event);
     void typingChanged(const Protocol::TypingEvent &event);
+    void sessionDigestReceived(const Protocol::SessionDigest &digest);
 
 private:
     void setState(State state);
     void onTextMessage(const QString &text);
     void onConnected();
     void onDisconnected();
+    void open();
+    void scheduleReconnect(int delayMs);
+    void onHeartbeat();
+    void onNetworkReachable();
+    void flushOutbox(const QList<QString> &requestIds);
     void onSocketError(QAbstractSocket::SocketError error);
     void dispatch(const Protocol::ServerFrame &frame);
     void finishRequest(const QString &requestId, const Reply &reply);
@@ -107,8 +134,11 @@ private:
 
     struct Pending
     {
+        quint64 order = 0; ///< send order, kept across reconnects
         QString frameText;
         ReplyHandler onReply;
+        bool sent = false;
+        bool isResume = false; ///< dropped on reconnect: sessions resume afresh then
     };
 
     QWebSocket m_socket;
@@ -119,6 +149,15 @@ private:
     QString m_userId;
     QString m_requestPrefix;
     quint64 m_requestCounter = 0;
-    QHash<QString, Pending> m_pending;
+    QHash<QString, Pending> m_pending; ///< the outbox: every request not yet answered
+    bool m_wantConnected = false;
+    bool m_autoReconnect = true;
+    int m_heartbeatSeconds = 0;
+    int m_reconnectDelayMs = 0;
+    Backoff m_backoff;
+    QTimer m_reconnectTimer;
+    QTimer m_handshakeTimer;
+    QTimer m_heartbeatTimer;
+    QElapsedTimer m_lastTraffic;
     QHash<QString, Protocol::SessionSnapshot> m_lastSnapshots;
 };

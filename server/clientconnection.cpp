@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "clientconnection.h"
 
-ClientConnection::ClientConnection(QWebSocket *socket, int requestsPerSecond, QObject *parent)
+#include "logging.h"
+
+ClientConnection::ClientConnection(
+    QWebSocket *socket, int requestsPerSecond, qint64 maxPendingBytes, QObject *parent)
     : QObject(parent)
     , rateLimiter(requestsPerSecond)
     , m_socket(socket)
+    , m_maxPendingBytes(maxPendingBytes)
 {
     m_socket->setParent(this);
     helloTimer.setSingleShot(true);
@@ -24,8 +28,18 @@ QString ClientConnection::peer() const
 
 void ClientConnection::send(const QString &text)
 {
-    if (m_socket->state() == QAbstractSocket::ConnectedState)
-        m_socket->sendTextMessage(text);
+    if (m_overloaded || m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    if (m_socket->bytesToWrite() > m_maxPendingBytes) {
+        m_overloaded = true;
+        qCInfo(lcServer) << peer() << userId << "has" << m_socket->bytesToWrite()
+                         << "bytes unread; closing it with 1013";
+        // The close frame queues behind the backlog; a peer that never reads is cut later.
+        m_socket->close(QWebSocketProtocol::CloseCode(1013), QStringLiteral("try again later"));
+        QTimer::singleShot(10000, m_socket, &QWebSocket::abort);
+        return;
+    }
+    m_socket->sendTextMessage(text);
 }
 
 void ClientConnection::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)

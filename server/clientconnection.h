@@ -18,14 +18,18 @@ class ClientConnection : public QObject
     Q_OBJECT
 
 public:
-    ClientConnection(QWebSocket *socket, int requestsPerSecond, QObject *parent = nullptr);
+    ClientConnection(QWebSocket *socket, int requestsPerSecond, qint64 maxPendingBytes,
+        QObject *parent = nullptr);
     ~ClientConnection() override;
 
     QWebSocket *socket() const { return m_socket; }
     QString peer() const;
 
     bool isSignedIn() const { return !userId.isEmpty(); }
+    /// Queues a frame. A peer that leaves more than maxPendingBytes unread is closed with
+    /// 1013 "try again later" instead: its backlog must not grow the server without bound.
     void send(const QString &text);
+    bool isOverloaded() const { return m_overloaded; }
     void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
 
     /// Any frame or pong counts: a busy peer is alive.
@@ -39,5 +43,7 @@ public:
 
 private:
     QWebSocket *m_socket;
+    qint64 m_maxPendingBytes;
+    bool m_overloaded = false;
     QElapsedTimer m_lastTraffic;
 };

@@ -17,6 +17,8 @@ struct ServerOptions
     int maxRequestsPerSecond = 50;
     int eventLogSize = 1000; ///< events kept per session for resume
     int snapshotMessages = 50;
+    /// Bytes a connection may have queued unsent; past it the slow reader is closed with 1013.
+    qint64 maxPendingBytes = 4 * 1024 * 1024;
     /// Frames up to this size are read and answered with too_large; larger ones are cut by Qt.
     qsizetype hardFrameLimit = 2 * 1024 * 1024;
     Protocol::Limits limits;

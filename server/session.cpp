@@ -60,6 +60,7 @@ void Session::upsertParticipant(const Participant &participant)
     if (!m_participants.contains(participant.id))
         m_order.append(participant.id);
     m_participants.insert(participant.id, participant);
+    m_rosterHash.clear();
     if (participant.type == ParticipantType::User)
         m_userIds.insert(participant.id);
 }
@@ -67,6 +68,7 @@ void Session::upsertParticipant(const Participant &participant)
 void Session::removeParticipant(const QString &id)
 {
     if (m_participants.remove(id)) {
+        m_rosterHash.clear();
         m_order.removeOne(id);
         m_userIds.remove(id);
     }
@@ -89,4 +91,11 @@ SessionSnapshot Session::snapshot() const
     s.participants = participants();
     s.messages = QList<ChatMessage>(m_messages.cbegin(), m_messages.cend());
     return s;
+}
+
+const QString &Session::rosterHash() const
+{
+    if (m_rosterHash.isEmpty())
+        m_rosterHash = Protocol::rosterHash(participants());
+    return m_rosterHash;
 }

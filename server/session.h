@@ -48,6 +48,8 @@ public:
     void appendMessage(const Protocol::ChatMessage &message);
 
     Protocol::SessionSnapshot snapshot() const;
+    /// Protocol::rosterHash of the roster, computed once per roster change.
+    const QString &rosterHash() const;
 
 private:
     QString m_id;
@@ -59,6 +61,7 @@ private:
     QStringList m_order; // join order, as clients show it
     QHash<QString, Protocol::Participant> m_participants;
     QSet<QString> m_userIds;
+    mutable QString m_rosterHash; // empty: stale
     std::deque<Protocol::ChatMessage> m_messages;
     std::deque<QString> m_log; // m_log.back() has revision m_revision
 };

@@ -10,6 +10,7 @@
 
 #include <QJsonArray>
 #include <QPointer>
+#include <QRandomGenerator>
 #include <QWebSocketServer>
 
 #include <memory>
@@ -128,10 +129,13 @@ void SessionServer::close()
     d->heartbeat.stop();
     if (d->wsServer.isListening())
         d->wsServer.close();
+    // Each client gets its own retry time, so that they do not all come back at once.
     const auto connections = d->connections;
-    for (ClientConnection *connection : connections)
-        connection->closeWith(
-            QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server closing"));
+    for (ClientConnection *connection : connections) {
+        const int retryAfterMs = QRandomGenerator::global()->bounded(500, 5000);
+        connection->closeWith(QWebSocketProtocol::CloseCodeGoingAway,
+            QStringLiteral("server going away; retry-after-ms=%1").arg(retryAfterMs));
+    }
 }
 
 bool SessionServer::isListening() const
@@ -202,7 +206,8 @@ void SessionServer::Private::onNewConnection()
             QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
             continue;
         }
-        auto *connection = new ClientConnection(socket, options.maxRequestsPerSecond, q);
+        auto *connection = new ClientConnection(
+            socket, options.maxRequestsPerSecond, options.maxPendingBytes, q);
         connections.append(connection);
         // Frames above the hard limit are cut by Qt (1009); below it we answer too_large.
         socket->setMaxAllowedIncomingMessageSize(quint64(options.hardFrameLimit));
@@ -217,6 +222,9 @@ void SessionServer::Private::onNewConnection()
             });
         QObject::connect(
             socket, &QWebSocket::pong, connection, [connection] { connection->markAlive(); });
+        // A peer that is still taking our bytes is alive, however busy (no pong needed).
+        QObject::connect(socket, &QWebSocket::bytesWritten, connection,
+            [connection] { connection->markAlive(); });
         QObject::connect(socket, &QWebSocket::disconnected, connection,
             [this, connection] { onClosed(connection); });
         QObject::connect(&connection->helloTimer, &QTimer::timeout, connection, [connection] {
@@ -258,6 +266,13 @@ void SessionServer::Private::onHeartbeat()
             continue;
         }
         connection->socket()->ping();
+        // With each heartbeat, a digest per followed session lets clients prove they match.
+        for (const QString &sessionId : std::as_const(connection->subscriptions)) {
+            if (const Session *session = findSession(sessionId)) {
+                connection->send(encode(SessionDigest {
+                    sessionId, session->epoch(), session->revision(), session->rosterHash() }));
+            }
+        }
     }
 }
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "protocol.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTest>
+#include <QTimeZone>
 
 #include <limits>
 #include <tuple>
@@ -93,6 +95,10 @@ auto members(const MessageEvent &f)
 auto members(const TypingEvent &f)
 {
     return std::tie(f.sessionId, f.participantId, f.typing);
+}
+auto members(const SessionDigest &f)
+{
+    return std::tie(f.sessionId, f.epoch, f.revision, f.rosterHash);
 }
 
 template<typename Variant> bool sameFrame(const Variant &a, const Variant &b)
@@ -413,6 +419,7 @@ private Q_SLOTS:
     void timestampFormat();
     void timestampParsing();
     void encodedTimestampsAreUtcWithMilliseconds();
+    void rosterHashIsSortedAndStable();
 };
 
 void TestProtocol::limitsDefaults()
@@ -685,6 +692,9 @@ void TestProtocol::serverRoundTrip_data()
                                << u"typing"_s;
     QTest::newRow("typing off") << ServerFrame(TypingEvent { u"s-1"_s, u"u-ada"_s, false })
                                 << u"typing"_s;
+    QTest::newRow("session_digest")
+        << ServerFrame(SessionDigest { u"s-1"_s, u"e-1"_s, 42, QString(64, u'a') })
+        << u"session_digest"_s;
 }
 
 void TestProtocol::serverRoundTrip()
@@ -1339,6 +1349,27 @@ void TestProtocol::encodedTimestampsAreUtcWithMilliseconds()
     QCOMPARE(message.value(u"timestamp"_s).toString(), expected);
     QCOMPARE(event.value(u"timestamp"_s).toString(), expected);
     QCOMPARE(event.value(u"participant"_s).toObject().value(u"joinedAt"_s).toString(), expected);
+}
+
+void TestProtocol::rosterHashIsSortedAndStable()
+{
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+    const Participant ana { u"u-b"_s, ParticipantType::User, u"Ana"_s, Role::Owner,
+        Presence::Online, at };
+    const Participant tutor { u"h-a"_s, ParticipantType::Helpy, u"Tutor"_s, Role::Member,
+        Presence::Online, at };
+    // sha256("h-a\thelpy\tmember\tonline\nu-b\tuser\towner\tonline\n")
+    const QByteArray lines = "h-a\thelpy\tmember\tonline\nu-b\tuser\towner\tonline\n";
+    const QString expected
+        = QString::fromLatin1(QCryptographicHash::hash(lines, QCryptographicHash::Sha256).toHex());
+    QCOMPARE(rosterHash({ ana, tutor }), expected);
+    QCOMPARE(rosterHash({ tutor, ana }), expected);
+    Participant away = ana;
+    away.presence = Presence::Reconnecting;
+    QVERIFY(rosterHash({ away, tutor }) != expected);
+    Participant renamed = ana;
+    renamed.displayName = u"Someone else"_s; // names are not part of the digest
+    QCOMPARE(rosterHash({ renamed, tutor }), expected);
 }
 
 QTEST_GUILESS_MAIN(TestProtocol)
