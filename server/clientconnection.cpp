@@ -40,6 +40,11 @@ void ClientConnection::send(const QString &text)
         return;
     }
     m_socket->sendTextMessage(text);
+    // Qt writes to the kernel only when the event loop comes round; in a burst (a fan-out,
+    // a resume) hand bytes over as they accumulate, so they leave while later frames are
+    // still being queued and our own buffer stays small for a peer that keeps up.
+    if (m_socket->bytesToWrite() >= FlushThresholdBytes)
+        m_socket->flush();
 }
 
 void ClientConnection::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)

@@ -22,6 +22,8 @@ public:
         QObject *parent = nullptr);
     ~ClientConnection() override;
 
+    static constexpr qint64 FlushThresholdBytes = 64 * 1024;
+
     QWebSocket *socket() const { return m_socket; }
     QString peer() const;
 

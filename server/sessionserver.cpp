@@ -222,9 +222,13 @@ void SessionServer::Private::onNewConnection()
             });
         QObject::connect(
             socket, &QWebSocket::pong, connection, [connection] { connection->markAlive(); });
-        // A peer that is still taking our bytes is alive, however busy (no pong needed).
-        QObject::connect(socket, &QWebSocket::bytesWritten, connection,
-            [connection] { connection->markAlive(); });
+        // A busy peer's pong may sit behind a backlog of our frames. While we have a backlog,
+        // the kernel only takes more bytes when the peer acknowledges some: that is traffic.
+        // (Without one, a write says nothing: the kernel buffers it for a dead peer too.)
+        QObject::connect(socket, &QWebSocket::bytesWritten, connection, [connection, socket] {
+            if (socket->bytesToWrite() > 0)
+                connection->markAlive();
+        });
         QObject::connect(socket, &QWebSocket::disconnected, connection,
             [this, connection] { onClosed(connection); });
         QObject::connect(&connection->helloTimer, &QTimer::timeout, connection, [connection] {
