@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QStandardPaths>
 #include <QTimer>
 
 #include <cstdio>
@@ -41,6 +42,12 @@ bool parsePositive(const QCommandLineParser &parser, const QString &name, int &v
     return true;
 }
 
+QString defaultDataPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+        + QStringLiteral("/sessions.sqlite");
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -71,7 +78,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption rate(QStringLiteral("max-requests-per-second"),
         QStringLiteral("Requests a connection may send a second."), QStringLiteral("count"),
         QStringLiteral("50"));
-    parser.addOptions({ listen, heartbeat, grace, maxParticipants, rate });
+    const QCommandLineOption data(QStringLiteral("data"),
+        QStringLiteral("SQLite file that keeps sessions across restarts (default: %1).")
+            .arg(defaultDataPath()),
+        QStringLiteral("path"));
+    const QCommandLineOption memory(
+        QStringLiteral("memory"), QStringLiteral("Keep sessions in memory only (lost on exit)."));
+    parser.addOptions({ listen, heartbeat, grace, maxParticipants, rate, data, memory });
     parser.process(app);
 
     ServerOptions options;
@@ -88,7 +101,18 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    if (parser.isSet(data) && parser.isSet(memory)) {
+        std::fprintf(stderr, "helpy-server: --data and --memory exclude each other\n");
+        return 2;
+    }
+    if (!parser.isSet(memory))
+        options.dataPath = parser.isSet(data) ? parser.value(data) : defaultDataPath();
+
     SessionServer server(options);
+    QObject::connect(&server, &SessionServer::storageFailed, &app, [](const QString &error) {
+        std::fprintf(stderr, "helpy-server: storage failed: %s\n", qPrintable(error));
+        QCoreApplication::exit(1);
+    });
     if (!server.listen()) {
         std::fprintf(stderr, "helpy-server: cannot listen on %s: %s\n",
             qPrintable(parser.value(listen)), qPrintable(server.errorString()));

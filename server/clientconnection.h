@@ -39,7 +39,9 @@ public:
     qint64 silentForMs() const { return m_lastTraffic.elapsed(); }
 
     QString userId;
-    QSet<QString> subscriptions; ///< sessions whose events this connection receives
+    /// Sessions whose events this connection receives, each with the last revision it has
+    /// (by snapshot, resume or event): nothing is delivered to it twice.
+    QHash<QString, qint64> subscriptions;
     RateLimiter rateLimiter;
     QTimer helloTimer;
 

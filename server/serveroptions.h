@@ -22,4 +22,6 @@ struct ServerOptions
     /// Frames up to this size are read and answered with too_large; larger ones are cut by Qt.
     qsizetype hardFrameLimit = 2 * 1024 * 1024;
     Protocol::Limits limits;
+    /// SQLite file that keeps sessions across restarts; empty: memory only.
+    QString dataPath;
 };

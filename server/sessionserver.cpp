@@ -6,6 +6,7 @@
 #include "logging.h"
 #include "permissions.h"
 #include "session.h"
+#include "sqlitesessionstore.h"
 #include "userdirectory.h"
 
 #include <QJsonArray>
@@ -57,6 +58,50 @@ public:
     UserDirectory users;
     std::unordered_map<QString, std::unique_ptr<Session>> sessions;
     QHash<QString, QString> sessionByInvite;
+    std::unique_ptr<SessionStore> store; ///< null: memory only
+    bool storageFailed = false;
+    QString storeError;
+
+    /// An event recorded in the open transaction, delivered once that is committed.
+    struct Delivery
+    {
+        QString sessionId;
+        qint64 revision;
+        QString text;
+        QString removedUserId; ///< a removal goes to the removed one too, and is its last
+    };
+    QList<Delivery> deliveries;
+    int transactionDepth = 0;
+
+    /**
+     * Every change runs inside one: the store commits before anyone sees its events or
+     * its ack (so what was acknowledged is durable), then the events go out.
+     */
+    class Transaction
+    {
+    public:
+        explicit Transaction(Private *d)
+            : d(d)
+        {
+            if (d->transactionDepth++ == 0 && d->store)
+                d->store->begin();
+        }
+        ~Transaction()
+        {
+            if (--d->transactionDepth == 0)
+                d->finishTransaction();
+        }
+        Q_DISABLE_COPY_MOVE(Transaction)
+
+    private:
+        Private *d;
+    };
+    void finishTransaction();
+    void deliver(const Delivery &delivery);
+    bool loadStore(QString *error);
+    void replay(Session &session, const QString &event);
+    void rememberAnswer(User &user, const QString &requestId, const QString &answer);
+    void saveUser(const User &user);
 
     void onNewConnection();
     void onTextMessage(ClientConnection *connection, const QString &text);
@@ -113,6 +158,15 @@ SessionServer::~SessionServer()
 
 bool SessionServer::listen()
 {
+    if (!d->options.dataPath.isEmpty() && !d->store) {
+        QString error;
+        if (!d->loadStore(&error)) {
+            d->storeError = error;
+            qCCritical(lcServer).noquote() << "cannot open the storage:" << error;
+            return false;
+        }
+    }
+    d->storeError.clear();
     if (!d->wsServer.listen(d->options.address, d->options.port)) {
         qCCritical(lcServer) << "cannot listen on" << d->options.address << d->options.port << ":"
                              << d->wsServer.errorString();
@@ -148,7 +202,7 @@ quint16 SessionServer::port() const
 }
 QString SessionServer::errorString() const
 {
-    return d->wsServer.errorString();
+    return d->storeError.isEmpty() ? d->wsServer.errorString() : d->storeError;
 }
 const ServerOptions &SessionServer::options() const
 {
@@ -248,6 +302,7 @@ void SessionServer::Private::onClosed(ClientConnection *connection)
         return;
     qCDebug(lcServer) << "closed" << connection->peer() << connection->userId;
     if (User *user = users.find(connection->userId)) {
+        Transaction transaction(this);
         user->connections.removeOne(connection);
         if (user->connections.isEmpty())
             setPresence(*user,
@@ -271,10 +326,11 @@ void SessionServer::Private::onHeartbeat()
         }
         connection->socket()->ping();
         // With each heartbeat, a digest per followed session lets clients prove they match.
-        for (const QString &sessionId : std::as_const(connection->subscriptions)) {
-            if (const Session *session = findSession(sessionId)) {
+        for (auto it = connection->subscriptions.cbegin(); it != connection->subscriptions.cend();
+             ++it) {
+            if (const Session *session = findSession(it.key())) {
                 connection->send(encode(SessionDigest {
-                    sessionId, session->epoch(), session->revision(), session->rosterHash() }));
+                    it.key(), session->epoch(), session->revision(), session->rosterHash() }));
             }
         }
     }
@@ -289,6 +345,8 @@ void SessionServer::Private::sendError(
 void SessionServer::Private::onTextMessage(ClientConnection *connection, const QString &text)
 {
     connection->markAlive();
+    if (storageFailed)
+        return;
     const QByteArray utf8 = text.toUtf8();
     if (utf8.size() > options.limits.maxFrameBytes) {
         qCInfo(lcServer) << connection->peer() << "sent a frame of" << utf8.size() << "bytes";
@@ -308,7 +366,10 @@ void SessionServer::Private::onTextMessage(ClientConnection *connection, const Q
     }
     const ClientFrame &frame = std::get<ClientFrame>(decoded);
     if (const auto *hello = std::get_if<Hello>(&frame)) {
-        handleHello(connection, *hello);
+        {
+            Transaction transaction(this);
+            handleHello(connection, *hello);
+        }
         return;
     }
     User *user = users.find(connection->userId);
@@ -342,6 +403,7 @@ void SessionServer::Private::handleHello(ClientConnection *connection, const Hel
     }
     connection->helloTimer.stop();
     User &user = users.signIn(hello.token, hello.displayName);
+    saveUser(user);
     connection->userId = user.id;
     user.connections.append(connection);
     qCInfo(lcServer) << connection->peer() << "is" << user.id << user.displayName;
@@ -369,19 +431,24 @@ void SessionServer::Private::handleRequest(
             return;
         }
     }
-    const Outcome outcome = apply(connection, user, frame);
     QString answer;
-    if (const auto *refusal = std::get_if<Refusal>(&outcome)) {
-        qCDebug(lcServer) << user.id << typeName(frame) << "refused:" << refusal->message;
-        answer = encode(Error { requestId, refusal->code, refusal->message });
-    } else {
-        Ack ack = std::get<Ack>(outcome);
-        ack.requestId = requestId;
-        answer = encode(ack);
-    }
-    if (remembered)
-        UserDirectory::rememberAnswer(user, requestId, answer);
-    connection->send(answer);
+    {
+        Transaction transaction(this);
+        const Outcome outcome = apply(connection, user, frame);
+        if (const auto *refusal = std::get_if<Refusal>(&outcome)) {
+            qCDebug(lcServer) << user.id << typeName(frame) << "refused:" << refusal->message;
+            answer = encode(Error { requestId, refusal->code, refusal->message });
+        } else {
+            Ack ack = std::get<Ack>(outcome);
+            ack.requestId = requestId;
+            answer = encode(ack);
+        }
+        // Stored with the change it answers: a retry after a restart is not applied again.
+        if (remembered)
+            rememberAnswer(user, requestId, answer);
+    } // committed; the events went out
+    if (!storageFailed)
+        connection->send(answer);
 }
 
 Outcome SessionServer::Private::apply(
@@ -437,6 +504,8 @@ Outcome SessionServer::Private::createSession(User &user, const CreateSession &r
         id, request.title, Identifiers::epoch(), options.eventLogSize, options.snapshotMessages);
     Session &created = *session;
     sessions.emplace(id, std::move(session));
+    if (store)
+        store->saveSession(id, created.title(), created.epoch());
     Participant owner;
     owner.id = user.id;
     owner.type = ParticipantType::User;
@@ -487,10 +556,10 @@ Outcome SessionServer::Private::joinSession(
     if (missed) {
         for (const QString &event : std::as_const(*missed))
             connection->send(event);
+        connection->subscriptions.insert(session->id(), session->revision());
     } else {
         sendSnapshot(connection, *session);
     }
-    connection->subscriptions.insert(session->id());
     return ackWith(session->revision(),
         { { QStringLiteral("sessionId"), session->id() },
             { QStringLiteral("epoch"), session->epoch() },
@@ -620,6 +689,8 @@ Outcome SessionServer::Private::createInvite(User &user, const CreateInvite &req
         code = Identifiers::inviteCode();
     } while (sessionByInvite.contains(code));
     sessionByInvite.insert(code, session->id());
+    if (store)
+        store->saveInvite(code, session->id());
     return ackWith(std::nullopt,
         { { QStringLiteral("inviteCode"), code }, { QStringLiteral("sessionId"), session->id() } });
 }
@@ -694,18 +765,64 @@ void SessionServer::Private::publish(Session &session, ServerFrame event)
     // Encoded once; every recipient and every later resume gets this very text.
     const QString text = encode(event);
     session.record(revision, text);
-    for (const QString &userId : session.userIds()) {
-        const User *user = users.find(userId);
-        for (ClientConnection *connection : user->connections) {
-            if (connection->subscriptions.contains(session.id()))
-                connection->send(text);
+    if (store)
+        store->appendEvent(session.id(), revision, text);
+    Q_ASSERT(transactionDepth > 0);
+    const auto *change = std::get_if<ParticipantChangeEvent>(&event);
+    deliveries.append({ session.id(), revision, text,
+        change && change->type == ParticipantChangeEvent::Type::Removed ? change->participantId
+                                                                        : QString() });
+}
+
+void SessionServer::Private::deliver(const Delivery &delivery)
+{
+    const Session *session = findSession(delivery.sessionId);
+    if (!session)
+        return;
+    const auto sendTo = [&](const User &user) {
+        for (ClientConnection *connection : user.connections) {
+            auto it = connection->subscriptions.find(delivery.sessionId);
+            if (it == connection->subscriptions.end() || *it >= delivery.revision)
+                continue; // not following, or already has it by snapshot or resume
+            *it = delivery.revision;
+            connection->send(delivery.text);
         }
+    };
+    for (const QString &userId : session->userIds()) {
+        if (const User *user = users.find(userId))
+            sendTo(*user);
     }
+    if (const User *removed = users.find(delivery.removedUserId)) {
+        sendTo(*removed);
+        for (ClientConnection *connection : removed->connections)
+            connection->subscriptions.remove(delivery.sessionId);
+    }
+}
+
+void SessionServer::Private::finishTransaction()
+{
+    if (store && !store->commit()) {
+        // Memory is now ahead of the disk: nothing more may be acknowledged or delivered.
+        storageFailed = true;
+        deliveries.clear();
+        qCCritical(lcServer).noquote()
+            << "storage write failed:" << store->lastError() << "- closing every connection";
+        const auto all = connections;
+        for (ClientConnection *connection : all)
+            connection->closeWith(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
+                QStringLiteral("storage failure"));
+        Q_EMIT q->storageFailed(store->lastError());
+        return;
+    }
+    const auto pending = std::exchange(deliveries, {});
+    for (const Delivery &delivery : pending)
+        deliver(delivery);
 }
 
 void SessionServer::Private::sendSnapshot(ClientConnection *connection, const Session &session)
 {
     connection->send(encode(session.snapshot()));
+    connection->subscriptions.insert(session.id(), session.revision());
 }
 
 void SessionServer::Private::addToSession(
@@ -728,10 +845,8 @@ void SessionServer::Private::addToSession(
     // Added by someone else: each live connection gets the state, then the events.
     if (actorId == participant.id)
         return;
-    for (ClientConnection *connection : std::as_const(user->connections)) {
+    for (ClientConnection *connection : std::as_const(user->connections))
         sendSnapshot(connection, session);
-        connection->subscriptions.insert(session.id());
-    }
 }
 
 void SessionServer::Private::removeFromSession(Session &session, const QString &participantId,
@@ -748,11 +863,8 @@ void SessionServer::Private::removeFromSession(Session &session, const QString &
     // Published while still a participant: the removed one's connections receive it too.
     publish(session, event);
     session.removeParticipant(participantId);
-    if (User *user = users.find(participantId)) {
+    if (User *user = users.find(participantId))
         user->sessionIds.remove(session.id());
-        for (ClientConnection *connection : std::as_const(user->connections))
-            connection->subscriptions.remove(session.id());
-    }
     qCInfo(lcServer) << actorId << "removed" << participantId << "from" << session.id();
 }
 
@@ -777,6 +889,7 @@ void SessionServer::Private::setPresence(User &user, Presence presence)
                 return;
             away->graceTimer->deleteLater();
             away->graceTimer = nullptr;
+            Transaction transaction(this);
             setPresence(*away, Presence::Offline);
         });
         user.graceTimer->start(options.presenceGraceSeconds * 1000);
@@ -800,4 +913,76 @@ void SessionServer::Private::setPresence(User &user, Presence presence)
         event.actorId = user.id;
         publish(*session, event);
     }
+}
+
+// ------------------------------------------------------------------ storage
+
+void SessionServer::Private::saveUser(const User &user)
+{
+    if (store)
+        store->saveUser({ user.id, user.token, user.displayName });
+}
+
+void SessionServer::Private::rememberAnswer(
+    User &user, const QString &requestId, const QString &answer)
+{
+    UserDirectory::rememberAnswer(user, requestId, answer);
+    if (store)
+        store->saveAnswer(user.id, requestId, answer);
+}
+
+/// Applies one stored event to a session being rebuilt (the log is the source of truth).
+void SessionServer::Private::replay(Session &session, const QString &event)
+{
+    const auto decoded = decodeServerFrame(event.toUtf8());
+    if (const auto *frame = std::get_if<ServerFrame>(&decoded)) {
+        if (const auto *change = std::get_if<ParticipantChangeEvent>(frame)) {
+            if (change->type == ParticipantChangeEvent::Type::Removed)
+                session.removeParticipant(change->participantId);
+            else
+                session.upsertParticipant(change->participant);
+        } else if (const auto *message = std::get_if<MessageEvent>(frame)) {
+            session.appendMessage(message->message);
+        }
+    } else {
+        qCCritical(lcServer) << "storage: an event of" << session.id()
+                             << "does not decode:" << std::get<DecodeError>(decoded).message;
+    }
+    session.record(session.nextRevision(), event);
+}
+
+bool SessionServer::Private::loadStore(QString *error)
+{
+    auto sqlite = std::make_unique<SqliteSessionStore>(options.dataPath);
+    if (!sqlite->open(error))
+        return false;
+    store = std::move(sqlite);
+    const SessionStore::Contents contents = store->load();
+    for (const auto &stored : contents.users)
+        users.restore(stored.id, stored.token, stored.displayName);
+    for (const auto &stored : contents.sessions) {
+        auto session = std::make_unique<Session>(
+            stored.id, stored.title, stored.epoch, options.eventLogSize, options.snapshotMessages);
+        for (const QString &event : stored.events)
+            replay(*session, event);
+        for (const QString &userId : session->userIds()) {
+            if (User *user = users.find(userId))
+                user->sessionIds.insert(stored.id);
+        }
+        sessions.emplace(stored.id, std::move(session));
+    }
+    sessionByInvite = contents.sessionByInvite;
+    for (const auto &answer : contents.answers) {
+        if (User *user = users.find(answer.userId))
+            UserDirectory::rememberAnswer(*user, answer.requestId, answer.answer);
+    }
+    // Nobody is connected to a server that just started: say so, as events like any other.
+    Transaction transaction(this);
+    for (const auto &stored : contents.users) {
+        if (User *user = users.find(stored.id))
+            setPresence(*user, Presence::Offline);
+    }
+    qCInfo(lcServer) << "storage: loaded" << contents.users.size() << "users and"
+                     << contents.sessions.size() << "sessions from" << store->describe();
+    return true;
 }

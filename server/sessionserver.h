@@ -42,6 +42,8 @@ public:
 
 Q_SIGNALS:
     void connectionCountChanged(int count);
+    /// A change could not be stored: the server closed every connection and answers no more.
+    void storageFailed(const QString &error);
 
 private:
     class Private;

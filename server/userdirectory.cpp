@@ -47,3 +47,13 @@ void UserDirectory::rememberAnswer(User &user, const QString &requestId, const Q
         user.answerOrder.pop_front();
     }
 }
+
+User &UserDirectory::restore(const QString &id, const QString &token, const QString &displayName)
+{
+    User user;
+    user.id = id;
+    user.token = token;
+    user.displayName = displayName;
+    m_idByToken.insert(token, id);
+    return m_users.insert_or_assign(id, std::move(user)).first->second;
+}

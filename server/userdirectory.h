@@ -37,6 +37,8 @@ public:
 
     /// The user whose token this is, or a new user (new id and token) when it is unknown.
     User &signIn(const QString &token, const QString &displayName);
+    /// Brings back a user kept by the storage.
+    User &restore(const QString &id, const QString &token, const QString &displayName);
     User *find(const QString &userId);
 
     static std::optional<QString> answerFor(const User &user, const QString &requestId);

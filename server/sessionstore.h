@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QHash>
+#include <QList>
+#include <QString>
+
+/**
+ * @brief Where the server keeps what must outlive it: identities, sessions, their event
+ * logs, invite codes and the answers already given.
+ *
+ * The event log is the source of truth: a session's state is the replay of its events
+ * (each the very text that was fanned out), so storing an event stores the change.
+ * Writes between begin() and commit() are one transaction; the server commits before any
+ * client sees the event or its ack, so an acknowledged event is durable.
+ */
+class SessionStore
+{
+public:
+    struct StoredUser
+    {
+        QString id;
+        QString token;
+        QString displayName;
+    };
+    struct StoredSession
+    {
+        QString id;
+        QString title;
+        QString epoch;
+        QList<QString> events; ///< encoded events, revision 1 first
+    };
+    struct StoredAnswer
+    {
+        QString userId;
+        QString requestId;
+        QString answer;
+    };
+    /// Everything needed to rebuild the server's memory at start-up.
+    struct Contents
+    {
+        QList<StoredUser> users;
+        QList<StoredSession> sessions;
+        QHash<QString, QString> sessionByInvite;
+        QList<StoredAnswer> answers; ///< oldest first
+    };
+
+    virtual ~SessionStore() = default;
+
+    /// Opens (creating or migrating) the storage; false with a readable error on failure.
+    virtual bool open(QString *error) = 0;
+    virtual Contents load() = 0;
+
+    virtual void begin() = 0;
+    /// False when the transaction could not be made durable (see lastError()).
+    virtual bool commit() = 0;
+
+    virtual void saveUser(const StoredUser &user) = 0;
+    virtual void saveSession(const QString &id, const QString &title, const QString &epoch) = 0;
+    virtual void appendEvent(const QString &sessionId, qint64 revision, const QString &event) = 0;
+    virtual void saveInvite(const QString &code, const QString &sessionId) = 0;
+    virtual void saveAnswer(const QString &userId, const QString &requestId, const QString &answer)
+        = 0;
+
+    virtual QString lastError() const = 0;
+    virtual QString describe() const = 0;
+};

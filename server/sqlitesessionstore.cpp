@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+#include "sqlitesessionstore.h"
+
+#include "logging.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+namespace {
+
+constexpr int AnswersKeptPerUser = 1024;
+
+/// Migration step N brings the schema from version N-1 to N.
+const QList<QStringList> &migrations()
+{
+    static const QList<QStringList> steps {
+        // 1: identities, sessions and their event logs, invite codes
+        {
+            QStringLiteral("CREATE TABLE users (id TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE,"
+                           " display_name TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE sessions (id TEXT PRIMARY KEY, title TEXT NOT NULL,"
+                           " epoch TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE events (session_id TEXT NOT NULL REFERENCES sessions(id),"
+                           " revision INTEGER NOT NULL, frame TEXT NOT NULL,"
+                           " PRIMARY KEY (session_id, revision)) WITHOUT ROWID"),
+            QStringLiteral("CREATE TABLE invites (code TEXT PRIMARY KEY,"
+                           " session_id TEXT NOT NULL REFERENCES sessions(id))"),
+        },
+        // 2: answers already given, so a retry after a restart is still applied once
+        {
+            QStringLiteral("CREATE TABLE answers (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " user_id TEXT NOT NULL, request_id TEXT NOT NULL, answer TEXT NOT NULL,"
+                           " UNIQUE (user_id, request_id))"),
+        },
+    };
+    return steps;
+}
+
+} // namespace
+
+SqliteSessionStore::SqliteSessionStore(QString path)
+    : m_path(std::move(path))
+    , m_connectionName(QStringLiteral("helpy-store-") + QUuid::createUuid().toString(QUuid::Id128))
+{ }
+
+SqliteSessionStore::~SqliteSessionStore()
+{
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+QString SqliteSessionStore::describe() const
+{
+    return QStringLiteral("SQLite %1").arg(QFileInfo(m_path).absoluteFilePath());
+}
+
+bool SqliteSessionStore::exec(const QString &statement, const QVariantList &values)
+{
+    QSqlQuery query(m_db);
+    if (!query.prepare(statement)) {
+        m_lastError = query.lastError().text();
+        m_failed = true;
+        return false;
+    }
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        m_failed = true;
+        qCCritical(lcServer) << "storage:" << statement.left(60) << "failed:" << m_lastError;
+        return false;
+    }
+    return true;
+}
+
+bool SqliteSessionStore::open(QString *error)
+{
+    auto fail = [&](const QString &message) {
+        m_lastError = message;
+        if (error)
+            *error = QStringLiteral("%1: %2").arg(describe(), message);
+        return false;
+    };
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
+        return fail(QStringLiteral("the Qt SQLite driver is not installed (libqt6sql6-sqlite)"));
+    const QFileInfo file(m_path);
+    if (!QDir().mkpath(file.absolutePath()))
+        return fail(QStringLiteral("cannot create the folder %1").arg(file.absolutePath()));
+    if (file.exists() && !file.isWritable())
+        return fail(QStringLiteral("the file is not writable"));
+
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    m_db.setDatabaseName(m_path);
+    if (!m_db.open())
+        return fail(m_db.lastError().text());
+    // SQLite opens anything lazily; reading the schema proves the file is a database.
+    {
+        QSqlQuery probe(m_db);
+        if (!probe.exec(QStringLiteral("PRAGMA schema_version")))
+            return fail(QStringLiteral("not a usable database (%1)").arg(probe.lastError().text()));
+    } // a query left open would hold a read transaction, and WAL cannot be entered inside one
+    {
+        QSqlQuery wal(m_db);
+        if (!wal.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !wal.next()
+            || wal.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
+            return fail(
+                QStringLiteral("cannot switch to WAL mode (%1)").arg(wal.lastError().text()));
+    }
+    // FULL: a committed (acknowledged) event survives a power cut, not just a crash.
+    if (!exec(QStringLiteral("PRAGMA synchronous=FULL"))
+        || !exec(QStringLiteral("PRAGMA foreign_keys=ON"))
+        || !exec(QStringLiteral("PRAGMA busy_timeout=5000")))
+        return fail(m_lastError);
+    QString migrationError;
+    if (!migrate(&migrationError))
+        return fail(migrationError);
+    qCInfo(lcServer) << "storage:" << describe();
+    return true;
+}
+
+bool SqliteSessionStore::migrate(QString *error)
+{
+    if (!exec(QStringLiteral(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"))) {
+        *error = QStringLiteral("cannot write (%1)").arg(m_lastError);
+        return false;
+    }
+    int version = 0;
+    {
+        QSqlQuery query(m_db);
+        if (query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'"))
+            && query.next())
+            version = query.value(0).toInt();
+    }
+    if (version > SchemaVersion) {
+        *error = QStringLiteral("written by a newer helpy-server (schema %1; this one knows %2)")
+                     .arg(version)
+                     .arg(SchemaVersion);
+        return false;
+    }
+    for (int step = version + 1; step <= SchemaVersion; ++step) {
+        m_failed = false;
+        m_db.transaction();
+        for (const QString &statement : migrations().at(step - 1))
+            exec(statement);
+        exec(
+            QStringLiteral("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)"),
+            { QString::number(step) });
+        if (m_failed || !m_db.commit()) {
+            m_db.rollback();
+            *error
+                = QStringLiteral("migration to schema %1 failed (%2)").arg(step).arg(m_lastError);
+            return false;
+        }
+        qCInfo(lcServer) << "storage: migrated to schema" << step;
+    }
+    return true;
+}
+
+SessionStore::Contents SqliteSessionStore::load()
+{
+    Contents contents;
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.exec(QStringLiteral("SELECT id, token, display_name FROM users"));
+    while (query.next())
+        contents.users.append(
+            { query.value(0).toString(), query.value(1).toString(), query.value(2).toString() });
+
+    QHash<QString, qsizetype> sessionIndex;
+    query.exec(QStringLiteral("SELECT id, title, epoch FROM sessions"));
+    while (query.next()) {
+        sessionIndex.insert(query.value(0).toString(), contents.sessions.size());
+        contents.sessions.append({ query.value(0).toString(), query.value(1).toString(),
+            query.value(2).toString(), {} });
+    }
+    query.exec(QStringLiteral(
+        "SELECT session_id, revision, frame FROM events ORDER BY session_id, revision"));
+    while (query.next()) {
+        const auto it = sessionIndex.constFind(query.value(0).toString());
+        if (it == sessionIndex.cend())
+            continue;
+        StoredSession &session = contents.sessions[*it];
+        if (query.value(1).toLongLong() != session.events.size() + 1) {
+            qCCritical(lcServer) << "storage: session" << session.id << "has a hole in its log at"
+                                 << session.events.size() + 1 << "; later events are ignored";
+            continue;
+        }
+        session.events.append(query.value(2).toString());
+    }
+    query.exec(QStringLiteral("SELECT code, session_id FROM invites"));
+    while (query.next())
+        contents.sessionByInvite.insert(query.value(0).toString(), query.value(1).toString());
+    query.exec(QStringLiteral("SELECT user_id, request_id, answer FROM answers ORDER BY seq"));
+    while (query.next())
+        contents.answers.append(
+            { query.value(0).toString(), query.value(1).toString(), query.value(2).toString() });
+    return contents;
+}
+
+void SqliteSessionStore::begin()
+{
+    m_failed = false;
+    if (!m_db.transaction()) {
+        m_lastError = m_db.lastError().text();
+        m_failed = true;
+    }
+}
+
+bool SqliteSessionStore::commit()
+{
+    if (m_failed) {
+        m_db.rollback();
+        return false;
+    }
+    if (!m_db.commit()) {
+        m_lastError = m_db.lastError().text();
+        m_db.rollback();
+        return false;
+    }
+    return true;
+}
+
+void SqliteSessionStore::saveUser(const StoredUser &user)
+{
+    exec(QStringLiteral("INSERT INTO users (id, token, display_name) VALUES (?, ?, ?)"
+                        " ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name"),
+        { user.id, user.token, user.displayName });
+}
+
+void SqliteSessionStore::saveSession(const QString &id, const QString &title, const QString &epoch)
+{
+    exec(QStringLiteral("INSERT INTO sessions (id, title, epoch) VALUES (?, ?, ?)"),
+        { id, title, epoch });
+}
+
+void SqliteSessionStore::appendEvent(
+    const QString &sessionId, qint64 revision, const QString &event)
+{
+    exec(QStringLiteral("INSERT INTO events (session_id, revision, frame) VALUES (?, ?, ?)"),
+        { sessionId, revision, event });
+}
+
+void SqliteSessionStore::saveInvite(const QString &code, const QString &sessionId)
+{
+    exec(QStringLiteral("INSERT INTO invites (code, session_id) VALUES (?, ?)"),
+        { code, sessionId });
+}
+
+void SqliteSessionStore::saveAnswer(
+    const QString &userId, const QString &requestId, const QString &answer)
+{
+    exec(QStringLiteral(
+             "INSERT OR IGNORE INTO answers (user_id, request_id, answer) VALUES (?, ?, ?)"),
+        { userId, requestId, answer });
+    // The memory keeps the last 1024 a user; trim the table now and then, not on every write.
+    if (++m_answersSincePrune >= 256) {
+        m_answersSincePrune = 0;
+        exec(QStringLiteral("DELETE FROM answers WHERE seq IN (SELECT seq FROM answers a WHERE"
+                            " (SELECT COUNT(*) FROM answers b WHERE b.user_id = a.user_id AND "
+                            "b.seq > a.seq) >= ?)"),
+            { AnswersKeptPerUser });
+    }
+}

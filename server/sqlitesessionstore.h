@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "sessionstore.h"
+
+#include <QSqlDatabase>
+
+/**
+ * @brief SessionStore in one SQLite file (Qt SQL), WAL mode, one transaction per change.
+ *
+ * The schema carries a version in `meta`; open() applies the migration steps from the
+ * file's version up to SchemaVersion, each in its own transaction.
+ */
+class SqliteSessionStore final : public SessionStore
+{
+public:
+    static constexpr int SchemaVersion = 2;
+
+    explicit SqliteSessionStore(QString path);
+    ~SqliteSessionStore() override;
+
+    bool open(QString *error) override;
+    Contents load() override;
+    void begin() override;
+    bool commit() override;
+    void saveUser(const StoredUser &user) override;
+    void saveSession(const QString &id, const QString &title, const QString &epoch) override;
+    void appendEvent(const QString &sessionId, qint64 revision, const QString &event) override;
+    void saveInvite(const QString &code, const QString &sessionId) override;
+    void saveAnswer(
+        const QString &userId, const QString &requestId, const QString &answer) override;
+    QString lastError() const override { return m_lastError; }
+    QString describe() const override;
+
+private:
+    bool exec(const QString &statement, const QVariantList &values = {});
+    bool migrate(QString *error);
+
+    QString m_path;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    QString m_lastError;
+    bool m_failed = false; ///< a statement of the open transaction failed
+    int m_answersSincePrune = 0;
+};

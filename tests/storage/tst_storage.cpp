@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+// Durable sessions: a real SQLite file, a server stopped and started again on it.
+#include "rawclient.h"
+#include "sessionserver.h"
+#include "sqlitesessionstore.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+class TestStorage : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir;
+    QString dbPath;
+
+    std::unique_ptr<SessionServer> startServer()
+    {
+        ServerOptions options;
+        options.heartbeatSeconds = 0;
+        options.presenceGraceSeconds = 0;
+        options.dataPath = dbPath;
+        auto server = std::make_unique<SessionServer>(options);
+        if (!server->listen())
+            qWarning("listen failed: %s", qPrintable(server->errorString()));
+        return server;
+    }
+
+    static bool ok(const QJsonObject &answer) { return answer["type"] == "ack"; }
+
+private Q_SLOTS:
+    void init()
+    {
+        QVERIFY(dir.isValid());
+        dbPath = dir.filePath(QStringLiteral("%1.sqlite").arg(QTest::currentTestFunction()));
+    }
+
+    void aRestartKeepsEverythingAndAResumeGetsOnlyWhatWasMissed()
+    {
+        auto server = startServer();
+        QVERIFY(server->isListening());
+        auto ana = std::make_unique<RawClient>();
+        auto ben = std::make_unique<RawClient>();
+        QVERIFY(ana->signIn(server->url(), u"Ana"_s));
+        QVERIFY(ben->signIn(server->url(), u"Ben"_s));
+        const QString id
+            = ana->request({ { "type", "create_session" }, { "title", "Chemistry" } })["sessionId"]
+                  .toString();
+        QVERIFY(ok(ana->request({ { "type", "join_session" }, { "sessionId", id } })));
+        const QString code
+            = ana->request({ { "type", "create_invite" }, { "sessionId", id } })["inviteCode"]
+                  .toString();
+        QVERIFY(ok(ben->request({ { "type", "join_session" }, { "inviteCode", code } })));
+        QVERIFY(ok(ana->request({ { "type", "set_role" }, { "sessionId", id },
+            { "participantId", ben->userId }, { "role", "moderator" } })));
+        QVERIFY(ok(ana->request(
+            { { "type", "send_message" }, { "sessionId", id }, { "text", "before" } })));
+        const QString epoch = server->epoch(id);
+        const QString anaToken = ana->token, benToken = ben->token;
+        const QString benId = ben->userId;
+        const qint64 benSeen = server->revision(id);
+        ben.reset();
+        // three acknowledged changes Ben does not see
+        QVERIFY(ok(ana->request({ { "type", "add_participant" }, { "sessionId", id },
+            { "participantType", "helpy" }, { "displayName", "Tutor" } })));
+        QVERIFY(ok(ana->request({ { "type", "send_message" }, { "sessionId", id },
+            { "requestId", "once" }, { "text", "after" } })));
+        QVERIFY(ok(ana->request(
+            { { "type", "send_message" }, { "sessionId", id }, { "text", "again" } })));
+        const qint64 ackedRevision = server->revision(id);
+        const auto rosterBefore = server->participants(id);
+        ana.reset();
+        server.reset(); // stopped
+
+        server = startServer();
+        QVERIFY(server->isListening());
+        QCOMPARE(server->epoch(id), epoch); // the same log goes on: no snapshot needed
+        QVERIFY(server->revision(id) >= ackedRevision); // zero acknowledged events lost
+        QCOMPARE(server->participants(id).size(), rosterBefore.size());
+        for (const auto &p : server->participants(id)) {
+            if (p.type == Protocol::ParticipantType::User)
+                QVERIFY(p.presence == Protocol::Presence::Offline); // nobody is connected yet
+        }
+
+        RawClient back;
+        QVERIFY(back.signIn(server->url(), u"Ben"_s, benToken));
+        QCOMPARE(back.userId, benId); // the identity survived
+        const QJsonObject resumed = back.request({ { "type", "join_session" }, { "sessionId", id },
+            { "epoch", epoch }, { "sinceRevision", benSeen } });
+        QVERIFY(ok(resumed));
+        QCOMPARE(resumed["resumed"], true);
+        const QList<QJsonObject> missed = back.events(id);
+        QCOMPARE(missed.size(), server->revision(id) - benSeen);
+        QCOMPARE(missed.first()["revision"].toInteger(), benSeen + 1);
+        QStringList texts;
+        for (const QJsonObject &event : missed) {
+            if (event["type"] == "message")
+                texts << event["text"].toString();
+        }
+        QCOMPARE(texts, QStringList({ u"after"_s, u"again"_s }));
+
+        // roles and invites survived too; a retried request is still answered, not re-applied
+        QVERIFY(ok(
+            back.request({ { "type", "create_invite" }, { "sessionId", id } }))); // moderators may
+        RawClient anaAgain;
+        QVERIFY(anaAgain.signIn(server->url(), u"Ana"_s, anaToken));
+        const qint64 revision = server->revision(id);
+        QVERIFY(ok(anaAgain.request({ { "type", "send_message" }, { "sessionId", id },
+            { "requestId", "once" }, { "text", "after" } })));
+        QCOMPARE(server->revision(id), revision);
+        RawClient cy;
+        QVERIFY(cy.signIn(server->url(), u"Cy"_s));
+        QVERIFY(ok(cy.request({ { "type", "join_session" }, { "inviteCode", code } })));
+        const auto snapshot
+            = cy.waitFor([](const QJsonObject &f) { return f["type"] == "session_snapshot"; });
+        QVERIFY(snapshot);
+        QCOMPARE((*snapshot)["messages"].toArray().size(), 3);
+        QCOMPARE((*snapshot)["title"], "Chemistry");
+    }
+
+    void aCorruptFileIsAClearErrorNotACrash()
+    {
+        QFile file(dbPath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(4096, '\x5a'));
+        file.close();
+        ServerOptions options;
+        options.dataPath = dbPath;
+        SessionServer server(options);
+        QVERIFY(!server.listen());
+        QVERIFY2(server.errorString().contains(u"not a usable database"_s),
+            qPrintable(server.errorString()));
+        QVERIFY(server.errorString().contains(dbPath));
+    }
+
+    void anUnwritablePlaceIsAClearError()
+    {
+        const QString blocker = dir.filePath(u"a-file"_s);
+        QFile file(blocker);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        ServerOptions options;
+        options.dataPath = blocker + u"/sub/sessions.sqlite"_s; // its "folder" is a file
+        SessionServer server(options);
+        QVERIFY(!server.listen());
+        QVERIFY2(server.errorString().contains(u"cannot create the folder"_s),
+            qPrintable(server.errorString()));
+    }
+
+    void anOlderSchemaIsMigratedAndANewerOneRefused()
+    {
+        {
+            auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"old"_s);
+            db.setDatabaseName(dbPath);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"_s));
+            QVERIFY(q.exec(u"INSERT INTO meta VALUES ('schema_version', '1')"_s));
+            QVERIFY(q.exec(
+                u"CREATE TABLE users (id TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL)"_s));
+            QVERIFY(q.exec(
+                u"CREATE TABLE sessions (id TEXT PRIMARY KEY, title TEXT NOT NULL, epoch TEXT NOT NULL)"_s));
+            QVERIFY(q.exec(
+                u"CREATE TABLE events (session_id TEXT NOT NULL, revision INTEGER NOT NULL, frame TEXT NOT NULL, PRIMARY KEY (session_id, revision)) WITHOUT ROWID"_s));
+            QVERIFY(q.exec(
+                u"CREATE TABLE invites (code TEXT PRIMARY KEY, session_id TEXT NOT NULL)"_s));
+            QVERIFY(q.exec(u"INSERT INTO users VALUES ('u-old', 'old-token', 'Olga')"_s));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"old"_s);
+        {
+            auto server = startServer();
+            QVERIFY(server->isListening());
+            RawClient olga;
+            QVERIFY(olga.signIn(server->url(), u"Olga"_s, u"old-token"_s));
+            QCOMPARE(olga.userId, u"u-old"_s);
+            QVERIFY(ok(olga.request(
+                { { "type", "create_session" }, { "requestId", "r1" }, { "title", "Migrated" } })));
+        }
+        {
+            auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
+            db.setDatabaseName(dbPath);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(u"SELECT value FROM meta WHERE key = 'schema_version'"_s) && q.next());
+            QCOMPARE(q.value(0).toInt(), SqliteSessionStore::SchemaVersion);
+            QVERIFY(q.exec(u"SELECT COUNT(*) FROM answers"_s) && q.next());
+            QCOMPARE(q.value(0).toInt(), 1);
+            QVERIFY(q.exec(u"UPDATE meta SET value = '99' WHERE key = 'schema_version'"_s));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"check"_s);
+        ServerOptions options;
+        options.dataPath = dbPath;
+        SessionServer newer(options);
+        QVERIFY(!newer.listen());
+        QVERIFY2(newer.errorString().contains(u"newer"_s), qPrintable(newer.errorString()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStorage)
+#include "tst_storage.moc"
