@@ -64,11 +64,9 @@ void WebSocketService::connectToServer(
     m_wantConnected = true;
     m_backoff.reset();
     m_reconnectTimer.stop();
-    if (m_socket.state() != QAbstractSocket::UnconnectedState) {
-        // onDisconnected() runs and, as we still want a connection, schedules a prompt retry.
+    // A connection to elsewhere (or a half-open one) is dropped; open() then goes at once.
+    if (m_socket.state() != QAbstractSocket::UnconnectedState)
         m_socket.abort();
-        return;
-    }
     open();
 }
 
