@@ -84,7 +84,14 @@ int main(int argc, char *argv[])
         QStringLiteral("path"));
     const QCommandLineOption memory(
         QStringLiteral("memory"), QStringLiteral("Keep sessions in memory only (lost on exit)."));
-    parser.addOptions({ listen, heartbeat, grace, maxParticipants, rate, data, memory });
+    const QCommandLineOption redis(QStringLiteral("redis"),
+        QStringLiteral("Share sessions with other nodes through this Redis (instead of --data)."),
+        QStringLiteral("redis://host:port"));
+    const QCommandLineOption nodeId(QStringLiteral("node-id"),
+        QStringLiteral("This node's name among those sharing --redis (default: a random one)."),
+        QStringLiteral("name"));
+    parser.addOptions(
+        { listen, heartbeat, grace, maxParticipants, rate, data, memory, redis, nodeId });
     parser.process(app);
 
     ServerOptions options;
@@ -101,12 +108,16 @@ int main(int argc, char *argv[])
         return 2;
     }
 
-    if (parser.isSet(data) && parser.isSet(memory)) {
-        std::fprintf(stderr, "helpy-server: --data and --memory exclude each other\n");
+    if (int(parser.isSet(data)) + int(parser.isSet(memory)) + int(parser.isSet(redis)) > 1) {
+        std::fprintf(stderr, "helpy-server: --data, --memory and --redis exclude each other\n");
         return 2;
     }
-    if (!parser.isSet(memory))
+    if (parser.isSet(redis)) {
+        options.redisUrl = parser.value(redis);
+        options.nodeId = parser.value(nodeId);
+    } else if (!parser.isSet(memory)) {
         options.dataPath = parser.isSet(data) ? parser.value(data) : defaultDataPath();
+    }
 
     SessionServer server(options);
     QObject::connect(&server, &SessionServer::storageFailed, &app, [](const QString &error) {

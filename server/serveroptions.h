@@ -24,4 +24,8 @@ struct ServerOptions
     Protocol::Limits limits;
     /// SQLite file that keeps sessions across restarts; empty: memory only.
     QString dataPath;
+    /// redis://HOST:PORT shared by several nodes (overrides dataPath); empty: not used.
+    QString redisUrl;
+    /// This node's name among those sharing redisUrl; empty: a random one.
+    QString nodeId;
 };

@@ -5,6 +5,7 @@
 #include "identifiers.h"
 #include "logging.h"
 #include "permissions.h"
+#include "redissessionstore.h"
 #include "session.h"
 #include "sqlitesessionstore.h"
 #include "userdirectory.h"
@@ -59,8 +60,10 @@ public:
     std::unordered_map<QString, std::unique_ptr<Session>> sessions;
     QHash<QString, QString> sessionByInvite;
     std::unique_ptr<SessionStore> store; ///< null: memory only
+    RedisSessionStore *redis = nullptr; ///< the store, when it is shared with other nodes
     bool storageFailed = false;
     QString storeError;
+    static constexpr int MaxCommitAttempts = 8;
 
     /// An event recorded in the open transaction, delivered once that is committed.
     struct Delivery
@@ -70,8 +73,27 @@ public:
         QString text;
         QString removedUserId; ///< a removal goes to the removed one too, and is its last
     };
-    QList<Delivery> deliveries;
+    /**
+     * What a transaction sends, in order, once it is committed: an event for every
+     * follower (a Delivery), or a frame for one connection, optionally followed by that
+     * connection now following a session from a revision. A transaction that loses a race
+     * with another node is undone and sends nothing.
+     */
+    struct Outgoing
+    {
+        std::optional<Delivery> delivery;
+        QPointer<ClientConnection> connection;
+        QString text; ///< may be empty: only a subscription
+        QString subscribeSession;
+        qint64 subscribeRevision = 0;
+    };
+    QList<Outgoing> outbox;
     int transactionDepth = 0;
+    bool lastCommitConflicted = false;
+    /// Shared store only: each session as it was before the open transaction touched it
+    /// (null: created by it), to undo a transaction another node's commit overtook.
+    std::unordered_map<QString, std::unique_ptr<Session>> backups;
+    QStringList invitesCreated;
 
     /**
      * Every change runs inside one: the store commits before anyone sees its events or
@@ -97,10 +119,28 @@ public:
         Private *d;
     };
     void finishTransaction();
+    /// Runs `body` in a transaction; when another node's commit overtook it, undoes it,
+    /// catches up and runs it again. False when it kept losing (or storage failed).
+    bool transact(const std::function<void()> &body);
+    void rollback();
+    void post(ClientConnection *connection, const QString &text, const QString &subscribe = {},
+        qint64 revision = 0);
     void deliver(const Delivery &delivery);
     bool loadStore(QString *error);
+    bool openRedis(QString *error);
+    User *findUser(const QString &userId);
+    /// Redis: an event any node published; applied when it is the next one we miss.
+    void onSharedEvent(const QString &sessionId, qint64 revision, const QString &event);
+    /// Redis: applies the events of the log this node has not seen yet, and delivers them.
+    void catchUp(const QString &sessionId);
+    void applyShared(Session &session, const QString &event);
+    void sweepPresence();
+    /// A node's presence key outlives three missed refreshes (one per heartbeat).
+    int presenceTtlMs() const
+    {
+        return 3 * (options.heartbeatSeconds > 0 ? options.heartbeatSeconds : 15) * 1000;
+    }
     void replay(Session &session, const QString &event);
-    void rememberAnswer(User &user, const QString &requestId, const QString &answer);
     void saveUser(const User &user);
 
     void onNewConnection();
@@ -122,10 +162,12 @@ public:
     Outcome sendMessage(User &user, const SendMessage &request);
     void setTyping(ClientConnection *connection, User &user, const SetTyping &request);
 
-    Session *findSession(const QString &sessionId) const;
+    /// The session, looked up in a shared store on a local miss. Inside a transaction the
+    /// session becomes part of what the commit checks (and can undo).
+    Session *findSession(const QString &sessionId);
     /// The session and the actor's place in it, or the refusal (not_found / forbidden).
     std::variant<std::pair<Session *, const Participant *>, Refusal> sessionAsParticipant(
-        const QString &sessionId, const User &user) const;
+        const QString &sessionId, const User &user);
 
     void sendError(ClientConnection *connection, const QString &requestId, ErrorCode code,
         const QString &message);
@@ -158,9 +200,9 @@ SessionServer::~SessionServer()
 
 bool SessionServer::listen()
 {
-    if (!d->options.dataPath.isEmpty() && !d->store) {
+    if ((!d->options.dataPath.isEmpty() || !d->options.redisUrl.isEmpty()) && !d->store) {
         QString error;
-        if (!d->loadStore(&error)) {
+        if (!(d->options.redisUrl.isEmpty() ? d->loadStore(&error) : d->openRedis(&error))) {
             d->storeError = error;
             qCCritical(lcServer).noquote() << "cannot open the storage:" << error;
             return false;
@@ -302,11 +344,29 @@ void SessionServer::Private::onClosed(ClientConnection *connection)
         return;
     qCDebug(lcServer) << "closed" << connection->peer() << connection->userId;
     if (User *user = users.find(connection->userId)) {
-        Transaction transaction(this);
         user->connections.removeOne(connection);
-        if (user->connections.isEmpty())
-            setPresence(*user,
-                options.presenceGraceSeconds > 0 ? Presence::Reconnecting : Presence::Offline);
+        if (user->connections.isEmpty()) {
+            bool elsewhere = false;
+            if (redis) {
+                // Our key now says "reconnecting" for the grace period; another node may
+                // still hold a connection, and then the user stays online.
+                if (options.presenceGraceSeconds > 0)
+                    redis->setPresence(user->id, RedisSessionStore::Presence::Reconnecting,
+                        options.presenceGraceSeconds * 1000);
+                else
+                    redis->clearPresence(user->id);
+                elsewhere = redis->presence(user->id) == RedisSessionStore::Presence::Online;
+            }
+            if (!elsewhere) {
+                const QString userId = user->id;
+                transact([this, userId] {
+                    if (User *away = users.find(userId))
+                        setPresence(*away,
+                            options.presenceGraceSeconds > 0 ? Presence::Reconnecting
+                                                             : Presence::Offline);
+                });
+            }
+        }
     }
     connection->deleteLater();
     Q_EMIT q->connectionCountChanged(int(connections.size()));
@@ -314,6 +374,8 @@ void SessionServer::Private::onClosed(ClientConnection *connection)
 
 void SessionServer::Private::onHeartbeat()
 {
+    if (redis)
+        sweepPresence();
     const qint64 deadAfterMs = 2LL * options.heartbeatSeconds * 1000;
     const auto all = connections;
     for (ClientConnection *connection : all) {
@@ -339,7 +401,7 @@ void SessionServer::Private::onHeartbeat()
 void SessionServer::Private::sendError(
     ClientConnection *connection, const QString &requestId, ErrorCode code, const QString &message)
 {
-    connection->send(encode(Error { requestId, code, message }));
+    post(connection, encode(Error { requestId, code, message }));
 }
 
 void SessionServer::Private::onTextMessage(ClientConnection *connection, const QString &text)
@@ -366,10 +428,7 @@ void SessionServer::Private::onTextMessage(ClientConnection *connection, const Q
     }
     const ClientFrame &frame = std::get<ClientFrame>(decoded);
     if (const auto *hello = std::get_if<Hello>(&frame)) {
-        {
-            Transaction transaction(this);
-            handleHello(connection, *hello);
-        }
+        handleHello(connection, *hello);
         return;
     }
     User *user = users.find(connection->userId);
@@ -402,14 +461,29 @@ void SessionServer::Private::handleHello(ClientConnection *connection, const Hel
         return;
     }
     connection->helloTimer.stop();
+    if (redis && !hello.token.isEmpty() && !users.findByToken(hello.token)) {
+        // A token another node issued: the same user again, whichever node it lands on.
+        if (const auto known = redis->userByToken(hello.token))
+            findUser(known->id);
+    }
     User &user = users.signIn(hello.token, hello.displayName);
-    saveUser(user);
     connection->userId = user.id;
     user.connections.append(connection);
     qCInfo(lcServer) << connection->peer() << "is" << user.id << user.displayName;
+    if (redis)
+        redis->setPresence(user.id, RedisSessionStore::Presence::Online, presenceTtlMs());
+    const QString userId = user.id;
+    // The identity is stored before its token is handed out.
+    transact([this, userId] {
+        if (User *present = users.find(userId)) {
+            saveUser(*present);
+            setPresence(*present, Presence::Online);
+        }
+    });
+    if (storageFailed)
+        return;
     connection->send(encode(Welcome {
         Version, user.id, user.token, QDateTime::currentDateTimeUtc(), options.heartbeatSeconds }));
-    setPresence(user, Presence::Online);
 }
 
 // ------------------------------------------------------------------ requests
@@ -425,15 +499,24 @@ void SessionServer::Private::handleRequest(
     // A join is naturally idempotent and must send its snapshot/events again on a retry.
     const bool remembered = !std::holds_alternative<JoinSession>(frame);
     if (remembered) {
-        if (const auto answer = UserDirectory::answerFor(user, requestId)) {
+        auto answer = UserDirectory::answerFor(user, requestId);
+        if (!answer && redis)
+            answer = redis->answer(user.id, requestId); // applied by another node
+        if (answer) {
             qCDebug(lcServer) << user.id << "retried" << requestId << "; answering as before";
             connection->send(*answer);
             return;
         }
     }
     QString answer;
-    {
-        Transaction transaction(this);
+    const bool committed = transact([&] {
+        if (remembered && redis && lastCommitConflicted) {
+            // Lost a race: maybe against this very request, retried on another node.
+            if (const auto earlier = redis->answer(user.id, requestId)) {
+                answer = *earlier;
+                return;
+            }
+        }
         const Outcome outcome = apply(connection, user, frame);
         if (const auto *refusal = std::get_if<Refusal>(&outcome)) {
             qCDebug(lcServer) << user.id << typeName(frame) << "refused:" << refusal->message;
@@ -444,9 +527,15 @@ void SessionServer::Private::handleRequest(
             answer = encode(ack);
         }
         // Stored with the change it answers: a retry after a restart is not applied again.
-        if (remembered)
-            rememberAnswer(user, requestId, answer);
-    } // committed; the events went out
+        if (remembered && store)
+            store->saveAnswer(user.id, requestId, answer);
+    }); // committed; the events went out
+    if (!committed) {
+        answer = encode(Error { requestId, ErrorCode::Internal,
+            QStringLiteral("the session kept changing under this request; try again") });
+    } else if (remembered) {
+        UserDirectory::rememberAnswer(user, requestId, answer);
+    }
     if (!storageFailed)
         connection->send(answer);
 }
@@ -475,14 +564,35 @@ Outcome SessionServer::Private::apply(
     return Refusal { ErrorCode::BadRequest, QStringLiteral("not a request a client sends") };
 }
 
-Session *SessionServer::Private::findSession(const QString &sessionId) const
+Session *SessionServer::Private::findSession(const QString &sessionId)
 {
-    const auto it = sessions.find(sessionId);
-    return it == sessions.end() ? nullptr : it->second.get();
+    auto it = sessions.find(sessionId);
+    if (it == sessions.end() && redis && !sessionId.isEmpty()) {
+        // Created on another node (or not cached here yet): its log is the truth.
+        const auto stored = redis->session(sessionId);
+        if (!stored)
+            return nullptr;
+        auto session = std::make_unique<Session>(stored->id, stored->title, stored->epoch,
+            options.eventLogSize, options.snapshotMessages);
+        for (const QString &event : stored->events)
+            replay(*session, event);
+        for (const QString &userId : session->userIds()) {
+            if (User *user = users.find(userId))
+                user->sessionIds.insert(stored->id);
+        }
+        it = sessions.emplace(stored->id, std::move(session)).first;
+    }
+    if (it == sessions.end())
+        return nullptr;
+    if (redis && transactionDepth > 0 && !backups.count(sessionId)) {
+        store->noteRead(sessionId, it->second->revision());
+        backups.emplace(sessionId, std::make_unique<Session>(*it->second));
+    }
+    return it->second.get();
 }
 
 std::variant<std::pair<Session *, const Participant *>, Refusal>
-SessionServer::Private::sessionAsParticipant(const QString &sessionId, const User &user) const
+SessionServer::Private::sessionAsParticipant(const QString &sessionId, const User &user)
 {
     Session *session = findSession(sessionId);
     if (!session)
@@ -504,6 +614,8 @@ Outcome SessionServer::Private::createSession(User &user, const CreateSession &r
         id, request.title, Identifiers::epoch(), options.eventLogSize, options.snapshotMessages);
     Session &created = *session;
     sessions.emplace(id, std::move(session));
+    if (redis)
+        backups.emplace(id, nullptr); // undone by dropping it
     if (store)
         store->saveSession(id, created.title(), created.epoch());
     Participant owner;
@@ -523,7 +635,11 @@ Outcome SessionServer::Private::joinSession(
 {
     Session *session = nullptr;
     if (!request.inviteCode.isEmpty()) {
-        session = findSession(sessionByInvite.value(request.inviteCode.toUpper()));
+        const QString code = request.inviteCode.toUpper();
+        QString sessionId = sessionByInvite.value(code);
+        if (sessionId.isEmpty() && redis)
+            sessionId = redis->sessionForInvite(code);
+        session = findSession(sessionId);
         if (!session)
             return Refusal { ErrorCode::NotFound, QStringLiteral("unknown invite code") };
     } else {
@@ -555,8 +671,8 @@ Outcome SessionServer::Private::joinSession(
         missed = session->eventsSince(*request.sinceRevision);
     if (missed) {
         for (const QString &event : std::as_const(*missed))
-            connection->send(event);
-        connection->subscriptions.insert(session->id(), session->revision());
+            post(connection, event);
+        post(connection, {}, session->id(), session->revision());
     } else {
         sendSnapshot(connection, *session);
     }
@@ -593,7 +709,7 @@ Outcome SessionServer::Private::addParticipant(User &user, const AddParticipant 
     added.type = request.participantType;
     added.role = Role::Member;
     if (request.participantType == ParticipantType::User) {
-        User *target = users.find(request.participantId);
+        User *target = findUser(request.participantId);
         if (!target)
             return Refusal { ErrorCode::NotFound,
                 QStringLiteral("no user %1").arg(request.participantId) };
@@ -602,7 +718,7 @@ Outcome SessionServer::Private::addParticipant(User &user, const AddParticipant 
             = request.displayName.isEmpty() ? target->displayName : request.displayName;
         added.presence = presenceOf(*target);
     } else {
-        if (!request.participantId.isEmpty() && users.find(request.participantId))
+        if (!request.participantId.isEmpty() && findUser(request.participantId))
             return Refusal { ErrorCode::Conflict,
                 QStringLiteral("%1 is a user, not a helpy").arg(request.participantId) };
         if (request.displayName.isEmpty())
@@ -689,6 +805,7 @@ Outcome SessionServer::Private::createInvite(User &user, const CreateInvite &req
         code = Identifiers::inviteCode();
     } while (sessionByInvite.contains(code));
     sessionByInvite.insert(code, session->id());
+    invitesCreated.append(code);
     if (store)
         store->saveInvite(code, session->id());
     return ackWith(std::nullopt,
@@ -737,6 +854,8 @@ void SessionServer::Private::setTyping(
     for (const QString &userId :
         std::get<std::pair<Session *, const Participant *>>(found).first->userIds()) {
         const User *member = users.find(userId);
+        if (!member)
+            continue; // connected to another node, if at all: typing stays on this node
         for (ClientConnection *peer : member->connections) {
             if (peer != connection && peer->subscriptions.contains(request.sessionId))
                 peer->send(frame);
@@ -769,9 +888,33 @@ void SessionServer::Private::publish(Session &session, ServerFrame event)
         store->appendEvent(session.id(), revision, text);
     Q_ASSERT(transactionDepth > 0);
     const auto *change = std::get_if<ParticipantChangeEvent>(&event);
-    deliveries.append({ session.id(), revision, text,
+    if (redis && change && change->participantType == ParticipantType::User
+        && change->type != ParticipantChangeEvent::Type::Updated)
+        redis->setMembership(change->participantId, session.id(),
+            change->type == ParticipantChangeEvent::Type::Added);
+    Outgoing out;
+    out.delivery = Delivery { session.id(), revision, text,
         change && change->type == ParticipantChangeEvent::Type::Removed ? change->participantId
-                                                                        : QString() });
+                                                                        : QString() };
+    outbox.append(std::move(out));
+}
+
+void SessionServer::Private::post(
+    ClientConnection *connection, const QString &text, const QString &subscribe, qint64 revision)
+{
+    if (transactionDepth == 0) {
+        if (!text.isEmpty())
+            connection->send(text);
+        if (!subscribe.isEmpty())
+            connection->subscriptions.insert(subscribe, revision);
+        return;
+    }
+    Outgoing out;
+    out.connection = connection;
+    out.text = text;
+    out.subscribeSession = subscribe;
+    out.subscribeRevision = revision;
+    outbox.append(std::move(out));
 }
 
 void SessionServer::Private::deliver(const Delivery &delivery)
@@ -801,10 +944,19 @@ void SessionServer::Private::deliver(const Delivery &delivery)
 
 void SessionServer::Private::finishTransaction()
 {
+    lastCommitConflicted = false;
     if (store && !store->commit()) {
+        if (store->conflicted()) {
+            // Another node's commit came first: undo, learn what it did, and let the
+            // caller run the change again on the new state. Nothing of ours went out.
+            lastCommitConflicted = true;
+            outbox.clear();
+            rollback();
+            return;
+        }
         // Memory is now ahead of the disk: nothing more may be acknowledged or delivered.
         storageFailed = true;
-        deliveries.clear();
+        outbox.clear();
         qCCritical(lcServer).noquote()
             << "storage write failed:" << store->lastError() << "- closing every connection";
         const auto all = connections;
@@ -814,15 +966,77 @@ void SessionServer::Private::finishTransaction()
         Q_EMIT q->storageFailed(store->lastError());
         return;
     }
-    const auto pending = std::exchange(deliveries, {});
-    for (const Delivery &delivery : pending)
-        deliver(delivery);
+    backups.clear();
+    invitesCreated.clear();
+    const auto pending = std::exchange(outbox, {});
+    for (const Outgoing &out : pending) {
+        if (out.delivery) {
+            deliver(*out.delivery);
+            continue;
+        }
+        if (!out.connection)
+            continue; // closed meanwhile
+        if (!out.text.isEmpty())
+            out.connection->send(out.text);
+        if (!out.subscribeSession.isEmpty())
+            out.connection->subscriptions.insert(out.subscribeSession, out.subscribeRevision);
+    }
+}
+
+bool SessionServer::Private::transact(const std::function<void()> &body)
+{
+    lastCommitConflicted = false;
+    for (int attempt = 1; attempt <= MaxCommitAttempts; ++attempt) {
+        {
+            Transaction transaction(this);
+            body();
+        }
+        if (storageFailed)
+            return false;
+        if (!lastCommitConflicted)
+            return true;
+        qCDebug(lcServer) << "commit lost a race; attempt" << attempt + 1;
+    }
+    qCWarning(lcServer) << "a change lost" << MaxCommitAttempts << "races in a row; giving up";
+    return false;
+}
+
+void SessionServer::Private::rollback()
+{
+    QStringList touched;
+    for (auto &[id, backup] : backups) {
+        QSet<QString> affected;
+        if (auto it = sessions.find(id); it != sessions.end())
+            affected = it->second->userIds();
+        if (backup) {
+            affected.unite(backup->userIds());
+            touched.append(id);
+            sessions.insert_or_assign(id, std::move(backup));
+        } else {
+            sessions.erase(id);
+        }
+        const auto kept = sessions.find(id);
+        const Session *restored = kept == sessions.end() ? nullptr : kept->second.get();
+        for (const QString &userId : std::as_const(affected)) {
+            if (User *user = users.find(userId)) {
+                if (restored && restored->contains(userId))
+                    user->sessionIds.insert(id);
+                else
+                    user->sessionIds.remove(id);
+            }
+        }
+    }
+    backups.clear();
+    for (const QString &code : std::as_const(invitesCreated))
+        sessionByInvite.remove(code);
+    invitesCreated.clear();
+    for (const QString &id : std::as_const(touched))
+        catchUp(id);
 }
 
 void SessionServer::Private::sendSnapshot(ClientConnection *connection, const Session &session)
 {
-    connection->send(encode(session.snapshot()));
-    connection->subscriptions.insert(session.id(), session.revision());
+    post(connection, encode(session.snapshot()), session.id(), session.revision());
 }
 
 void SessionServer::Private::addToSession(
@@ -872,6 +1086,16 @@ Presence SessionServer::Private::presenceOf(const User &user) const
 {
     if (!user.connections.isEmpty())
         return Presence::Online;
+    if (redis) {
+        switch (redis->presence(user.id)) { // connected to another node?
+        case RedisSessionStore::Presence::Online:
+            return Presence::Online;
+        case RedisSessionStore::Presence::Reconnecting:
+            return Presence::Reconnecting;
+        case RedisSessionStore::Presence::None:
+            break;
+        }
+    }
     return user.graceTimer ? Presence::Reconnecting : Presence::Offline;
 }
 
@@ -889,8 +1113,15 @@ void SessionServer::Private::setPresence(User &user, Presence presence)
                 return;
             away->graceTimer->deleteLater();
             away->graceTimer = nullptr;
-            Transaction transaction(this);
-            setPresence(*away, Presence::Offline);
+            if (redis) {
+                redis->clearPresence(userId);
+                if (redis->presence(userId) == RedisSessionStore::Presence::Online)
+                    return; // back on another node, which says so
+            }
+            transact([this, userId] {
+                if (User *gone = users.find(userId))
+                    setPresence(*gone, Presence::Offline);
+            });
         });
         user.graceTimer->start(options.presenceGraceSeconds * 1000);
     } else if (user.graceTimer) {
@@ -921,14 +1152,6 @@ void SessionServer::Private::saveUser(const User &user)
 {
     if (store)
         store->saveUser({ user.id, user.token, user.displayName });
-}
-
-void SessionServer::Private::rememberAnswer(
-    User &user, const QString &requestId, const QString &answer)
-{
-    UserDirectory::rememberAnswer(user, requestId, answer);
-    if (store)
-        store->saveAnswer(user.id, requestId, answer);
 }
 
 /// Applies one stored event to a session being rebuilt (the log is the source of truth).
@@ -977,12 +1200,183 @@ bool SessionServer::Private::loadStore(QString *error)
             UserDirectory::rememberAnswer(*user, answer.requestId, answer.answer);
     }
     // Nobody is connected to a server that just started: say so, as events like any other.
-    Transaction transaction(this);
-    for (const auto &stored : contents.users) {
-        if (User *user = users.find(stored.id))
-            setPresence(*user, Presence::Offline);
-    }
+    transact([&] {
+        for (const auto &stored : contents.users) {
+            if (User *user = users.find(stored.id))
+                setPresence(*user, Presence::Offline);
+        }
+    });
     qCInfo(lcServer) << "storage: loaded" << contents.users.size() << "users and"
                      << contents.sessions.size() << "sessions from" << store->describe();
     return true;
+}
+
+// ------------------------------------------------------------------ several nodes (Redis)
+
+bool SessionServer::Private::openRedis(QString *error)
+{
+    const QString nodeId = options.nodeId.isEmpty()
+        ? QStringLiteral("n-") + Identifiers::epoch().left(8)
+        : options.nodeId;
+    auto shared = std::make_unique<RedisSessionStore>(options.redisUrl, nodeId);
+    shared->setEventHandler(
+        [this](const QString &sessionId, qint64 revision, const QString &event) {
+            onSharedEvent(sessionId, revision, event);
+        });
+    shared->setResubscribedHandler([this] {
+        // Events published while we were not listening: fetch them from the logs.
+        QStringList ids;
+        for (const auto &[id, session] : sessions)
+            ids.append(id);
+        for (const QString &id : std::as_const(ids))
+            catchUp(id);
+    });
+    if (!shared->open(error))
+        return false;
+    redis = shared.get();
+    store = std::move(shared);
+    // Nothing is preloaded: sessions, users, invites and answers are looked up on a miss.
+    qCInfo(lcServer).noquote() << "storage:" << store->describe();
+    return true;
+}
+
+User *SessionServer::Private::findUser(const QString &userId)
+{
+    if (User *user = users.find(userId))
+        return user;
+    if (!redis || userId.isEmpty())
+        return nullptr;
+    const auto stored = redis->userById(userId);
+    if (!stored)
+        return nullptr;
+    User &user = users.restore(stored->id, stored->token, stored->displayName);
+    for (const QString &sessionId : redis->sessionsOf(userId))
+        user.sessionIds.insert(sessionId);
+    return &user;
+}
+
+void SessionServer::Private::onSharedEvent(
+    const QString &sessionId, qint64 revision, const QString &event)
+{
+    const auto it = sessions.find(sessionId);
+    if (it == sessions.end()) {
+        // Not cached here: read from the log when someone needs it, or now, when a user
+        // connected here was just added (its connections get the snapshot).
+        const auto decoded = decodeServerFrame(event.toUtf8());
+        const auto *frame = std::get_if<ServerFrame>(&decoded);
+        const auto *change = frame ? std::get_if<ParticipantChangeEvent>(frame) : nullptr;
+        if (!change || change->type != ParticipantChangeEvent::Type::Added
+            || change->participantType != ParticipantType::User
+            || change->actorId == change->participantId)
+            return;
+        const User *user = users.find(change->participantId);
+        if (!user || user->connections.isEmpty())
+            return;
+        if (Session *loaded = findSession(sessionId)) {
+            for (ClientConnection *connection : std::as_const(user->connections))
+                sendSnapshot(connection, *loaded);
+        }
+        return;
+    }
+    Session &session = *it->second;
+    if (revision <= session.revision())
+        return; // our own commit's echo, or already caught up
+    if (revision == session.revision() + 1)
+        applyShared(session, event);
+    else
+        catchUp(sessionId); // a gap: the log has what the channel lost
+}
+
+void SessionServer::Private::catchUp(const QString &sessionId)
+{
+    const auto it = sessions.find(sessionId);
+    if (it == sessions.end() || !redis)
+        return;
+    Session &session = *it->second;
+    const QStringList events = redis->eventsSince(sessionId, session.revision());
+    if (events.isEmpty()) {
+        const qint64 length = redis->logLength(sessionId);
+        if (length < 0 || length >= session.revision())
+            return; // nothing new (or Redis unreachable: the next commit says so)
+        // Redis lost what we acknowledged (flushed, restarted without persistence). Serving
+        // our copy would fork the history; dropping it makes clients start over (not_found)
+        // instead of being silently rewound.
+        qCCritical(lcServer) << "storage: the log of" << sessionId << "is shorter than revision"
+                             << session.revision() << "; dropping the session here";
+        sessions.erase(it);
+        return;
+    }
+    for (const QString &event : events)
+        applyShared(session, event);
+}
+
+/// An event another node committed: applied to our copy and sent to our followers, as if
+/// this node had published it.
+void SessionServer::Private::applyShared(Session &session, const QString &event)
+{
+    Q_ASSERT(transactionDepth == 0);
+    const auto decoded = decodeServerFrame(event.toUtf8());
+    replay(session, event);
+    const auto *frame = std::get_if<ServerFrame>(&decoded);
+    const auto *change = frame ? std::get_if<ParticipantChangeEvent>(frame) : nullptr;
+    const bool removal = change && change->type == ParticipantChangeEvent::Type::Removed;
+    if (change && change->participantType == ParticipantType::User) {
+        if (User *user = users.find(change->participantId)) {
+            if (removal)
+                user->sessionIds.remove(session.id());
+            else
+                user->sessionIds.insert(session.id());
+        }
+    }
+    deliver(
+        { session.id(), session.revision(), event, removal ? change->participantId : QString() });
+    if (change && change->type == ParticipantChangeEvent::Type::Added
+        && change->actorId != change->participantId) {
+        // Added by someone else: its connections here get the state, then the events.
+        if (const User *user = users.find(change->participantId)) {
+            for (ClientConnection *connection : std::as_const(user->connections))
+                sendSnapshot(connection, session);
+        }
+    }
+}
+
+/**
+ * Presence across nodes: refreshes the keys of the users connected here, and corrects
+ * what the cached sessions say: online where we hold a connection, offline where no node
+ * holds one any more (a node that died). Whichever node commits first wins; the others
+ * see its event and have nothing left to do.
+ */
+void SessionServer::Private::sweepPresence()
+{
+    const int ttlMs = presenceTtlMs();
+    QSet<QString> here;
+    for (ClientConnection *connection : std::as_const(connections)) {
+        if (connection->isSignedIn() && !here.contains(connection->userId)) {
+            here.insert(connection->userId);
+            redis->setPresence(connection->userId, RedisSessionStore::Presence::Online, ttlMs);
+        }
+    }
+    QHash<QString, Presence> corrections;
+    for (const auto &[id, session] : sessions) {
+        for (const Participant &participant : session->participants()) {
+            if (participant.type != ParticipantType::User || corrections.contains(participant.id))
+                continue;
+            const User *local = users.find(participant.id);
+            if (here.contains(participant.id)) {
+                if (participant.presence != Presence::Online)
+                    corrections.insert(participant.id, Presence::Online);
+            } else if (participant.presence != Presence::Offline && !(local && local->graceTimer)
+                && redis->presence(participant.id) == RedisSessionStore::Presence::None) {
+                corrections.insert(participant.id, Presence::Offline);
+            }
+        }
+    }
+    for (auto it = corrections.cbegin(); it != corrections.cend(); ++it) {
+        const QString userId = it.key();
+        const Presence presence = it.value();
+        transact([this, userId, presence] {
+            if (User *user = findUser(userId))
+                setPresence(*user, presence);
+        });
+    }
 }

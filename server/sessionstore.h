@@ -54,6 +54,16 @@ public:
     virtual void begin() = 0;
     /// False when the transaction could not be made durable (see lastError()).
     virtual bool commit() = 0;
+    /// After a failed commit(): true when it failed because another node changed a session
+    /// this transaction read (optimistic concurrency); the caller reloads and retries.
+    virtual bool conflicted() const { return false; }
+    /// The transaction's decisions depend on this session being at `revision` (the first
+    /// call per session counts); a shared store refuses the commit if it moved meanwhile.
+    virtual void noteRead(const QString &sessionId, qint64 revision)
+    {
+        Q_UNUSED(sessionId);
+        Q_UNUSED(revision);
+    }
 
     virtual void saveUser(const StoredUser &user) = 0;
     virtual void saveSession(const QString &id, const QString &title, const QString &epoch) = 0;

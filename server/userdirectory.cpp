@@ -28,6 +28,12 @@ User *UserDirectory::find(const QString &userId)
     return it == m_users.end() ? nullptr : &it->second;
 }
 
+User *UserDirectory::findByToken(const QString &token)
+{
+    const auto known = m_idByToken.constFind(token);
+    return known == m_idByToken.cend() ? nullptr : find(*known);
+}
+
 std::optional<QString> UserDirectory::answerFor(const User &user, const QString &requestId)
 {
     const auto it = user.answers.constFind(requestId);

@@ -40,6 +40,7 @@ public:
     /// Brings back a user kept by the storage.
     User &restore(const QString &id, const QString &token, const QString &displayName);
     User *find(const QString &userId);
+    User *findByToken(const QString &token);
 
     static std::optional<QString> answerFor(const User &user, const QString &requestId);
     static void rememberAnswer(User &user, const QString &requestId, const QString &answer);

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+// helpy: the desktop app. A thin shell: options → AppController, then the QML window.
+#include "appcontroller.h"
+#include "groupsession.h"
+
+#include <QCommandLineParser>
+#include <QGuiApplication>
+#include <QIcon>
+#include <QPalette>
+#include <QQmlApplicationEngine>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTimer>
+#include <QtQml/QQmlExtensionPlugin>
+
+#include <cstdio>
+
+Q_IMPORT_QML_PLUGIN(HelpyPlugin)
+Q_IMPORT_QML_PLUGIN(Helpy_ModelsPlugin)
+
+namespace {
+
+int s_warnings = 0;
+QtMessageHandler s_previousHandler = nullptr;
+
+// With --quit-after-load every warning (QML binding loops, missing properties, …) makes
+// the exit code non-zero, so a test can fail on them.
+void countingHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (type == QtWarningMsg || type == QtCriticalMsg || type == QtFatalMsg)
+        ++s_warnings;
+    s_previousHandler(type, context, message);
+}
+
+/// Qt 6.4 has no colour-scheme API: follow the platform palette (a dark desktop theme gives
+/// a dark window colour), or HELPY_COLOR_SCHEME=dark|light.
+void applyColorScheme()
+{
+    const QByteArray forced = qgetenv("HELPY_COLOR_SCHEME").toLower();
+    const bool dark = forced == "dark"
+        || (forced != "light"
+            && QGuiApplication::palette().color(QPalette::Window).lightness() < 128);
+    if (!dark)
+        return;
+    QPalette p;
+    const QColor window(0x25, 0x27, 0x2b), base(0x1c, 0x1e, 0x22), text(0xe8, 0xea, 0xed);
+    const QColor accent(0x4a, 0x7b, 0xe6);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window.lighter(115));
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window.lighter(120));
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, Qt::white);
+    p.setColor(QPalette::Highlight, accent);
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::ToolTipBase, window.lighter(140));
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, QColor(0x8b, 0x8f, 0x98));
+    p.setColor(QPalette::Link, accent.lighter(130));
+    p.setColor(QPalette::Light, window.lighter(160));
+    p.setColor(QPalette::Midlight, window.lighter(130));
+    p.setColor(QPalette::Mid, window.lighter(110));
+    p.setColor(QPalette::Dark, window.darker(130));
+    p.setColor(QPalette::Shadow, Qt::black);
+    for (auto role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText })
+        p.setColor(QPalette::Disabled, role, QColor(0x7a, 0x7e, 0x86));
+    QGuiApplication::setPalette(p);
+}
+
+/// QCommandLineParser has no optional values: a bare `--host` means `--host 0`.
+QStringList withDefaultHostPort(QStringList arguments)
+{
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        if (arguments.at(i) == QLatin1String("--host")
+            && (i + 1 == arguments.size() || arguments.at(i + 1).startsWith(QLatin1Char('-'))))
+            arguments.insert(i + 1, QStringLiteral("0"));
+    }
+    return arguments;
+}
+
+/// Qt's xcb plugin takes -name and -title (also spelt --name, --title) out of argv for
+/// itself; put ours back from the arguments as they were before QGuiApplication saw them.
+QStringList reclaimArguments(const QStringList &raw, QStringList kept)
+{
+    for (qsizetype i = 1; i + 1 < raw.size(); ++i) {
+        const QString &arg = raw.at(i);
+        if (arg == QLatin1String("--name") || arg == QLatin1String("--title")) {
+            if (!kept.contains(arg))
+                kept << arg << raw.at(i + 1);
+            ++i;
+        }
+    }
+    return kept;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QStringList rawArguments;
+    for (int i = 0; i < argc; ++i)
+        rawArguments << QString::fromLocal8Bit(argv[i]);
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setOrganizationName(QStringLiteral("Helpy"));
+    QGuiApplication::setApplicationName(QStringLiteral("helpy"));
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("Helpy"));
+    QGuiApplication::setApplicationVersion(QStringLiteral(HELPY_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral("helpy"));
+    QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/helpy/helpy.png")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main", "Live study sessions with your group and Helpy tutors."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption nameOption(QStringLiteral("name"),
+        QCoreApplication::translate("main", "Your display name."), QStringLiteral("name"));
+    const QCommandLineOption serverOption(QStringLiteral("server"),
+        QCoreApplication::translate("main", "Server to join, e.g. ws://127.0.0.1:8787."),
+        QStringLiteral("url"));
+    const QCommandLineOption joinOption(QStringLiteral("join"),
+        QCoreApplication::translate("main", "Invite code to join (with --server)."),
+        QStringLiteral("code"));
+    const QCommandLineOption hostOption(QStringLiteral("host"),
+        QCoreApplication::translate("main",
+            "Host a session on this computer, on 127.0.0.1:PORT (default 0: any free port)."),
+        QStringLiteral("port"));
+    const QCommandLineOption titleOption(QStringLiteral("title"),
+        QCoreApplication::translate("main", "Title of the hosted session."),
+        QStringLiteral("title"));
+    const QCommandLineOption quitOption(QStringLiteral("quit-after-load"),
+        QCoreApplication::translate("main",
+            "Quit once the window (and a hosted session) is shown; exit code 1 "
+            "if anything warned. For tests."));
+    parser.addOptions(
+        { nameOption, serverOption, joinOption, hostOption, titleOption, quitOption });
+    parser.process(
+        withDefaultHostPort(reclaimArguments(rawArguments, QCoreApplication::arguments())));
+
+    const bool quitAfterLoad = parser.isSet(quitOption);
+    if (quitAfterLoad)
+        s_previousHandler = qInstallMessageHandler(countingHandler);
+
+    quint16 hostPort = 0;
+    if (parser.isSet(hostOption)) {
+        bool ok = false;
+        const uint port = parser.value(hostOption).toUInt(&ok);
+        if (!ok || port > 65535) {
+            std::fprintf(stderr, "helpy: --host expects a port number (0-65535)\n");
+            return 2;
+        }
+        hostPort = quint16(port);
+    }
+    if (parser.isSet(joinOption) && !parser.isSet(serverOption)) {
+        std::fprintf(stderr, "helpy: --join needs --server ws://HOST:PORT\n");
+        return 2;
+    }
+
+    QQuickStyle::setStyle(QStringLiteral("Fusion"));
+    applyColorScheme();
+
+    // Outlives the engine (declared first, destroyed last); QML gets it via create().
+    AppController controller(nullptr);
+    controller.setHostPort(hostPort);
+    if (parser.isSet(nameOption))
+        controller.setDisplayName(parser.value(nameOption));
+    if (parser.isSet(titleOption))
+        controller.setSessionTitle(parser.value(titleOption));
+
+    QObject::connect(&controller, &AppController::hostedSessionReady, &app,
+        [](const QString &server, const QString &code) {
+            std::printf("Hosting at %s with invite code %s\n"
+                        "Join from another terminal with:\n"
+                        "  helpy --name Ben --server %s --join %s\n",
+                qPrintable(server), qPrintable(code), qPrintable(server), qPrintable(code));
+            std::fflush(stdout);
+        });
+
+    QQmlApplicationEngine engine;
+    engine.addImportPath(QStringLiteral("qrc:/qt/qml")); // 6.4's default paths lack it
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreationFailed, &app,
+        [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+    engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Helpy/Main.qml")));
+    if (engine.rootObjects().isEmpty())
+        return 1;
+
+    if (parser.isSet(hostOption)) {
+        if (controller.displayName().isEmpty())
+            controller.setDisplayName(qEnvironmentVariable("USER", QStringLiteral("Host")));
+        controller.hostSession(parser.value(titleOption));
+    } else if (parser.isSet(joinOption)) {
+        if (controller.displayName().isEmpty()) {
+            std::fprintf(stderr, "helpy: --join needs --name (or a name saved earlier)\n");
+        } else {
+            controller.join(parser.value(serverOption), parser.value(joinOption));
+        }
+    }
+
+    if (quitAfterLoad) {
+        auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
+        const bool waitForSession = parser.isSet(hostOption) || parser.isSet(joinOption);
+        auto quitWhenShown = [&controller, waitForSession] {
+            GroupSession *session = controller.currentSession();
+            if (waitForSession && !(session && session->isLoaded()))
+                return;
+            // One more event-loop turn, so the page's delegates are created and drawn.
+            QTimer::singleShot(0, qApp, [] { QCoreApplication::exit(s_warnings ? 1 : 0); });
+        };
+        if (window)
+            QObject::connect(window, &QQuickWindow::frameSwapped, &app, quitWhenShown);
+        QTimer::singleShot(20000, &app, [] {
+            std::fprintf(stderr, "helpy: --quit-after-load: not loaded after 20 s\n");
+            QCoreApplication::exit(3);
+        });
+    }
+
+    const int code = QGuiApplication::exec();
+    if (quitAfterLoad && s_warnings)
+        std::fprintf(stderr, "helpy: %d warning(s) while loading\n", s_warnings);
+    return quitAfterLoad && s_warnings && code == 0 ? 1 : code;
+}

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: MIT
+#include "groupsession.h"
+
+#include "groupsessionnotifier.h"
+#include "logging.h"
+#include "websocketservice.h"
+
+#include <QUuid>
+
+using namespace Protocol;
+using namespace std::chrono_literals;
+
+namespace {
+// A remote "typing" is forgotten after this long without a refresh (its "stop" may be lost).
+constexpr auto TypingTimeout = 8s;
+// While typing, "typing: true" is repeated at most this often …
+constexpr auto TypingResendInterval = 4s;
+// … and "typing: false" goes out after this long without an edit.
+constexpr auto TypingIdle = 3s;
+} // namespace
+
+GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, QObject *parent)
+    : QObject(parent)
+    , m_service(service)
+    , m_sessionId(sessionId)
+    , m_notifier(new GroupSessionNotifier(service, sessionId, this))
+    , m_participants(new ParticipantListModel(this))
+    , m_messages(new MessageListModel(this))
+{
+    setLocalUserId(service->userId());
+    connect(service, &WebSocketService::welcomed, this,
+        [this](const Welcome &welcome) { setLocalUserId(welcome.userId); });
+    connect(m_notifier, &GroupSessionNotifier::snapshotApplied, this, &GroupSession::onSnapshot);
+    connect(m_notifier, &GroupSessionNotifier::participantChanged, this,
+        &GroupSession::onParticipantChanged);
+    connect(m_notifier, &GroupSessionNotifier::messageAppended, this, &GroupSession::onMessage);
+    connect(m_notifier, &GroupSessionNotifier::typingChanged, this, &GroupSession::onTyping);
+    connect(m_notifier, &GroupSessionNotifier::removedFromSession, this, &GroupSession::onRemoved);
+    connect(
+        m_participants, &ParticipantListModel::myRoleChanged, this, &GroupSession::myRoleChanged);
+
+    m_typingExpiry.setInterval(1s);
+    connect(&m_typingExpiry, &QTimer::timeout, this, &GroupSession::expireTyping);
+    m_typingIdle.setSingleShot(true);
+    m_typingIdle.setInterval(TypingIdle);
+    connect(&m_typingIdle, &QTimer::timeout, this, [this] { sendTyping(false); });
+
+    // The notifier may start from the service's last snapshot (a join acked just before
+    // this object existed): show that state as the first load.
+    if (m_notifier->hasState()) {
+        onSnapshot(
+            SessionSnapshot { m_notifier->sessionId(), m_notifier->epoch(), m_notifier->revision(),
+                m_notifier->title(), m_notifier->participants(), m_notifier->messages() });
+    }
+}
+
+GroupSession::~GroupSession() = default;
+
+void GroupSession::setLocalUserId(const QString &userId)
+{
+    if (userId.isEmpty())
+        return;
+    m_participants->setLocalUserId(userId);
+    m_messages->setLocalUserId(userId);
+}
+
+void GroupSession::join()
+{
+    m_notifier->join();
+}
+
+QString GroupSession::nameOf(const QString &participantId) const
+{
+    return m_names.value(participantId, participantId);
+}
+
+void GroupSession::rememberName(const Participant &participant)
+{
+    if (!participant.displayName.isEmpty())
+        m_names.insert(participant.id, participant.displayName);
+}
+
+void GroupSession::onSnapshot(const SessionSnapshot &snapshot)
+{
+    for (const Participant &p : snapshot.participants)
+        rememberName(p);
+    m_participants->applySnapshot(snapshot.participants);
+
+    QList<MessageListModel::Entry> entries;
+    entries.reserve(snapshot.messages.size());
+    for (const ChatMessage &m : snapshot.messages)
+        entries.append(MessageListModel::fromMessage(m, nameOf(m.authorId)));
+    m_messages->applySnapshot(entries);
+
+    if (m_title != snapshot.title) {
+        m_title = snapshot.title;
+        Q_EMIT titleChanged();
+    }
+    if (m_removed) {
+        m_removed = false;
+        Q_EMIT removedChanged();
+    }
+    if (!m_loaded) {
+        m_loaded = true;
+        Q_EMIT loadedChanged();
+    }
+}
+
+void GroupSession::onParticipantChanged(const ParticipantChangeEvent &event)
+{
+    const QString lineId = QStringLiteral("event:%1:%2").arg(event.epoch).arg(event.revision);
+    const QString actor = nameOf(event.actorId);
+    switch (event.type) {
+    case ParticipantChangeEvent::Type::Added: {
+        rememberName(event.participant);
+        m_participants->upsert(event.participant);
+        const QString who = nameOf(event.participantId);
+        m_messages->addSystemLine(lineId,
+            event.actorId == event.participantId || event.actorId.isEmpty()
+                ? tr("%1 joined").arg(who)
+                : tr("%1 added %2").arg(actor, who),
+            event.timestamp);
+        break;
+    }
+    case ParticipantChangeEvent::Type::Updated: {
+        const auto before = m_participants->participant(event.participantId);
+        rememberName(event.participant);
+        m_participants->upsert(event.participant);
+        if (before && before->role != event.participant.role) {
+            const QString who = nameOf(event.participantId);
+            QString line;
+            switch (event.participant.role) {
+            case Role::Owner:
+                line = tr("%1 made %2 an owner").arg(actor, who);
+                break;
+            case Role::Moderator:
+                line = tr("%1 made %2 a moderator").arg(actor, who);
+                break;
+            case Role::Member:
+                line = tr("%1 made %2 a member").arg(actor, who);
+                break;
+            }
+            m_messages->addSystemLine(lineId, line, event.timestamp);
+        }
+        break;
+    }
+    case ParticipantChangeEvent::Type::Removed: {
+        const QString who = nameOf(event.participantId);
+        m_participants->remove(event.participantId);
+        if (m_typing.remove(event.participantId))
+            updateTypingText();
+        m_messages->addSystemLine(lineId,
+            event.reason == ParticipantChangeEvent::Reason::Left
+                    || event.actorId == event.participantId
+                ? tr("%1 left").arg(who)
+                : tr("%1 removed %2").arg(actor, who),
+            event.timestamp);
+        break;
+    }
+    }
+}
+
+void GroupSession::onMessage(const ChatMessage &message)
+{
+    m_messages->addMessage(MessageListModel::fromMessage(message, nameOf(message.authorId)));
+    // Whoever sent a message has stopped typing it.
+    if (m_typing.remove(message.authorId))
+        updateTypingText();
+}
+
+void GroupSession::onTyping(const QString &participantId, bool typing)
+{
+    if (m_service && participantId == m_service->userId())
+        return;
+    bool changed;
+    if (typing) {
+        changed = !m_typing.contains(participantId);
+        m_typing.insert(participantId, QDeadlineTimer(TypingTimeout));
+    } else {
+        changed = m_typing.remove(participantId);
+    }
+    if (changed)
+        updateTypingText();
+}
+
+void GroupSession::expireTyping()
+{
+    bool changed = false;
+    for (auto it = m_typing.begin(); it != m_typing.end();) {
+        if (it->hasExpired()) {
+            it = m_typing.erase(it);
+            changed = true;
+        } else {
+            ++it;
+        }
+    }
+    if (changed)
+        updateTypingText();
+}
+
+void GroupSession::updateTypingText()
+{
+    QStringList names;
+    for (auto it = m_typing.cbegin(); it != m_typing.cend(); ++it)
+        names.append(nameOf(it.key()));
+    names.sort(Qt::CaseInsensitive);
+    QString text;
+    if (names.size() == 1)
+        text = tr("%1 is typing…").arg(names.first());
+    else if (names.size() == 2)
+        text = tr("%1 and %2 are typing…").arg(names.at(0), names.at(1));
+    else if (names.size() > 2)
+        text = tr("Several people are typing…");
+    if (m_typing.isEmpty())
+        m_typingExpiry.stop();
+    else if (!m_typingExpiry.isActive())
+        m_typingExpiry.start();
+    if (text != m_typingText) {
+        m_typingText = text;
+        Q_EMIT typingTextChanged();
+    }
+}
+
+void GroupSession::onRemoved(ParticipantChangeEvent::Reason reason)
+{
+    m_removed = true;
+    Q_EMIT removedChanged();
+    Q_EMIT closed(reason == ParticipantChangeEvent::Reason::Left
+            ? tr("You left “%1”.").arg(m_title)
+            : tr("You were removed from “%1”.").arg(m_title));
+}
+
+WebSocketService::ReplyHandler GroupSession::reportFailure(const QString &what)
+{
+    // The service may answer after this session was closed: never touch a dead object.
+    return [self = QPointer<GroupSession>(this), what](const WebSocketService::Reply &reply) {
+        if (self && !reply.ok)
+            Q_EMIT self->errorOccurred(what.arg(reply.error.message));
+    };
+}
+
+void GroupSession::addHelpy(const QString &displayName)
+{
+    const QString name = displayName.simplified();
+    if (!m_service || name.isEmpty())
+        return;
+    m_service->sendParticipantAdded(m_sessionId, ParticipantType::Helpy, {}, name,
+        reportFailure(tr("Could not add %1: %2").arg(name, u"%1")));
+}
+
+void GroupSession::addParticipant(const QString &userId)
+{
+    if (!m_service || userId.isEmpty())
+        return;
+    m_service->sendParticipantAdded(m_sessionId, ParticipantType::User, userId, {},
+        reportFailure(tr("Could not add the participant: %1")));
+}
+
+void GroupSession::removeParticipant(const QString &participantId)
+{
+    if (!m_service)
+        return;
+    m_service->sendParticipantRemoved(m_sessionId, participantId,
+        reportFailure(tr("Could not remove %1: %2").arg(nameOf(participantId), u"%1")));
+}
+
+void GroupSession::setRole(const QString &participantId, const QString &role)
+{
+    const auto parsed = roleFromString(role);
+    if (!m_service || !parsed) {
+        qCWarning(lcModels) << "setRole: unknown role" << role;
+        return;
+    }
+    m_service->setRole(m_sessionId, participantId, *parsed,
+        reportFailure(tr("Could not change the role of %1: %2").arg(nameOf(participantId), u"%1")));
+}
+
+void GroupSession::sendMessage(const QString &text)
+{
+    const QString trimmed = text.trimmed();
+    if (!m_service || trimmed.isEmpty())
+        return;
+    sendTyping(false);
+    // Our own requestId, so the pending row exists before any answer can arrive.
+    const QString requestId = QStringLiteral("msg-") + QUuid::createUuid().toString(QUuid::Id128);
+    const QString me = m_service->userId();
+    m_messages->addPending(requestId, me, nameOf(me), trimmed);
+    m_service->sendRequest(SendMessage { requestId, m_sessionId, trimmed },
+        [self = QPointer<GroupSession>(this), requestId](const WebSocketService::Reply &reply) {
+            if (reply.ok || !self)
+                return;
+            self->m_messages->markFailed(requestId);
+            Q_EMIT self->errorOccurred(
+                tr("Your message was not sent: %1").arg(reply.error.message));
+        });
+}
+
+void GroupSession::setTyping(bool typing)
+{
+    if (!typing) {
+        m_typingIdle.stop();
+        sendTyping(false);
+        return;
+    }
+    m_typingIdle.start();
+    if (!m_sentTyping || m_typingResend.hasExpired())
+        sendTyping(true);
+}
+
+void GroupSession::sendTyping(bool typing)
+{
+    if (!m_service || (!typing && !m_sentTyping))
+        return;
+    m_sentTyping = typing;
+    if (typing)
+        m_typingResend.setRemainingTime(TypingResendInterval);
+    else
+        m_typingIdle.stop();
+    m_service->setTyping(m_sessionId, typing);
+}
+
+void GroupSession::leave()
+{
+    if (!m_service)
+        return;
+    sendTyping(false);
+    m_service->leaveSession(m_sessionId, reportFailure(tr("Could not leave: %1")));
+}
+
+void GroupSession::createInvite()
+{
+    if (!m_service)
+        return;
+    m_service->createInvite(
+        m_sessionId, [self = QPointer<GroupSession>(this)](const WebSocketService::Reply &reply) {
+            if (self)
+                self->onInviteReply(reply);
+        });
+}
+
+void GroupSession::onInviteReply(const WebSocketService::Reply &reply)
+{
+    if (!reply.ok) {
+        Q_EMIT errorOccurred(tr("Could not create an invite: %1").arg(reply.error.message));
+        return;
+    }
+    const QString code = reply.ack.result.value(QStringLiteral("inviteCode")).toString();
+    if (code.isEmpty()) {
+        qCWarning(lcModels) << "create_invite ack without inviteCode";
+        return;
+    }
+    if (code != m_inviteCode) {
+        m_inviteCode = code;
+        Q_EMIT inviteCodeChanged();
+    }
+    Q_EMIT inviteCreated(code);
+}

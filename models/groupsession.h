@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "messagelistmodel.h"
+#include "participantlistmodel.h"
+#include "websocketservice.h"
+
+#include <QDeadlineTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QtQml/qqmlregistration.h>
+
+class GroupSessionNotifier;
+
+/**
+ * @brief One open session as the UI sees it: its roster and chat models, the typing line,
+ * and the actions a participant can take.
+ *
+ * Owns a GroupSessionNotifier (snapshot + in-order events, resume on a gap) and turns its
+ * signals into row changes of the two models; requests go out through the shared
+ * WebSocketService. Failures come back as readable `errorOccurred` strings.
+ */
+class GroupSession : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Opened through the AppController")
+    Q_PROPERTY(QString sessionId READ sessionId CONSTANT)
+    Q_PROPERTY(QString title READ title NOTIFY titleChanged)
+    Q_PROPERTY(bool loaded READ isLoaded NOTIFY loadedChanged)
+    Q_PROPERTY(bool removed READ isRemoved NOTIFY removedChanged)
+    Q_PROPERTY(QString myRole READ myRole NOTIFY myRoleChanged)
+    Q_PROPERTY(bool canManage READ canManage NOTIFY myRoleChanged)
+    Q_PROPERTY(bool isOwner READ isOwner NOTIFY myRoleChanged)
+    Q_PROPERTY(ParticipantListModel *participants READ participants CONSTANT)
+    Q_PROPERTY(MessageListModel *messages READ messages CONSTANT)
+    Q_PROPERTY(QString typingText READ typingText NOTIFY typingTextChanged)
+    Q_PROPERTY(QString inviteCode READ inviteCode NOTIFY inviteCodeChanged)
+
+public:
+    GroupSession(WebSocketService *service, const QString &sessionId, QObject *parent = nullptr);
+    ~GroupSession() override;
+
+    QString sessionId() const { return m_sessionId; }
+    QString title() const { return m_title; }
+    bool isLoaded() const { return m_loaded; }
+    bool isRemoved() const { return m_removed; }
+    QString myRole() const { return m_participants->myRole(); }
+    bool canManage() const { return m_participants->isManager(); }
+    bool isOwner() const { return myRole() == QLatin1String("owner"); }
+    ParticipantListModel *participants() const { return m_participants; }
+    MessageListModel *messages() const { return m_messages; }
+    QString typingText() const { return m_typingText; }
+    QString inviteCode() const { return m_inviteCode; }
+    GroupSessionNotifier *notifier() const { return m_notifier; }
+
+    /// Joins (first time: snapshot) or resumes the session on the service's connection.
+    Q_INVOKABLE void join();
+    Q_INVOKABLE void addHelpy(const QString &displayName);
+    /// Adds a person by their userId.
+    Q_INVOKABLE void addParticipant(const QString &userId);
+    Q_INVOKABLE void removeParticipant(const QString &participantId);
+    /// `role` is "owner", "moderator" or "member".
+    Q_INVOKABLE void setRole(const QString &participantId, const QString &role);
+    Q_INVOKABLE void sendMessage(const QString &text);
+    /// Call on every edit of the input; sends typing on/off at a bounded rate.
+    Q_INVOKABLE void setTyping(bool typing);
+    Q_INVOKABLE void leave();
+    /// The code comes back through inviteCode / inviteCreated.
+    Q_INVOKABLE void createInvite();
+    /// The display name of a participant, including ones who have left.
+    Q_INVOKABLE QString nameOf(const QString &participantId) const;
+
+Q_SIGNALS:
+    void titleChanged();
+    void loadedChanged();
+    void removedChanged();
+    void myRoleChanged();
+    void typingTextChanged();
+    void inviteCodeChanged();
+    void inviteCreated(const QString &inviteCode);
+    /// A readable message for the user (a refused request, …).
+    void errorOccurred(const QString &message);
+    /// The local user left (leave() acknowledged) or was removed.
+    void closed(const QString &reason);
+
+private:
+    /// A reply handler that reports a failure as `what` with %1 = the server's message.
+    WebSocketService::ReplyHandler reportFailure(const QString &what);
+    void onInviteReply(const WebSocketService::Reply &reply);
+    void onSnapshot(const Protocol::SessionSnapshot &snapshot);
+    void onParticipantChanged(const Protocol::ParticipantChangeEvent &event);
+    void onMessage(const Protocol::ChatMessage &message);
+    void onTyping(const QString &participantId, bool typing);
+    void onRemoved(Protocol::ParticipantChangeEvent::Reason reason);
+    void setLocalUserId(const QString &userId);
+    void rememberName(const Protocol::Participant &participant);
+    void updateTypingText();
+    void expireTyping();
+    void sendTyping(bool typing);
+
+    QPointer<WebSocketService> m_service;
+    QString m_sessionId;
+    GroupSessionNotifier *m_notifier = nullptr;
+    ParticipantListModel *m_participants = nullptr;
+    MessageListModel *m_messages = nullptr;
+    QString m_title;
+    bool m_loaded = false;
+    bool m_removed = false;
+    QString m_inviteCode;
+    QHash<QString, QString> m_names; // every participant ever seen, for chat lines
+
+    QHash<QString, QDeadlineTimer> m_typing; // remote participant → when to forget it
+    QString m_typingText;
+    QTimer m_typingExpiry;
+    bool m_sentTyping = false;
+    QDeadlineTimer m_typingResend;
+    QTimer m_typingIdle;
+};

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+#include "messagelistmodel.h"
+
+using namespace Protocol;
+
+MessageListModel::MessageListModel(QObject *parent)
+    : QAbstractListModel(parent)
+{ }
+
+int MessageListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant MessageListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Entry &e = m_rows.at(index.row());
+    switch (role) {
+    case IdRole:
+        return e.id;
+    case AuthorIdRole:
+        return e.authorId;
+    case AuthorNameRole:
+        return e.authorName;
+    case Qt::DisplayRole:
+    case TextRole:
+        return e.text;
+    case TimestampRole:
+        return e.timestamp;
+    case IsSystemRole:
+        return e.isSystem;
+    case IsOwnRole:
+        return !e.isSystem && !m_localUserId.isEmpty() && e.authorId == m_localUserId;
+    case StatusRole:
+        switch (e.status) {
+        case Status::Sent:
+            return QStringLiteral("sent");
+        case Status::Pending:
+            return QStringLiteral("pending");
+        case Status::Failed:
+            return QStringLiteral("failed");
+        }
+    }
+    return {};
+}
+
+QHash<int, QByteArray> MessageListModel::roleNames() const
+{
+    static const QHash<int, QByteArray> names {
+        { IdRole, "messageId" },
+        { AuthorIdRole, "authorId" },
+        { AuthorNameRole, "authorName" },
+        { TextRole, "text" },
+        { TimestampRole, "timestamp" },
+        { IsSystemRole, "isSystem" },
+        { IsOwnRole, "isOwn" },
+        { StatusRole, "status" },
+    };
+    return names;
+}
+
+void MessageListModel::setLocalUserId(const QString &userId)
+{
+    if (m_localUserId == userId)
+        return;
+    m_localUserId = userId;
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), { IsOwnRole });
+}
+
+MessageListModel::Entry MessageListModel::fromMessage(
+    const ChatMessage &message, const QString &authorName)
+{
+    Entry e;
+    e.id = message.messageId;
+    e.requestId = message.requestId;
+    e.authorId = message.authorId;
+    e.authorName = authorName;
+    e.text = message.text;
+    e.timestamp = message.timestamp;
+    return e;
+}
+
+void MessageListModel::append(const QList<Entry> &entries)
+{
+    if (entries.isEmpty())
+        return;
+    const int first = int(m_rows.size());
+    beginInsertRows({}, first, first + int(entries.size()) - 1);
+    for (const Entry &e : entries) {
+        const int row = int(m_rows.size());
+        m_rowOf.insert(e.id, row);
+        if (e.status != Status::Sent && !e.requestId.isEmpty())
+            m_pendingRowOf.insert(e.requestId, row);
+        m_rows.append(e);
+    }
+    endInsertRows();
+    Q_EMIT countChanged();
+}
+
+bool MessageListModel::confirmPending(const Entry &entry)
+{
+    if (entry.requestId.isEmpty())
+        return false;
+    const auto it = m_pendingRowOf.constFind(entry.requestId);
+    if (it == m_pendingRowOf.cend())
+        return false;
+    const int row = *it;
+    // requestIds are unique per user only: someone else's may match one of ours.
+    if (m_rows.at(row).authorId != entry.authorId)
+        return false;
+    m_pendingRowOf.erase(it);
+    Entry &shown = m_rows[row];
+    m_rowOf.remove(shown.id);
+    shown.id = entry.id;
+    shown.timestamp = entry.timestamp;
+    shown.status = Status::Sent;
+    QList<int> changed { IdRole, TimestampRole, StatusRole };
+    if (shown.text != entry.text) { // the server may have normalised it
+        shown.text = entry.text;
+        changed << TextRole << Qt::DisplayRole;
+    }
+    m_rowOf.insert(shown.id, row);
+    Q_EMIT dataChanged(index(row), index(row), changed);
+    return true;
+}
+
+void MessageListModel::applySnapshot(const QList<Entry> &entries)
+{
+    if (m_rows.isEmpty()) {
+        beginResetModel();
+        for (const Entry &e : entries) {
+            if (m_rowOf.contains(e.id))
+                continue;
+            m_rowOf.insert(e.id, int(m_rows.size()));
+            m_rows.append(e);
+        }
+        endResetModel();
+        if (!m_rows.isEmpty())
+            Q_EMIT countChanged();
+        return;
+    }
+    QList<Entry> fresh;
+    for (const Entry &e : entries) {
+        if (m_rowOf.contains(e.id) || confirmPending(e))
+            continue;
+        fresh.append(e);
+    }
+    append(fresh);
+}
+
+void MessageListModel::addMessage(const Entry &entry)
+{
+    if (m_rowOf.contains(entry.id) || confirmPending(entry))
+        return;
+    append({ entry });
+}
+
+void MessageListModel::addPending(const QString &requestId, const QString &authorId,
+    const QString &authorName, const QString &text)
+{
+    Entry e;
+    e.id = QStringLiteral("pending:") + requestId;
+    e.requestId = requestId;
+    e.authorId = authorId;
+    e.authorName = authorName;
+    e.text = text;
+    e.timestamp = QDateTime::currentDateTimeUtc();
+    e.status = Status::Pending;
+    append({ e });
+}
+
+void MessageListModel::markFailed(const QString &requestId)
+{
+    const int row = m_pendingRowOf.value(requestId, -1);
+    if (row < 0 || m_rows.at(row).status == Status::Failed)
+        return;
+    m_rows[row].status = Status::Failed;
+    Q_EMIT dataChanged(index(row), index(row), { StatusRole });
+}
+
+void MessageListModel::addSystemLine(
+    const QString &id, const QString &text, const QDateTime &timestamp)
+{
+    if (m_rowOf.contains(id))
+        return;
+    Entry e;
+    e.id = id;
+    e.text = text;
+    e.timestamp = timestamp;
+    e.isSystem = true;
+    append({ e });
+}
+
+void MessageListModel::clear()
+{
+    if (m_rows.isEmpty())
+        return;
+    beginResetModel();
+    m_rows.clear();
+    m_rowOf.clear();
+    m_pendingRowOf.clear();
+    endResetModel();
+    Q_EMIT countChanged();
+}

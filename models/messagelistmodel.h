@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "protocol.h"
+
+#include <QAbstractListModel>
+#include <QDateTime>
+#include <QHash>
+#include <QtQml/qqmlregistration.h>
+
+/**
+ * @brief The chat of one session: messages, the local user's pending sends and short
+ * system lines ("Ana added Math Helpy"), oldest first.
+ *
+ * Rows are only ever appended or changed in place (a pending send becomes sent or
+ * failed), so the id → row and requestId → row hashes never go stale: O(1) per event.
+ */
+class MessageListModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Owned by a GroupSession")
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+
+public:
+    enum Roles {
+        IdRole = Qt::UserRole + 1, ///< @brief messageId (a local id while pending)
+        AuthorIdRole, ///< @brief the author's participant id ("" for system lines)
+        AuthorNameRole, ///< @brief the author's display name when the message arrived
+        TextRole, ///< @brief the text
+        TimestampRole, ///< @brief server time (local time while pending), QDateTime
+        IsSystemRole, ///< @brief a line about the session, not said by anyone
+        IsOwnRole, ///< @brief written by the local user
+        StatusRole, ///< @brief "sent", "pending" or "failed"
+    };
+    Q_ENUM(Roles)
+
+    enum class Status { Sent, Pending, Failed };
+
+    /// @brief One row.
+    struct Entry
+    {
+        QString id;
+        QString requestId;
+        QString authorId;
+        QString authorName;
+        QString text;
+        QDateTime timestamp;
+        bool isSystem = false;
+        Status status = Status::Sent;
+    };
+
+    explicit MessageListModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    int count() const { return int(m_rows.size()); }
+    void setLocalUserId(const QString &userId);
+
+    static Entry fromMessage(const Protocol::ChatMessage &message, const QString &authorName);
+
+    /// Applies a snapshot's messages: a reset when nothing is shown, else the new ones are
+    /// appended (and pending sends they answer are confirmed in place).
+    void applySnapshot(const QList<Entry> &entries);
+    /// A message from the server: confirms a pending send in place, or appends.
+    void addMessage(const Entry &entry);
+    void addPending(const QString &requestId, const QString &authorId, const QString &authorName,
+        const QString &text);
+    void markFailed(const QString &requestId);
+    void addSystemLine(const QString &id, const QString &text, const QDateTime &timestamp);
+    void clear();
+
+    Q_INVOKABLE int rowOf(const QString &id) const { return m_rowOf.value(id, -1); }
+    const Entry &entry(int row) const { return m_rows.at(row); }
+
+Q_SIGNALS:
+    void countChanged();
+
+private:
+    void append(const QList<Entry> &entries);
+    /// Confirms a pending row for `entry.requestId`; false when there is none.
+    bool confirmPending(const Entry &entry);
+
+    QList<Entry> m_rows;
+    QHash<QString, int> m_rowOf;
+    QHash<QString, int> m_pendingRowOf; // requestId → row, while pending or failed
+    QString m_localUserId;
+};

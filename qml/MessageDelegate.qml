@@ -1,0 +1,83 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Helpy
+
+// A chat line: a bubble with author and time, or a centred system line.
+Item {
+    id: line
+
+    required property string messageId
+    required property string authorId
+    required property string authorName
+    required property string text
+    required property date timestamp
+    required property bool isSystem
+    required property bool isOwn
+    required property string status
+
+    implicitHeight: isSystem ? systemLabel.implicitHeight + 4 : bubble.height
+    Accessible.role: Accessible.StaticText
+    Accessible.name: isSystem ? text : qsTr("%1 at %2: %3").arg(authorName)
+                                                          .arg(Qt.formatTime(timestamp, "hh:mm")).arg(text)
+
+    Label {
+        id: systemLabel
+        visible: line.isSystem
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: Math.min(implicitWidth, parent.width - 32)
+        text: line.text
+        color: Theme.subtleText
+        font.italic: true
+        font.pixelSize: 12
+        wrapMode: Text.Wrap
+        horizontalAlignment: Text.AlignHCenter
+    }
+
+    Rectangle {
+        id: bubble
+        visible: !line.isSystem
+        x: line.isOwn ? line.width - width - 16 : 16
+        width: Math.min(Math.ceil(Math.max(body.implicitWidth, meta.implicitWidth)) + 26, line.width * 0.72)
+        height: column.implicitHeight + 14
+        radius: 10
+        color: line.isOwn ? Theme.ownBubble : Theme.otherBubble
+        border.width: line.isOwn ? 0 : 1
+        border.color: Theme.border
+        opacity: line.status === "pending" ? 0.7 : 1
+
+        ColumnLayout {
+            id: column
+            anchors.fill: parent
+            anchors.margins: 7
+            anchors.leftMargin: 12
+            anchors.rightMargin: 12
+            spacing: 2
+
+            RowLayout {
+                id: meta
+                spacing: 8
+                Label {
+                    text: line.isOwn ? qsTr("You") : line.authorName
+                    font.bold: true
+                    font.pixelSize: 12
+                    color: line.isOwn ? Theme.accent : Theme.nameColor(line.authorName)
+                }
+                Label {
+                    text: line.status === "pending" ? qsTr("sending…")
+                          : line.status === "failed" ? qsTr("not sent")
+                          : Qt.formatTime(line.timestamp, "hh:mm")
+                    color: line.status === "failed" ? Theme.danger : Theme.subtleText
+                    font.pixelSize: 11
+                }
+            }
+            Label {
+                id: body
+                Layout.fillWidth: true
+                text: line.text
+                wrapMode: Text.Wrap
+                textFormat: Text.PlainText
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Helpy
+
+// One participant: avatar with presence, name, Helpy badge, role; actions in a menu that
+// only offers what the local user may do (the model computes canRemove / canChangeRole).
+ItemDelegate {
+    id: row
+    objectName: "participant_" + participantId
+
+    required property string participantId
+    required property string displayName
+    required property string initials
+    required property bool isHelpy
+    required property string role
+    required property string presence
+    required property bool isSelf
+    required property bool canRemove
+    required property bool canChangeRole
+    required property int index
+
+    // The session the list shows (the delegate is created only for its model).
+    readonly property GroupSession session: AppController.currentSession
+
+    readonly property bool hasActions: canRemove || canChangeRole
+
+    function roleText(r: string): string {
+        return r === "owner" ? qsTr("Owner") : r === "moderator" ? qsTr("Moderator") : qsTr("Member")
+    }
+    function presenceText(p: string): string {
+        return p === "online" ? qsTr("online") : p === "reconnecting" ? qsTr("reconnecting") : qsTr("offline")
+    }
+
+    highlighted: ListView.isCurrentItem && ListView.view.activeFocus
+    background: Rectangle {
+        color: row.highlighted ? Theme.palette.highlight
+               : row.hovered ? Qt.rgba(Theme.accent.r, Theme.accent.g, Theme.accent.b, 0.08)
+               : "transparent"
+    }
+    padding: 8
+    leftPadding: 12
+    Accessible.name: qsTr("%1%2, %3, %4").arg(displayName).arg(isHelpy ? qsTr(" (Helpy)") : "")
+                                           .arg(roleText(role)).arg(presenceText(presence))
+
+    onPressAndHold: if (hasActions) actions.popup()
+    Keys.onMenuPressed: if (hasActions) actions.popup()
+
+    TapHandler {
+        acceptedButtons: Qt.RightButton
+        onTapped: if (row.hasActions) actions.popup()
+    }
+
+    contentItem: RowLayout {
+        spacing: 10
+
+        Avatar {
+            initials: row.initials
+            colorKey: row.displayName
+            presence: row.presence
+            isHelpy: row.isHelpy
+        }
+        ColumnLayout {
+            Layout.fillWidth: true
+            spacing: 1
+            Label {
+                Layout.fillWidth: true
+                text: row.isSelf ? qsTr("%1 (you)").arg(row.displayName) : row.displayName
+                font.bold: true
+                elide: Text.ElideRight
+            }
+            RowLayout {
+                spacing: 6
+                Label {
+                    objectName: "helpyBadge"
+                    visible: row.isHelpy
+                    text: qsTr("Helpy")
+                    color: "white"
+                    font.pixelSize: 10
+                    font.bold: true
+                    leftPadding: 5
+                    rightPadding: 5
+                    topPadding: 1
+                    bottomPadding: 1
+                    background: Rectangle {
+                        radius: 4
+                        color: Theme.helpy
+                    }
+                }
+                Label {
+                    Layout.fillWidth: true
+                    text: qsTr("%1 · %2").arg(row.roleText(row.role)).arg(row.presenceText(row.presence))
+                    color: Theme.subtleText
+                    font.pixelSize: 12
+                    elide: Text.ElideRight
+                }
+            }
+        }
+        ToolButton {
+            objectName: "participantActions"
+            visible: row.hasActions
+            text: "⋮"
+            Accessible.name: qsTr("Actions for %1").arg(row.displayName)
+            onClicked: actions.popup()
+        }
+    }
+
+    Menu {
+        id: actions
+        objectName: "participantMenu"
+
+        MenuItem {
+            objectName: "makeModeratorAction"
+            text: qsTr("Make moderator")
+            visible: row.canChangeRole && row.role !== "moderator"
+            height: visible ? implicitHeight : 0
+            onTriggered: row.session.setRole(row.participantId, "moderator")
+        }
+        MenuItem {
+            objectName: "makeOwnerAction"
+            text: qsTr("Make owner")
+            visible: row.canChangeRole && row.role !== "owner"
+            height: visible ? implicitHeight : 0
+            onTriggered: row.session.setRole(row.participantId, "owner")
+        }
+        MenuItem {
+            objectName: "makeMemberAction"
+            text: qsTr("Make member")
+            visible: row.canChangeRole && row.role !== "member"
+            height: visible ? implicitHeight : 0
+            onTriggered: row.session.setRole(row.participantId, "member")
+        }
+        MenuItem {
+            objectName: "removeAction"
+            text: qsTr("Remove from session")
+            visible: row.canRemove && !row.isSelf
+            height: visible ? implicitHeight : 0
+            onTriggered: row.session.removeParticipant(row.participantId)
+        }
+        MenuItem {
+            objectName: "leaveAction"
+            text: qsTr("Leave session")
+            visible: row.canRemove && row.isSelf
+            height: visible ? implicitHeight : 0
+            onTriggered: row.session.leave()
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Helpy
+
+// One session: the chat on the left, the participants beside it.
+Page {
+    id: page
+    objectName: "sessionPage"
+
+    property GroupSession session
+    readonly property bool canManage: session?.canManage ?? false
+
+    title: session?.title ?? ""
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: 4
+            anchors.rightMargin: 6
+            spacing: 4
+
+            ToolButton {
+                objectName: "backButton"
+                text: qsTr("‹ Sessions")
+                Accessible.name: qsTr("Back to your sessions")
+                onClicked: AppController.closeSession()
+            }
+            Label {
+                objectName: "sessionTitle"
+                text: page.title
+                font.bold: true
+                font.pixelSize: 17
+                elide: Text.ElideRight
+                Layout.fillWidth: true
+                Layout.leftMargin: 8
+            }
+            Label {
+                objectName: "inviteCodeLabel"
+                visible: page.canManage && (page.session?.inviteCode ?? "").length > 0
+                text: qsTr("Invite code: %1").arg(page.session?.inviteCode ?? "")
+                color: Theme.subtleText
+                Accessible.name: text
+            }
+            ToolButton {
+                objectName: "copyInviteButton"
+                visible: page.canManage
+                text: qsTr("Copy invite code")
+                Accessible.name: qsTr("Copy the invite code")
+                onClicked: {
+                    if (page.session.inviteCode.length > 0)
+                        AppController.copyToClipboard(page.session.inviteCode)
+                    else
+                        page.session.createInvite()
+                }
+            }
+            ToolButton {
+                objectName: "addHelpyButton"
+                text: qsTr("Add Helpy…")
+                Accessible.name: qsTr("Add a Helpy tutor to the session")
+                onClicked: addHelpyDialog.open()
+            }
+            ToolButton {
+                objectName: "leaveButton"
+                text: qsTr("Leave")
+                Accessible.name: qsTr("Leave the session")
+                onClicked: page.session.leave()
+            }
+        }
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        ColumnLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 0
+
+            ListView {
+                id: messageList
+                objectName: "messageList"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                clip: true
+                model: page.session ? page.session.messages : null
+                spacing: 6
+                topMargin: 12
+                bottomMargin: 12
+                Accessible.role: Accessible.List
+                Accessible.name: qsTr("Messages")
+                ScrollBar.vertical: ScrollBar {}
+                delegate: MessageDelegate {
+                    width: ListView.view.width
+                }
+                // Follow the conversation as it grows.
+                onCountChanged: positionViewAtEnd()
+                Component.onCompleted: positionViewAtEnd()
+            }
+
+            Label {
+                objectName: "typingLabel"
+                Layout.fillWidth: true
+                Layout.leftMargin: 16
+                Layout.preferredHeight: implicitHeight
+                text: page.session?.typingText ?? ""
+                color: Theme.subtleText
+                font.italic: true
+                elide: Text.ElideRight
+                opacity: text.length > 0 ? 1 : 0
+            }
+
+            Pane {
+                Layout.fillWidth: true
+                padding: 10
+                RowLayout {
+                    anchors.fill: parent
+                    spacing: 8
+                    TextField {
+                        id: input
+                        objectName: "messageInput"
+                        Layout.fillWidth: true
+                        placeholderText: qsTr("Write a message — Enter sends")
+                        maximumLength: 4000
+                        Accessible.name: qsTr("Message")
+                        focus: true
+                        onTextEdited: page.session.setTyping(text.length > 0)
+                        onAccepted: sendButton.clicked()
+                    }
+                    Button {
+                        id: sendButton
+                        objectName: "sendButton"
+                        text: qsTr("Send")
+                        highlighted: true
+                        enabled: input.text.trim().length > 0
+                        Accessible.name: qsTr("Send the message")
+                        onClicked: {
+                            page.session.sendMessage(input.text)
+                            input.clear()
+                            input.forceActiveFocus()
+                        }
+                    }
+                }
+            }
+        }
+
+        Rectangle {
+            Layout.fillHeight: true
+            Layout.preferredWidth: 1
+            color: Theme.border
+        }
+
+        Pane {
+            Layout.fillHeight: true
+            Layout.preferredWidth: 290
+            padding: 0
+            background: Rectangle { color: Theme.panel }
+
+            ColumnLayout {
+                anchors.fill: parent
+                spacing: 0
+
+                Label {
+                    objectName: "participantHeader"
+                    Layout.fillWidth: true
+                    Layout.margins: 12
+                    text: qsTr("Participants — %1").arg(participantList.count)
+                    font.bold: true
+                }
+                ListView {
+                    id: participantList
+                    objectName: "participantList"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    clip: true
+                    model: page.session ? page.session.participants : null
+                    keyNavigationEnabled: true
+                    activeFocusOnTab: true
+                    Accessible.role: Accessible.List
+                    Accessible.name: qsTr("Participants")
+                    ScrollBar.vertical: ScrollBar {}
+                    delegate: ParticipantDelegate {
+                        width: ListView.view.width
+                    }
+                }
+            }
+        }
+    }
+
+    AddHelpyDialog {
+        id: addHelpyDialog
+        anchors.centerIn: Overlay.overlay
+        onHelpyRequested: (name) => page.session.addHelpy(name)
+    }
+}

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: MIT
+#include "appcontroller.h"
+
+#include "groupsession.h"
+#include "sessionlistmodel.h"
+#include "websocketservice.h"
+
+#ifdef HELPY_HAVE_SERVER
+#include "sessionserver.h"
+#endif
+
+#include <QClipboard>
+#include <QCryptographicHash>
+#include <QGuiApplication>
+#include <QJsonArray>
+#include <QLoggingCategory>
+#include <QQmlEngine>
+
+Q_LOGGING_CATEGORY(lcApp, "helpy.app", QtInfoMsg)
+
+using namespace Protocol;
+
+namespace {
+AppController *s_instance = nullptr;
+constexpr qsizetype MaxNameLength = 100;
+} // namespace
+
+AppController::AppController(QObject *parent)
+    : QObject(parent)
+    , m_service(std::make_unique<WebSocketService>())
+    , m_sessions(new SessionListModel(this))
+    , m_defaultTitle(tr("Study session"))
+{
+    Q_ASSERT(!s_instance);
+    s_instance = this;
+    m_displayName = m_settings.value(QStringLiteral("displayName")).toString();
+
+    connect(m_service.get(), &WebSocketService::welcomed, this, &AppController::onWelcomed);
+    connect(m_service.get(), &WebSocketService::stateChanged, this, &AppController::onServiceState);
+    connect(
+        m_service.get(), &WebSocketService::errorOccurred, this, &AppController::onConnectionError);
+    connect(m_service.get(), &WebSocketService::reconnectScheduled, this, [this](int delayMs) {
+        m_reconnectAt.setRemainingTime(delayMs);
+        m_reconnectCountdown.start();
+        updateReconnectCountdown();
+    });
+    m_reconnectCountdown.setInterval(250);
+    connect(
+        &m_reconnectCountdown, &QTimer::timeout, this, &AppController::updateReconnectCountdown);
+}
+
+void AppController::updateReconnectCountdown()
+{
+    const int seconds
+        = m_connectionState == Reconnecting ? int((m_reconnectAt.remainingTime() + 999) / 1000) : 0;
+    if (seconds <= 0 && m_connectionState != Reconnecting)
+        m_reconnectCountdown.stop();
+    if (seconds == m_reconnectSeconds)
+        return;
+    m_reconnectSeconds = seconds;
+    Q_EMIT reconnectSecondsChanged();
+}
+
+void AppController::onConnectionError(const QString &message)
+{
+    if (m_signedIn) {
+        // The banner shows the reconnect countdown; the detail is in the log.
+        if (m_service->state() != WebSocketService::State::Reconnecting)
+            setError(message);
+        return;
+    }
+    // Signing in to a server that is not there: say so instead of retrying for ever.
+    m_afterWelcome = {};
+    m_service->disconnectFromServer();
+    setBusy(false);
+    setError(message);
+}
+
+AppController::~AppController()
+{
+    // Sessions talk to the service; the service must outlive them.
+    delete m_currentSession;
+    m_service.reset();
+    if (s_instance == this)
+        s_instance = nullptr;
+}
+
+AppController *AppController::instance()
+{
+    return s_instance;
+}
+
+AppController *AppController::create(QQmlEngine *qmlEngine, QJSEngine *)
+{
+    // Normally main() made one; a bare engine (qmllint, a QML test) gets one it owns.
+    if (!s_instance)
+        new AppController(qmlEngine);
+    QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
+    return s_instance;
+}
+
+void AppController::setDisplayName(const QString &name)
+{
+    const QString simplified = name.simplified().left(MaxNameLength);
+    if (simplified == m_displayName)
+        return;
+    m_displayName = simplified;
+    m_settings.setValue(QStringLiteral("displayName"), m_displayName);
+    Q_EMIT displayNameChanged();
+}
+
+QString AppController::lastServer() const
+{
+    return m_settings.value(QStringLiteral("lastServer")).toString();
+}
+
+QString AppController::serverAddress() const
+{
+    return m_service->serverUrl().toString();
+}
+
+bool AppController::canHost() const
+{
+#ifdef HELPY_HAVE_SERVER
+    return true;
+#else
+    return false;
+#endif
+}
+
+bool AppController::isHosting() const
+{
+#ifdef HELPY_HAVE_SERVER
+    return m_server && m_server->isListening();
+#else
+    return false;
+#endif
+}
+
+QString AppController::hostAddress() const
+{
+#ifdef HELPY_HAVE_SERVER
+    if (isHosting())
+        return m_server->url().toString();
+#endif
+    return {};
+}
+
+QString AppController::userId() const
+{
+    return m_service->userId();
+}
+
+void AppController::setError(const QString &message)
+{
+    if (!message.isEmpty())
+        qCInfo(lcApp) << "error shown:" << message;
+    if (m_errorString == message)
+        return;
+    m_errorString = message;
+    Q_EMIT errorStringChanged();
+}
+
+void AppController::clearError()
+{
+    setError({});
+}
+
+void AppController::setBusy(bool busy)
+{
+    if (m_busy == busy)
+        return;
+    m_busy = busy;
+    Q_EMIT busyChanged();
+}
+
+QUrl AppController::normalizedServerUrl(const QString &text)
+{
+    QString trimmed = text.trimmed();
+    if (trimmed.isEmpty())
+        return {};
+    if (!trimmed.contains(QLatin1String("://")))
+        trimmed.prepend(QLatin1String("ws://"));
+    QUrl url(trimmed, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty()
+        || (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss")))
+        return {};
+    return url;
+}
+
+QString AppController::tokenKey(const QUrl &url) const
+{
+    // One identity per server and name, so two instances with different names on one
+    // machine are two users, and the same name comes back as the same user.
+    const QByteArray id
+        = url.adjusted(QUrl::RemovePath).toString().toUtf8() + '\n' + m_displayName.toUtf8();
+    return QStringLiteral("tokens/")
+        + QString::fromLatin1(QCryptographicHash::hash(id, QCryptographicHash::Sha1).toHex());
+}
+
+void AppController::connectThen(const QUrl &url, bool useStoredToken, std::function<void()> then)
+{
+    if (m_displayName.isEmpty()) {
+        setError(tr("Please enter your name first."));
+        return;
+    }
+    clearError();
+    const bool sameConnection = m_service->state() == WebSocketService::State::Connected
+        && m_service->serverUrl().adjusted(QUrl::RemovePath) == url.adjusted(QUrl::RemovePath)
+        && m_service->displayName() == m_displayName;
+    if (sameConnection) {
+        then();
+        return;
+    }
+    m_afterWelcome = std::move(then);
+    setBusy(true);
+    const QString token = useStoredToken ? m_settings.value(tokenKey(url)).toString() : QString();
+    m_service->connectToServer(url, m_displayName, token);
+}
+
+void AppController::onWelcomed()
+{
+    m_settings.setValue(tokenKey(m_service->serverUrl()), m_service->token());
+    if (!m_signedIn) {
+        m_signedIn = true;
+        Q_EMIT signedInChanged();
+    } else {
+        Q_EMIT signedInChanged(); // the userId may differ on another server
+    }
+    clearError();
+    refreshSessions();
+    if (auto then = std::exchange(m_afterWelcome, {})) {
+        then();
+    } else {
+        setBusy(false);
+    }
+}
+
+void AppController::onServiceState()
+{
+    ConnectionState state = Offline;
+    switch (m_service->state()) {
+    case WebSocketService::State::Disconnected:
+        state = Offline;
+        setBusy(false);
+        m_afterWelcome = {};
+        break;
+    case WebSocketService::State::Connecting:
+        state = Connecting;
+        break;
+    case WebSocketService::State::Connected:
+        state = Connected;
+        break;
+    case WebSocketService::State::Reconnecting:
+        state = Reconnecting;
+        break;
+    }
+    if (state == m_connectionState)
+        return;
+    m_connectionState = state;
+    Q_EMIT connectionStateChanged();
+    updateReconnectCountdown();
+}
+
+void AppController::hostSession(const QString &title)
+{
+#ifdef HELPY_HAVE_SERVER
+    if (m_displayName.isEmpty()) {
+        setError(tr("Please enter your name first."));
+        return;
+    }
+    if (!isHosting()) {
+        ServerOptions options;
+        options.address = QHostAddress::LocalHost;
+        options.port = m_hostPort;
+        m_server = std::make_unique<SessionServer>(options);
+        if (!m_server->listen()) {
+            const QString why = m_server->errorString();
+            m_server.reset();
+            qCWarning(lcApp) << "cannot host on port" << m_hostPort << why;
+            setError(tr("Could not host a session on port %1: %2").arg(m_hostPort).arg(why));
+            return;
+        }
+        qCInfo(lcApp) << "hosting on" << m_server->url().toString();
+        Q_EMIT hostingChanged();
+    }
+    const QString sessionTitle = title.trimmed().isEmpty() ? m_defaultTitle : title.trimmed();
+    m_hostedSessionAnnounced = false;
+    // A fresh in-memory server knows no tokens: ask for a new identity.
+    connectThen(m_server->url(), false, [this, sessionTitle] { createSession(sessionTitle); });
+#else
+    Q_UNUSED(title);
+    setError(tr("This build cannot host sessions; join one instead."));
+#endif
+}
+
+void AppController::join(const QString &serverUrl, const QString &inviteCode)
+{
+    const QUrl url = normalizedServerUrl(serverUrl);
+    if (!url.isValid()) {
+        setError(tr("“%1” is not a server address; it looks like ws://host:port.").arg(serverUrl));
+        return;
+    }
+    const QString code = inviteCode.trimmed();
+    if (code.isEmpty()) {
+        setError(tr("Please enter the invite code."));
+        return;
+    }
+    m_settings.setValue(QStringLiteral("lastServer"), url.toString());
+    Q_EMIT lastServerChanged();
+    connectThen(url, true, [this, code] { joinByCode(code); });
+}
+
+void AppController::joinByCode(const QString &inviteCode)
+{
+    setBusy(true);
+    const QString code = inviteCode.trimmed();
+    m_service->joinByInvite(code, [this, code](const WebSocketService::Reply &reply) {
+        setBusy(false);
+        if (!reply.ok) {
+            setError(tr("Could not join with code %1: %2").arg(code, reply.error.message));
+            return;
+        }
+        openSession(reply.ack.result.value(QStringLiteral("sessionId")).toString());
+        refreshSessions();
+    });
+}
+
+void AppController::createSession(const QString &title)
+{
+    setBusy(true);
+    m_service->createSession(title, [this](const WebSocketService::Reply &reply) {
+        setBusy(false);
+        if (!reply.ok) {
+            setError(tr("Could not create the session: %1").arg(reply.error.message));
+            return;
+        }
+        openSession(reply.ack.result.value(QStringLiteral("sessionId")).toString());
+        refreshSessions();
+    });
+}
+
+void AppController::openSession(const QString &sessionId)
+{
+    if (sessionId.isEmpty())
+        return;
+    if (m_currentSession && m_currentSession->sessionId() == sessionId)
+        return;
+    auto *session = new GroupSession(m_service.get(), sessionId, this);
+    connect(session, &GroupSession::errorOccurred, this, &AppController::setError);
+    connect(session, &GroupSession::closed, this, [this, session](const QString &reason) {
+        Q_EMIT notice(reason);
+        if (m_currentSession == session)
+            closeSession();
+        refreshSessions();
+    });
+    // Managers get an invite code at once, so "Copy invite code" has one to copy.
+    auto inviteWhenReady = [this, session] {
+        if (session->isLoaded() && session->canManage() && session->inviteCode().isEmpty())
+            session->createInvite();
+    };
+    connect(session, &GroupSession::loadedChanged, this, inviteWhenReady);
+    connect(session, &GroupSession::myRoleChanged, this, inviteWhenReady);
+    connect(session, &GroupSession::inviteCodeChanged, this, [this, session] {
+        if (isHosting() && !m_hostedSessionAnnounced) {
+            m_hostedSessionAnnounced = true;
+            Q_EMIT hostedSessionReady(hostAddress(), session->inviteCode());
+        }
+    });
+    if (!session->isLoaded())
+        session->join();
+    else
+        inviteWhenReady();
+
+    GroupSession *previous = m_currentSession;
+    m_currentSession = session;
+    Q_EMIT currentSessionChanged();
+    if (previous)
+        previous->deleteLater();
+}
+
+void AppController::closeSession()
+{
+    GroupSession *previous = m_currentSession;
+    if (!previous)
+        return;
+    m_currentSession = nullptr;
+    Q_EMIT currentSessionChanged();
+    previous->deleteLater();
+}
+
+void AppController::refreshSessions()
+{
+    if (m_service->state() != WebSocketService::State::Connected)
+        return;
+    QPointer<SessionListModel> model = m_sessions;
+    m_service->listSessions([model](const WebSocketService::Reply &reply) {
+        if (!model || !reply.ok)
+            return;
+        QList<SessionSummary> sessions;
+        const QJsonArray list = reply.ack.result.value(QStringLiteral("sessions")).toArray();
+        for (const auto &value : list) {
+            if (const auto summary = sessionSummaryFromJson(value.toObject()))
+                sessions.append(*summary);
+        }
+        model->setSessions(sessions);
+    });
+}
+
+void AppController::retry()
+{
+    clearError();
+    if (m_service->state() == WebSocketService::State::Reconnecting) {
+        m_service->reconnectNow();
+        return;
+    }
+    const QUrl url = m_service->serverUrl();
+    if (!url.isValid() || m_service->state() != WebSocketService::State::Disconnected)
+        return;
+    m_service->connectToServer(url, m_displayName, m_service->token());
+}
+
+void AppController::signOut()
+{
+    closeSession();
+    m_afterWelcome = {};
+    m_service->disconnectFromServer();
+    m_sessions->clear();
+    if (m_signedIn) {
+        m_signedIn = false;
+        Q_EMIT signedInChanged();
+    }
+}
+
+void AppController::copyToClipboard(const QString &text)
+{
+    if (QClipboard *clipboard = QGuiApplication::clipboard()) {
+        clipboard->setText(text);
+        Q_EMIT notice(tr("Copied “%1” to the clipboard.").arg(text));
+    }
+}

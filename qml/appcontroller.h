@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "groupsession.h"
+#include "sessionlistmodel.h"
+
+#include <QDeadlineTimer>
+#include <QObject>
+#include <QPointer>
+#include <QSettings>
+#include <QTimer>
+#include <QUrl>
+#include <QtQml/qqmlregistration.h>
+
+#include <functional>
+#include <memory>
+
+class QJSEngine;
+class QQmlEngine;
+class SessionServer;
+class WebSocketService;
+
+/**
+ * @brief The app's one controller, a QML singleton: the connection, the optional embedded
+ * session server (host mode), the remembered settings and the session shown.
+ *
+ * main() creates it before the QML engine and keeps ownership (the engine gets it through
+ * create() with C++ ownership), so command-line options can drive it before QML loads.
+ */
+class AppController : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    Q_PROPERTY(QString displayName READ displayName WRITE setDisplayName NOTIFY displayNameChanged)
+    Q_PROPERTY(QString lastServer READ lastServer NOTIFY lastServerChanged)
+    Q_PROPERTY(ConnectionState connectionState READ connectionState NOTIFY connectionStateChanged)
+    Q_PROPERTY(int reconnectSeconds READ reconnectSeconds NOTIFY reconnectSecondsChanged)
+    Q_PROPERTY(QString serverAddress READ serverAddress NOTIFY connectionStateChanged)
+    Q_PROPERTY(bool signedIn READ isSignedIn NOTIFY signedInChanged)
+    Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+    Q_PROPERTY(bool canHost READ canHost CONSTANT)
+    Q_PROPERTY(bool hosting READ isHosting NOTIFY hostingChanged)
+    Q_PROPERTY(QString hostAddress READ hostAddress NOTIFY hostingChanged)
+    Q_PROPERTY(QString userId READ userId NOTIFY signedInChanged)
+    Q_PROPERTY(GroupSession *currentSession READ currentSession NOTIFY currentSessionChanged)
+    Q_PROPERTY(SessionListModel *sessions READ sessions CONSTANT)
+
+public:
+    /// @brief What the connection banner shows.
+    enum ConnectionState { Offline, Connecting, Connected, Reconnecting };
+    Q_ENUM(ConnectionState)
+
+    /// No default constructor on purpose: Qt 6.4 would prefer it to create() for the singleton.
+    explicit AppController(QObject *parent);
+    ~AppController() override;
+
+    /// The engine's view of the singleton: the instance main() made (C++ ownership).
+    static AppController *create(QQmlEngine *qmlEngine, QJSEngine *jsEngine);
+    static AppController *instance();
+
+    QString displayName() const { return m_displayName; }
+    void setDisplayName(const QString &name);
+    QString lastServer() const;
+    ConnectionState connectionState() const { return m_connectionState; }
+    /// Seconds until the next reconnect attempt (while Reconnecting).
+    int reconnectSeconds() const { return m_reconnectSeconds; }
+    QString serverAddress() const;
+    bool isSignedIn() const { return m_signedIn; }
+    bool isBusy() const { return m_busy; }
+    QString errorString() const { return m_errorString; }
+    bool canHost() const;
+    bool isHosting() const;
+    QString hostAddress() const;
+    QString userId() const;
+    GroupSession *currentSession() const { return m_currentSession; }
+    SessionListModel *sessions() const { return m_sessions; }
+    WebSocketService *service() const { return m_service.get(); }
+
+    /// The port host mode listens on (0: the OS picks one).
+    void setHostPort(quint16 port) { m_hostPort = port; }
+    void setSessionTitle(const QString &title) { m_defaultTitle = title; }
+
+    /// Starts the embedded server on 127.0.0.1, connects to it and creates a session.
+    Q_INVOKABLE void hostSession(const QString &title);
+    /// Connects to `serverUrl` (ws://host:port) and joins with `inviteCode`.
+    Q_INVOKABLE void join(const QString &serverUrl, const QString &inviteCode);
+    /// Joins with an invite code on the server already connected.
+    Q_INVOKABLE void joinByCode(const QString &inviteCode);
+    Q_INVOKABLE void createSession(const QString &title);
+    Q_INVOKABLE void openSession(const QString &sessionId);
+    /// Back to the session list (the session stays joined on the server).
+    Q_INVOKABLE void closeSession();
+    Q_INVOKABLE void refreshSessions();
+    /// Reconnects now: after a failure, or instead of waiting for the next attempt.
+    Q_INVOKABLE void retry();
+    Q_INVOKABLE void signOut();
+    Q_INVOKABLE void clearError();
+    Q_INVOKABLE void copyToClipboard(const QString &text);
+
+Q_SIGNALS:
+    void displayNameChanged();
+    void lastServerChanged();
+    void connectionStateChanged();
+    void reconnectSecondsChanged();
+    void signedInChanged();
+    void busyChanged();
+    void errorStringChanged();
+    void hostingChanged();
+    void currentSessionChanged();
+    /// Host mode is ready: others join with this server address and code.
+    void hostedSessionReady(const QString &serverUrl, const QString &inviteCode);
+    /// A short notice for the user (e.g. "Copied").
+    void notice(const QString &text);
+
+private:
+    void connectThen(const QUrl &url, bool useStoredToken, std::function<void()> then);
+    void onWelcomed();
+    void onServiceState();
+    void onConnectionError(const QString &message);
+    void updateReconnectCountdown();
+    void setError(const QString &message);
+    void setBusy(bool busy);
+    QString tokenKey(const QUrl &url) const;
+    static QUrl normalizedServerUrl(const QString &text);
+
+    std::unique_ptr<WebSocketService> m_service;
+    std::unique_ptr<SessionServer> m_server;
+    QSettings m_settings;
+    SessionListModel *m_sessions = nullptr;
+    QPointer<GroupSession> m_currentSession;
+    QString m_displayName;
+    QString m_errorString;
+    QString m_defaultTitle;
+    quint16 m_hostPort = 0;
+    ConnectionState m_connectionState = Offline;
+    bool m_signedIn = false;
+    bool m_busy = false;
+    bool m_hostedSessionAnnounced = false;
+    std::function<void()> m_afterWelcome;
+    QDeadlineTimer m_reconnectAt;
+    QTimer m_reconnectCountdown;
+    int m_reconnectSeconds = 0;
+};

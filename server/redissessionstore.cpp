@@ -1,0 +1,562 @@
+// SPDX-License-Identifier: MIT
+#include "redissessionstore.h"
+
+#include "logging.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSocketNotifier>
+#include <QTimer>
+#include <QUrl>
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include <poll.h>
+
+namespace {
+
+/**
+ * The commit: compare-and-set on every session read, then every write, atomically.
+ * ARGV[1] is the transaction as JSON (cjson ships with Redis). Returns {1} or {0, what}.
+ */
+const char CommitScript[] = R"lua(
+local t = cjson.decode(ARGV[1])
+for _, c in ipairs(t.reads) do
+  local rev = tonumber(redis.call('HGET', 'helpy:session:' .. c[1], 'revision') or '0')
+  if rev ~= c[2] then return {0, 'session ' .. c[1] .. ' is at ' .. rev} end
+end
+for _, k in ipairs(t.absent) do
+  if redis.call('EXISTS', k) == 1 then return {0, k .. ' exists'} end
+end
+for _, s in ipairs(t.sessions) do
+  redis.call('HSET', 'helpy:session:' .. s[1], 'title', s[2], 'epoch', s[3])
+  redis.call('HSETNX', 'helpy:session:' .. s[1], 'revision', 0)
+end
+for _, e in ipairs(t.events) do
+  local key = 'helpy:session:' .. e[1]
+  redis.call('RPUSH', key .. ':events', e[3])
+  redis.call('HSET', key, 'revision', e[2])
+  redis.call('PUBLISH', 'helpy:events', e[1] .. '\n' .. e[2] .. '\n' .. e[3])
+end
+for _, s in ipairs(t.sets) do
+  if s[3] > 0 then redis.call('SET', s[1], s[2], 'EX', s[3]) else redis.call('SET', s[1], s[2]) end
+end
+for _, m in ipairs(t.members) do
+  if m[3] == 1 then redis.call('SADD', m[1], m[2]) else redis.call('SREM', m[1], m[2]) end
+end
+return {1}
+)lua";
+
+/// 2: some node holds a connection, 1: some node is in its grace period, 0: none.
+const char PresenceScript[] = R"lua(
+local best = 0
+for _, n in ipairs(redis.call('SMEMBERS', 'helpy:nodes')) do
+  local v = redis.call('GET', 'helpy:presence:' .. ARGV[1] .. ':' .. n)
+  if v == 'online' then return 2 elseif v then best = 1 end
+end
+return best
+)lua";
+
+QByteArray sessionKey(const QString &id)
+{
+    return "helpy:session:" + id.toUtf8();
+}
+QByteArray userKey(const QString &id)
+{
+    return "helpy:user:" + id.toUtf8();
+}
+QByteArray answerKey(const QString &userId, const QString &requestId)
+{
+    return "helpy:answer:" + userId.toUtf8() + ':' + requestId.toUtf8();
+}
+
+} // namespace
+
+/// A reply taken out of hiredis's redisReply (which is freed at once).
+struct RedisSessionStore::Reply
+{
+    bool ok = false; ///< false: connection or command error (see error)
+    bool nil = false;
+    QString error;
+    QByteArray string;
+    long long integer = 0;
+    QList<Reply> elements;
+
+    static Reply from(const redisReply *r)
+    {
+        Reply reply;
+        if (!r) {
+            reply.error = QStringLiteral("no reply");
+            return reply;
+        }
+        reply.ok = true;
+        switch (r->type) {
+        case REDIS_REPLY_ERROR:
+            reply.ok = false;
+            reply.error = QString::fromUtf8(r->str, qsizetype(r->len));
+            break;
+        case REDIS_REPLY_NIL:
+            reply.nil = true;
+            break;
+        case REDIS_REPLY_INTEGER:
+            reply.integer = r->integer;
+            break;
+        case REDIS_REPLY_ARRAY:
+            for (size_t i = 0; i < r->elements; ++i)
+                reply.elements.append(from(r->element[i]));
+            break;
+        default: // string, status
+            reply.string = QByteArray(r->str, qsizetype(r->len));
+        }
+        return reply;
+    }
+};
+
+/**
+ * The subscriber connection, driven by the Qt event loop. hiredis's own Qt adapter
+ * (adapters/qt.h) connects QSocketNotifier::activated(int) by name, a signal Qt 6 no
+ * longer has, so this is the same few lines with Qt 6's typed connections.
+ */
+struct RedisSessionStore::Async
+{
+    RedisSessionStore *owner = nullptr;
+    redisAsyncContext *ctx = nullptr;
+    QSocketNotifier *read = nullptr;
+    QSocketNotifier *write = nullptr;
+    bool subscribed = false;
+    QTimer reconnect;
+
+    static Async *of(void *data) { return static_cast<Async *>(data); }
+    static void release(QSocketNotifier *&notifier)
+    {
+        if (!notifier)
+            return;
+        notifier->setEnabled(false);
+        notifier->deleteLater(); // we may be inside its activated signal
+        notifier = nullptr;
+    }
+    static void addRead(void *data)
+    {
+        Async *a = of(data);
+        if (a->read)
+            return;
+        a->read = new QSocketNotifier(a->ctx->c.fd, QSocketNotifier::Read);
+        redisAsyncContext *ctx = a->ctx;
+        QObject::connect(
+            a->read, &QSocketNotifier::activated, a->read, [ctx] { redisAsyncHandleRead(ctx); });
+    }
+    static void delRead(void *data) { release(of(data)->read); }
+    static void addWrite(void *data)
+    {
+        Async *a = of(data);
+        if (a->write)
+            return;
+        a->write = new QSocketNotifier(a->ctx->c.fd, QSocketNotifier::Write);
+        redisAsyncContext *ctx = a->ctx;
+        QObject::connect(
+            a->write, &QSocketNotifier::activated, a->write, [ctx] { redisAsyncHandleWrite(ctx); });
+    }
+    static void delWrite(void *data) { release(of(data)->write); }
+    static void cleanup(void *data)
+    {
+        release(of(data)->read);
+        release(of(data)->write);
+    }
+};
+
+RedisSessionStore::RedisSessionStore(QString url, QString nodeId)
+    : m_url(std::move(url))
+    , m_nodeId(std::move(nodeId))
+{ }
+
+RedisSessionStore::~RedisSessionStore()
+{
+    if (m_async) {
+        m_async->owner = nullptr;
+        m_async->reconnect.stop();
+        if (m_async->ctx) {
+            redisAsyncContext *ctx = std::exchange(m_async->ctx, nullptr);
+            ctx->data = nullptr;
+            redisAsyncFree(ctx);
+        }
+        Async::cleanup(m_async.get());
+    }
+    if (m_sync) {
+        // Leaving: our presence keys stop counting at once (after a crash they expire).
+        if (!static_cast<redisContext *>(m_sync)->err)
+            command({ "SREM", "helpy:nodes", m_nodeId.toUtf8() });
+        redisFree(static_cast<redisContext *>(m_sync));
+    }
+}
+
+QString RedisSessionStore::describe() const
+{
+    return QStringLiteral("Redis %1 as node %2").arg(m_url, m_nodeId);
+}
+
+bool RedisSessionStore::connectSync(QString *error)
+{
+    if (m_sync)
+        redisFree(static_cast<redisContext *>(std::exchange(m_sync, nullptr)));
+    const timeval timeout { 2, 0 };
+    redisContext *ctx = redisConnectWithTimeout(m_host.toUtf8().constData(), m_port, timeout);
+    if (!ctx || ctx->err) {
+        *error
+            = QStringLiteral("cannot connect to %1: %2")
+                  .arg(m_url, ctx ? QString::fromUtf8(ctx->errstr) : QStringLiteral("no memory"));
+        if (ctx)
+            redisFree(ctx);
+        return false;
+    }
+    const timeval commandTimeout { 5, 0 };
+    redisSetTimeout(ctx, commandTimeout);
+    m_sync = ctx;
+    return true;
+}
+
+RedisSessionStore::Reply RedisSessionStore::command(const QList<QByteArray> &args)
+{
+    QElapsedTimer clock;
+    clock.start();
+    std::vector<const char *> argv;
+    std::vector<size_t> lengths;
+    for (const QByteArray &arg : args) {
+        argv.push_back(arg.constData());
+        lengths.push_back(size_t(arg.size()));
+    }
+    Reply reply;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto *ctx = static_cast<redisContext *>(m_sync);
+        QString error;
+        if ((!ctx || ctx->err) && !connectSync(&error)) {
+            reply.error = error;
+            continue;
+        }
+        ctx = static_cast<redisContext *>(m_sync);
+        auto *raw = static_cast<redisReply *>(
+            redisCommandArgv(ctx, int(argv.size()), argv.data(), lengths.data()));
+        if (!raw) {
+            reply.error = QString::fromUtf8(ctx->errstr);
+            qCWarning(lcServer).noquote() << "redis:" << reply.error << "; reconnecting";
+            continue; // ctx->err is set: the next attempt reconnects
+        }
+        reply = Reply::from(raw);
+        freeReplyObject(raw);
+        break;
+    }
+    ++m_syncCalls;
+    m_syncMicros += clock.nsecsElapsed() / 1000;
+    return reply;
+}
+
+bool RedisSessionStore::open(QString *error)
+{
+    const QUrl url(m_url);
+    if (url.scheme() != QLatin1String("redis") || url.host().isEmpty()) {
+        *error = QStringLiteral("'%1' is not a redis://HOST:PORT address").arg(m_url);
+        return false;
+    }
+    m_host = url.host();
+    m_port = url.port(6379);
+    if (!connectSync(error))
+        return false;
+    const Reply ping = command({ "PING" });
+    if (!ping.ok) {
+        *error = QStringLiteral("%1 does not answer PING: %2").arg(m_url, ping.error);
+        return false;
+    }
+    const Reply loaded = command({ "SCRIPT", "LOAD", CommitScript });
+    if (!loaded.ok) {
+        *error = QStringLiteral("cannot load the commit script: %1").arg(loaded.error);
+        return false;
+    }
+    m_commitSha = loaded.string;
+    command({ "SADD", "helpy:nodes", m_nodeId.toUtf8() });
+    return subscribe(error);
+}
+
+void RedisSessionStore::onMessage(const QByteArray &payload)
+{
+    const qsizetype first = payload.indexOf('\n');
+    const qsizetype second = first < 0 ? -1 : payload.indexOf('\n', first + 1);
+    if (second < 0) {
+        qCWarning(lcServer) << "redis: malformed event on the channel";
+        return;
+    }
+    bool ok = false;
+    const qint64 revision = payload.mid(first + 1, second - first - 1).toLongLong(&ok);
+    if (ok && m_onEvent)
+        m_onEvent(QString::fromUtf8(payload.left(first)), revision,
+            QString::fromUtf8(payload.mid(second + 1)));
+}
+
+bool RedisSessionStore::subscribe(QString *error)
+{
+    if (!m_async) {
+        m_async = std::make_unique<Async>();
+        m_async->owner = this;
+        m_async->reconnect.setSingleShot(true);
+        m_async->reconnect.setInterval(500);
+        QObject::connect(&m_async->reconnect, &QTimer::timeout, [this] {
+            QString why;
+            if (!subscribe(&why)) {
+                qCWarning(lcServer).noquote() << "redis: resubscribe failed:" << why;
+                m_async->reconnect.start();
+            } else if (m_onResubscribed) {
+                m_onResubscribed();
+            }
+        });
+    }
+    Async *a = m_async.get();
+    a->subscribed = false;
+    redisAsyncContext *ctx = redisAsyncConnect(m_host.toUtf8().constData(), m_port);
+    if (!ctx || ctx->err) {
+        *error = QStringLiteral("cannot subscribe at %1: %2")
+                     .arg(m_url, ctx ? QString::fromUtf8(ctx->errstr) : QStringLiteral("?"));
+        if (ctx)
+            redisAsyncFree(ctx);
+        return false;
+    }
+    a->ctx = ctx;
+    ctx->data = a;
+    ctx->ev.data = a;
+    ctx->ev.addRead = Async::addRead;
+    ctx->ev.delRead = Async::delRead;
+    ctx->ev.addWrite = Async::addWrite;
+    ctx->ev.delWrite = Async::delWrite;
+    ctx->ev.cleanup = Async::cleanup;
+    redisAsyncSetDisconnectCallback(ctx, [](const redisAsyncContext *c, int status) {
+        Async *a = Async::of(c->data);
+        if (!a || !a->owner)
+            return;
+        a->ctx = nullptr; // hiredis frees it after this callback
+        a->subscribed = false;
+        qCWarning(lcServer) << "redis: event subscription lost (status" << status
+                            << "); reconnecting";
+        a->reconnect.start();
+    });
+    redisAsyncCommand(
+        ctx,
+        [](redisAsyncContext *c, void *r, void *) {
+            Async *a = Async::of(c->data);
+            auto *reply = static_cast<redisReply *>(r);
+            if (!a || !a->owner || !reply || reply->type != REDIS_REPLY_ARRAY
+                || reply->elements < 3)
+                return;
+            const QByteArray kind(reply->element[0]->str, qsizetype(reply->element[0]->len));
+            if (kind == "subscribe") {
+                a->subscribed = true;
+            } else if (kind == "message") {
+                const redisReply *payload = reply->element[2];
+                a->owner->onMessage(QByteArray(payload->str, qsizetype(payload->len)));
+            }
+        },
+        nullptr, "SUBSCRIBE %s", EventChannel);
+    // Serve nothing before the subscription stands, or the first events could be missed.
+    // A bounded wait on the socket, not a nested event loop: nothing else runs meanwhile.
+    QElapsedTimer clock;
+    clock.start();
+    while (!a->subscribed && a->ctx && clock.elapsed() < 3000) {
+        pollfd fd { a->ctx->c.fd, short(POLLIN | (a->write ? POLLOUT : 0)), 0 };
+        if (::poll(&fd, 1, 100) <= 0)
+            continue;
+        if (fd.revents & POLLOUT)
+            redisAsyncHandleWrite(a->ctx);
+        if (a->ctx && (fd.revents & (POLLIN | POLLHUP | POLLERR)))
+            redisAsyncHandleRead(a->ctx);
+    }
+    if (!a->subscribed) {
+        *error = QStringLiteral("no SUBSCRIBE confirmation from %1").arg(m_url);
+        return false;
+    }
+    return true;
+}
+
+// ------------------------------------------------------------------ transaction
+
+void RedisSessionStore::begin()
+{
+    m_reads.clear();
+    m_newSessions = {};
+    m_events = {};
+    m_sets = {};
+    m_absent = {};
+    m_members = {};
+    m_conflicted = false;
+}
+
+void RedisSessionStore::noteRead(const QString &sessionId, qint64 revision)
+{
+    if (!m_reads.contains(sessionId))
+        m_reads.insert(sessionId, revision);
+}
+
+void RedisSessionStore::saveUser(const StoredUser &user)
+{
+    // Written at once, outside the transaction: an identity is not ordered with any
+    // session's events, and a hello is never re-run.
+    command({ "HSET", userKey(user.id), "token", user.token.toUtf8(), "displayName",
+        user.displayName.toUtf8() });
+    command({ "SET", "helpy:token:" + user.token.toUtf8(), user.id.toUtf8() });
+}
+
+void RedisSessionStore::saveSession(const QString &id, const QString &title, const QString &epoch)
+{
+    noteRead(id, 0); // a new session: nobody else may have it
+    m_newSessions.append(QJsonArray { id, title, epoch });
+}
+
+void RedisSessionStore::appendEvent(const QString &sessionId, qint64 revision, const QString &event)
+{
+    noteRead(sessionId, revision - 1);
+    m_events.append(QJsonArray { sessionId, revision, event });
+}
+
+void RedisSessionStore::saveInvite(const QString &code, const QString &sessionId)
+{
+    m_sets.append(QJsonArray { QStringLiteral("helpy:invite:") + code, sessionId, 0 });
+}
+
+void RedisSessionStore::saveAnswer(
+    const QString &userId, const QString &requestId, const QString &answer)
+{
+    const QString key = QString::fromUtf8(answerKey(userId, requestId));
+    m_absent.append(key); // answered meanwhile on another node: re-run, find that answer
+    m_sets.append(QJsonArray { key, answer, AnswerTtlSeconds });
+}
+
+void RedisSessionStore::setMembership(const QString &userId, const QString &sessionId, bool member)
+{
+    m_members.append(
+        QJsonArray { QString::fromUtf8(userKey(userId) + ":sessions"), sessionId, member ? 1 : 0 });
+}
+
+bool RedisSessionStore::commit()
+{
+    m_conflicted = false;
+    if (m_reads.isEmpty() && m_sets.isEmpty() && m_members.isEmpty())
+        return true;
+    QJsonArray reads;
+    for (auto it = m_reads.cbegin(); it != m_reads.cend(); ++it)
+        reads.append(QJsonArray { it.key(), it.value() });
+    const QJsonObject transaction { { QStringLiteral("reads"), reads },
+        { QStringLiteral("absent"), m_absent }, { QStringLiteral("sessions"), m_newSessions },
+        { QStringLiteral("events"), m_events }, { QStringLiteral("sets"), m_sets },
+        { QStringLiteral("members"), m_members } };
+    const QByteArray json = QJsonDocument(transaction).toJson(QJsonDocument::Compact);
+    Reply reply = command({ "EVALSHA", m_commitSha, "0", json });
+    if (!reply.ok && reply.error.startsWith(QLatin1String("NOSCRIPT")))
+        reply = command({ "EVAL", CommitScript, "0", json }); // Redis restarted
+    begin();
+    if (!reply.ok || reply.elements.isEmpty()) {
+        m_lastError = QStringLiteral("commit failed: %1").arg(reply.error);
+        return false;
+    }
+    if (reply.elements.constFirst().integer != 1) {
+        m_conflicted = true;
+        m_lastError
+            = QStringLiteral("conflict: %1")
+                  .arg(reply.elements.size() > 1 ? QString::fromUtf8(reply.elements.at(1).string)
+                                                 : QString());
+        qCDebug(lcServer).noquote() << "redis:" << m_lastError;
+        return false;
+    }
+    return true;
+}
+
+// ------------------------------------------------------------------ look-ups
+
+std::optional<SessionStore::StoredUser> RedisSessionStore::userById(const QString &id)
+{
+    const Reply reply = command({ "HMGET", userKey(id), "token", "displayName" });
+    if (!reply.ok || reply.elements.size() != 2 || reply.elements.at(0).nil)
+        return std::nullopt;
+    return StoredUser { id, QString::fromUtf8(reply.elements.at(0).string),
+        QString::fromUtf8(reply.elements.at(1).string) };
+}
+
+std::optional<SessionStore::StoredUser> RedisSessionStore::userByToken(const QString &token)
+{
+    if (token.isEmpty())
+        return std::nullopt;
+    const Reply reply = command({ "GET", "helpy:token:" + token.toUtf8() });
+    if (!reply.ok || reply.nil)
+        return std::nullopt;
+    return userById(QString::fromUtf8(reply.string));
+}
+
+std::optional<SessionStore::StoredSession> RedisSessionStore::session(const QString &id)
+{
+    const Reply meta = command({ "HMGET", sessionKey(id), "title", "epoch" });
+    if (!meta.ok || meta.elements.size() != 2 || meta.elements.at(1).nil)
+        return std::nullopt;
+    StoredSession stored;
+    stored.id = id;
+    stored.title = QString::fromUtf8(meta.elements.at(0).string);
+    stored.epoch = QString::fromUtf8(meta.elements.at(1).string);
+    stored.events = eventsSince(id, 0);
+    return stored;
+}
+
+QStringList RedisSessionStore::eventsSince(const QString &sessionId, qint64 sinceRevision)
+{
+    const Reply reply = command(
+        { "LRANGE", sessionKey(sessionId) + ":events", QByteArray::number(sinceRevision), "-1" });
+    QStringList events;
+    for (const Reply &element : reply.elements)
+        events.append(QString::fromUtf8(element.string));
+    return events;
+}
+
+qint64 RedisSessionStore::logLength(const QString &sessionId)
+{
+    const Reply reply = command({ "LLEN", sessionKey(sessionId) + ":events" });
+    return reply.ok ? reply.integer : -1;
+}
+
+QString RedisSessionStore::sessionForInvite(const QString &code)
+{
+    const Reply reply = command({ "GET", "helpy:invite:" + code.toUtf8() });
+    return reply.ok && !reply.nil ? QString::fromUtf8(reply.string) : QString();
+}
+
+std::optional<QString> RedisSessionStore::answer(const QString &userId, const QString &requestId)
+{
+    const Reply reply = command({ "GET", answerKey(userId, requestId) });
+    if (!reply.ok || reply.nil)
+        return std::nullopt;
+    return QString::fromUtf8(reply.string);
+}
+
+QStringList RedisSessionStore::sessionsOf(const QString &userId)
+{
+    const Reply reply = command({ "SMEMBERS", userKey(userId) + ":sessions" });
+    QStringList ids;
+    for (const Reply &element : reply.elements)
+        ids.append(QString::fromUtf8(element.string));
+    return ids;
+}
+
+void RedisSessionStore::setPresence(const QString &userId, Presence presence, int ttlMs)
+{
+    command({ "SET", "helpy:presence:" + userId.toUtf8() + ':' + m_nodeId.toUtf8(),
+        presence == Presence::Online ? "online" : "reconnecting", "PX",
+        QByteArray::number(std::max(1, ttlMs)) });
+}
+
+void RedisSessionStore::clearPresence(const QString &userId)
+{
+    command({ "DEL", "helpy:presence:" + userId.toUtf8() + ':' + m_nodeId.toUtf8() });
+}
+
+RedisSessionStore::Presence RedisSessionStore::presence(const QString &userId)
+{
+    const Reply reply = command({ "EVAL", PresenceScript, "0", userId.toUtf8() });
+    if (!reply.ok)
+        return Presence::None;
+    return reply.integer == 2 ? Presence::Online
+        : reply.integer == 1  ? Presence::Reconnecting
+                              : Presence::None;
+}

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "sessionstore.h"
+
+#include <QJsonArray>
+#include <QSet>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+/**
+ * @brief SessionStore shared by several server nodes through one Redis (hiredis).
+ *
+ * Keys live under `helpy:` (see docs/architecture.md). A transaction's writes are buffered
+ * and committed by one Lua script (EVALSHA) that first compares, for every session the
+ * transaction read or changed, the stored revision with the one this node's state was at
+ * (optimistic concurrency), and only then appends the events, bumps the revisions, writes
+ * the other keys and PUBLISHes each event on `helpy:events`. Redis runs scripts one at a
+ * time, so each session gets one total order of events whichever node produced them.
+ *
+ * Request-path look-ups (a session, user or answer another node created) use a
+ * synchronous connection; the event channel is read by an asynchronous one driven by the
+ * Qt event loop (QSocketNotifier), which calls the event handler for every event.
+ */
+class RedisSessionStore final : public SessionStore
+{
+public:
+    static constexpr int AnswerTtlSeconds = 24 * 3600;
+    static constexpr const char *EventChannel = "helpy:events";
+
+    enum class Presence { None, Reconnecting, Online };
+
+    /// url: redis://HOST:PORT
+    RedisSessionStore(QString url, QString nodeId);
+    ~RedisSessionStore() override;
+
+    bool open(QString *error) override;
+    /// Nothing is preloaded: a node looks sessions and users up when it first needs them.
+    Contents load() override { return {}; }
+    void begin() override;
+    bool commit() override;
+    bool conflicted() const override { return m_conflicted; }
+    void noteRead(const QString &sessionId, qint64 revision) override;
+    void saveUser(const StoredUser &user) override;
+    void saveSession(const QString &id, const QString &title, const QString &epoch) override;
+    void appendEvent(const QString &sessionId, qint64 revision, const QString &event) override;
+    void saveInvite(const QString &code, const QString &sessionId) override;
+    void saveAnswer(
+        const QString &userId, const QString &requestId, const QString &answer) override;
+    QString lastError() const override { return m_lastError; }
+    QString describe() const override;
+
+    // Shared state written outside the CAS (or read) on the request path.
+    void setMembership(const QString &userId, const QString &sessionId, bool member);
+    std::optional<StoredUser> userById(const QString &id);
+    std::optional<StoredUser> userByToken(const QString &token);
+    /// Title and epoch of a session plus its whole event log (replayed by the caller).
+    std::optional<StoredSession> session(const QString &id);
+    /// The stored events after `sinceRevision`, revision sinceRevision+1 first.
+    QStringList eventsSince(const QString &sessionId, qint64 sinceRevision);
+    qint64 logLength(const QString &sessionId);
+    QString sessionForInvite(const QString &code);
+    std::optional<QString> answer(const QString &userId, const QString &requestId);
+    QStringList sessionsOf(const QString &userId);
+
+    /// This node holds (Online) or just lost (Reconnecting) the user's connections.
+    void setPresence(const QString &userId, Presence presence, int ttlMs);
+    void clearPresence(const QString &userId);
+    /// The strongest presence any node reports for the user.
+    Presence presence(const QString &userId);
+
+    /// Called for each event published by any node (this one's own echoes included).
+    using EventHandler
+        = std::function<void(const QString &sessionId, qint64 revision, const QString &event)>;
+    void setEventHandler(EventHandler handler) { m_onEvent = std::move(handler); }
+    /// Called when the event subscription was (re-)established: events may have been missed.
+    void setResubscribedHandler(std::function<void()> handler)
+    {
+        m_onResubscribed = std::move(handler);
+    }
+
+    /// Wall time spent in synchronous Redis calls, for the cost per mutation.
+    qint64 syncCallCount() const { return m_syncCalls; }
+    qint64 syncCallMicros() const { return m_syncMicros; }
+
+private:
+    struct Async;
+    struct Reply;
+    Reply command(const QList<QByteArray> &args);
+    bool connectSync(QString *error);
+    bool subscribe(QString *error);
+    void onMessage(const QByteArray &payload);
+
+    QString m_url;
+    QString m_host;
+    int m_port = 6379;
+    QString m_nodeId;
+    void *m_sync = nullptr; // redisContext
+    std::unique_ptr<Async> m_async;
+    QByteArray m_commitSha;
+    QString m_lastError;
+    bool m_conflicted = false;
+    EventHandler m_onEvent;
+    std::function<void()> m_onResubscribed;
+    qint64 m_syncCalls = 0;
+    qint64 m_syncMicros = 0;
+
+    // The open transaction.
+    QHash<QString, qint64> m_reads; // session → revision first seen
+    QJsonArray m_newSessions;
+    QJsonArray m_events;
+    QJsonArray m_sets; // [key, value, ttlSeconds]
+    QJsonArray m_absent; // keys that must not exist (answers: a retry is applied once)
+    QJsonArray m_members; // [set key, member, 1 add / 0 remove]
+};

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+// Runs the real helpy executable headless: it must load, host or join, and quit with exit
+// code 0. Its --quit-after-load mode turns any warning (QML binding loops, unknown
+// properties, failed loads) into exit code 1, and the output is checked as well.
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestApp : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void help();
+    void signInPageLoads();
+    void hostQuitsCleanly();
+    void secondInstanceJoinsTheHost();
+    void badHostPortIsRefused();
+
+private:
+    /// A helpy process with its own settings, headless.
+    void prepare(QProcess &process);
+    static void expectClean(QProcess &process, const QByteArray &stderrText);
+
+    QTemporaryDir m_home;
+};
+
+void TestApp::initTestCase()
+{
+    QVERIFY(m_home.isValid());
+    QVERIFY2(QFile::exists(QStringLiteral(HELPY_APP_PATH)), HELPY_APP_PATH);
+}
+
+void TestApp::prepare(QProcess &process)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_home.path());
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), m_home.filePath(QStringLiteral("cache")));
+    env.remove(QStringLiteral("QT_LOGGING_RULES"));
+    process.setProcessEnvironment(env);
+    process.setProgram(QStringLiteral(HELPY_APP_PATH));
+}
+
+void TestApp::expectClean(QProcess &process, const QByteArray &stderrText)
+{
+    // QML engine warnings look like "qrc:/…qml:12:5: …"; Qt's own carry "Warning"/"warning".
+    static const QRegularExpression qmlWarning(QStringLiteral("(\\.qml:\\d+|[Ww]arning|QML )"));
+    const QString text = QString::fromLocal8Bit(stderrText);
+    QVERIFY2(!qmlWarning.match(text).hasMatch(), qPrintable(text));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(process.exitCode() == 0, qPrintable(text));
+}
+
+void TestApp::help()
+{
+    QProcess process;
+    prepare(process);
+    process.setArguments({ QStringLiteral("--help") });
+    process.start();
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitCode(), 0);
+    const QByteArray out = process.readAllStandardOutput();
+    for (const char *option : { "--name", "--server", "--join", "--host" })
+        QVERIFY2(out.contains(option), option);
+}
+
+void TestApp::signInPageLoads()
+{
+    QProcess process;
+    prepare(process);
+    process.setArguments({ QStringLiteral("--quit-after-load") });
+    process.start();
+    QVERIFY(process.waitForFinished(30000));
+    expectClean(process, process.readAllStandardError());
+}
+
+void TestApp::hostQuitsCleanly()
+{
+    QProcess process;
+    prepare(process);
+    process.setArguments({ QStringLiteral("--name"), QStringLiteral("Ana"),
+        QStringLiteral("--host"), QStringLiteral("0"), QStringLiteral("--quit-after-load") });
+    process.start();
+    QVERIFY(process.waitForFinished(30000));
+    const QByteArray err = process.readAllStandardError();
+    expectClean(process, err);
+    // It hosted: a session was created and an invite code announced (or the session page
+    // loaded before the code came back; then at least the server was listening).
+    QVERIFY2(err.contains("hosting on"), err.constData());
+}
+
+void TestApp::secondInstanceJoinsTheHost()
+{
+    QProcess host;
+    prepare(host);
+    host.setArguments(
+        { QStringLiteral("--name"), QStringLiteral("Ana"), QStringLiteral("--host") });
+    host.start();
+    QVERIFY(host.waitForStarted());
+    auto stopHost = qScopeGuard([&] {
+        host.kill();
+        host.waitForFinished();
+    });
+
+    // "Hosting at ws://127.0.0.1:PORT/v1 with invite code CODE"
+    static const QRegularExpression announce(
+        QStringLiteral("Hosting at (\\S+) with invite code (\\S+)"));
+    QByteArray out;
+    QRegularExpressionMatch match;
+    QTRY_VERIFY_WITH_TIMEOUT((out += host.readAllStandardOutput(),
+                                 match = announce.match(QString::fromUtf8(out)), match.hasMatch()),
+        20000);
+
+    QProcess guest;
+    prepare(guest);
+    guest.setArguments({ QStringLiteral("--name"), QStringLiteral("Ben"),
+        QStringLiteral("--server"), match.captured(1), QStringLiteral("--join"), match.captured(2),
+        QStringLiteral("--quit-after-load") });
+    guest.start();
+    QVERIFY(guest.waitForFinished(30000));
+    const QByteArray err = guest.readAllStandardError();
+    expectClean(guest, err);
+    QVERIFY2(err.contains("welcome as"), err.constData());
+}
+
+void TestApp::badHostPortIsRefused()
+{
+    QProcess process;
+    prepare(process);
+    process.setArguments(
+        { QStringLiteral("--host"), QStringLiteral("http"), QStringLiteral("--quit-after-load") });
+    process.start();
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitCode(), 2);
+}
+
+QTEST_GUILESS_MAIN(TestApp)
+#include "tst_app.moc"

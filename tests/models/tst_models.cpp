@@ -1,0 +1,627 @@
+// SPDX-License-Identifier: MIT
+// The list models change exactly the rows an event touches, and the GroupSession feeds
+// them from the notifier's in-order events.
+#include "groupsession.h"
+#include "messagelistmodel.h"
+#include "participantlistmodel.h"
+#include "sessionlistmodel.h"
+#include "websocketservice.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Protocol;
+
+namespace {
+
+Participant person(const QString &id, const QString &name, Role role = Role::Member,
+    Presence presence = Presence::Online)
+{
+    Participant p;
+    p.id = id;
+    p.type = ParticipantType::User;
+    p.displayName = name;
+    p.role = role;
+    p.presence = presence;
+    p.joinedAt = QDateTime(QDate(2026, 11, 26), QTime(10, 0), Qt::UTC);
+    return p;
+}
+
+Participant helpy(const QString &id, const QString &name)
+{
+    Participant p = person(id, name);
+    p.type = ParticipantType::Helpy;
+    return p;
+}
+
+/// Records every structural signal of a model, so a test can say "exactly this happened".
+struct ChangeRecorder
+{
+    explicit ChangeRecorder(QAbstractItemModel *model)
+        : inserted(model, &QAbstractItemModel::rowsInserted)
+        , removed(model, &QAbstractItemModel::rowsRemoved)
+        , changed(model, &QAbstractItemModel::dataChanged)
+        , reset(model, &QAbstractItemModel::modelReset)
+        , moved(model, &QAbstractItemModel::rowsMoved)
+        , layout(model, &QAbstractItemModel::layoutChanged)
+    { }
+    int total() const
+    {
+        return int(inserted.size() + removed.size() + changed.size() + reset.size() + moved.size()
+            + layout.size());
+    }
+    void clear()
+    {
+        for (QSignalSpy *spy : { &inserted, &removed, &changed, &reset, &moved, &layout })
+            spy->clear();
+    }
+    /// first, last of the n-th rowsInserted / rowsRemoved
+    static QPair<int, int> range(const QSignalSpy &spy, int n = 0)
+    {
+        return { spy.at(n).at(1).toInt(), spy.at(n).at(2).toInt() };
+    }
+    /// top row, bottom row and roles of the n-th dataChanged
+    QPair<int, int> changedRows(int n = 0) const
+    {
+        return { changed.at(n).at(0).value<QModelIndex>().row(),
+            changed.at(n).at(1).value<QModelIndex>().row() };
+    }
+    QList<int> changedRoles(int n = 0) const { return changed.at(n).at(2).value<QList<int>>(); }
+
+    QSignalSpy inserted, removed, changed, reset, moved, layout;
+};
+
+QList<Participant> roster()
+{
+    return { person(QStringLiteral("u1"), QStringLiteral("Ana Lima"), Role::Owner),
+        person(QStringLiteral("u2"), QStringLiteral("Ben")),
+        helpy(QStringLiteral("h1"), QStringLiteral("Math Helpy")),
+        person(QStringLiteral("u3"), QStringLiteral("Cleo"), Role::Moderator) };
+}
+
+template<typename T> T roleValue(const QAbstractItemModel &model, int row, int role)
+{
+    return model.data(model.index(row, 0), role).value<T>();
+}
+
+} // namespace
+
+class TestModels : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void participantFirstLoadResets();
+    void participantAddInsertsOneRow();
+    void participantRemoveRemovesOneRowAndKeepsIndex();
+    void participantUpdateNamesChangedRoles();
+    void snapshotDiff_data();
+    void snapshotDiff();
+    void snapshotDiffSeveral();
+    void canRemoveFollowsLocalRole_data();
+    void canRemoveFollowsLocalRole();
+    void lastOwnerCannotLeave();
+    void localRoleChangeRefreshesPermissions();
+    void initials();
+    void messagePendingConfirmedInPlace();
+    void messageFailed();
+    void messageSnapshotAppendsOnlyNew();
+    void sessionListDiff();
+    void groupSessionAppliesEvents();
+    void groupSessionIgnoresGapsAndOtherSessions();
+    void groupSessionTypingText();
+};
+
+void TestModels::participantFirstLoadResets()
+{
+    ParticipantListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setLocalUserId(QStringLiteral("u2"));
+    ChangeRecorder rec(&model);
+    QSignalSpy count(&model, &ParticipantListModel::countChanged);
+    model.applySnapshot(roster());
+    QCOMPARE(rec.reset.size(), 1);
+    QCOMPARE(rec.inserted.size(), 0);
+    QCOMPARE(model.count(), 4);
+    QCOMPARE(count.size(), 1);
+    QCOMPARE(model.rowOf(QStringLiteral("u3")), 3);
+    QCOMPARE(roleValue<QString>(model, 0, ParticipantListModel::DisplayNameRole), u"Ana Lima");
+    QCOMPARE(roleValue<QString>(model, 0, ParticipantListModel::InitialsRole), u"AL");
+    QCOMPARE(roleValue<QString>(model, 0, ParticipantListModel::RoleRole), u"owner");
+    QCOMPARE(roleValue<bool>(model, 2, ParticipantListModel::IsHelpyRole), true);
+    QCOMPARE(roleValue<QString>(model, 2, ParticipantListModel::TypeRole), u"helpy");
+    QCOMPARE(roleValue<bool>(model, 1, ParticipantListModel::IsSelfRole), true);
+    QCOMPARE(roleValue<bool>(model, 0, ParticipantListModel::IsSelfRole), false);
+    QCOMPARE(model.myRole(), u"member");
+    const auto names = model.roleNames();
+    QCOMPARE(names.value(ParticipantListModel::IdRole), "participantId");
+    QCOMPARE(int(ParticipantListModel::IdRole), Qt::UserRole + 1);
+}
+
+void TestModels::participantAddInsertsOneRow()
+{
+    ParticipantListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setLocalUserId(QStringLiteral("u1"));
+    model.applySnapshot(roster());
+    ChangeRecorder rec(&model);
+    QSignalSpy count(&model, &ParticipantListModel::countChanged);
+
+    model.upsert(helpy(QStringLiteral("h2"), QStringLiteral("Chem Helpy")));
+    QCOMPARE(rec.total(), 1);
+    QCOMPARE(rec.inserted.size(), 1);
+    QCOMPARE(ChangeRecorder::range(rec.inserted), qMakePair(4, 4));
+    QCOMPARE(count.size(), 1);
+    QCOMPARE(model.rowOf(QStringLiteral("h2")), 4);
+    QCOMPARE(roleValue<bool>(model, 4, ParticipantListModel::CanRemoveRole), true);
+
+    // Adding someone already shown with identical details changes nothing.
+    rec.clear();
+    model.upsert(helpy(QStringLiteral("h2"), QStringLiteral("Chem Helpy")));
+    QCOMPARE(rec.total(), 0);
+}
+
+void TestModels::participantRemoveRemovesOneRowAndKeepsIndex()
+{
+    ParticipantListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setLocalUserId(QStringLiteral("u1"));
+    model.applySnapshot(roster());
+    ChangeRecorder rec(&model);
+
+    model.remove(QStringLiteral("u2"));
+    QCOMPARE(rec.total(), 1);
+    QCOMPARE(rec.removed.size(), 1);
+    QCOMPARE(ChangeRecorder::range(rec.removed), qMakePair(1, 1));
+    QCOMPARE(model.count(), 3);
+    // The rows after the removed one are found at their new place.
+    QCOMPARE(model.rowOf(QStringLiteral("u2")), -1);
+    QCOMPARE(model.rowOf(QStringLiteral("h1")), 1);
+    QCOMPARE(model.rowOf(QStringLiteral("u3")), 2);
+    QCOMPARE(model.rowOf(QStringLiteral("u1")), 0);
+
+    rec.clear();
+    model.upsert(
+        person(QStringLiteral("u3"), QStringLiteral("Cleo"), Role::Moderator, Presence::Offline));
+    QCOMPARE(rec.total(), 1);
+    QCOMPARE(rec.changedRows(), qMakePair(2, 2));
+
+    rec.clear();
+    model.remove(QStringLiteral("nobody"));
+    QCOMPARE(rec.total(), 0);
+}
+
+void TestModels::participantUpdateNamesChangedRoles()
+{
+    ParticipantListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setLocalUserId(QStringLiteral("u1"));
+    model.applySnapshot(roster());
+    ChangeRecorder rec(&model);
+
+    model.upsert(
+        person(QStringLiteral("u2"), QStringLiteral("Ben"), Role::Member, Presence::Reconnecting));
+    QCOMPARE(rec.total(), 1);
+    QCOMPARE(rec.changedRows(), qMakePair(1, 1));
+    QCOMPARE(rec.changedRoles(), QList<int> { ParticipantListModel::PresenceRole });
+    QCOMPARE(roleValue<QString>(model, 1, ParticipantListModel::PresenceRole), u"reconnecting");
+
+    rec.clear();
+    model.upsert(person(
+        QStringLiteral("u2"), QStringLiteral("Ben"), Role::Moderator, Presence::Reconnecting));
+    QCOMPARE(rec.total(), 1);
+    QVERIFY(rec.changedRoles().contains(ParticipantListModel::RoleRole));
+    QVERIFY(!rec.changedRoles().contains(ParticipantListModel::PresenceRole));
+    QCOMPARE(roleValue<QString>(model, 1, ParticipantListModel::RoleRole), u"moderator");
+}
+
+void TestModels::snapshotDiff_data()
+{
+    QTest::addColumn<QList<Participant>>("next");
+    QTest::addColumn<int>("inserted");
+    QTest::addColumn<int>("removed");
+    QTest::addColumn<int>("changedRow");
+
+    QList<Participant> added = roster();
+    added.append(helpy(QStringLiteral("h9"), QStringLiteral("Bio Helpy")));
+    QTest::newRow("one added") << added << 1 << 0 << -1;
+
+    QList<Participant> removed = roster();
+    removed.removeAt(1);
+    QTest::newRow("one removed") << removed << 0 << 1 << -1;
+
+    QList<Participant> presence = roster();
+    presence[2].presence = Presence::Offline;
+    QTest::newRow("one presence changed") << presence << 0 << 0 << 2;
+
+    QList<Participant> reordered = roster();
+    reordered.move(0, 3); // same people, other order: nothing visible changes
+    QTest::newRow("same roster") << reordered << 0 << 0 << -1;
+}
+
+void TestModels::snapshotDiff()
+{
+    QFETCH(QList<Participant>, next);
+    QFETCH(int, inserted);
+    QFETCH(int, removed);
+    QFETCH(int, changedRow);
+
+    ParticipantListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setLocalUserId(QStringLiteral("u1"));
+    model.applySnapshot(roster());
+    ChangeRecorder rec(&model);
+
+    model.applySnapshot(next);
+    QCOMPARE(rec.reset.size(), 0);
+    QCOMPARE(rec.inserted.size(), inserted);
+    QCOMPARE(rec.removed.size(), removed);
+    QCOMPARE(rec.changed.size(), changedRow >= 0 ? 1 : 0);
+    if (changedRow >= 0)
+        QCOMPARE(rec.changedRows(), qMakePair(changedRow, changedRow));
+    QCOMPARE(rec.total(), inserted + removed + (changedRow >= 0 ? 1 : 0));
+    QCOMPARE(model.count(), int(next.size()));
+    for (const Participant &p : next) {
+        const int row = model.rowOf(p.id);
+        QVERIFY(row >= 0);
+        QCOMPARE(roleValue<QString>(model, row, ParticipantListModel::IdRole), p.id);
+        QCOMPARE(*model.participant(p.id), p);
+    }
+}
+
+void TestModels::snapshotDiffSeveral()
+{
+    ParticipantListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setLocalUserId(QStringLiteral("u1"));
+    model.applySnapshot(roster());
+    ChangeRecorder rec(&model);
+
+    // Two gone (rows 1 and 3), one changed, two new.
+    QList<Participant> next { roster().at(0), roster().at(2) };
+    next[1].displayName = QStringLiteral("Maths Helpy");
+    next << person(QStringLiteral("u7"), QStringLiteral("Dan"))
+         << helpy(QStringLiteral("h7"), QStringLiteral("Art Helpy"));
+    model.applySnapshot(next);
+    QCOMPARE(rec.reset.size(), 0);
+    QCOMPARE(rec.removed.size(), 2);
+    QCOMPARE(ChangeRecorder::range(rec.removed, 0), qMakePair(3, 3));
+    QCOMPARE(ChangeRecorder::range(rec.removed, 1), qMakePair(1, 1));
+    QCOMPARE(rec.changed.size(), 1);
+    QCOMPARE(rec.changedRows(), qMakePair(1, 1));
+    QVERIFY(rec.changedRoles().contains(ParticipantListModel::DisplayNameRole));
+    QVERIFY(rec.changedRoles().contains(ParticipantListModel::InitialsRole));
+    QCOMPARE(rec.inserted.size(), 1);
+    QCOMPARE(ChangeRecorder::range(rec.inserted), qMakePair(2, 3));
+    QCOMPARE(model.rowOf(QStringLiteral("h7")), 3);
+    QCOMPARE(model.rowOf(QStringLiteral("h1")), 1);
+}
+
+void TestModels::canRemoveFollowsLocalRole_data()
+{
+    QTest::addColumn<QString>("me");
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<bool>("canRemove");
+    QTest::addColumn<bool>("canChangeRole");
+
+    // roster(): u1 owner, u2 member, h1 helpy (member), u3 moderator
+    QTest::newRow("owner removes member") << "u1"
+                                          << "u2" << true << true;
+    QTest::newRow("owner removes moderator") << "u1"
+                                             << "u3" << true << true;
+    QTest::newRow("owner removes helpy") << "u1"
+                                         << "h1" << true << false;
+    QTest::newRow("last owner cannot leave") << "u1"
+                                             << "u1" << false << false;
+    QTest::newRow("moderator removes member") << "u3"
+                                              << "u2" << true << false;
+    QTest::newRow("moderator removes helpy") << "u3"
+                                             << "h1" << true << false;
+    QTest::newRow("moderator cannot remove owner") << "u3"
+                                                   << "u1" << false << false;
+    QTest::newRow("moderator may leave") << "u3"
+                                         << "u3" << true << false;
+    QTest::newRow("member cannot remove member") << "u2"
+                                                 << "u3" << false << false;
+    QTest::newRow("member cannot remove helpy") << "u2"
+                                                << "h1" << false << false;
+    QTest::newRow("member may leave") << "u2"
+                                      << "u2" << true << false;
+    QTest::newRow("stranger removes nobody") << "zz"
+                                             << "u2" << false << false;
+}
+
+void TestModels::canRemoveFollowsLocalRole()
+{
+    QFETCH(QString, me);
+    QFETCH(QString, target);
+    QFETCH(bool, canRemove);
+    QFETCH(bool, canChangeRole);
+    ParticipantListModel model;
+    model.setLocalUserId(me);
+    model.applySnapshot(roster());
+    const int row = model.rowOf(target);
+    QCOMPARE(roleValue<bool>(model, row, ParticipantListModel::CanRemoveRole), canRemove);
+    QCOMPARE(roleValue<bool>(model, row, ParticipantListModel::CanChangeRoleRole), canChangeRole);
+}
+
+void TestModels::lastOwnerCannotLeave()
+{
+    ParticipantListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setLocalUserId(QStringLiteral("u1"));
+    model.applySnapshot(roster());
+    QCOMPARE(roleValue<bool>(model, 0, ParticipantListModel::CanRemoveRole), false);
+    ChangeRecorder rec(&model);
+
+    // A second owner: u1 may leave now. Cleo's row changes, and u1's canRemove with it.
+    model.upsert(person(QStringLiteral("u3"), QStringLiteral("Cleo"), Role::Owner));
+    QCOMPARE(rec.changed.size(), 2);
+    QCOMPARE(rec.changedRows(0), qMakePair(3, 3));
+    QCOMPARE(rec.changedRows(1), qMakePair(0, 0));
+    QCOMPARE(rec.changedRoles(1), QList<int> { ParticipantListModel::CanRemoveRole });
+    QCOMPARE(roleValue<bool>(model, 0, ParticipantListModel::CanRemoveRole), true);
+    QCOMPARE(rec.total(), 2);
+}
+
+void TestModels::localRoleChangeRefreshesPermissions()
+{
+    ParticipantListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setLocalUserId(QStringLiteral("u2"));
+    model.applySnapshot(roster());
+    ChangeRecorder rec(&model);
+    QSignalSpy role(&model, &ParticipantListModel::myRoleChanged);
+
+    model.upsert(person(QStringLiteral("u2"), QStringLiteral("Ben"), Role::Moderator));
+    QCOMPARE(role.size(), 1);
+    QCOMPARE(model.myRole(), u"moderator");
+    QCOMPARE(model.isManager(), true);
+    // Ben's own row, then every row's permissions.
+    QCOMPARE(rec.changed.size(), 2);
+    QCOMPARE(rec.changedRows(1), qMakePair(0, 3));
+    QCOMPARE(roleValue<bool>(model, 2, ParticipantListModel::CanRemoveRole), true);
+}
+
+void TestModels::initials()
+{
+    QCOMPARE(ParticipantListModel::initialsOf(QStringLiteral("ana")), u"A");
+    QCOMPARE(ParticipantListModel::initialsOf(QStringLiteral(" Math  the Helpy ")), u"MH");
+    QCOMPARE(ParticipantListModel::initialsOf(QString()), u"?");
+}
+
+void TestModels::messagePendingConfirmedInPlace()
+{
+    MessageListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setLocalUserId(QStringLiteral("u1"));
+    model.applySnapshot({});
+    ChangeRecorder rec(&model);
+
+    model.addPending(
+        QStringLiteral("r1"), QStringLiteral("u1"), QStringLiteral("Ana"), QStringLiteral("hello"));
+    QCOMPARE(rec.inserted.size(), 1);
+    QCOMPARE(roleValue<QString>(model, 0, MessageListModel::StatusRole), u"pending");
+    QCOMPARE(roleValue<bool>(model, 0, MessageListModel::IsOwnRole), true);
+
+    // Someone else speaks before the answer: appended after.
+    ChatMessage other { QStringLiteral("m1"), QStringLiteral("u2"), QStringLiteral("hi"),
+        QDateTime::currentDateTimeUtc(), 5, QStringLiteral("r1") };
+    model.addMessage(MessageListModel::fromMessage(other, QStringLiteral("Ben")));
+    QCOMPARE(rec.inserted.size(), 2);
+    QCOMPARE(roleValue<bool>(model, 1, MessageListModel::IsOwnRole), false);
+
+    rec.clear();
+    ChatMessage mine { QStringLiteral("m2"), QStringLiteral("u1"), QStringLiteral("hello"),
+        QDateTime::currentDateTimeUtc(), 6, QStringLiteral("r1") };
+    model.addMessage(MessageListModel::fromMessage(mine, QStringLiteral("Ana")));
+    QCOMPARE(rec.total(), 1);
+    QCOMPARE(rec.changedRows(), qMakePair(0, 0));
+    QVERIFY(rec.changedRoles().contains(MessageListModel::StatusRole));
+    QCOMPARE(roleValue<QString>(model, 0, MessageListModel::StatusRole), u"sent");
+    QCOMPARE(roleValue<QString>(model, 0, MessageListModel::IdRole), u"m2");
+    QCOMPARE(model.rowOf(QStringLiteral("m2")), 0);
+
+    // The same message again (a resume overlapping what we had) changes nothing.
+    rec.clear();
+    model.addMessage(MessageListModel::fromMessage(mine, QStringLiteral("Ana")));
+    QCOMPARE(rec.total(), 0);
+
+    model.addSystemLine(QStringLiteral("event:1"), QStringLiteral("Ana added Math Helpy"),
+        QDateTime::currentDateTimeUtc());
+    QCOMPARE(rec.inserted.size(), 1);
+    QCOMPARE(roleValue<bool>(model, 2, MessageListModel::IsSystemRole), true);
+    QCOMPARE(roleValue<bool>(model, 2, MessageListModel::IsOwnRole), false);
+}
+
+void TestModels::messageFailed()
+{
+    MessageListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.addPending(
+        QStringLiteral("r1"), QStringLiteral("u1"), QStringLiteral("Ana"), QStringLiteral("hello"));
+    ChangeRecorder rec(&model);
+    model.markFailed(QStringLiteral("r1"));
+    QCOMPARE(rec.total(), 1);
+    QCOMPARE(rec.changedRoles(), QList<int> { MessageListModel::StatusRole });
+    QCOMPARE(roleValue<QString>(model, 0, MessageListModel::StatusRole), u"failed");
+    model.markFailed(QStringLiteral("r1"));
+    model.markFailed(QStringLiteral("unknown"));
+    QCOMPARE(rec.total(), 1);
+}
+
+void TestModels::messageSnapshotAppendsOnlyNew()
+{
+    auto message = [](int n) {
+        return MessageListModel::fromMessage(
+            ChatMessage { QStringLiteral("m%1").arg(n), QStringLiteral("u2"),
+                QStringLiteral("text %1").arg(n), QDateTime::currentDateTimeUtc(), n, {} },
+            QStringLiteral("Ben"));
+    };
+    MessageListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    ChangeRecorder rec(&model);
+    model.applySnapshot({ message(1), message(2) });
+    QCOMPARE(rec.reset.size(), 1);
+    rec.clear();
+    model.applySnapshot({ message(1), message(2), message(3) });
+    QCOMPARE(rec.reset.size(), 0);
+    QCOMPARE(rec.total(), 1);
+    QCOMPARE(ChangeRecorder::range(rec.inserted), qMakePair(2, 2));
+}
+
+void TestModels::sessionListDiff()
+{
+    auto summary = [](const QString &id, int count) {
+        return SessionSummary { id, QStringLiteral("Session ") + id, Role::Member, count, 1 };
+    };
+    SessionListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    ChangeRecorder rec(&model);
+    model.setSessions({ summary(QStringLiteral("a"), 2), summary(QStringLiteral("b"), 3) });
+    QCOMPARE(rec.reset.size(), 1);
+    rec.clear();
+    model.setSessions({ summary(QStringLiteral("b"), 4), summary(QStringLiteral("c"), 1) });
+    QCOMPARE(rec.reset.size(), 0);
+    QCOMPARE(rec.removed.size(), 1);
+    QCOMPARE(ChangeRecorder::range(rec.removed), qMakePair(0, 0));
+    QCOMPARE(rec.changed.size(), 1);
+    QCOMPARE(rec.changedRoles(), QList<int> { SessionListModel::ParticipantCountRole });
+    QCOMPARE(rec.inserted.size(), 1);
+    QCOMPARE(model.rowOf(QStringLiteral("c")), 1);
+}
+
+// The whole client pipeline without a server: the service's signals are what the socket
+// would emit; the notifier orders them and the GroupSession turns them into row changes.
+void TestModels::groupSessionAppliesEvents()
+{
+    WebSocketService service;
+    GroupSession session(&service, QStringLiteral("s1"));
+    QAbstractItemModelTester participantTester(
+        session.participants(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester messageTester(
+        session.messages(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    Q_EMIT service.welcomed(Welcome { 1, QStringLiteral("u2"), QStringLiteral("t"), {}, 15 });
+
+    ChangeRecorder people(session.participants());
+    ChangeRecorder chat(session.messages());
+    SessionSnapshot snapshot { QStringLiteral("s1"), QStringLiteral("e1"), 10,
+        QStringLiteral("Algebra"), roster(), {} };
+    snapshot.messages.append(ChatMessage {
+        QStringLiteral("m1"), QStringLiteral("u1"), QStringLiteral("welcome"), {}, 9, {} });
+    Q_EMIT service.sessionSnapshotReceived(snapshot);
+    QCOMPARE(session.isLoaded(), true);
+    QCOMPARE(session.title(), u"Algebra");
+    QCOMPARE(session.myRole(), u"member");
+    QCOMPARE(session.canManage(), false);
+    QCOMPARE(people.reset.size(), 1);
+    QCOMPARE(chat.reset.size(), 1);
+    QCOMPARE(
+        roleValue<QString>(*session.messages(), 0, MessageListModel::AuthorNameRole), u"Ana Lima");
+    people.clear();
+    chat.clear();
+
+    ParticipantChangeEvent added;
+    added.type = ParticipantChangeEvent::Type::Added;
+    added.sessionId = QStringLiteral("s1");
+    added.epoch = QStringLiteral("e1");
+    added.revision = 11;
+    added.participantId = QStringLiteral("h2");
+    added.participantType = ParticipantType::Helpy;
+    added.participant = helpy(QStringLiteral("h2"), QStringLiteral("Chem Helpy"));
+    added.actorId = QStringLiteral("u1");
+    added.timestamp = QDateTime::currentDateTimeUtc();
+    Q_EMIT service.participantChanged(added);
+    QCOMPARE(people.total(), 1);
+    QCOMPARE(ChangeRecorder::range(people.inserted), qMakePair(4, 4));
+    QCOMPARE(chat.total(), 1);
+    QCOMPARE(roleValue<QString>(*session.messages(), 1, MessageListModel::TextRole),
+        u"Ana Lima added Chem Helpy");
+
+    people.clear();
+    chat.clear();
+    ParticipantChangeEvent updated = added;
+    updated.type = ParticipantChangeEvent::Type::Updated;
+    updated.revision = 12;
+    updated.participantId = QStringLiteral("u2");
+    updated.participant = person(QStringLiteral("u2"), QStringLiteral("Ben"), Role::Moderator);
+    Q_EMIT service.participantChanged(updated);
+    QCOMPARE(session.canManage(), true);
+    QCOMPARE(people.inserted.size() + people.removed.size() + people.reset.size(), 0);
+    QCOMPARE(people.changedRows(0), qMakePair(1, 1));
+    QCOMPARE(roleValue<QString>(*session.messages(), 2, MessageListModel::TextRole),
+        u"Ana Lima made Ben a moderator");
+
+    people.clear();
+    chat.clear();
+    ParticipantChangeEvent removed = added;
+    removed.type = ParticipantChangeEvent::Type::Removed;
+    removed.revision = 13;
+    removed.reason = ParticipantChangeEvent::Reason::Removed;
+    removed.participant = {};
+    Q_EMIT service.participantChanged(removed);
+    QCOMPARE(people.total(), 1);
+    QCOMPARE(ChangeRecorder::range(people.removed), qMakePair(4, 4));
+    QCOMPARE(roleValue<QString>(*session.messages(), 3, MessageListModel::TextRole),
+        u"Ana Lima removed Chem Helpy");
+
+    chat.clear();
+    MessageEvent message { QStringLiteral("s1"), QStringLiteral("e1"),
+        ChatMessage {
+            QStringLiteral("m2"), QStringLiteral("u3"), QStringLiteral("hi all"), {}, 14, {} } };
+    Q_EMIT service.messageReceived(message);
+    QCOMPARE(chat.total(), 1);
+    QCOMPARE(roleValue<QString>(*session.messages(), 4, MessageListModel::AuthorNameRole), u"Cleo");
+
+    // A later snapshot that differs by one participant: one row change, no reset.
+    people.clear();
+    SessionSnapshot later = snapshot;
+    later.revision = 20;
+    later.participants[1].role = Role::Moderator; // as after revision 12
+    later.participants.append(person(QStringLiteral("u9"), QStringLiteral("Eve")));
+    Q_EMIT service.sessionSnapshotReceived(later);
+    QCOMPARE(people.reset.size(), 0);
+    QCOMPARE(people.total(), 1);
+    QCOMPARE(ChangeRecorder::range(people.inserted), qMakePair(4, 4));
+}
+
+void TestModels::groupSessionIgnoresGapsAndOtherSessions()
+{
+    WebSocketService service;
+    GroupSession session(&service, QStringLiteral("s1"));
+    Q_EMIT service.sessionSnapshotReceived(SessionSnapshot {
+        QStringLiteral("s1"), QStringLiteral("e1"), 10, QStringLiteral("A"), roster(), {} });
+    ChangeRecorder people(session.participants());
+
+    ParticipantChangeEvent event;
+    event.type = ParticipantChangeEvent::Type::Added;
+    event.sessionId = QStringLiteral("s1");
+    event.epoch = QStringLiteral("e1");
+    event.revision = 12; // 11 is missing: a gap, resolved by a resume, not applied
+    event.participantId = QStringLiteral("h5");
+    event.participant = helpy(QStringLiteral("h5"), QStringLiteral("X"));
+    Q_EMIT service.participantChanged(event);
+    event.sessionId = QStringLiteral("other");
+    event.revision = 11;
+    Q_EMIT service.participantChanged(event);
+    QCOMPARE(people.total(), 0);
+}
+
+void TestModels::groupSessionTypingText()
+{
+    WebSocketService service;
+    GroupSession session(&service, QStringLiteral("s1"));
+    Q_EMIT service.sessionSnapshotReceived(SessionSnapshot {
+        QStringLiteral("s1"), QStringLiteral("e1"), 1, QStringLiteral("A"), roster(), {} });
+    Q_EMIT service.typingChanged(TypingEvent { QStringLiteral("s1"), QStringLiteral("u2"), true });
+    QCOMPARE(session.typingText(), u"Ben is typing…");
+    Q_EMIT service.typingChanged(TypingEvent { QStringLiteral("s1"), QStringLiteral("u3"), true });
+    QCOMPARE(session.typingText(), u"Ben and Cleo are typing…");
+    Q_EMIT service.typingChanged(TypingEvent { QStringLiteral("s1"), QStringLiteral("u2"), false });
+    Q_EMIT service.typingChanged(TypingEvent { QStringLiteral("s1"), QStringLiteral("u3"), false });
+    QCOMPARE(session.typingText(), QString());
+}
+
+QTEST_GUILESS_MAIN(TestModels)
+#include "tst_models.moc"

@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: MIT
+// Several SessionServer nodes sharing one Redis: every client of a session sees the same
+// events in the same order whichever node it is connected to, and losing a node loses
+// nothing. Each test starts its own redis-server on a free loopback port.
+#include "groupsessionnotifier.h"
+#include "rawclient.h"
+#include "redissessionstore.h"
+#include "sessionserver.h"
+#include "websocketservice.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <cstdio>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace Protocol;
+
+namespace {
+
+/// A redis-server of the test's own, on a port nobody else uses, without persistence.
+class RedisProcess
+{
+public:
+    ~RedisProcess() { stop(); }
+
+    static QString executable() { return QStandardPaths::findExecutable(u"redis-server"_s); }
+
+    bool start()
+    {
+        QTcpServer probe; // the OS picks a free port; redis-server takes it over
+        if (!probe.listen(QHostAddress::LocalHost, 0))
+            return false;
+        m_port = probe.serverPort();
+        probe.close();
+        m_process.setProcessChannelMode(QProcess::MergedChannels);
+        m_process.start(executable(),
+            { u"--port"_s, QString::number(m_port), u"--bind"_s, u"127.0.0.1"_s, u"--save"_s,
+                QString(), u"--appendonly"_s, u"no"_s });
+        if (!m_process.waitForStarted(5000))
+            return false;
+        // Ready when it answers PING (polled on the event loop, not slept on).
+        return QTest::qWaitFor([this] { return ping(); }, 10000);
+    }
+
+    void stop()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        m_process.terminate();
+        if (!m_process.waitForFinished(5000))
+            m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+
+    bool ping()
+    {
+        if (m_process.state() != QProcess::Running)
+            return false;
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_port);
+        if (!socket.waitForConnected(200))
+            return false;
+        socket.write("PING\r\n");
+        return socket.waitForReadyRead(500) && socket.readAll().startsWith("+PONG");
+    }
+
+    QString url() const { return u"redis://127.0.0.1:%1"_s.arg(m_port); }
+    QByteArray output() { return m_process.readAll(); }
+
+private:
+    QProcess m_process;
+    quint16 m_port = 0;
+};
+
+/// One desktop client: a connection and the session it follows.
+struct Client
+{
+    explicit Client(QString name)
+        : name(std::move(name))
+    { }
+
+    QString name;
+    WebSocketService service;
+    std::unique_ptr<GroupSessionNotifier> session;
+    int node = 0;
+
+    bool connectTo(const QUrl &url, const QString &token = {})
+    {
+        QSignalSpy welcomed(&service, &WebSocketService::welcomed);
+        service.connectToServer(url, name, token);
+        return welcomed.wait(5000);
+    }
+    void follow(const QString &sessionId)
+    {
+        session = std::make_unique<GroupSessionNotifier>(&service, sessionId);
+    }
+    bool inSession() const { return session && session->hasState() && !session->isRemoved(); }
+};
+
+WebSocketService::Reply await(const std::function<void(WebSocketService::ReplyHandler)> &send)
+{
+    std::optional<WebSocketService::Reply> reply;
+    send([&](const WebSocketService::Reply &r) { reply = r; });
+    if (!QTest::qWaitFor([&] { return reply.has_value(); }, 10000))
+        qWarning("request not answered within 10 s");
+    return reply.value_or(WebSocketService::Reply {});
+}
+
+ServerOptions nodeOptions(const QString &redisUrl, const QString &nodeId)
+{
+    ServerOptions options;
+    options.redisUrl = redisUrl;
+    options.nodeId = nodeId;
+    options.heartbeatSeconds = 1; // presence keys live 3 s
+    options.presenceGraceSeconds = 0;
+    options.maxRequestsPerSecond = 10000;
+    return options;
+}
+
+/// A node in a child process (see main()).
+class NodeProcess
+{
+public:
+    ~NodeProcess()
+    {
+        m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+    bool start(const QString &redisUrl, const QString &nodeId)
+    {
+        m_process.start(
+            QCoreApplication::applicationFilePath(), { u"--serve-node"_s, redisUrl, nodeId });
+        if (!QTest::qWaitFor([this] { return m_process.canReadLine(); }, 10000))
+            return false;
+        m_port = quint16(m_process.readLine().trimmed().toUInt());
+        return m_port != 0;
+    }
+    void kill()
+    {
+        m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+    QUrl url() const { return QUrl(u"ws://127.0.0.1:%1/v1"_s.arg(m_port)); }
+
+private:
+    QProcess m_process;
+    quint16 m_port = 0;
+};
+
+QStringList ids(const QList<Participant> &participants)
+{
+    QStringList list;
+    for (const Participant &p : participants)
+        list << p.id;
+    return list;
+}
+
+} // namespace
+
+class TestRedis : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<RedisProcess> redis;
+    std::unique_ptr<RedisSessionStore> inspector; ///< the test's own look at Redis
+    std::vector<std::unique_ptr<SessionServer>> nodes;
+
+    std::unique_ptr<SessionServer> makeNode(int index)
+    {
+        auto node = std::make_unique<SessionServer>(
+            nodeOptions(redis->url(), u"node%1"_s.arg(index + 1)));
+        if (!node->listen())
+            qWarning() << "node" << index << "failed:" << node->errorString();
+        return node;
+    }
+
+    void startNodes(int count)
+    {
+        for (int i = 0; i < count; ++i) {
+            nodes.push_back(makeNode(i));
+            QVERIFY(nodes.back()->isListening());
+        }
+    }
+
+    /// The session's log as Redis has it: the source of truth.
+    QStringList storedLog(const QString &sessionId)
+    {
+        const auto stored = inspector->session(sessionId);
+        return stored ? stored->events : QStringList();
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        if (RedisProcess::executable().isEmpty())
+            QSKIP("redis-server is not installed (apt-get install redis-server); "
+                  "the Redis storage is not tested");
+        redis = std::make_unique<RedisProcess>();
+        QVERIFY2(redis->start(), redis->output().constData());
+        inspector = std::make_unique<RedisSessionStore>(redis->url(), u"inspector"_s);
+        QString error;
+        QVERIFY2(inspector->open(&error), qPrintable(error));
+    }
+
+    void cleanup()
+    {
+        nodes.clear();
+        inspector.reset();
+        redis.reset();
+    }
+
+    void sessionSpansNodes()
+    {
+        startNodes(3);
+        Client ana { u"Ana"_s }, ben { u"Ben"_s }, cy { u"Cy"_s };
+        QVERIFY(ana.connectTo(nodes[0]->url()));
+        QVERIFY(ben.connectTo(nodes[1]->url()));
+        QVERIFY(cy.connectTo(nodes[2]->url()));
+
+        const auto created
+            = await([&](auto done) { ana.service.createSession(u"Algebra"_s, done); });
+        QVERIFY(created.ok);
+        const QString id = created.ack.result["sessionId"].toString();
+        ana.follow(id);
+        ana.session->join();
+        QTRY_VERIFY(ana.session->hasState());
+
+        // An invite made on node 1 works on node 2.
+        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
+        QVERIFY(invite.ok);
+        const auto joined = await([&](auto done) {
+            ben.service.joinByInvite(invite.ack.result["inviteCode"].toString(), done);
+        });
+        QVERIFY2(joined.ok, qPrintable(joined.error.message));
+        ben.follow(id);
+        QVERIFY(ben.session->hasState());
+
+        // A user node 1 never saw, added by its id: node 3 sends it the snapshot.
+        QVERIFY(await([&](auto done) {
+            ana.service.sendParticipantAdded(
+                id, ParticipantType::User, cy.service.userId(), {}, done);
+        }).ok);
+        QTRY_VERIFY(cy.service.lastSnapshot(id).has_value());
+        cy.follow(id);
+        QVERIFY(cy.session->hasState());
+
+        QVERIFY(await([&](auto done) {
+            ben.service.sendParticipantAdded(id, ParticipantType::Helpy, {}, u"Math Helpy"_s, done);
+        }).ok);
+        QVERIFY(
+            await([&](auto done) { cy.service.sendMessage(id, u"hi from node 3"_s, done); }).ok);
+        QVERIFY(await([&](auto done) {
+            ana.service.setRole(id, ben.service.userId(), Role::Moderator, done);
+        }).ok);
+        // Permissions hold across nodes: a member on node 3 cannot remove the moderator.
+        const auto refused = await(
+            [&](auto done) { cy.service.sendParticipantRemoved(id, ben.service.userId(), done); });
+        QVERIFY(!refused.ok);
+        QVERIFY(refused.error.code == ErrorCode::Forbidden);
+
+        const qint64 revision = storedLog(id).size();
+        for (Client *c : { &ana, &ben, &cy })
+            QTRY_COMPARE(c->session->revision(), revision);
+        for (const auto &node : nodes) {
+            QTRY_COMPARE(node->revision(id), revision);
+            QCOMPARE(node->epoch(id), ana.session->epoch());
+        }
+        for (Client *c : { &ana, &ben, &cy }) {
+            QCOMPARE(c->session->participants(), nodes[0]->participants(id));
+            QCOMPARE(c->session->messages().size(), 1);
+        }
+        QCOMPARE(nodes[1]->participants(id), nodes[0]->participants(id));
+        QCOMPARE(nodes[2]->participants(id), nodes[0]->participants(id));
+    }
+
+    void retryOnAnotherNodeIsAppliedOnce()
+    {
+        startNodes(2);
+        RawClient first;
+        QVERIFY(first.signIn(nodes[0]->url(), u"Ana"_s));
+        const QJsonObject created
+            = first.request({ { "type", "create_session" }, { "title", "Bio" } });
+        QCOMPARE(created["type"].toString(), u"ack"_s);
+        const QString id = created["sessionId"].toString();
+        const QJsonObject message { { "type", "send_message" }, { "requestId", "m-1" },
+            { "sessionId", id }, { "text", "once" } };
+        const QJsonObject ack = first.request(message);
+        QCOMPARE(ack["type"].toString(), u"ack"_s);
+        const qsizetype logged = storedLog(id).size();
+
+        // The same user on another node retries the same request: answered, not re-applied.
+        RawClient second;
+        QVERIFY(second.signIn(nodes[1]->url(), u"Ana"_s, first.token));
+        QCOMPARE(second.userId, first.userId);
+        const QJsonObject again = second.request(message);
+        QCOMPARE(again, ack);
+        QCOMPARE(storedLog(id).size(), logged);
+    }
+
+    void restartedNodeKeepsTheEpoch()
+    {
+        startNodes(1);
+        RawClient ana;
+        QVERIFY(ana.signIn(nodes[0]->url(), u"Ana"_s));
+        const QJsonObject created
+            = ana.request({ { "type", "create_session" }, { "title", "Chem" } });
+        const QString id = created["sessionId"].toString();
+        const QString epoch = created["epoch"].toString();
+        QCOMPARE(ana.request({ { "type", "send_message" }, { "sessionId", id },
+                     { "text", "a" } })["type"]
+                     .toString(),
+            u"ack"_s);
+        const qint64 seen = nodes[0]->revision(id);
+        nodes.clear(); // Ana's connection closes with it: she goes offline, an event too
+        const qint64 revision = storedLog(id).size();
+        QVERIFY(revision > seen);
+        startNodes(1);
+        QCOMPARE(nodes[0]->epoch(id), epoch);
+        QCOMPARE(nodes[0]->revision(id), revision);
+        // The client resumes with only what it missed.
+        RawClient again;
+        QVERIFY(again.signIn(nodes[0]->url(), u"Ana"_s, ana.token));
+        const QJsonObject resumed = again.request({ { "type", "join_session" }, { "sessionId", id },
+            { "epoch", epoch }, { "sinceRevision", seen } });
+        QVERIFY(resumed["resumed"].toBool());
+        const QList<QJsonObject> missed = again.events(id);
+        QVERIFY(missed.size() >= revision - seen); // and then her coming back online
+        QCOMPARE(missed.first()["revision"].toInteger(), seen + 1);
+    }
+
+    void deadNodeUsersGoOffline()
+    {
+        startNodes(2);
+        NodeProcess doomed;
+        QVERIFY(doomed.start(redis->url(), u"doomed"_s));
+        Client ana { u"Ana"_s }, xu { u"Xu"_s };
+        QVERIFY(ana.connectTo(nodes[0]->url()));
+        xu.service.setAutoReconnect(false);
+        QVERIFY(xu.connectTo(doomed.url()));
+        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
+        const QString id = created.ack.result["sessionId"].toString();
+        QVERIFY(await([&](auto done) {
+            ana.service.sendParticipantAdded(
+                id, ParticipantType::User, xu.service.userId(), {}, done);
+        }).ok);
+        ana.follow(id);
+        ana.session->join();
+        QTRY_VERIFY(ana.session->participant(xu.service.userId()).has_value());
+        QVERIFY(ana.session->participant(xu.service.userId())->presence == Presence::Online);
+
+        // The node dies without a word: its presence keys expire and another node says so.
+        doomed.kill();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            ana.session->participant(xu.service.userId())->presence == Presence::Offline, 15000);
+        QCOMPARE(nodes[0]->participants(id), ana.session->participants());
+    }
+
+    void costPerMutation()
+    {
+        startNodes(1);
+        RawClient ana;
+        QVERIFY(ana.signIn(nodes[0]->url(), u"Ana"_s));
+        const QString id
+            = ana.request({ { "type", "create_session" }, { "title", "Cost" } })["sessionId"]
+                  .toString();
+        constexpr int Count = 200;
+        QElapsedTimer clock;
+        clock.start();
+        for (int i = 0; i < Count; ++i)
+            QCOMPARE(ana.request({ { "type", "send_message" }, { "sessionId", id },
+                         { "text", QString::number(i) } })["type"]
+                         .toString(),
+                u"ack"_s);
+        qInfo("redis: %.3f ms per acknowledged message (round trip, one client, loopback)",
+            double(clock.nsecsElapsed()) / 1e6 / Count);
+        QCOMPARE(storedLog(id).size(), Count + 1);
+    }
+
+    /**
+     * Nine clients on three nodes, a few hundred random joins, leaves, adds, removes, role
+     * changes and messages fired concurrently; node 3 is destroyed mid-run and its clients
+     * move to the others. Every client ends where Redis and every node are, and no
+     * acknowledged event is missing from the log.
+     */
+    void randomizedConvergenceAcrossNodes()
+    {
+        const quint32 seed = qEnvironmentVariableIsSet("HELPY_SEED")
+            ? quint32(qEnvironmentVariableIntValue("HELPY_SEED"))
+            : quint32(QDateTime::currentMSecsSinceEpoch());
+        QRandomGenerator random(seed);
+        const QByteArray where = "seed " + QByteArray::number(seed) + " (rerun with HELPY_SEED)";
+        qInfo("randomized convergence: seed %u", seed);
+
+        startNodes(3);
+        constexpr int ClientCount = 9;
+        std::vector<std::unique_ptr<Client>> clients;
+        for (int i = 0; i < ClientCount; ++i) {
+            auto client = std::make_unique<Client>(u"client%1"_s.arg(i));
+            client->node = i % 3;
+            QVERIFY(client->connectTo(nodes[client->node]->url()));
+            clients.push_back(std::move(client));
+        }
+        Client &owner = *clients[0];
+        const auto created = await([&](auto done) { owner.service.createSession(u"Mix"_s, done); });
+        QVERIFY(created.ok);
+        const QString id = created.ack.result["sessionId"].toString();
+        owner.follow(id);
+        owner.session->join();
+        QTRY_VERIFY(owner.session->hasState());
+        const auto invite = await([&](auto done) { owner.service.createInvite(id, done); });
+        const QString code = invite.ack.result["inviteCode"].toString();
+
+        struct Acked
+        {
+            qint64 revision;
+            QString messageId;
+        };
+        QList<Acked> acked;
+        int pending = 0;
+        int answered = 0;
+        int refused = 0;
+        const auto track = [&](Client *client, bool rejoin) {
+            ++pending;
+            return [&, client, rejoin](const WebSocketService::Reply &reply) {
+                --pending;
+                ++answered;
+                if (!reply.ok) {
+                    ++refused;
+                    return;
+                }
+                if (reply.ack.revision)
+                    acked.append(
+                        { *reply.ack.revision, reply.ack.result.value(u"messageId"_s).toString() });
+                if (rejoin)
+                    client->follow(id); // from the snapshot that came just before the ack
+            };
+        };
+
+        for (int i = 1; i < ClientCount; ++i) {
+            Client *c = clients[i].get();
+            c->service.joinByInvite(code, track(c, true));
+        }
+        QVERIFY2(QTest::qWaitFor([&] { return pending == 0; }, 20000), where);
+
+        constexpr int Rounds = 60;
+        constexpr int OpsPerRound = 6;
+        bool killed = false;
+        for (int round = 0; round < Rounds; ++round) {
+            for (int op = 0; op < OpsPerRound; ++op) {
+                Client *c = clients[random.bounded(ClientCount)].get();
+                const bool isOwner = c == &owner;
+                if (!c->inSession()) {
+                    c->service.joinByInvite(code, track(c, true));
+                    continue;
+                }
+                const QList<Participant> roster = c->session->participants();
+                const Participant &other = roster.at(random.bounded(int(roster.size())));
+                switch (random.bounded(7)) {
+                case 0:
+                case 1:
+                    c->service.sendMessage(
+                        id, u"%1 says %2"_s.arg(c->name).arg(round), track(c, false));
+                    break;
+                case 2:
+                    c->service.sendParticipantAdded(id, ParticipantType::Helpy, {},
+                        u"Helpy %1"_s.arg(random.bounded(1000)), track(c, false));
+                    break;
+                case 3:
+                    if (!isOwner) {
+                        c->service.leaveSession(id, track(c, false));
+                        break;
+                    }
+                    [[fallthrough]];
+                case 4:
+                    if (other.id != c->service.userId())
+                        c->service.sendParticipantRemoved(id, other.id, track(c, false));
+                    break;
+                default:
+                    if (isOwner && other.type == ParticipantType::User
+                        && other.id != c->service.userId())
+                        c->service.setRole(id, other.id,
+                            other.role == Role::Member ? Role::Moderator : Role::Member,
+                            track(c, false));
+                    else
+                        c->service.sendMessage(id, u"filler"_s, track(c, false));
+                }
+            }
+            if (round == Rounds / 2 && !killed) {
+                // Node 3 dies with requests in flight; its clients go to the others with
+                // their tokens, resume, and re-send what was not answered.
+                killed = true;
+                nodes[2].reset();
+                for (auto &client : clients) {
+                    if (client->node != 2)
+                        continue;
+                    client->node = int(random.bounded(2));
+                    client->service.connectToServer(
+                        nodes[client->node]->url(), client->name, client->service.token());
+                }
+            }
+            QVERIFY2(QTest::qWaitFor([&] { return pending == 0; }, 30000),
+                where + " round " + QByteArray::number(round) + ": " + QByteArray::number(pending)
+                    + " requests unanswered");
+        }
+        qInfo("%d requests answered, %d refused (permissions, races)", answered, refused);
+        QVERIFY2(answered >= Rounds * OpsPerRound / 2, where);
+
+        // Redis's log is the truth; every node and every client in the session ends there.
+        const QStringList log = storedLog(id);
+        const qint64 revision = log.size();
+        for (int i = 0; i < 2; ++i)
+            QVERIFY2(
+                QTest::qWaitFor([&] { return nodes[i]->revision(id) == revision; }, 10000), where);
+        QCOMPARE(nodes[1]->participants(id), nodes[0]->participants(id));
+        const QList<Participant> truth = nodes[0]->participants(id);
+        int following = 0;
+        for (auto &client : clients) {
+            if (!client->inSession())
+                continue;
+            ++following;
+            QVERIFY2(
+                QTest::qWaitFor([&] { return client->session->revision() == revision; }, 15000),
+                where + ' ' + client->name.toUtf8() + " at "
+                    + QByteArray::number(client->session->revision()) + " of "
+                    + QByteArray::number(revision));
+            QVERIFY2(client->session->participants() == truth,
+                where + ' ' + client->name.toUtf8() + ": "
+                    + ids(client->session->participants()).join(u',').toUtf8() + " vs "
+                    + ids(truth).join(u',').toUtf8());
+        }
+        QVERIFY2(following > 0, where);
+
+        // Lost acknowledged events: each acked revision is in the log, each message where
+        // its ack said.
+        int lost = 0;
+        for (const Acked &a : std::as_const(acked)) {
+            if (a.revision > revision
+                || (!a.messageId.isEmpty() && !log.at(a.revision - 1).contains(a.messageId)))
+                ++lost;
+        }
+        qInfo("%lld acknowledged changes checked against the log, %d lost", qint64(acked.size()),
+            lost);
+        QVERIFY2(lost == 0, where);
+    }
+};
+
+/// `tst_redis --serve-node REDIS_URL NODE_ID`: a node in a process of its own, so that a
+/// test can kill it for real (SIGKILL: no close frames, no last words to Redis).
+int main(int argc, char *argv[])
+{
+    if (argc == 4 && qstrcmp(argv[1], "--serve-node") == 0) {
+        QCoreApplication app(argc, argv);
+        SessionServer node(nodeOptions(QString::fromUtf8(argv[2]), QString::fromUtf8(argv[3])));
+        if (!node.listen())
+            return 1;
+        std::printf("%d\n", int(node.port()));
+        std::fflush(stdout);
+        return app.exec();
+    }
+    QCoreApplication app(argc, argv);
+    TestRedis test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_redis.moc"
