@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QRegularExpression>
 #include <QTimeZone>
 
 #include <array>
@@ -479,6 +480,8 @@ template<class... Ts> struct Overloaded : Ts...
 {
     using Ts::operator()...;
 };
+// Clang before 17 does not deduce an aggregate's template arguments (P1816) without a guide.
+template<class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>;
 
 QString toText(const QJsonObject &object)
 {
@@ -527,8 +530,17 @@ QString formatTimestamp(const QDateTime &time)
 
 QDateTime parseTimestamp(const QString &text)
 {
+    // A time without a zone would be read as this machine's local time: not on our wire.
+    static const QRegularExpression zone(QStringLiteral("(Z|[+-]\\d\\d:?\\d\\d)$"));
+    if (!zone.match(text).hasMatch())
+        return {};
     QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
-    return time.isValid() ? time.toUTC() : time;
+    if (!time.isValid())
+        return time;
+    time = time.toUTC();
+    // An offset can move a time out of the years formatTimestamp can write (Qt writes "").
+    const int year = time.date().year();
+    return year >= 1 && year <= 9999 ? time : QDateTime();
 }
 
 QString ParticipantChangeEvent::typeName() const

@@ -28,6 +28,10 @@ QString ClientConnection::peer() const
 
 void ClientConnection::send(const QString &text)
 {
+    if (capture) {
+        capture->append(text);
+        return;
+    }
     if (m_overloaded || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     if (m_socket->bytesToWrite() > m_maxPendingBytes) {
@@ -39,15 +43,20 @@ void ClientConnection::send(const QString &text)
         QTimer::singleShot(10000, m_socket, &QWebSocket::abort);
         return;
     }
+    const bool wasIdle = m_socket->bytesToWrite() == 0;
     m_socket->sendTextMessage(text);
-    // Qt writes to the kernel only when the event loop comes round; in a burst (a fan-out,
-    // a resume) hand bytes over as they accumulate, so they leave while later frames are
-    // still being queued and our own buffer stays small for a peer that keeps up.
-    if (m_socket->bytesToWrite() >= FlushThresholdBytes)
+    // Qt writes to the kernel only when the event loop comes round, so a fan-out to N
+    // would leave only once all N frames are queued. Hand the first frame of an idle
+    // connection to the kernel at once (the early recipients get it while later frames
+    // are still being queued), and in a burst again whenever a batch has accumulated.
+    if (wasIdle || m_socket->bytesToWrite() >= FlushThresholdBytes)
         m_socket->flush();
 }
 
 void ClientConnection::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)
 {
+    closed = true;
+    if (capture)
+        return;
     m_socket->close(code, reason);
 }

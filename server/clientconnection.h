@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QSet>
+#include <QStringList>
 #include <QTimer>
 #include <QWebSocket>
 
@@ -44,6 +45,10 @@ public:
     QHash<QString, qint64> subscriptions;
     RateLimiter rateLimiter;
     QTimer helloTimer;
+
+    /// Test seam: frames go here instead of to the socket, and closeWith() only sets closed.
+    QStringList *capture = nullptr;
+    bool closed = false;
 
 private:
     QWebSocket *m_socket;

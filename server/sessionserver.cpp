@@ -59,6 +59,8 @@ public:
     UserDirectory users;
     std::unordered_map<QString, std::unique_ptr<Session>> sessions;
     QHash<QString, QString> sessionByInvite;
+    QHash<int, ClientConnection *> testConnections; ///< handleFrameForTesting's, by number
+    QStringList testCapture;
     std::unique_ptr<SessionStore> store; ///< null: memory only
     RedisSessionStore *redis = nullptr; ///< the store, when it is shared with other nodes
     bool storageFailed = false;
@@ -89,6 +91,21 @@ public:
     };
     QList<Outgoing> outbox;
     int transactionDepth = 0;
+    /**
+     * Group commit (SQLite): the changes of one event-loop pass share one durable commit
+     * (one fsync) instead of one each; what they send waits in awaitingCommit until then.
+     * Each change stays atomic with its answer, and nothing is seen before it is durable.
+     * (A shared Redis store commits every change on its own: its commit is the ordering.)
+     */
+    bool groupCommit = false;
+    bool groupOpen = false;
+    QList<Outgoing> awaitingCommit;
+    QTimer groupCommitTimer;
+    void commitGroup();
+    void sendAll(const QList<Outgoing> &sends);
+    void failStorage();
+    /// Sends once what came before it is durable (at once when nothing waits).
+    void sendAfterCommit(ClientConnection *connection, const QString &text);
     bool lastCommitConflicted = false;
     /// Shared store only: each session as it was before the open transaction touched it
     /// (null: created by it), to undo a transaction another node's commit overtook.
@@ -105,8 +122,10 @@ public:
         explicit Transaction(Private *d)
             : d(d)
         {
-            if (d->transactionDepth++ == 0 && d->store)
+            if (d->transactionDepth++ == 0 && d->store && !d->groupOpen) {
                 d->store->begin();
+                d->groupOpen = d->groupCommit;
+            }
         }
         ~Transaction()
         {
@@ -191,6 +210,9 @@ SessionServer::SessionServer(ServerOptions options, QObject *parent)
             qCWarning(lcServer) << "accept failed:" << error;
         });
     connect(&d->heartbeat, &QTimer::timeout, this, [this] { d->onHeartbeat(); });
+    d->groupCommitTimer.setSingleShot(true);
+    d->groupCommitTimer.setInterval(0); // when this pass of the event loop is done
+    connect(&d->groupCommitTimer, &QTimer::timeout, this, [this] { d->commitGroup(); });
 }
 
 SessionServer::~SessionServer()
@@ -222,6 +244,7 @@ bool SessionServer::listen()
 
 void SessionServer::close()
 {
+    d->commitGroup(); // what was answered goes out before the goodbye
     d->heartbeat.stop();
     if (d->wsServer.isListening())
         d->wsServer.close();
@@ -232,6 +255,10 @@ void SessionServer::close()
         connection->closeWith(QWebSocketProtocol::CloseCodeGoingAway,
             QStringLiteral("server going away; retry-after-ms=%1").arg(retryAfterMs));
     }
+    // Their users' presence is recorded now, while the store is still there.
+    for (ClientConnection *connection : connections)
+        d->onClosed(connection);
+    d->commitGroup();
 }
 
 bool SessionServer::isListening() const
@@ -290,6 +317,27 @@ QString SessionServer::epoch(const QString &sessionId) const
     return session ? session->epoch() : QString();
 }
 
+QStringList SessionServer::handleFrameForTesting(int connection, const QString &text)
+{
+    ClientConnection *&client = d->testConnections[connection];
+    if (!client) {
+        client = new ClientConnection(
+            new QWebSocket, d->options.maxRequestsPerSecond, d->options.maxPendingBytes, this);
+        client->capture = &d->testCapture;
+        d->connections.append(client);
+    }
+    d->onTextMessage(client, text);
+    if (client->closed)
+        dropConnectionForTesting(connection);
+    return std::exchange(d->testCapture, {});
+}
+
+void SessionServer::dropConnectionForTesting(int connection)
+{
+    if (ClientConnection *client = d->testConnections.take(connection))
+        d->onClosed(client);
+}
+
 // ------------------------------------------------------------------ connections
 
 void SessionServer::Private::onNewConnection()
@@ -325,8 +373,11 @@ void SessionServer::Private::onNewConnection()
             if (socket->bytesToWrite() > 0)
                 connection->markAlive();
         });
-        QObject::connect(socket, &QWebSocket::disconnected, connection,
-            [this, connection] { onClosed(connection); });
+        // Queued: a write that finds the peer gone (flush() in the middle of a fan-out)
+        // reports the disconnect synchronously, and the fan-out must not change under it.
+        QObject::connect(
+            socket, &QWebSocket::disconnected, connection,
+            [this, connection] { onClosed(connection); }, Qt::QueuedConnection);
         QObject::connect(&connection->helloTimer, &QTimer::timeout, connection, [connection] {
             qCInfo(lcServer) << connection->peer() << "sent no hello in time";
             connection->closeWith(
@@ -504,7 +555,7 @@ void SessionServer::Private::handleRequest(
             answer = redis->answer(user.id, requestId); // applied by another node
         if (answer) {
             qCDebug(lcServer) << user.id << "retried" << requestId << "; answering as before";
-            connection->send(*answer);
+            sendAfterCommit(connection, *answer);
             return;
         }
     }
@@ -537,7 +588,7 @@ void SessionServer::Private::handleRequest(
         UserDirectory::rememberAnswer(user, requestId, answer);
     }
     if (!storageFailed)
-        connection->send(answer);
+        sendAfterCommit(connection, answer);
 }
 
 Outcome SessionServer::Private::apply(
@@ -945,6 +996,14 @@ void SessionServer::Private::deliver(const Delivery &delivery)
 void SessionServer::Private::finishTransaction()
 {
     lastCommitConflicted = false;
+    if (groupOpen) {
+        awaitingCommit.append(std::exchange(outbox, {}));
+        backups.clear();
+        invitesCreated.clear();
+        if (!groupCommitTimer.isActive())
+            groupCommitTimer.start();
+        return;
+    }
     if (store && !store->commit()) {
         if (store->conflicted()) {
             // Another node's commit came first: undo, learn what it did, and let the
@@ -954,22 +1013,57 @@ void SessionServer::Private::finishTransaction()
             rollback();
             return;
         }
-        // Memory is now ahead of the disk: nothing more may be acknowledged or delivered.
-        storageFailed = true;
-        outbox.clear();
-        qCCritical(lcServer).noquote()
-            << "storage write failed:" << store->lastError() << "- closing every connection";
-        const auto all = connections;
-        for (ClientConnection *connection : all)
-            connection->closeWith(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
-                QStringLiteral("storage failure"));
-        Q_EMIT q->storageFailed(store->lastError());
+        failStorage();
         return;
     }
     backups.clear();
     invitesCreated.clear();
-    const auto pending = std::exchange(outbox, {});
-    for (const Outgoing &out : pending) {
+    sendAll(std::exchange(outbox, {}));
+}
+
+void SessionServer::Private::failStorage()
+{
+    // Memory is now ahead of the disk: nothing more may be acknowledged or delivered.
+    storageFailed = true;
+    outbox.clear();
+    awaitingCommit.clear();
+    qCCritical(lcServer).noquote()
+        << "storage write failed:" << store->lastError() << "- closing every connection";
+    const auto all = connections;
+    for (ClientConnection *connection : all)
+        connection->closeWith(
+            QWebSocketProtocol::CloseCodeAbnormalDisconnection, QStringLiteral("storage failure"));
+    Q_EMIT q->storageFailed(store->lastError());
+}
+
+void SessionServer::Private::commitGroup()
+{
+    groupCommitTimer.stop();
+    if (!groupOpen)
+        return;
+    groupOpen = false;
+    if (!store->commit()) {
+        failStorage();
+        return;
+    }
+    sendAll(std::exchange(awaitingCommit, {}));
+}
+
+void SessionServer::Private::sendAfterCommit(ClientConnection *connection, const QString &text)
+{
+    if (!groupOpen) {
+        connection->send(text);
+        return;
+    }
+    Outgoing out;
+    out.connection = connection;
+    out.text = text;
+    awaitingCommit.append(std::move(out));
+}
+
+void SessionServer::Private::sendAll(const QList<Outgoing> &sends)
+{
+    for (const Outgoing &out : sends) {
         if (out.delivery) {
             deliver(*out.delivery);
             continue;
@@ -1180,6 +1274,7 @@ bool SessionServer::Private::loadStore(QString *error)
     if (!sqlite->open(error))
         return false;
     store = std::move(sqlite);
+    groupCommit = true;
     const SessionStore::Contents contents = store->load();
     for (const auto &stored : contents.users)
         users.restore(stored.id, stored.token, stored.displayName);

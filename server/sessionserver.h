@@ -4,6 +4,7 @@
 #include "serveroptions.h"
 
 #include <QObject>
+#include <QStringList>
 #include <QUrl>
 
 #include <memory>
@@ -39,6 +40,16 @@ public:
     QList<Protocol::Participant> participants(const QString &sessionId) const;
     qint64 revision(const QString &sessionId) const;
     QString epoch(const QString &sessionId) const;
+
+    /**
+     * Test seam for the fuzzer and the corpus replay (not for production use): handles `text`
+     * as a frame from in-memory connection `connection` (a connection without a socket,
+     * opened on first use) and returns every frame the server sent to in-memory connections
+     * meanwhile, in order. A connection the server closes meanwhile is dropped afterwards.
+     */
+    QStringList handleFrameForTesting(int connection, const QString &text);
+    /// Drops in-memory connection `connection` as if its network had died.
+    void dropConnectionForTesting(int connection);
 
 Q_SIGNALS:
     void connectionCountChanged(int count);

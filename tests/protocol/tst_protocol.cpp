@@ -420,6 +420,7 @@ private Q_SLOTS:
     void timestampParsing();
     void encodedTimestampsAreUtcWithMilliseconds();
     void rosterHashIsSortedAndStable();
+    void timestampsWithoutZoneOrOutOfRangeAreRefused();
 };
 
 void TestProtocol::limitsDefaults()
@@ -1370,6 +1371,20 @@ void TestProtocol::rosterHashIsSortedAndStable()
     Participant renamed = ana;
     renamed.displayName = u"Someone else"_s; // names are not part of the digest
     QCOMPARE(rosterHash({ renamed, tutor }), expected);
+}
+
+void TestProtocol::timestampsWithoutZoneOrOutOfRangeAreRefused()
+{
+    QVERIFY(parseTimestamp(u"2026-11-26T10:15:30.123Z"_s).isValid());
+    QVERIFY(parseTimestamp(u"2026-11-26T11:15:30.123+01:00"_s).isValid());
+    // no zone: would be this machine's local time, so the same frame would differ by machine
+    QVERIFY(!parseTimestamp(u"2026-11-26T10:15:30.123"_s).isValid());
+    // an offset that moves the time past year 9999 (or before year 1) cannot be written back
+    QVERIFY(!parseTimestamp(u"9999-12-31T23:00:00-14:00"_s).isValid());
+    QVERIFY(!parseTimestamp(u"0001-01-01T00:00:00+14:00"_s).isValid());
+    const auto decoded = decodeServerFrame(
+        R"({"type":"welcome","protocol":1,"userId":"u-1","token":"t","serverTime":"9999-12-31T23:00:00-14:00","heartbeatSeconds":15})");
+    QVERIFY(std::holds_alternative<DecodeError>(decoded));
 }
 
 QTEST_GUILESS_MAIN(TestProtocol)
