@@ -119,6 +119,11 @@ ListView {
     }
 };
 
+QString idAt(const ParticipantListModel &model, int row)
+{
+    return model.data(model.index(row), ParticipantListModel::IdRole).toString();
+}
+
 template<typename Op> void timed(Shown &shown, Timings &t, Op op)
 {
     const auto start = Clock::now();
@@ -171,13 +176,14 @@ int main(int argc, char *argv[])
             // Insert one at the end, change one's presence, remove a random one: the list
             // keeps its size, so every event is timed at `rows` rows.
             timed(shown, inserts, [&] { shown.model.upsert(makeParticipant(nextId++)); });
+            // Rows are picked through the model's own API: participants() copies the list.
             const int row = int(random() % uint(shown.model.count()));
-            Participant changed = shown.model.participants().at(row);
+            Participant changed = *shown.model.participant(idAt(shown.model, row));
             changed.presence
                 = changed.presence == Presence::Online ? Presence::Offline : Presence::Online;
             timed(shown, updates, [&] { shown.model.upsert(changed); });
             const int victim = 1 + int(random() % uint(shown.model.count() - 1));
-            const QString id = shown.model.participants().at(victim).id;
+            const QString id = idAt(shown.model, victim);
             timed(shown, removes, [&] { shown.model.remove(id); });
         }
         print("insert", rows, inserts);

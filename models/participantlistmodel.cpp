@@ -104,7 +104,7 @@ void ParticipantListModel::setLocalUserId(const QString &userId)
 
 int ParticipantListModel::rowOf(const QString &participantId) const
 {
-    return m_rowOf.value(participantId, -1);
+    return m_rows.rowOf(participantId);
 }
 
 std::optional<Participant> ParticipantListModel::participant(const QString &participantId) const
@@ -143,12 +143,6 @@ void ParticipantListModel::countRoles(const Participant &p, int delta)
         m_ownerCount += delta;
 }
 
-void ParticipantListModel::reindexFrom(int row)
-{
-    for (int i = row; i < m_rows.size(); ++i)
-        m_rowOf[m_rows.at(i).id] = i;
-}
-
 void ParticipantListModel::refreshPermissions()
 {
     const int selfRow = rowOf(m_localUserId);
@@ -177,7 +171,6 @@ void ParticipantListModel::appendRows(const QList<Participant> &participants)
     const int first = int(m_rows.size());
     beginInsertRows({}, first, first + int(participants.size()) - 1);
     for (const Participant &p : participants) {
-        m_rowOf.insert(p.id, int(m_rows.size()));
         m_rows.append(p);
         countRoles(p, +1);
     }
@@ -187,7 +180,7 @@ void ParticipantListModel::appendRows(const QList<Participant> &participants)
 
 void ParticipantListModel::updateRow(int row, const Participant &participant)
 {
-    Participant &shown = m_rows[row];
+    const Participant &shown = m_rows.at(row);
     QList<int> changed;
     if (shown.displayName != participant.displayName)
         changed << DisplayNameRole << InitialsRole << Qt::DisplayRole;
@@ -202,8 +195,8 @@ void ParticipantListModel::updateRow(int row, const Participant &participant)
     if (changed.isEmpty())
         return;
     countRoles(shown, -1);
-    shown = participant;
-    countRoles(shown, +1);
+    m_rows.replace(row, participant);
+    countRoles(participant, +1);
     Q_EMIT dataChanged(index(row), index(row), changed);
 }
 
@@ -212,12 +205,11 @@ void ParticipantListModel::applySnapshot(const QList<Participant> &participants)
     if (m_rows.isEmpty()) {
         // First load: the whole source is new.
         beginResetModel();
-        m_rowOf.clear();
+        m_rows.clear();
         m_ownerCount = 0;
         for (const Participant &p : participants) {
-            if (m_rowOf.contains(p.id))
+            if (m_rows.contains(p.id))
                 continue;
-            m_rowOf.insert(p.id, int(m_rows.size()));
             m_rows.append(p);
             countRoles(p, +1);
         }
@@ -234,22 +226,20 @@ void ParticipantListModel::applySnapshot(const QList<Participant> &participants)
         wanted.insert(participants.at(i).id, i);
 
     // Remove rows that are gone, from the bottom up: a removal shifts only the rows below
-    // it, so the rows still to visit keep their numbers. The index is rebuilt once after.
-    bool removedAny = false;
-    for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
-        if (wanted.contains(m_rows.at(row).id))
-            continue;
-        beginRemoveRows({}, row, row);
-        countRoles(m_rows.at(row), -1);
-        m_rowOf.remove(m_rows.at(row).id);
-        m_rows.remove(row);
+    // it, so the rows still to remove keep their numbers.
+    QList<int> gone;
+    m_rows.forEach([&](qsizetype row, const Participant &p) {
+        if (!wanted.contains(p.id))
+            gone.append(int(row));
+    });
+    for (auto it = gone.crbegin(); it != gone.crend(); ++it) {
+        beginRemoveRows({}, *it, *it);
+        countRoles(m_rows.at(*it), -1);
+        m_rows.removeAt(*it);
         endRemoveRows();
-        removedAny = true;
     }
-    if (removedAny) {
-        reindexFrom(0);
+    if (!gone.isEmpty())
         Q_EMIT countChanged();
-    }
 
     QList<Participant> added;
     QSet<QString> addedIds;
@@ -285,9 +275,7 @@ void ParticipantListModel::remove(const QString &participantId)
     }
     beginRemoveRows({}, row, row);
     countRoles(m_rows.at(row), -1);
-    m_rowOf.remove(participantId);
-    m_rows.remove(row);
-    reindexFrom(row);
+    m_rows.removeAt(row);
     endRemoveRows();
     Q_EMIT countChanged();
     refreshPermissions();
@@ -299,7 +287,6 @@ void ParticipantListModel::clear()
         return;
     beginResetModel();
     m_rows.clear();
-    m_rowOf.clear();
     m_ownerCount = 0;
     endResetModel();
     Q_EMIT countChanged();

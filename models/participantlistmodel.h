@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "indexedrows.h"
 #include "protocol.h"
 
 #include <QAbstractListModel>
-#include <QHash>
 #include <QtQml/qqmlregistration.h>
 
 /**
@@ -14,9 +14,9 @@
  * snapshot arriving while rows are shown is applied as the difference to what is shown,
  * so only the first load resets the model.
  *
- * Complexity: an id → row hash finds a row in O(1). Appends are O(1) amortised.
- * A removal costs O(n − row): the row list shifts its tail anyway, and only the index
- * entries of the rows after the removed one are rewritten. A snapshot diff is O(n + m).
+ * Complexity (see IndexedRows): finding a row by id, reading a row, an append and a removal
+ * of any row are O(log n) (O(1) while nothing has been removed), so no single event costs
+ * O(n). A snapshot diff is O((n + m) log n).
  *
  * canRemove / canChangeRole depend on the local user's role; when that changes (rare)
  * every row's permission roles are announced changed.
@@ -69,7 +69,8 @@ public:
 
     Q_INVOKABLE int rowOf(const QString &participantId) const;
     std::optional<Protocol::Participant> participant(const QString &participantId) const;
-    QList<Protocol::Participant> participants() const { return m_rows; }
+    /// All rows in order. O(n): for tests and snapshots, not per event.
+    QList<Protocol::Participant> participants() const { return m_rows.toList(); }
 
     static QString initialsOf(const QString &displayName);
 
@@ -82,13 +83,11 @@ private:
     bool canChangeRole(const Protocol::Participant &p) const;
     void updateRow(int row, const Protocol::Participant &participant);
     void appendRows(const QList<Protocol::Participant> &participants);
-    void reindexFrom(int row);
     void countRoles(const Protocol::Participant &p, int delta);
     /// Announces permission changes that follow from the local user's role / owner count.
     void refreshPermissions();
 
-    QList<Protocol::Participant> m_rows;
-    QHash<QString, int> m_rowOf;
+    IndexedRows<Protocol::Participant, &Protocol::Participant::id> m_rows;
     QString m_localUserId;
     int m_ownerCount = 0;
     // What the permission roles were last computed from.

@@ -47,29 +47,21 @@ QHash<int, QByteArray> SessionListModel::roleNames() const
     return names;
 }
 
-void SessionListModel::reindexFrom(int row)
-{
-    for (int i = row; i < m_rows.size(); ++i)
-        m_rowOf[m_rows.at(i).sessionId] = i;
-}
-
 void SessionListModel::appendRows(const QList<SessionSummary> &sessions)
 {
     if (sessions.isEmpty())
         return;
     const int first = int(m_rows.size());
     beginInsertRows({}, first, first + int(sessions.size()) - 1);
-    for (const SessionSummary &s : sessions) {
-        m_rowOf.insert(s.sessionId, int(m_rows.size()));
+    for (const SessionSummary &s : sessions)
         m_rows.append(s);
-    }
     endInsertRows();
     Q_EMIT countChanged();
 }
 
 void SessionListModel::updateRow(int row, const SessionSummary &session)
 {
-    SessionSummary &shown = m_rows[row];
+    const SessionSummary &shown = m_rows.at(row);
     QList<int> changed;
     if (shown.title != session.title)
         changed << TitleRole << Qt::DisplayRole;
@@ -81,7 +73,7 @@ void SessionListModel::updateRow(int row, const SessionSummary &session)
         changed << RevisionRole;
     if (changed.isEmpty())
         return;
-    shown = session;
+    m_rows.replace(row, session);
     Q_EMIT dataChanged(index(row), index(row), changed);
 }
 
@@ -91,11 +83,9 @@ void SessionListModel::setSessions(const QList<SessionSummary> &sessions)
         m_loaded = true;
         beginResetModel();
         m_rows.clear();
-        m_rowOf.clear();
         for (const SessionSummary &s : sessions) {
-            if (m_rowOf.contains(s.sessionId))
+            if (m_rows.contains(s.sessionId))
                 continue;
-            m_rowOf.insert(s.sessionId, int(m_rows.size()));
             m_rows.append(s);
         }
         endResetModel();
@@ -105,20 +95,19 @@ void SessionListModel::setSessions(const QList<SessionSummary> &sessions)
     QSet<QString> wanted;
     for (const SessionSummary &s : sessions)
         wanted.insert(s.sessionId);
-    bool removedAny = false;
-    for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
-        if (wanted.contains(m_rows.at(row).sessionId))
-            continue;
-        beginRemoveRows({}, row, row);
-        m_rowOf.remove(m_rows.at(row).sessionId);
-        m_rows.remove(row);
+    // Bottom up, so that the rows still to remove keep their numbers.
+    QList<int> gone;
+    m_rows.forEach([&](qsizetype row, const SessionSummary &s) {
+        if (!wanted.contains(s.sessionId))
+            gone.append(int(row));
+    });
+    for (auto it = gone.crbegin(); it != gone.crend(); ++it) {
+        beginRemoveRows({}, *it, *it);
+        m_rows.removeAt(*it);
         endRemoveRows();
-        removedAny = true;
     }
-    if (removedAny) {
-        reindexFrom(0);
+    if (!gone.isEmpty())
         Q_EMIT countChanged();
-    }
     QList<SessionSummary> added;
     QSet<QString> addedIds;
     for (const SessionSummary &s : sessions) {
@@ -148,9 +137,7 @@ void SessionListModel::remove(const QString &sessionId)
     if (row < 0)
         return;
     beginRemoveRows({}, row, row);
-    m_rowOf.remove(sessionId);
-    m_rows.remove(row);
-    reindexFrom(row);
+    m_rows.removeAt(row);
     endRemoveRows();
     Q_EMIT countChanged();
 }
@@ -161,7 +148,6 @@ void SessionListModel::clear()
         return;
     beginResetModel();
     m_rows.clear();
-    m_rowOf.clear();
     endResetModel();
     Q_EMIT countChanged();
 }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "indexedrows.h"
 #include "protocol.h"
 
 #include <QAbstractListModel>
-#include <QHash>
 #include <QtQml/qqmlregistration.h>
 
 /**
@@ -44,7 +44,7 @@ public:
     void remove(const QString &sessionId);
     void clear();
 
-    Q_INVOKABLE int rowOf(const QString &sessionId) const { return m_rowOf.value(sessionId, -1); }
+    Q_INVOKABLE int rowOf(const QString &sessionId) const { return m_rows.rowOf(sessionId); }
 
 Q_SIGNALS:
     void countChanged();
@@ -52,9 +52,7 @@ Q_SIGNALS:
 private:
     void updateRow(int row, const Protocol::SessionSummary &session);
     void appendRows(const QList<Protocol::SessionSummary> &sessions);
-    void reindexFrom(int row);
 
-    QList<Protocol::SessionSummary> m_rows;
-    QHash<QString, int> m_rowOf;
+    IndexedRows<Protocol::SessionSummary, &Protocol::SessionSummary::sessionId> m_rows;
     bool m_loaded = false;
 };

@@ -11,6 +11,7 @@
 
 #include <QClipboard>
 #include <QCryptographicHash>
+#include <QStandardPaths>
 #include <QGuiApplication>
 #include <QJsonArray>
 #include <QLoggingCategory>
@@ -192,8 +193,16 @@ QString AppController::tokenKey(const QUrl &url) const
 {
     // One identity per server and name, so two instances with different names on one
     // machine are two users, and the same name comes back as the same user.
-    const QByteArray id
-        = url.adjusted(QUrl::RemovePath).toString().toUtf8() + '\n' + m_displayName.toUtf8();
+    // The server this app hosts keeps its sessions on disk whatever port it gets, so its
+    // identities are kept under one name too.
+#ifdef HELPY_HAVE_SERVER
+    const bool hosted = m_server && url.port() == m_server->port();
+#else
+    const bool hosted = false;
+#endif
+    const QByteArray server
+        = hosted ? QByteArray("embedded") : url.adjusted(QUrl::RemovePath).toString().toUtf8();
+    const QByteArray id = server + '\n' + m_displayName.toUtf8();
     return QStringLiteral("tokens/")
         + QString::fromLatin1(QCryptographicHash::hash(id, QCryptographicHash::Sha1).toHex());
 }
@@ -271,8 +280,12 @@ void AppController::hostSession(const QString &title)
     }
     if (!isHosting()) {
         ServerOptions options;
-        options.address = QHostAddress::LocalHost;
+        // Others join from their own machines: listen on every interface.
+        options.address = QHostAddress::Any;
         options.port = m_hostPort;
+        // Hosted sessions outlive the app: restart it and they are all still there.
+        options.dataPath = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+            + QStringLiteral("/hosted-sessions.sqlite");
         m_server = std::make_unique<SessionServer>(options);
         if (!m_server->listen()) {
             const QString why = m_server->errorString();
@@ -286,8 +299,8 @@ void AppController::hostSession(const QString &title)
     }
     const QString sessionTitle = title.trimmed().isEmpty() ? m_defaultTitle : title.trimmed();
     m_hostedSessionAnnounced = false;
-    // A fresh in-memory server knows no tokens: ask for a new identity.
-    connectThen(m_server->url(), false, [this, sessionTitle] { createSession(sessionTitle); });
+    // The hosted server keeps identities on disk: come back as the same user.
+    connectThen(m_server->url(), true, [this, sessionTitle] { createSession(sessionTitle); });
 #else
     Q_UNUSED(title);
     setError(tr("This build cannot host sessions; join one instead."));

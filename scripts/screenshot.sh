@@ -35,7 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work" QT_LOGGING_RULES="helpy.*.info=false"
+export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_RUNTIME_DIR="$work" QT_LOGGING_RULES="helpy.*.info=false"
 export HELPY_COLOR_SCHEME="${HELPY_COLOR_SCHEME:-light}"
 
 # Wait until FILE contains PATTERN (at most ~20 s).

@@ -2,14 +2,18 @@
 // The list models change exactly the rows an event touches, and the GroupSession feeds
 // them from the notifier's in-order events.
 #include "groupsession.h"
+#include "indexedrows.h"
 #include "messagelistmodel.h"
 #include "participantlistmodel.h"
 #include "sessionlistmodel.h"
 #include "websocketservice.h"
 
 #include <QAbstractItemModelTester>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace Protocol;
 
@@ -80,6 +84,113 @@ QList<Participant> roster()
         person(QStringLiteral("u3"), QStringLiteral("Cleo"), Role::Moderator) };
 }
 
+/**
+ * A copy of what a view would show, kept up to date only through the model's signals
+ * (inserted and removed rows, dataChanged naming rows and roles, resets). Comparing it with
+ * the model after each change checks that the signals, not just the end state, are right.
+ * Column 0 is the id role.
+ */
+class ShownCopy : public QObject
+{
+public:
+    ShownCopy(QAbstractItemModel *model, const QList<int> &roles)
+        : m_model(model)
+        , m_roles(roles)
+    {
+        rows = current();
+        connect(model, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+            [this](const QModelIndex &, int first, int last) {
+                // The rows announced are the ones shown there (other roles may be announced
+                // later in the same operation, the id may not).
+                for (int row = first; row <= last; ++row) {
+                    if (row >= rows.size() || rows.at(row).at(0) != read(row, m_roles.at(0)))
+                        ++wrongRemovals;
+                }
+                rows.remove(first, last - first + 1);
+            });
+        connect(model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) {
+                for (int row = first; row <= last; ++row)
+                    rows.insert(row, readRow(row));
+            });
+        connect(model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &topLeft, const QModelIndex &bottomRight,
+                const QList<int> &changed) {
+                for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
+                    for (int i = 0; i < m_roles.size(); ++i) {
+                        if (changed.isEmpty() || changed.contains(m_roles.at(i)))
+                            rows[row][i] = read(row, m_roles.at(i));
+                    }
+                }
+            });
+        connect(model, &QAbstractItemModel::modelReset, this, [this] { rows = current(); });
+        connect(model, &QAbstractItemModel::rowsMoved, this, [this] { ++unexpected; });
+        connect(model, &QAbstractItemModel::layoutChanged, this, [this] { ++unexpected; });
+    }
+
+    QList<QVariantList> current() const
+    {
+        QList<QVariantList> all;
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            all.append(readRow(row));
+        return all;
+    }
+    QStringList ids() const
+    {
+        QStringList list;
+        for (const QVariantList &row : rows)
+            list.append(row.at(0).toString());
+        return list;
+    }
+
+    QList<QVariantList> rows;
+    int wrongRemovals = 0;
+    int unexpected = 0;
+
+private:
+    QVariant read(int row, int role) const { return m_model->data(m_model->index(row, 0), role); }
+    QVariantList readRow(int row) const
+    {
+        QVariantList values;
+        for (int role : m_roles)
+            values.append(read(row, role));
+        return values;
+    }
+
+    QAbstractItemModel *m_model;
+    QList<int> m_roles;
+};
+
+/// Every role a model names, the id role first, and Qt::DisplayRole.
+QList<int> rolesOf(const QAbstractItemModel &model, int idRole)
+{
+    QList<int> roles = model.roleNames().keys();
+    std::sort(roles.begin(), roles.end());
+    roles.removeAll(idRole);
+    roles.prepend(idRole);
+    roles.append(Qt::DisplayRole);
+    return roles;
+}
+
+/// What a diffing model should show after a snapshot: the rows kept in place with their new
+/// details, then the new ones in the snapshot's order (or the snapshot when nothing is shown).
+template<typename T, QString T::*Key> QList<T> naiveDiff(const QList<T> &shown, QList<T> next)
+{
+    QList<T> result;
+    for (const T &row : shown) {
+        const auto it = std::find_if(
+            next.cbegin(), next.cend(), [&](const T &n) { return n.*Key == row.*Key; });
+        if (it != next.cend())
+            result.append(*it);
+    }
+    for (const T &n : next) {
+        if (std::none_of(
+                result.cbegin(), result.cend(), [&](const T &r) { return r.*Key == n.*Key; }))
+            result.append(n);
+    }
+    return result;
+}
+
 template<typename T> T roleValue(const QAbstractItemModel &model, int row, int role)
 {
     return model.data(model.index(row, 0), role).value<T>();
@@ -104,6 +215,10 @@ private Q_SLOTS:
     void lastOwnerCannotLeave();
     void localRoleChangeRefreshesPermissions();
     void initials();
+    void liveSlotTreeMatchesNaiveCount();
+    void indexedRowsMatchesNaiveList();
+    void participantRandomEventsMatchNaiveModel();
+    void sessionRandomEventsMatchNaiveModel();
     void messagePendingConfirmedInPlace();
     void messageFailed();
     void messageSnapshotAppendsOnlyNew();
@@ -389,6 +504,286 @@ void TestModels::initials()
     QCOMPARE(ParticipantListModel::initialsOf(QStringLiteral("ana")), u"A");
     QCOMPARE(ParticipantListModel::initialsOf(QStringLiteral(" Math  the Helpy ")), u"MH");
     QCOMPARE(ParticipantListModel::initialsOf(QString()), u"?");
+}
+
+void TestModels::liveSlotTreeMatchesNaiveCount()
+{
+    QRandomGenerator random(17);
+    for (int n : { 1, 2, 3, 7, 8, 9, 64, 100, 257 }) {
+        LiveSlotTree tree;
+        std::vector<bool> live;
+        for (int i = 0; i < n; ++i) {
+            tree.push();
+            live.push_back(true);
+            // Kill some as the tree grows: later pushes must count over dead slots.
+            if (random.bounded(3) == 0) {
+                const int slot = int(random.bounded(int(live.size())));
+                if (live[size_t(slot)]) {
+                    tree.kill(slot);
+                    live[size_t(slot)] = false;
+                }
+            }
+        }
+        if (n > 4) { // and drop a few from the end
+            for (int i = 0; i < 3; ++i) {
+                tree.pop();
+                live.pop_back();
+            }
+        }
+        QCOMPARE(tree.slotCount(), qsizetype(live.size()));
+        qsizetype before = 0;
+        for (qsizetype slot = 0; slot <= qsizetype(live.size()); ++slot) {
+            QCOMPARE(tree.liveBefore(slot), before);
+            if (slot < qsizetype(live.size()) && live[size_t(slot)]) {
+                QCOMPARE(tree.findLive(before), slot);
+                ++before;
+            }
+        }
+    }
+    LiveSlotTree tree;
+    tree.reset(13);
+    QCOMPARE(tree.liveBefore(13), 13);
+    QCOMPARE(tree.findLive(12), 12);
+}
+
+void TestModels::indexedRowsMatchesNaiveList()
+{
+    struct Item
+    {
+        QString id;
+        int value = 0;
+        bool operator==(const Item &) const = default;
+    };
+    IndexedRows<Item, &Item::id> rows;
+    QList<Item> naive;
+    QRandomGenerator random(5);
+    int nextId = 0;
+    // Phases that grow, churn and shrink the list, so that removals leave many empty slots
+    // (compactions), remove the last rows (slots dropped) and re-add ids removed earlier.
+    const QList<QPair<int, int>> phases { { 80, 20 }, { 50, 50 }, { 15, 85 }, { 60, 40 }, { 5, 95 },
+        { 70, 30 }, { 30, 70 } };
+    for (const auto &[addPercent, removePercent] : phases) {
+        Q_UNUSED(removePercent);
+        for (int step = 0; step < 1500; ++step) {
+            const int dice = int(random.bounded(100));
+            if (dice < addPercent || naive.isEmpty()) {
+                // Mostly fresh ids, sometimes one that was removed before.
+                const QString id = random.bounded(4) == 0
+                    ? QStringLiteral("i%1").arg(random.bounded(qMax(1, nextId)))
+                    : QStringLiteral("i%1").arg(nextId++);
+                if (rows.contains(id))
+                    continue;
+                const Item item { id, int(random.bounded(1000)) };
+                rows.append(item);
+                naive.append(item);
+            } else if (dice < 97) {
+                // Any row; the last one now and then.
+                const int row = random.bounded(4) == 0 ? int(naive.size()) - 1
+                                                       : int(random.bounded(int(naive.size())));
+                rows.removeAt(row);
+                naive.removeAt(row);
+            } else {
+                const int row = int(random.bounded(int(naive.size())));
+                const Item item { naive.at(row).id, int(random.bounded(1000)) };
+                rows.replace(row, item);
+                naive[row] = item;
+            }
+            QCOMPARE(rows.size(), naive.size());
+            // Empty slots are compacted away before they outnumber the rows.
+            QVERIFY(rows.slotCount() <= 2 * rows.size() + 33);
+            for (int row = 0; row < naive.size(); ++row) {
+                if (!(rows.at(row) == naive.at(row)) || rows.rowOf(naive.at(row).id) != row)
+                    QFAIL(qPrintable(QStringLiteral("row %1 of %2 differs after step %3")
+                                         .arg(row)
+                                         .arg(naive.size())
+                                         .arg(step)));
+            }
+        }
+        QCOMPARE(rows.toList(), naive);
+        for (int i = 0; i < nextId; ++i) {
+            const QString id = QStringLiteral("i%1").arg(i);
+            const auto it = std::find_if(
+                naive.cbegin(), naive.cend(), [&](const Item &item) { return item.id == id; });
+            QCOMPARE(rows.rowOf(id), it == naive.cend() ? -1 : int(it - naive.cbegin()));
+            QCOMPARE(rows.contains(id), it != naive.cend());
+        }
+    }
+    rows.clear();
+    QVERIFY(rows.isEmpty());
+    QCOMPARE(rows.rowOf(QStringLiteral("i0")), -1);
+    rows.append({ QStringLiteral("i0"), 1 });
+    QCOMPARE(rows.rowOf(QStringLiteral("i0")), 0);
+}
+
+// Random upserts, removals, snapshot diffs and clears on a roster that grows and shrinks:
+// the model must show what a naive list shows, find every row by id, and its signals must
+// describe each change (the view's copy stays equal to the model).
+void TestModels::participantRandomEventsMatchNaiveModel()
+{
+    ParticipantListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setLocalUserId(QStringLiteral("p3"));
+    ShownCopy shown(&model, rolesOf(model, ParticipantListModel::IdRole));
+    QSignalSpy count(&model, &ParticipantListModel::countChanged);
+    QList<Participant> naive;
+    QRandomGenerator random(11);
+    constexpr int Pool = 160; // ids come back after being removed
+
+    auto randomParticipant = [&](const QString &id) {
+        Participant p = person(id, QStringLiteral("Name %1").arg(random.bounded(5)),
+            Role(random.bounded(3)), Presence(random.bounded(3)));
+        if (random.bounded(6) == 0)
+            p.type = ParticipantType::Helpy;
+        return p;
+    };
+    auto indexOf = [&](const QString &id) {
+        for (int i = 0; i < naive.size(); ++i) {
+            if (naive.at(i).id == id)
+                return i;
+        }
+        return -1;
+    };
+
+    for (int step = 0; step < 2500; ++step) {
+        // Grow for a while, then shrink, so that removals pile up empty slots.
+        const bool growing = (step / 400) % 2 == 0;
+        const int dice = int(random.bounded(100));
+        const qsizetype sizeBefore = model.count();
+        count.clear();
+        if (dice < (growing ? 45 : 15)) {
+            const QString id = QStringLiteral("p%1").arg(random.bounded(Pool));
+            const Participant p = randomParticipant(id);
+            model.upsert(p);
+            const int at = indexOf(id);
+            if (at >= 0)
+                naive[at] = p;
+            else
+                naive.append(p);
+        } else if (dice < 85) {
+            const bool unknown = naive.isEmpty() || random.bounded(10) == 0;
+            const QString id = unknown ? QStringLiteral("nobody")
+                                       : naive.at(random.bounded(int(naive.size()))).id;
+            model.remove(id);
+            if (!unknown)
+                naive.removeAt(indexOf(id));
+        } else if (dice < 99) {
+            // A snapshot: most rows kept (some changed), some gone, some new, any order.
+            QList<Participant> next;
+            for (const Participant &p : naive) {
+                if (random.bounded(growing ? 20 : 5) == 0)
+                    continue;
+                next.append(random.bounded(8) == 0 ? randomParticipant(p.id) : p);
+            }
+            for (int i = int(random.bounded(growing ? 12 : 3)); i > 0; --i) {
+                const QString id = QStringLiteral("p%1").arg(random.bounded(Pool));
+                if (std::none_of(next.cbegin(), next.cend(),
+                        [&](const Participant &p) { return p.id == id; }))
+                    next.append(randomParticipant(id));
+            }
+            std::shuffle(next.begin(), next.end(), random);
+            model.applySnapshot(next);
+            naive = naiveDiff<Participant, &Participant::id>(naive, next);
+        } else {
+            model.clear();
+            naive.clear();
+        }
+
+        const QString where = QStringLiteral("step %1, %2 rows").arg(step).arg(naive.size());
+        QVERIFY2(model.participants() == naive, qPrintable(where));
+        for (int row = 0; row < naive.size(); ++row)
+            QVERIFY2(model.rowOf(naive.at(row).id) == row, qPrintable(where));
+        QVERIFY2(shown.rows == shown.current(), qPrintable(where));
+        QCOMPARE(shown.wrongRemovals, 0);
+        QCOMPARE(shown.unexpected, 0);
+        if (model.count() != sizeBefore)
+            QVERIFY2(!count.isEmpty(), qPrintable(where));
+    }
+    for (int i = 0; i < Pool; ++i) {
+        const QString id = QStringLiteral("p%1").arg(i);
+        QCOMPARE(model.rowOf(id), indexOf(id));
+    }
+}
+
+void TestModels::sessionRandomEventsMatchNaiveModel()
+{
+    SessionListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    ShownCopy shown(&model, rolesOf(model, SessionListModel::SessionIdRole));
+    QList<SessionSummary> naive;
+    QRandomGenerator random(23);
+    auto randomSession = [&](int n) {
+        return SessionSummary { QStringLiteral("s%1").arg(n),
+            QStringLiteral("Session %1").arg(random.bounded(3)), Role(random.bounded(3)),
+            int(random.bounded(4)), qint64(random.bounded(4)) };
+    };
+    auto indexOf = [&](const QString &id) {
+        for (int i = 0; i < naive.size(); ++i) {
+            if (naive.at(i).sessionId == id)
+                return i;
+        }
+        return -1;
+    };
+    model.setSessions({}); // loaded, nothing shown yet
+    for (int step = 0; step < 2000; ++step) {
+        const bool growing = (step / 300) % 2 == 0;
+        const int dice = int(random.bounded(100));
+        if (dice < (growing ? 50 : 15)) {
+            const SessionSummary s = randomSession(int(random.bounded(120)));
+            model.upsert(s);
+            const int at = indexOf(s.sessionId);
+            if (at >= 0)
+                naive[at] = s;
+            else
+                naive.append(s);
+        } else if (dice < 88) {
+            if (naive.isEmpty())
+                continue;
+            const QString id = naive.at(random.bounded(int(naive.size()))).sessionId;
+            model.remove(id);
+            naive.removeAt(indexOf(id));
+        } else if (dice < 99) {
+            QList<SessionSummary> next;
+            for (const SessionSummary &s : naive) {
+                if (random.bounded(growing ? 15 : 4) == 0)
+                    continue;
+                next.append(random.bounded(6) == 0 ? randomSession(s.sessionId.mid(1).toInt()) : s);
+            }
+            for (int i = int(random.bounded(5)); i > 0; --i) {
+                const SessionSummary s = randomSession(int(random.bounded(120)));
+                if (std::none_of(next.cbegin(), next.cend(),
+                        [&](const SessionSummary &n) { return n.sessionId == s.sessionId; }))
+                    next.append(s);
+            }
+            std::shuffle(next.begin(), next.end(), random);
+            model.setSessions(next);
+            naive = naiveDiff<SessionSummary, &SessionSummary::sessionId>(naive, next);
+        } else {
+            model.clear();
+            naive.clear();
+        }
+        const QString where = QStringLiteral("step %1, %2 rows").arg(step).arg(naive.size());
+        QVERIFY2(model.count() == naive.size(), qPrintable(where));
+        for (int row = 0; row < naive.size(); ++row) {
+            const SessionSummary &s = naive.at(row);
+            QVERIFY2(model.rowOf(s.sessionId) == row, qPrintable(where));
+            QVERIFY2(roleValue<QString>(model, row, SessionListModel::TitleRole) == s.title
+                    && roleValue<int>(model, row, SessionListModel::ParticipantCountRole)
+                        == s.participantCount
+                    && roleValue<qint64>(model, row, SessionListModel::RevisionRole) == s.revision
+                    && roleValue<QString>(model, row, SessionListModel::RoleRole)
+                        == toString(s.role),
+                qPrintable(where));
+        }
+        QVERIFY2(shown.rows == shown.current(), qPrintable(where));
+        QCOMPARE(shown.wrongRemovals, 0);
+        QCOMPARE(shown.unexpected, 0);
+        QCOMPARE(shown.ids(), [&] {
+            QStringList ids;
+            for (const SessionSummary &s : naive)
+                ids.append(s.sessionId);
+            return ids;
+        }());
+    }
 }
 
 void TestModels::messagePendingConfirmedInPlace()
