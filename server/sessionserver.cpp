@@ -32,6 +32,19 @@ struct Refusal
 /// What a handler answers with: an ack (with result fields), or a refusal.
 using Outcome = std::variant<Ack, Refusal>;
 
+/// A roster event about `participant`; publish() fills in session, revision and time.
+ParticipantChangeEvent changeOf(
+    ParticipantChangeEvent::Type type, const Participant &participant, const QString &actorId)
+{
+    ParticipantChangeEvent event;
+    event.type = type;
+    event.participantId = participant.id;
+    event.participantType = participant.type;
+    event.participant = participant;
+    event.actorId = actorId;
+    return event;
+}
+
 Ack ackWith(std::optional<qint64> revision, QJsonObject result = {})
 {
     Ack ack;
@@ -832,13 +845,7 @@ Outcome SessionServer::Private::setRole(User &user, const SetRole &request)
     Participant changed = *target;
     changed.role = request.role;
     session->upsertParticipant(changed);
-    ParticipantChangeEvent event;
-    event.type = ParticipantChangeEvent::Type::Updated;
-    event.participantId = changed.id;
-    event.participantType = changed.type;
-    event.participant = changed;
-    event.actorId = user.id;
-    publish(*session, event);
+    publish(*session, changeOf(ParticipantChangeEvent::Type::Updated, changed, user.id));
     return ackWith(session->revision());
 }
 
@@ -1138,13 +1145,7 @@ void SessionServer::Private::addToSession(
 {
     participant.joinedAt = QDateTime::currentDateTimeUtc();
     session.upsertParticipant(participant);
-    ParticipantChangeEvent event;
-    event.type = ParticipantChangeEvent::Type::Added;
-    event.participantId = participant.id;
-    event.participantType = participant.type;
-    event.participant = participant;
-    event.actorId = actorId;
-    publish(session, event);
+    publish(session, changeOf(ParticipantChangeEvent::Type::Added, participant, actorId));
 
     if (participant.type != ParticipantType::User)
         return;
@@ -1161,13 +1162,9 @@ void SessionServer::Private::removeFromSession(Session &session, const QString &
     ParticipantChangeEvent::Reason reason, const QString &actorId)
 {
     const Participant removed = *session.participant(participantId);
-    ParticipantChangeEvent event;
-    event.type = ParticipantChangeEvent::Type::Removed;
-    event.participantId = removed.id;
-    event.participantType = removed.type;
-    event.participant = removed;
+    ParticipantChangeEvent event
+        = changeOf(ParticipantChangeEvent::Type::Removed, removed, actorId);
     event.reason = reason;
-    event.actorId = actorId;
     // Published while still a participant: the removed one's connections receive it too.
     publish(session, event);
     session.removeParticipant(participantId);
@@ -1230,13 +1227,7 @@ void SessionServer::Private::setPresence(User &user, Presence presence)
         Participant changed = *current;
         changed.presence = presence;
         session->upsertParticipant(changed);
-        ParticipantChangeEvent event;
-        event.type = ParticipantChangeEvent::Type::Updated;
-        event.participantId = changed.id;
-        event.participantType = changed.type;
-        event.participant = changed;
-        event.actorId = user.id;
-        publish(*session, event);
+        publish(*session, changeOf(ParticipantChangeEvent::Type::Updated, changed, user.id));
     }
 }
 

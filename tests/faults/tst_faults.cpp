@@ -4,6 +4,7 @@
 // client end with the server's state, every request applied exactly once.
 #include "faultproxy.h"
 #include "groupsessionnotifier.h"
+#include "servicewaits.h"
 #include "sessionserver.h"
 #include "websocketservice.h"
 
@@ -36,9 +37,7 @@ struct Client
 
     bool connectTo(const QUrl &url)
     {
-        QSignalSpy welcomed(&service, &WebSocketService::welcomed);
-        service.connectToServer(url, name, service.token());
-        return welcomed.wait(5000);
+        return connectAndWelcome(service, url, name, service.token());
     }
 
     void follow(const QString &sessionId)
@@ -59,16 +58,6 @@ struct Client
         return texts;
     }
 };
-
-WebSocketService::Reply await(
-    const std::function<void(WebSocketService::ReplyHandler)> &send, int timeoutMs = 15000)
-{
-    std::optional<WebSocketService::Reply> reply;
-    send([&](const WebSocketService::Reply &r) { reply = r; });
-    if (!QTest::qWaitFor([&] { return reply.has_value(); }, timeoutMs))
-        qWarning("request not answered in time");
-    return reply.value_or(WebSocketService::Reply {});
-}
 
 } // namespace
 

@@ -5,6 +5,7 @@
 #include "groupsessionnotifier.h"
 #include "rawclient.h"
 #include "redissessionstore.h"
+#include "servicewaits.h"
 #include "sessionserver.h"
 #include "websocketservice.h"
 
@@ -95,9 +96,7 @@ struct Client
 
     bool connectTo(const QUrl &url, const QString &token = {})
     {
-        QSignalSpy welcomed(&service, &WebSocketService::welcomed);
-        service.connectToServer(url, name, token);
-        return welcomed.wait(5000);
+        return connectAndWelcome(service, url, name, token);
     }
     void follow(const QString &sessionId)
     {
@@ -105,15 +104,6 @@ struct Client
     }
     bool inSession() const { return session && session->hasState() && !session->isRemoved(); }
 };
-
-WebSocketService::Reply await(const std::function<void(WebSocketService::ReplyHandler)> &send)
-{
-    std::optional<WebSocketService::Reply> reply;
-    send([&](const WebSocketService::Reply &r) { reply = r; });
-    if (!QTest::qWaitFor([&] { return reply.has_value(); }, 10000))
-        qWarning("request not answered within 10 s");
-    return reply.value_or(WebSocketService::Reply {});
-}
 
 ServerOptions nodeOptions(const QString &redisUrl, const QString &nodeId)
 {

@@ -4,6 +4,7 @@
 #include "groupsessionnotifier.h"
 #include "rawclient.h"
 #include "rawtcpwebsocket.h"
+#include "servicewaits.h"
 #include "sessionserver.h"
 #include "websocketservice.h"
 
@@ -48,23 +49,6 @@ std::optional<QJsonObject> waitForJson(
     return std::nullopt;
 }
 
-WebSocketService::Reply await(const std::function<void(WebSocketService::ReplyHandler)> &send)
-{
-    std::optional<WebSocketService::Reply> reply;
-    send([&](const WebSocketService::Reply &r) { reply = r; });
-    if (!QTest::qWaitFor([&] { return reply.has_value(); }, 5000))
-        qWarning("request not answered within 5 s");
-    return reply.value_or(WebSocketService::Reply {});
-}
-
-bool connectService(
-    WebSocketService &service, const QUrl &url, const QString &name, const QString &token = {})
-{
-    QSignalSpy welcomed(&service, &WebSocketService::welcomed);
-    service.connectToServer(url, name, token);
-    return welcomed.wait(5000);
-}
-
 } // namespace
 
 class TestReliability : public QObject
@@ -99,7 +83,7 @@ private Q_SLOTS:
         RawClient raw;
         QVERIFY(raw.signIn(server.url(), u"Ana"_s));
         WebSocketService service;
-        QVERIFY(connectService(service, server.url(), u"Ben"_s));
+        QVERIFY(connectAndWelcome(service, server.url(), u"Ben"_s));
         QSignalSpy scheduled(&service, &WebSocketService::reconnectScheduled);
         QSignalSpy closed(&raw.socket, &QWebSocket::disconnected);
         server.close();
@@ -120,7 +104,7 @@ private Q_SLOTS:
         SessionServer server(options);
         QVERIFY(server.listen());
         WebSocketService service;
-        QVERIFY(connectService(service, server.url(), u"Ana"_s));
+        QVERIFY(connectAndWelcome(service, server.url(), u"Ana"_s));
         const QString id = await([&](auto done) { service.createSession(u"T"_s, done); })
                                .ack.result["sessionId"]
                                .toString();
@@ -215,8 +199,8 @@ private Q_SLOTS:
         SessionServer server(options);
         QVERIFY(server.listen());
         WebSocketService ana, ben;
-        QVERIFY(connectService(ana, server.url(), u"Ana"_s));
-        QVERIFY(connectService(ben, server.url(), u"Ben"_s));
+        QVERIFY(connectAndWelcome(ana, server.url(), u"Ana"_s));
+        QVERIFY(connectAndWelcome(ben, server.url(), u"Ben"_s));
         const QString id = await([&](auto done) { ana.createSession(u"Burst"_s, done); })
                                .ack.result["sessionId"]
                                .toString();
@@ -273,7 +257,7 @@ private Q_SLOTS:
 
         // … and resumes like any other reconnect, to the server's state.
         WebSocketService back;
-        QVERIFY(connectService(back, server.url(), u"Slow"_s, (*welcome)["token"].toString()));
+        QVERIFY(connectAndWelcome(back, server.url(), u"Slow"_s, (*welcome)["token"].toString()));
         GroupSessionNotifier resumed(&back, id);
         resumed.join();
         QTRY_COMPARE(resumed.revision(), server.revision(id));

@@ -2,6 +2,7 @@
 // The client side of synchronisation: WebSocketService + GroupSessionNotifier against the
 // real server (convergence, resume) and against a scripted server (gaps, epochs).
 #include "groupsessionnotifier.h"
+#include "servicewaits.h"
 #include "sessionserver.h"
 #include "websocketservice.h"
 
@@ -27,9 +28,7 @@ struct Client
 
     bool connectTo(const QUrl &url, const QString &name, const QString &token = {})
     {
-        QSignalSpy welcomed(&service, &WebSocketService::welcomed);
-        service.connectToServer(url, name, token);
-        return welcomed.wait(5000);
+        return connectAndWelcome(service, url, name, token);
     }
 
     void follow(const QString &sessionId)
@@ -55,16 +54,6 @@ struct Client
         return ids;
     }
 };
-
-/// Runs a request and waits for its answer.
-WebSocketService::Reply await(const std::function<void(WebSocketService::ReplyHandler)> &send)
-{
-    std::optional<WebSocketService::Reply> reply;
-    send([&](const WebSocketService::Reply &r) { reply = r; });
-    if (!QTest::qWaitFor([&] { return reply.has_value(); }, 5000))
-        qWarning("request not answered within 5 s");
-    return reply.value_or(WebSocketService::Reply {});
-}
 
 QStringList ids(const QList<Participant> &participants)
 {
