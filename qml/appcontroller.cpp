@@ -11,11 +11,11 @@
 
 #include <QClipboard>
 #include <QCryptographicHash>
-#include <QStandardPaths>
 #include <QGuiApplication>
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QQmlEngine>
+#include <QStandardPaths>
 
 Q_LOGGING_CATEGORY(lcApp, "helpy.app", QtInfoMsg)
 
