@@ -55,7 +55,8 @@ int main(int argc, char *argv[])
     // Qt's glib event dispatcher finds socket notifiers by a linear search, which makes a
     // fan-out to N connections cost O(N²) (profiled: bench/callgrind.sh). The server needs
     // no glib integration; Qt's own UNIX dispatcher keeps them in a hash.
-    if (qEnvironmentVariableIsEmpty("QT_NO_GLIB"))
+    // (An explicitly empty QT_NO_GLIB= keeps glib, for comparison: bench/run does that.)
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("helpy-server"));

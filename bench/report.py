@@ -232,7 +232,7 @@ model_rows = [
 ]
 # Variants of helpy-server (bench/run runs them for N <= 1000) that isolate a cost.
 VARIANTS = [("helpy", "helpy-server (SQLite)"), ("helpy-memory", "--memory"),
-            ("helpy-memory-noglib", "--memory, QT_NO_GLIB=1")]
+            ("helpy-memory-glib", "--memory, glib dispatcher")]
 variant_rows = []
 if any(k[0] == "helpy-memory" for k in idle):
     for n in sizes:

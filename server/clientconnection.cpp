@@ -3,6 +3,24 @@
 
 #include "logging.h"
 
+namespace {
+quint64 s_pass = 1;
+bool s_passEndScheduled = false;
+} // namespace
+
+quint64 ClientConnection::currentPass()
+{
+    // A pass ends when the event loop has run everything queued so far.
+    if (!s_passEndScheduled) {
+        s_passEndScheduled = true;
+        QTimer::singleShot(0, [] {
+            ++s_pass;
+            s_passEndScheduled = false;
+        });
+    }
+    return s_pass;
+}
+
 ClientConnection::ClientConnection(
     QWebSocket *socket, int requestsPerSecond, qint64 maxPendingBytes, QObject *parent)
     : QObject(parent)
@@ -46,11 +64,15 @@ void ClientConnection::send(const QString &text)
     const bool wasIdle = m_socket->bytesToWrite() == 0;
     m_socket->sendTextMessage(text);
     // Qt writes to the kernel only when the event loop comes round, so a fan-out to N
-    // would leave only once all N frames are queued. Hand the first frame of an idle
-    // connection to the kernel at once (the early recipients get it while later frames
-    // are still being queued), and in a burst again whenever a batch has accumulated.
-    if (wasIdle || m_socket->bytesToWrite() >= FlushThresholdBytes)
+    // would leave only once all N frames are queued. Hand an idle connection's first frame
+    // of this pass to the kernel at once (early recipients get it while later frames are
+    // still being queued); later frames of the pass are batched by the loop, so a burst
+    // costs no system call per frame, unless a batch reaches FlushThresholdBytes.
+    const quint64 pass = currentPass();
+    if ((wasIdle && m_flushedInPass != pass) || m_socket->bytesToWrite() >= FlushThresholdBytes) {
+        m_flushedInPass = pass;
         m_socket->flush();
+    }
 }
 
 void ClientConnection::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)

@@ -53,6 +53,9 @@ public:
 private:
     QWebSocket *m_socket;
     qint64 m_maxPendingBytes;
+    quint64 m_flushedInPass = 0;
+    /// A number that changes each time the event loop comes round.
+    static quint64 currentPass();
     bool m_overloaded = false;
     QElapsedTimer m_lastTraffic;
 };
