@@ -20,6 +20,15 @@ inline WebSocketService::Reply await(
     return reply.value_or(WebSocketService::Reply {});
 }
 
+/// The ids of a roster, in its order.
+inline QStringList ids(const QList<Protocol::Participant> &participants)
+{
+    QStringList list;
+    for (const Protocol::Participant &p : participants)
+        list << p.id;
+    return list;
+}
+
 /// Connects `service` and waits for its welcome.
 inline bool connectAndWelcome(
     WebSocketService &service, const QUrl &url, const QString &name, const QString &token = {})

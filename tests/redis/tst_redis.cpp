@@ -146,14 +146,6 @@ private:
     quint16 m_port = 0;
 };
 
-QStringList ids(const QList<Participant> &participants)
-{
-    QStringList list;
-    for (const Participant &p : participants)
-        list << p.id;
-    return list;
-}
-
 } // namespace
 
 class TestRedis : public QObject

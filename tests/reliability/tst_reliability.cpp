@@ -4,6 +4,7 @@
 #include "groupsessionnotifier.h"
 #include "rawclient.h"
 #include "rawtcpwebsocket.h"
+#include "scriptedserver.h"
 #include "servicewaits.h"
 #include "sessionserver.h"
 #include "websocketservice.h"
@@ -11,7 +12,6 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QTest>
-#include <QWebSocketServer>
 
 #include <memory>
 
@@ -128,44 +128,35 @@ private Q_SLOTS:
 
     void aDivergentRosterIsReplacedByASnapshot()
     {
-        QWebSocketServer scripted(u"scripted"_s, QWebSocketServer::NonSecureMode);
-        QVERIFY(scripted.listen(QHostAddress::LocalHost, 0));
-        QList<QJsonObject> received;
-        QWebSocket *peer = nullptr;
-        connect(&scripted, &QWebSocketServer::newConnection, this, [&] {
-            peer = scripted.nextPendingConnection();
-            connect(peer, &QWebSocket::textMessageReceived, this, [&](const QString &text) {
-                received << QJsonDocument::fromJson(text.toUtf8()).object();
-            });
-        });
+        ScriptedServer scripted;
+        QVERIFY(scripted.listen());
+        auto &received = scripted.received;
         WebSocketService service;
-        service.connectToServer(
-            QUrl(u"ws://127.0.0.1:%1/v1"_s.arg(scripted.serverPort())), u"Ana"_s);
+        service.connectToServer(scripted.url(), u"Ana"_s);
         QTRY_COMPARE(received.size(), 1);
-        peer->sendTextMessage(
-            encode(Welcome { 1, u"u-1"_s, u"t"_s, QDateTime::currentDateTimeUtc(), 15 }));
+        scripted.send(encode(Welcome { 1, u"u-1"_s, u"t"_s, QDateTime::currentDateTimeUtc(), 15 }));
         QTRY_COMPARE(service.state(), WebSocketService::State::Connected);
         GroupSessionNotifier session(&service, u"s-1"_s);
         SessionSnapshot snapshot { u"s-1"_s, u"e1"_s, 5, u"T"_s, {}, {} };
         snapshot.participants << Participant { u"u-1"_s, ParticipantType::User, u"Ana"_s,
             Role::Owner, Presence::Online, QDateTime::currentDateTimeUtc() };
-        peer->sendTextMessage(encode(snapshot));
+        scripted.send(encode(snapshot));
         QTRY_COMPARE(session.revision(), 5);
 
         QSignalSpy diverged(&session, &GroupSessionNotifier::divergenceDetected);
         // a digest of another revision proves nothing and is ignored
-        peer->sendTextMessage(encode(SessionDigest { u"s-1"_s, u"e1"_s, 6, QString(64, u'0') }));
+        scripted.send(encode(SessionDigest { u"s-1"_s, u"e1"_s, 6, QString(64, u'0') }));
         // one at our revision with another hash means our roster is wrong
-        peer->sendTextMessage(encode(SessionDigest { u"s-1"_s, u"e1"_s, 5, QString(64, u'0') }));
+        scripted.send(encode(SessionDigest { u"s-1"_s, u"e1"_s, 5, QString(64, u'0') }));
         QVERIFY(diverged.wait(5000));
         QCOMPARE(diverged.count(), 1);
         QTRY_COMPARE(received.size(), 2);
         QCOMPARE(received[1]["type"], "join_session");
         QVERIFY(!received[1].contains("sinceRevision")); // a snapshot, not a resume
         // and a matching digest changes nothing
-        peer->sendTextMessage(
+        scripted.send(
             encode(SessionDigest { u"s-1"_s, u"e1"_s, 5, rosterHash(snapshot.participants) }));
-        peer->sendTextMessage(encode(snapshot));
+        scripted.send(encode(snapshot));
         QTRY_COMPARE(service.pendingRequestCount(), 1); // the join, unanswered by this script
         QCOMPARE(diverged.count(), 1);
     }

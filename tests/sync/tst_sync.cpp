@@ -2,6 +2,7 @@
 // The client side of synchronisation: WebSocketService + GroupSessionNotifier against the
 // real server (convergence, resume) and against a scripted server (gaps, epochs).
 #include "groupsessionnotifier.h"
+#include "scriptedserver.h"
 #include "servicewaits.h"
 #include "sessionserver.h"
 #include "websocketservice.h"
@@ -9,7 +10,6 @@
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
-#include <QWebSocketServer>
 
 #include <memory>
 
@@ -54,14 +54,6 @@ struct Client
         return ids;
     }
 };
-
-QStringList ids(const QList<Participant> &participants)
-{
-    QStringList list;
-    for (const Participant &p : participants)
-        list << p.id;
-    return list;
-}
 
 } // namespace
 
@@ -195,22 +187,14 @@ private Q_SLOTS:
     /// A scripted server on a real socket: sends a snapshot at 5, then an event at 7.
     void aGapMakesTheClientResumeFromItsLastRevision()
     {
-        QWebSocketServer scripted(u"scripted"_s, QWebSocketServer::NonSecureMode);
-        QVERIFY(scripted.listen(QHostAddress::LocalHost, 0));
-        QList<QJsonObject> received;
-        QWebSocket *peer = nullptr;
-        connect(&scripted, &QWebSocketServer::newConnection, this, [&] {
-            peer = scripted.nextPendingConnection();
-            connect(peer, &QWebSocket::textMessageReceived, this, [&](const QString &text) {
-                received << QJsonDocument::fromJson(text.toUtf8()).object();
-            });
-        });
+        ScriptedServer scripted;
+        QVERIFY(scripted.listen());
+        auto &received = scripted.received;
         Client client;
-        client.service.connectToServer(
-            QUrl(u"ws://127.0.0.1:%1/v1"_s.arg(scripted.serverPort())), u"Ana"_s);
+        client.service.connectToServer(scripted.url(), u"Ana"_s);
         QTRY_COMPARE(received.size(), 1);
         QCOMPARE(received[0]["type"], "hello");
-        peer->sendTextMessage(
+        scripted.send(
             encode(Welcome { 1, u"u-1"_s, u"secret"_s, QDateTime::currentDateTimeUtc(), 15 }));
         QTRY_VERIFY(client.service.state() == WebSocketService::State::Connected);
 
@@ -219,7 +203,7 @@ private Q_SLOTS:
         Participant ana { u"u-1"_s, ParticipantType::User, u"Ana"_s, Role::Owner, Presence::Online,
             QDateTime::currentDateTimeUtc() };
         snapshot.participants << ana;
-        peer->sendTextMessage(encode(snapshot));
+        scripted.send(encode(snapshot));
         QTRY_COMPARE(client.session->revision(), 5);
 
         ParticipantChangeEvent event;
@@ -232,7 +216,7 @@ private Q_SLOTS:
         event.participantId = u"h-1"_s;
         event.timestamp = QDateTime::currentDateTimeUtc();
         QSignalSpy resync(client.session.get(), &GroupSessionNotifier::resyncRequested);
-        peer->sendTextMessage(encode(event));
+        scripted.send(encode(event));
         QVERIFY(resync.wait(5000));
         QTRY_COMPARE(received.size(), 2);
         QCOMPARE(received[1]["type"], "join_session");
@@ -246,9 +230,9 @@ private Q_SLOTS:
         ParticipantChangeEvent six = event;
         six.revision = 6;
         six.participant.id = six.participantId = u"h-0"_s;
-        peer->sendTextMessage(encode(six));
-        peer->sendTextMessage(encode(event));
-        peer->sendTextMessage(encode(event));
+        scripted.send(encode(six));
+        scripted.send(encode(event));
+        scripted.send(encode(event));
         QTRY_COMPARE(client.session->revision(), 7);
         QCOMPARE(client.appliedRevisions, QList<qint64>({ 6, 7 }));
         QCOMPARE(client.rosterIds(), QStringList({ u"u-1"_s, u"h-0"_s, u"h-1"_s }));
@@ -256,7 +240,7 @@ private Q_SLOTS:
         // An event of another epoch: the log was lost; ask for a snapshot (no sinceRevision).
         event.epoch = u"e2"_s;
         event.revision = 1;
-        peer->sendTextMessage(encode(event));
+        scripted.send(encode(event));
         QTRY_COMPARE(received.size(), 3);
         QCOMPARE(received[2]["type"], "join_session");
         QVERIFY(!received[2].contains("sinceRevision"));
