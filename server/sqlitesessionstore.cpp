@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUuid>
@@ -92,6 +93,16 @@ bool SqliteSessionStore::open(QString *error)
         return fail(QStringLiteral("cannot create the folder %1").arg(file.absolutePath()));
     if (file.exists() && !file.isWritable())
         return fail(QStringLiteral("the file is not writable"));
+    // Two servers on one file would both number the same sessions' events: one owner only.
+    m_lock = std::make_unique<QLockFile>(m_path + QStringLiteral(".lock"));
+    m_lock->setStaleLockTime(0); // a crashed owner's lock is stale once its pid is gone
+    if (!m_lock->tryLock(0)) {
+        qint64 pid = 0;
+        QString host, app;
+        m_lock->getLockInfo(&pid, &host, &app);
+        m_lock.reset();
+        return fail(QStringLiteral("in use by another server (%1, pid %2)").arg(app).arg(pid));
+    }
 
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(m_path);

@@ -3,7 +3,10 @@
 
 #include "sessionstore.h"
 
+#include <QLockFile>
 #include <QSqlDatabase>
+
+#include <memory>
 
 /**
  * @brief SessionStore in one SQLite file (Qt SQL), WAL mode, one transaction per change.
@@ -39,6 +42,7 @@ private:
     QString m_path;
     QString m_connectionName;
     QSqlDatabase m_db;
+    std::unique_ptr<QLockFile> m_lock;
     QString m_lastError;
     bool m_failed = false; ///< a statement of the open transaction failed
     int m_answersSincePrune = 0;

@@ -156,6 +156,21 @@ private Q_SLOTS:
             qPrintable(server.errorString()));
     }
 
+    void aSecondServerOnTheSameFileIsRefused()
+    {
+        auto first = startServer();
+        QVERIFY(first->isListening());
+        ServerOptions options;
+        options.dataPath = dbPath;
+        SessionServer second(options);
+        QVERIFY(!second.listen());
+        QVERIFY2(second.errorString().contains(u"in use by another server"_s),
+            qPrintable(second.errorString()));
+        first.reset(); // released with its owner
+        SessionServer third(options);
+        QVERIFY2(third.listen(), qPrintable(third.errorString()));
+    }
+
     void anOlderSchemaIsMigratedAndANewerOneRefused()
     {
         {
