@@ -97,6 +97,17 @@ Page {
                 // Follow the conversation as it grows.
                 onCountChanged: positionViewAtEnd()
                 Component.onCompleted: positionViewAtEnd()
+
+                Label {
+                    objectName: "emptyChatHint"
+                    anchors.centerIn: parent
+                    width: Math.min(implicitWidth, parent.width - 32)
+                    visible: messageList.count === 0
+                    text: qsTr("No messages yet. Copy the invite code for your group, or add a Helpy tutor.")
+                    color: Theme.subtleText
+                    wrapMode: Text.Wrap
+                    horizontalAlignment: Text.AlignHCenter
+                }
             }
 
             Label {
