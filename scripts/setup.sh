@@ -13,7 +13,7 @@ packages=(
     qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtquick-dialogs
     qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qttest
     qml6-module-qt-labs-platform qml6-module-qtcore qt6-qpa-plugins
-    xvfb xauth
+    xvfb xauth fonts-dejavu-core
 )
 missing=()
 for p in "${packages[@]}"; do
