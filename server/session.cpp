@@ -99,3 +99,15 @@ const QString &Session::rosterHash() const
         m_rosterHash = Protocol::rosterHash(participants());
     return m_rosterHash;
 }
+
+ParticipantChangeEvent changeOf(
+    ParticipantChangeEvent::Type type, const Participant &participant, const QString &actorId)
+{
+    ParticipantChangeEvent event;
+    event.type = type;
+    event.participantId = participant.id;
+    event.participantType = participant.type;
+    event.participant = participant;
+    event.actorId = actorId;
+    return event;
+}

@@ -65,3 +65,8 @@ private:
     std::deque<Protocol::ChatMessage> m_messages;
     std::deque<QString> m_log; // m_log.back() has revision m_revision
 };
+
+/// A roster event about `participant`; Transactions::publish() fills in session, revision
+/// and time.
+Protocol::ParticipantChangeEvent changeOf(Protocol::ParticipantChangeEvent::Type type,
+    const Protocol::Participant &participant, const QString &actorId);
