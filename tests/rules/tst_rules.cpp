@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+// The permission table drives both sides: for each row, a real server is brought into the
+// row's situation; the rule book (on the server's roster), the participant list's offers and
+// the server's answer to the request must all say what the row says.
+#include "participantlistmodel.h"
+#include "permissiontable.h"
+#include "rawclient.h"
+#include "roster.h"
+#include "rules.h"
+#include "sessionserver.h"
+
+#include <QAbstractItemModelTester>
+#include <QJsonArray>
+#include <QTest>
+
+#include <map>
+#include <memory>
+
+using namespace Protocol;
+using namespace Qt::StringLiterals;
+using PermissionTable::Action;
+
+namespace {
+
+/// A session on a real server in the situation of one row.
+struct Scene
+{
+    std::unique_ptr<SessionServer> server;
+    std::map<QString, std::unique_ptr<RawClient>> people; // by name in the row
+    QHash<QString, QString> idOf; // name → participant id (people and Helpys)
+    QString sessionId;
+
+    RawClient &client(const QString &name) { return *people.at(name); }
+
+    bool build(const QStringList &roster)
+    {
+        ServerOptions options;
+        options.heartbeatSeconds = 0;
+        options.presenceGraceSeconds = 0;
+        server = std::make_unique<SessionServer>(options);
+        if (!server->listen())
+            return false;
+        QString creator;
+        for (const QString &text : roster) {
+            const auto e = PermissionTable::entry(text);
+            if (creator.isEmpty() && !e.helpy && e.role == Role::Owner)
+                creator = e.name;
+        }
+        if (creator.isEmpty() || !signIn(creator))
+            return false;
+        RawClient &owner = client(creator);
+        const QJsonObject created
+            = owner.request({ { "type", "create_session" }, { "title", "T" } });
+        sessionId = created["sessionId"].toString();
+        if (sessionId.isEmpty())
+            return false;
+        for (const QString &text : roster) {
+            const auto e = PermissionTable::entry(text);
+            if (e.name == creator)
+                continue;
+            if (e.helpy) {
+                const QJsonObject added
+                    = owner.request({ { "type", "add_participant" }, { "sessionId", sessionId },
+                        { "participantType", "helpy" }, { "displayName", e.name } });
+                idOf.insert(e.name, added["participantId"].toString());
+                continue;
+            }
+            const QString code = owner
+                                     .request({ { "type", "create_invite" },
+                                         { "sessionId", sessionId } })["inviteCode"]
+                                     .toString();
+            if (!signIn(e.name)
+                || client(e.name)
+                        .request({ { "type", "join_session" }, { "inviteCode", code } })["type"]
+                        .toString()
+                    != u"ack"_s)
+                return false;
+            if (e.role != Role::Member
+                && owner.request({ { "type", "set_role" }, { "sessionId", sessionId },
+                       { "participantId", idOf.value(e.name) },
+                       { "role", toString(e.role) } })["type"]
+                        .toString()
+                    != u"ack"_s)
+                return false;
+        }
+        return true;
+    }
+
+    bool signIn(const QString &name)
+    {
+        auto &client = people[name];
+        client = std::make_unique<RawClient>();
+        if (!client->signIn(server->url(), name))
+            return false;
+        idOf.insert(name, client->userId);
+        return true;
+    }
+
+    Roster roster() const
+    {
+        Roster roster;
+        roster.applySnapshot(server->participants(sessionId));
+        return roster;
+    }
+};
+
+QString answerOf(const QJsonObject &answer)
+{
+    return answer["type"].toString() == u"ack"_s ? u"allowed"_s : answer["code"].toString();
+}
+
+QString expected(const PermissionTable::Row &row)
+{
+    return row.refusal ? toString(*row.refusal) : u"allowed"_s;
+}
+
+} // namespace
+
+class TestRules : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void table_data()
+    {
+        QTest::addColumn<int>("index");
+        const auto rows = PermissionTable::rows();
+        for (int i = 0; i < rows.size(); ++i)
+            QTest::newRow(rows.at(i).name) << i;
+    }
+
+    void table()
+    {
+        QFETCH(int, index);
+        const PermissionTable::Row row = PermissionTable::rows().at(index);
+        Scene scene;
+        QVERIFY(scene.build(row.roster));
+        const Roster roster = scene.roster();
+        QCOMPARE(roster.size(), int(row.roster.size()));
+        const QString actor = scene.idOf.value(u"A"_s);
+        const QString target = scene.idOf.value(row.target);
+
+        // The rule book, on the server's roster.
+        Rules::Verdict verdict;
+        switch (row.action) {
+        case Action::Remove:
+            verdict = Rules::mayRemove(roster, actor, target);
+            break;
+        case Action::SetRole:
+            verdict = Rules::maySetRole(roster, actor, target, row.role);
+            break;
+        case Action::AddUser:
+            verdict = Rules::mayAdd(roster, actor, ParticipantType::User);
+            break;
+        case Action::AddHelpy:
+            verdict = Rules::mayAdd(roster, actor, ParticipantType::Helpy);
+            break;
+        case Action::CreateInvite:
+            verdict = Rules::mayCreateInvite(roster, actor);
+            break;
+        }
+        QCOMPARE(verdict ? u"allowed"_s : toString(verdict.code), expected(row));
+
+        // What the participant list offers A.
+        ParticipantListModel model;
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setLocalUserId(actor);
+        model.applySnapshot(roster.participants());
+        const QModelIndex targetRow = model.index(model.rowOf(target));
+        switch (row.action) {
+        case Action::Remove:
+            QCOMPARE(targetRow.data(ParticipantListModel::CanRemoveRole).toBool(),
+                !row.refusal.has_value());
+            break;
+        case Action::SetRole:
+            QCOMPARE(targetRow.data(ParticipantListModel::CanChangeRoleRole).toBool(),
+                !row.refusal.has_value());
+            break;
+        case Action::AddUser:
+        case Action::CreateInvite:
+            QCOMPARE(model.isManager(), !row.refusal.has_value());
+            break;
+        case Action::AddHelpy:
+            break; // offered to everyone in the session
+        }
+
+        // The server's answer to A's request: the same decision, in the rule book's words.
+        RawClient &a = scene.client(u"A"_s);
+        QJsonObject request;
+        switch (row.action) {
+        case Action::Remove:
+            request = target == actor
+                ? QJsonObject { { "type", "leave_session" }, { "sessionId", scene.sessionId } }
+                : QJsonObject { { "type", "remove_participant" }, { "sessionId", scene.sessionId },
+                      { "participantId", target } };
+            break;
+        case Action::SetRole:
+            request = { { "type", "set_role" }, { "sessionId", scene.sessionId },
+                { "participantId", target }, { "role", toString(row.role) } };
+            break;
+        case Action::AddUser: {
+            QVERIFY(scene.signIn(u"Newcomer"_s));
+            request = { { "type", "add_participant" }, { "sessionId", scene.sessionId },
+                { "participantType", "user" },
+                { "participantId", scene.idOf.value(u"Newcomer"_s) } };
+            break;
+        }
+        case Action::AddHelpy:
+            request = { { "type", "add_participant" }, { "sessionId", scene.sessionId },
+                { "participantType", "helpy" }, { "displayName", "Art Helpy" } };
+            break;
+        case Action::CreateInvite:
+            request = { { "type", "create_invite" }, { "sessionId", scene.sessionId } };
+            break;
+        }
+        const QJsonObject answer = a.request(request);
+        QCOMPARE(answerOf(answer), expected(row));
+        if (row.refusal)
+            QCOMPARE(answer["message"].toString(), verdict.reason);
+    }
+
+    // The offers follow the table as the situation changes live: a second owner lets the
+    // first one leave, and the rows say so without a reload.
+    void offersFollowTheRoster()
+    {
+        Roster roster;
+        ParticipantListModel model(&roster);
+        QAbstractItemModelTester tester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setLocalUserId(u"a"_s);
+        Participant a { u"a"_s, ParticipantType::User, u"Ana"_s, Role::Owner };
+        Participant b { u"b"_s, ParticipantType::User, u"Ben"_s, Role::Member };
+        roster.upsert(a);
+        QVERIFY(model.index(0).data(ParticipantListModel::CanRemoveRole).toBool()); // alone
+        roster.upsert(b);
+        QVERIFY(!model.index(0).data(ParticipantListModel::CanRemoveRole).toBool());
+        b.role = Role::Owner;
+        roster.upsert(b);
+        QVERIFY(model.index(0).data(ParticipantListModel::CanRemoveRole).toBool());
+        QCOMPARE(bool(Rules::mayRemove(roster, u"a"_s, u"a"_s)), true);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRules)
+#include "tst_rules.moc"
