@@ -24,10 +24,10 @@ void Fanout::deliver(const Delivery &delivery)
         }
     };
     UserDirectory &users = m_registry.users();
-    for (const QString &userId : session->userIds()) {
+    session->forEachUserId([&](const QString &userId) {
         if (const User *user = users.find(userId))
             sendTo(*user);
-    }
+    });
     if (const User *removed = users.find(delivery.removedUserId)) {
         sendTo(*removed);
         for (ClientConnection *connection : removed->connections)
@@ -38,13 +38,13 @@ void Fanout::deliver(const Delivery &delivery)
 void Fanout::broadcast(const Session &session, const QString &text, const ClientConnection *except)
 {
     UserDirectory &users = m_registry.users();
-    for (const QString &userId : session.userIds()) {
+    session.forEachUserId([&](const QString &userId) {
         const User *member = users.find(userId);
         if (!member)
-            continue; // connected to another node, if at all: typing stays on this node
+            return; // connected to another node, if at all: typing stays on this node
         for (ClientConnection *peer : member->connections) {
             if (peer != except && peer->subscriptions.contains(session.id()))
                 peer->send(text);
         }
-    }
+    });
 }

@@ -38,7 +38,8 @@ public:
     /// Keeps the user's own list of sessions (list_sessions) in step with the rosters.
     virtual void setMember(const QString &userId, const QString &sessionId, bool member) = 0;
 
-    /// Assigns the next revision, records the event and fans it out once committed.
+    /// Assigns the next revision, applies a roster event to the roster, records the event and
+    /// fans it out once committed.
     virtual void publish(Session &session, Protocol::ServerFrame event) = 0;
     /// A frame for one connection (none: `text` empty), after which it follows `subscribe`
     /// from `revision` on.

@@ -50,12 +50,11 @@ void PresenceTracker::set(User &user, Presence presence)
     }
     for (const QString &sessionId : std::as_const(user.sessionIds)) {
         Session *session = m_registry.find(sessionId);
-        const Participant *current = session ? session->participant(user.id) : nullptr;
+        const Participant *current = session ? session->roster().find(user.id) : nullptr;
         if (!current || current->presence == presence)
             continue;
         Participant changed = *current;
         changed.presence = presence;
-        session->upsertParticipant(changed);
         m_transactions.publish(
             *session, changeOf(ParticipantChangeEvent::Type::Updated, changed, user.id));
     }
@@ -134,9 +133,9 @@ void PresenceTracker::sweep(const QStringList &usersHere)
     }
     QHash<QString, Presence> corrections;
     m_registry.forEach([&](const Session &session) {
-        for (const Participant &participant : session.participants()) {
+        session.roster().forEach([&](qsizetype, const Participant &participant) {
             if (participant.type != ParticipantType::User || corrections.contains(participant.id))
-                continue;
+                return;
             if (here.contains(participant.id)) {
                 if (participant.presence != Presence::Online)
                     corrections.insert(participant.id, Presence::Online);
@@ -145,7 +144,7 @@ void PresenceTracker::sweep(const QStringList &usersHere)
                 && cluster->presence(participant.id) == Presence::Offline) {
                 corrections.insert(participant.id, Presence::Offline);
             }
-        }
+        });
     });
     for (auto it = corrections.cbegin(); it != corrections.cend(); ++it) {
         const QString userId = it.key();

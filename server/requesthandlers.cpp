@@ -4,12 +4,10 @@
 #include "handlercontext.h"
 #include "identifiers.h"
 #include "logging.h"
-#include "permissions.h"
+#include "rules.h"
 #include "serveroptions.h"
 #include "session.h"
 #include "userdirectory.h"
-
-#include <QJsonArray>
 
 using namespace Protocol;
 using Refusal = RequestHandlers::Refusal;
@@ -17,12 +15,10 @@ using Outcome = RequestHandlers::Outcome;
 
 namespace {
 
-Ack ackWith(std::optional<qint64> revision, QJsonObject result = {})
+/// A refusal of the rule book, in its words.
+Refusal refusalOf(const Rules::Verdict &verdict)
 {
-    Ack ack;
-    ack.revision = revision;
-    ack.result = std::move(result);
-    return ack;
+    return { verdict.code, verdict.reason };
 }
 
 Refusal sessionFull(int maxParticipants)
@@ -60,17 +56,11 @@ Outcome RequestHandlers::apply(ClientConnection *connection, User &user, const C
     return Refusal { ErrorCode::BadRequest, QStringLiteral("not a request a client sends") };
 }
 
-std::variant<std::pair<Session *, const Participant *>, Refusal>
-RequestHandlers::sessionAsParticipant(const QString &sessionId, const User &user)
+std::variant<Session *, Refusal> RequestHandlers::sessionOf(const QString &sessionId)
 {
-    Session *session = m_context.findSession(sessionId);
-    if (!session)
-        return Refusal { ErrorCode::NotFound, QStringLiteral("no session %1").arg(sessionId) };
-    const Participant *actor = session->participant(user.id);
-    if (!actor)
-        return Refusal { ErrorCode::Forbidden,
-            QStringLiteral("you are not in session %1").arg(sessionId) };
-    return std::pair { session, actor };
+    if (Session *session = m_context.findSession(sessionId))
+        return session;
+    return Refusal { ErrorCode::NotFound, QStringLiteral("no session %1").arg(sessionId) };
 }
 
 Outcome RequestHandlers::createSession(User &user, const CreateSession &request)
@@ -84,9 +74,7 @@ Outcome RequestHandlers::createSession(User &user, const CreateSession &request)
     owner.presence = m_context.presenceOf(user);
     addToSession(created, owner, user.id);
     qCInfo(lcServer) << user.id << "created session" << created.id() << request.title;
-    return ackWith(created.revision(),
-        { { QStringLiteral("sessionId"), created.id() },
-            { QStringLiteral("epoch"), created.epoch() } });
+    return makeAck(created.revision(), CreateSessionResult { created.id(), created.epoch() });
 }
 
 Outcome RequestHandlers::joinSession(
@@ -103,12 +91,12 @@ Outcome RequestHandlers::joinSession(
             return Refusal { ErrorCode::NotFound,
                 QStringLiteral("no session %1").arg(request.sessionId) };
     }
-    if (!session->contains(user.id)) {
+    if (!session->roster().contains(user.id)) {
         if (request.inviteCode.isEmpty())
             return Refusal { ErrorCode::Forbidden,
                 QStringLiteral("joining needs an invite code or an add by a moderator") };
         const int maxParticipants = m_context.options().maxParticipants;
-        if (session->participantCount() >= maxParticipants)
+        if (session->roster().size() >= maxParticipants)
             return sessionFull(maxParticipants);
         Participant member;
         member.id = user.id;
@@ -129,41 +117,35 @@ Outcome RequestHandlers::joinSession(
     } else {
         m_context.sendSnapshot(connection, *session);
     }
-    return ackWith(session->revision(),
-        { { QStringLiteral("sessionId"), session->id() },
-            { QStringLiteral("epoch"), session->epoch() },
-            { QStringLiteral("resumed"), missed.has_value() } });
+    return makeAck(session->revision(),
+        JoinSessionResult { session->id(), session->epoch(), missed.has_value() });
 }
 
 Outcome RequestHandlers::addParticipant(User &user, const AddParticipant &request)
 {
-    const auto found = sessionAsParticipant(request.sessionId, user);
+    const auto found = sessionOf(request.sessionId);
     if (const auto *refusal = std::get_if<Refusal>(&found))
         return *refusal;
-    auto [session, actor] = std::get<std::pair<Session *, const Participant *>>(found);
-    if (!Permissions::mayAdd(actor->role, request.participantType))
-        return Refusal { ErrorCode::Forbidden,
-            QStringLiteral("only moderators and owners add people") };
-    if (!request.participantId.isEmpty() && session->contains(request.participantId)) {
-        const Participant *present = session->participant(request.participantId);
+    Session *session = std::get<Session *>(found);
+    const Roster &roster = session->roster();
+    if (const auto verdict = Rules::mayAdd(roster, user.id, request.participantType); !verdict)
+        return refusalOf(verdict);
+    if (const Participant *present = roster.find(request.participantId)) {
         if (present->type != request.participantType)
             return Refusal { ErrorCode::Conflict,
                 QStringLiteral("%1 is not a %2")
                     .arg(request.participantId, toString(request.participantType)) };
-        return ackWith(session->revision(),
-            { { QStringLiteral("participantId"), present->id },
-                { QStringLiteral("added"), false } });
+        return makeAck(session->revision(), AddParticipantResult { present->id, false });
     }
     const int maxParticipants = m_context.options().maxParticipants;
-    if (session->participantCount() >= maxParticipants)
+    if (roster.size() >= maxParticipants)
         return sessionFull(maxParticipants);
     auto added = newParticipant(request);
     if (const auto *refusal = std::get_if<Refusal>(&added))
         return *refusal;
     const Participant &participant = std::get<Participant>(added);
     addToSession(*session, participant, user.id);
-    return ackWith(session->revision(),
-        { { QStringLiteral("participantId"), participant.id }, { QStringLiteral("added"), true } });
+    return makeAck(session->revision(), AddParticipantResult { participant.id, true });
 }
 
 std::variant<Participant, Refusal> RequestHandlers::newParticipant(const AddParticipant &request)
@@ -197,117 +179,102 @@ std::variant<Participant, Refusal> RequestHandlers::newParticipant(const AddPart
 Outcome RequestHandlers::removeParticipant(
     User &user, const QString &sessionId, const QString &participantId)
 {
-    const auto found = sessionAsParticipant(sessionId, user);
+    const auto found = sessionOf(sessionId);
     if (const auto *refusal = std::get_if<Refusal>(&found))
         return *refusal;
-    auto [session, actor] = std::get<std::pair<Session *, const Participant *>>(found);
-    const Participant *target = session->participant(participantId);
-    if (!target)
-        return Refusal { ErrorCode::NotFound,
-            QStringLiteral("%1 is not in the session").arg(participantId) };
-    const bool self = participantId == user.id;
-    if (!self && !Permissions::mayRemove(actor->role, target->role))
-        return Refusal { ErrorCode::Forbidden,
-            QStringLiteral("%1s cannot remove %2s")
-                .arg(toString(actor->role), toString(target->role)) };
-    if (self && actor->role == Role::Owner && session->ownerCount() == 1
-        && session->userIds().size() > 1)
-        return Refusal { ErrorCode::Conflict,
-            QStringLiteral("the last owner must hand over ownership before leaving") };
+    Session *session = std::get<Session *>(found);
+    if (const auto verdict = Rules::mayRemove(session->roster(), user.id, participantId); !verdict)
+        return refusalOf(verdict);
     removeFromSession(*session, participantId,
-        self ? ParticipantChangeEvent::Reason::Left : ParticipantChangeEvent::Reason::Removed,
+        participantId == user.id ? ParticipantChangeEvent::Reason::Left
+                                 : ParticipantChangeEvent::Reason::Removed,
         user.id);
-    return ackWith(session->revision());
+    return makeAck(session->revision());
 }
 
 Outcome RequestHandlers::setRole(User &user, const SetRole &request)
 {
-    const auto found = sessionAsParticipant(request.sessionId, user);
+    const auto found = sessionOf(request.sessionId);
     if (const auto *refusal = std::get_if<Refusal>(&found))
         return *refusal;
-    auto [session, actor] = std::get<std::pair<Session *, const Participant *>>(found);
-    if (!Permissions::maySetRole(actor->role))
-        return Refusal { ErrorCode::Forbidden, QStringLiteral("only owners change roles") };
-    const Participant *target = session->participant(request.participantId);
-    if (!target)
-        return Refusal { ErrorCode::NotFound,
-            QStringLiteral("%1 is not in the session").arg(request.participantId) };
-    if (target->type == ParticipantType::Helpy && request.role == Role::Owner)
-        return Refusal { ErrorCode::BadRequest, QStringLiteral("a helpy cannot own a session") };
-    if (target->role == request.role)
-        return ackWith(session->revision());
-    if (target->role == Role::Owner && session->ownerCount() == 1)
-        return Refusal { ErrorCode::Conflict,
-            QStringLiteral("a session needs an owner; make someone else owner first") };
-    Participant changed = *target;
+    Session *session = std::get<Session *>(found);
+    const Roster &roster = session->roster();
+    const auto verdict = Rules::maySetRole(roster, user.id, request.participantId, request.role);
+    if (!verdict)
+        return refusalOf(verdict);
+    Participant changed = *roster.find(request.participantId);
+    if (changed.role == request.role)
+        return makeAck(session->revision());
     changed.role = request.role;
-    session->upsertParticipant(changed);
     m_context.publish(*session, changeOf(ParticipantChangeEvent::Type::Updated, changed, user.id));
-    return ackWith(session->revision());
+    return makeAck(session->revision());
 }
 
 Outcome RequestHandlers::createInvite(User &user, const CreateInvite &request)
 {
-    const auto found = sessionAsParticipant(request.sessionId, user);
+    const auto found = sessionOf(request.sessionId);
     if (const auto *refusal = std::get_if<Refusal>(&found))
         return *refusal;
-    auto [session, actor] = std::get<std::pair<Session *, const Participant *>>(found);
-    if (!Permissions::mayCreateInvite(actor->role))
-        return Refusal { ErrorCode::Forbidden,
-            QStringLiteral("only moderators and owners invite") };
+    const Session *session = std::get<Session *>(found);
+    if (const auto verdict = Rules::mayCreateInvite(session->roster(), user.id); !verdict)
+        return refusalOf(verdict);
     const QString code = m_context.createInvite(*session);
-    return ackWith(std::nullopt,
-        { { QStringLiteral("inviteCode"), code }, { QStringLiteral("sessionId"), session->id() } });
+    return makeAck(std::nullopt, CreateInviteResult { code, session->id() });
 }
 
 Outcome RequestHandlers::listSessions(User &user)
 {
-    QJsonArray list;
+    ListSessionsResult result;
     for (const QString &id : std::as_const(user.sessionIds)) {
         const Session *session = m_context.findSession(id);
-        const Participant *self = session ? session->participant(user.id) : nullptr;
+        const Participant *self = session ? session->roster().find(user.id) : nullptr;
         if (!self)
             continue;
-        list.append(toJson(SessionSummary {
-            id, session->title(), self->role, session->participantCount(), session->revision() }));
+        result.sessions.append(SessionSummary {
+            id, session->title(), self->role, session->roster().size(), session->revision() });
     }
-    return ackWith(std::nullopt, { { QStringLiteral("sessions"), list } });
+    return makeAck(std::nullopt, result);
 }
 
 Outcome RequestHandlers::sendMessage(User &user, const SendMessage &request)
 {
-    const auto found = sessionAsParticipant(request.sessionId, user);
+    const auto found = sessionOf(request.sessionId);
     if (const auto *refusal = std::get_if<Refusal>(&found))
         return *refusal;
-    Session *session = std::get<std::pair<Session *, const Participant *>>(found).first;
+    Session *session = std::get<Session *>(found);
+    if (const auto verdict = Rules::mayAct(session->roster(), user.id); !verdict)
+        return refusalOf(verdict);
     MessageEvent event;
     event.message.messageId = Identifiers::messageId();
     event.message.authorId = user.id;
     event.message.text = request.text;
     event.message.requestId = request.requestId;
     m_context.publish(*session, event);
-    return ackWith(
-        session->revision(), { { QStringLiteral("messageId"), event.message.messageId } });
+    return makeAck(session->revision(), SendMessageResult { event.message.messageId });
 }
 
 void RequestHandlers::setTyping(
     ClientConnection *connection, const User &user, const SetTyping &request)
 {
-    const auto found = sessionAsParticipant(request.sessionId, user);
-    if (const auto *refusal = std::get_if<Refusal>(&found)) {
+    const auto found = sessionOf(request.sessionId);
+    std::optional<Refusal> refusal;
+    if (const auto *notFound = std::get_if<Refusal>(&found))
+        refusal = *notFound;
+    else if (const auto verdict = Rules::mayAct(std::get<Session *>(found)->roster(), user.id);
+             !verdict)
+        refusal = refusalOf(verdict);
+    if (refusal) {
         m_context.post(connection, encode(Error { {}, refusal->code, refusal->message }));
         return;
     }
-    const Session &session = *std::get<std::pair<Session *, const Participant *>>(found).first;
-    m_context.broadcast(
-        session, encode(TypingEvent { request.sessionId, user.id, request.typing }), connection);
+    m_context.broadcast(*std::get<Session *>(found),
+        encode(TypingEvent { request.sessionId, user.id, request.typing }), connection);
 }
 
 void RequestHandlers::addToSession(
     Session &session, Participant participant, const QString &actorId)
 {
     participant.joinedAt = QDateTime::currentDateTimeUtc();
-    session.upsertParticipant(participant);
     m_context.publish(session, changeOf(ParticipantChangeEvent::Type::Added, participant, actorId));
 
     if (participant.type != ParticipantType::User)
@@ -325,13 +292,11 @@ void RequestHandlers::addToSession(
 void RequestHandlers::removeFromSession(Session &session, const QString &participantId,
     ParticipantChangeEvent::Reason reason, const QString &actorId)
 {
-    const Participant removed = *session.participant(participantId);
-    ParticipantChangeEvent event
-        = changeOf(ParticipantChangeEvent::Type::Removed, removed, actorId);
+    ParticipantChangeEvent event = changeOf(
+        ParticipantChangeEvent::Type::Removed, *session.roster().find(participantId), actorId);
     event.reason = reason;
-    // Published while still a participant: the removed one's connections receive it too.
+    // The removed one's connections receive it too (Delivery::removedUserId), as their last.
     m_context.publish(session, event);
-    session.removeParticipant(participantId);
     m_context.setMember(participantId, session.id(), false);
     qCInfo(lcServer) << actorId << "removed" << participantId << "from" << session.id();
 }

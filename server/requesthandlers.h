@@ -11,8 +11,8 @@ class Session;
 struct User;
 
 /**
- * @brief What each request does: checks it against the rules and the session, changes the
- * session and publishes the events, and says what to answer.
+ * @brief What each request does: decides it with the rule book (Rules) and the session,
+ * publishes the events that change it, and says what to answer (a typed ack result).
  *
  * One function per request type, against a HandlerContext: the handlers know sessions,
  * users and events, never sockets or storage. Retries, transactions and remembered
@@ -51,9 +51,8 @@ private:
     Outcome listSessions(User &user);
     Outcome sendMessage(User &user, const Protocol::SendMessage &request);
 
-    /// The session and the actor's place in it, or the refusal (not_found / forbidden).
-    std::variant<std::pair<Session *, const Protocol::Participant *>, Refusal> sessionAsParticipant(
-        const QString &sessionId, const User &user);
+    /// The session, or the refusal (not_found). Who may act in it is the rule book's.
+    std::variant<Session *, Refusal> sessionOf(const QString &sessionId);
     /// A new participant for `added`: a user by id, or a helpy (new or by id).
     std::variant<Protocol::Participant, Refusal> newParticipant(
         const Protocol::AddParticipant &request);

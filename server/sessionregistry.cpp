@@ -94,8 +94,7 @@ Session &SessionRegistry::create(const QString &title)
 Session &SessionRegistry::add(std::unique_ptr<Session> session)
 {
     const QString id = session->id();
-    for (const QString &userId : session->userIds())
-        setMember(userId, id, true);
+    session->forEachUserId([&](const QString &userId) { setMember(userId, id, true); });
     return *m_sessions.insert_or_assign(id, std::move(session)).first->second;
 }
 
@@ -158,10 +157,11 @@ QStringList SessionRegistry::undo()
     QStringList touched;
     for (auto &[id, backup] : m_backups) {
         QSet<QString> affected;
+        const auto collect = [&affected](const QString &userId) { affected.insert(userId); };
         if (const Session *undone = local(id))
-            affected = undone->userIds();
+            undone->forEachUserId(collect);
         if (backup) {
-            affected.unite(backup->userIds());
+            backup->forEachUserId(collect);
             touched.append(id);
             m_sessions.insert_or_assign(id, std::move(backup));
         } else {
@@ -169,7 +169,7 @@ QStringList SessionRegistry::undo()
         }
         const Session *restored = local(id);
         for (const QString &userId : std::as_const(affected))
-            setMember(userId, id, restored && restored->contains(userId));
+            setMember(userId, id, restored && restored->roster().contains(userId));
     }
     for (const QString &code : std::as_const(m_invitesCreated))
         m_sessionByInvite.remove(code);

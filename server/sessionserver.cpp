@@ -115,7 +115,7 @@ QUrl SessionServer::url() const
 QList<Participant> SessionServer::participants(const QString &sessionId) const
 {
     const Session *session = d->core.registry().find(sessionId);
-    return session ? session->participants() : QList<Participant>();
+    return session ? session->roster().participants() : QList<Participant>();
 }
 
 qint64 SessionServer::revision(const QString &sessionId) const
@@ -221,7 +221,7 @@ void SessionServer::Private::onHeartbeat()
              ++it) {
             if (const Session *session = core.registry().find(it.key())) {
                 connection->send(encode(SessionDigest {
-                    it.key(), session->epoch(), session->revision(), session->rosterHash() }));
+                    it.key(), session->epoch(), session->revision(), session->roster().hash() }));
             }
         }
     }

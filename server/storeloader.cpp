@@ -14,14 +14,10 @@ void replay(Session &session, const QString &event)
 {
     const auto decoded = decodeServerFrame(event.toUtf8());
     if (const auto *frame = std::get_if<ServerFrame>(&decoded)) {
-        if (const auto *change = std::get_if<ParticipantChangeEvent>(frame)) {
-            if (change->type == ParticipantChangeEvent::Type::Removed)
-                session.removeParticipant(change->participantId);
-            else
-                session.upsertParticipant(change->participant);
-        } else if (const auto *message = std::get_if<MessageEvent>(frame)) {
+        if (const auto *change = std::get_if<ParticipantChangeEvent>(frame))
+            session.roster().apply(*change);
+        else if (const auto *message = std::get_if<MessageEvent>(frame))
             session.appendMessage(message->message);
-        }
     } else {
         qCCritical(lcServer) << "storage: an event of" << session.id()
                              << "does not decode:" << std::get<DecodeError>(decoded).message;

@@ -152,6 +152,8 @@ void Transactions::publish(Session &session, ServerFrame event)
         change->epoch = session.epoch();
         change->revision = revision;
         change->timestamp = now;
+        // The one way a live change reaches the roster, as a replay's does.
+        session.roster().apply(*change);
     } else if (auto *message = std::get_if<MessageEvent>(&event)) {
         message->sessionId = session.id();
         message->epoch = session.epoch();

@@ -61,8 +61,8 @@ public:
     /// Commits the open group and sends what waited for it.
     void commitGroup();
 
-    /// Assigns the next revision, records the event and queues it for its followers,
-    /// encoded once. Inside a transaction only.
+    /// Assigns the next revision, applies a roster event to the roster, records the event
+    /// and queues it for its followers, encoded once. Inside a transaction only.
     void publish(Session &session, Protocol::ServerFrame event);
     /// A frame for one connection (none: `text` empty), then the connection follows
     /// `subscribe` from `revision` on. Queued inside a transaction, at once outside one.
