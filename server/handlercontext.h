@@ -13,8 +13,9 @@ struct User;
  * events and post frames, and the options. No sockets: a connection is only an address to
  * post to.
  *
- * Every call is made inside the request's transaction (ServerCore::handleRequest), so what
- * is published or posted goes out only once the change is committed.
+ * A request is applied inside its transaction (ServerCore::handleRequest), so what is
+ * published or posted goes out only once the change is committed; set_typing, which
+ * changes nothing, runs outside one and its frames go at once.
  */
 class HandlerContext
 {
