@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// libFuzzer target: the server's request handling, through SessionServer's test seam.
+// libFuzzer target: the server's request handling, through SessionServerTester.
 // Each input is a script of client frames on up to four in-memory connections (see
 // handlerscript.h for the format) run against a fresh server.
 #include "handlerscript.h"

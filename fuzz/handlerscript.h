@@ -3,6 +3,7 @@
 
 #include "framecheck.h"
 #include "sessionserver.h"
+#include "sessionservertester.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -17,7 +18,7 @@
 
 /**
  * @brief Runs a script of client frames against a fresh SessionServer through its test seam
- * (SessionServer::handleFrameForTesting) and checks what the server answers.
+ * (SessionServerTester, tests/common) and checks what the server answers.
  *
  * A script is one frame per line. A line may start with `N>` (N = 0..3) to send from
  * in-memory connection N instead of 0, or be `N!` to drop connection N as if its network
@@ -50,10 +51,11 @@ public:
     std::optional<QString> run(QByteArrayView script)
     {
         auto server = std::make_unique<SessionServer>(fuzzOptions());
+        SessionServerTester tester(*server);
         const QList<QByteArrayView> lines = splitLines(script);
         std::optional<QString> failure;
         for (QByteArrayView line : lines) {
-            failure = runLine(*server, line);
+            failure = runLine(tester, line);
             if (failure)
                 break;
         }
@@ -120,12 +122,12 @@ private:
             m_revision = QString::number(frame.value(QLatin1String("revision")).toInteger());
     }
 
-    std::optional<QString> runLine(SessionServer &server, QByteArrayView line)
+    std::optional<QString> runLine(SessionServerTester &server, QByteArrayView line)
     {
         int connection = 0;
         if (line.size() >= 2 && line.at(0) >= '0' && line.at(0) < '0' + Connections) {
             if (line.at(1) == '!') {
-                server.dropConnectionForTesting(line.at(0) - '0');
+                server.dropConnection(line.at(0) - '0');
                 if (qEnvironmentVariableIsSet("HELPY_FUZZ_TRACE"))
                     std::fprintf(stderr, "%c! (dropped)\n", line.at(0));
                 return std::nullopt;
@@ -137,12 +139,12 @@ private:
         }
         const QString text = substitute(QString::fromUtf8(line));
         const QByteArray utf8 = text.toUtf8();
-        const auto decoded = Protocol::decodeClientFrame(utf8, server.options().limits);
+        const auto decoded = Protocol::decodeClientFrame(utf8, server.server().options().limits);
         QString requestId;
         if (const auto *frame = std::get_if<Protocol::ClientFrame>(&decoded))
             requestId = Protocol::requestIdOf(*frame);
 
-        const QStringList sent = server.handleFrameForTesting(connection, text);
+        const QStringList sent = server.handleFrame(connection, text);
         static const bool trace = qEnvironmentVariableIsSet("HELPY_FUZZ_TRACE");
         if (trace) {
             std::fprintf(stderr, "%d> %s\n", connection, qPrintable(text));

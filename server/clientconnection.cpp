@@ -46,10 +46,6 @@ QString ClientConnection::peer() const
 
 void ClientConnection::send(const QString &text)
 {
-    if (capture) {
-        capture->append(text);
-        return;
-    }
     if (m_overloaded || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     if (m_socket->bytesToWrite() > m_maxPendingBytes) {
@@ -77,8 +73,5 @@ void ClientConnection::send(const QString &text)
 
 void ClientConnection::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)
 {
-    closed = true;
-    if (capture)
-        return;
     m_socket->close(code, reason);
 }

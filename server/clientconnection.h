@@ -31,9 +31,10 @@ public:
     bool isSignedIn() const { return !userId.isEmpty(); }
     /// Queues a frame. A peer that leaves more than maxPendingBytes unread is closed with
     /// 1013 "try again later" instead: its backlog must not grow the server without bound.
-    void send(const QString &text);
+    /// (Virtual for the tests' in-memory connections, which capture what is sent.)
+    virtual void send(const QString &text);
     bool isOverloaded() const { return m_overloaded; }
-    void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
+    virtual void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
 
     /// Any frame or pong counts: a busy peer is alive.
     void markAlive() { m_lastTraffic.restart(); }
@@ -45,10 +46,6 @@ public:
     QHash<QString, qint64> subscriptions;
     RateLimiter rateLimiter;
     QTimer helloTimer;
-
-    /// Test seam: frames go here instead of to the socket, and closeWith() only sets closed.
-    QStringList *capture = nullptr;
-    bool closed = false;
 
 private:
     QWebSocket *m_socket;

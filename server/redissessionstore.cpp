@@ -164,6 +164,38 @@ struct RedisSessionStore::Async
         release(of(data)->read);
         release(of(data)->write);
     }
+    /// A reply on the subscriber connection: the confirmation, or an event.
+    static void onReply(redisAsyncContext *c, void *r, void *)
+    {
+        Async *a = of(c->data);
+        auto *reply = static_cast<redisReply *>(r);
+        if (!a || !a->owner || !reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 3)
+            return;
+        const QByteArray kind(reply->element[0]->str, qsizetype(reply->element[0]->len));
+        if (kind == "subscribe") {
+            a->subscribed = true;
+        } else if (kind == "message") {
+            const redisReply *payload = reply->element[2];
+            a->owner->onMessage(QByteArray(payload->str, qsizetype(payload->len)));
+        }
+    }
+    /// Waits up to timeoutMs for the SUBSCRIBE confirmation. A bounded wait on the socket,
+    /// not a nested event loop: nothing else runs meanwhile.
+    bool waitForSubscription(int timeoutMs)
+    {
+        QElapsedTimer clock;
+        clock.start();
+        while (!subscribed && ctx && clock.elapsed() < timeoutMs) {
+            pollfd fd { ctx->c.fd, short(POLLIN | (write ? POLLOUT : 0)), 0 };
+            if (::poll(&fd, 1, 100) <= 0)
+                continue;
+            if (fd.revents & POLLOUT)
+                redisAsyncHandleWrite(ctx);
+            if (ctx && (fd.revents & (POLLIN | POLLHUP | POLLERR)))
+                redisAsyncHandleRead(ctx);
+        }
+        return subscribed;
+    }
 };
 
 RedisSessionStore::RedisSessionStore(QString url, QString nodeId)
@@ -337,37 +369,9 @@ bool RedisSessionStore::subscribe(QString *error)
                             << "); reconnecting";
         a->reconnect.start();
     });
-    redisAsyncCommand(
-        ctx,
-        [](redisAsyncContext *c, void *r, void *) {
-            Async *a = Async::of(c->data);
-            auto *reply = static_cast<redisReply *>(r);
-            if (!a || !a->owner || !reply || reply->type != REDIS_REPLY_ARRAY
-                || reply->elements < 3)
-                return;
-            const QByteArray kind(reply->element[0]->str, qsizetype(reply->element[0]->len));
-            if (kind == "subscribe") {
-                a->subscribed = true;
-            } else if (kind == "message") {
-                const redisReply *payload = reply->element[2];
-                a->owner->onMessage(QByteArray(payload->str, qsizetype(payload->len)));
-            }
-        },
-        nullptr, "SUBSCRIBE %s", EventChannel);
+    redisAsyncCommand(ctx, Async::onReply, nullptr, "SUBSCRIBE %s", EventChannel);
     // Serve nothing before the subscription stands, or the first events could be missed.
-    // A bounded wait on the socket, not a nested event loop: nothing else runs meanwhile.
-    QElapsedTimer clock;
-    clock.start();
-    while (!a->subscribed && a->ctx && clock.elapsed() < 3000) {
-        pollfd fd { a->ctx->c.fd, short(POLLIN | (a->write ? POLLOUT : 0)), 0 };
-        if (::poll(&fd, 1, 100) <= 0)
-            continue;
-        if (fd.revents & POLLOUT)
-            redisAsyncHandleWrite(a->ctx);
-        if (a->ctx && (fd.revents & (POLLIN | POLLHUP | POLLERR)))
-            redisAsyncHandleRead(a->ctx);
-    }
-    if (!a->subscribed) {
+    if (!a->waitForSubscription(3000)) {
         *error = QStringLiteral("no SUBSCRIBE confirmation from %1").arg(m_url);
         return false;
     }
@@ -539,10 +543,11 @@ QStringList RedisSessionStore::sessionsOf(const QString &userId)
     return ids;
 }
 
-void RedisSessionStore::setPresence(const QString &userId, Presence presence, int ttlMs)
+void RedisSessionStore::setPresence(const QString &userId, Protocol::Presence presence, int ttlMs)
 {
+    Q_ASSERT(presence != Protocol::Presence::Offline); // that is clearPresence()
     command({ "SET", "helpy:presence:" + userId.toUtf8() + ':' + m_nodeId.toUtf8(),
-        presence == Presence::Online ? "online" : "reconnecting", "PX",
+        presence == Protocol::Presence::Online ? "online" : "reconnecting", "PX",
         QByteArray::number(std::max(1, ttlMs)) });
 }
 
@@ -551,12 +556,13 @@ void RedisSessionStore::clearPresence(const QString &userId)
     command({ "DEL", "helpy:presence:" + userId.toUtf8() + ':' + m_nodeId.toUtf8() });
 }
 
-RedisSessionStore::Presence RedisSessionStore::presence(const QString &userId)
+Protocol::Presence RedisSessionStore::presence(const QString &userId)
 {
+    using Protocol::Presence;
     const Reply reply = command({ "EVAL", PresenceScript, "0", userId.toUtf8() });
     if (!reply.ok)
-        return Presence::None;
+        return Presence::Offline;
     return reply.integer == 2 ? Presence::Online
         : reply.integer == 1  ? Presence::Reconnecting
-                              : Presence::None;
+                              : Presence::Offline;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "protocol.h"
 #include "sessionstore.h"
 
 #include <QJsonArray>
@@ -23,14 +24,14 @@
  * Request-path look-ups (a session, user or answer another node created) use a
  * synchronous connection; the event channel is read by an asynchronous one driven by the
  * Qt event loop (QSocketNotifier), which calls the event handler for every event.
+ *
+ * The server reaches it through ClusterSync (makeRedisClusterSync()), never by name.
  */
 class RedisSessionStore final : public SessionStore
 {
 public:
     static constexpr int AnswerTtlSeconds = 24 * 3600;
     static constexpr const char *EventChannel = "helpy:events";
-
-    enum class Presence { None, Reconnecting, Online };
 
     /// url: redis://HOST:PORT
     RedisSessionStore(QString url, QString nodeId);
@@ -66,10 +67,10 @@ public:
     QStringList sessionsOf(const QString &userId);
 
     /// This node holds (Online) or just lost (Reconnecting) the user's connections.
-    void setPresence(const QString &userId, Presence presence, int ttlMs);
+    void setPresence(const QString &userId, Protocol::Presence presence, int ttlMs);
     void clearPresence(const QString &userId);
-    /// The strongest presence any node reports for the user.
-    Presence presence(const QString &userId);
+    /// The strongest presence any node reports for the user (Offline: none does).
+    Protocol::Presence presence(const QString &userId);
 
     /// Called for each event published by any node (this one's own echoes included).
     using EventHandler

@@ -34,46 +34,6 @@ std::optional<QStringList> Session::eventsSince(qint64 sinceRevision) const
     return events;
 }
 
-const Participant *Session::participant(const QString &id) const
-{
-    const auto it = m_participants.constFind(id);
-    return it == m_participants.cend() ? nullptr : &*it;
-}
-
-int Session::ownerCount() const
-{
-    return int(std::count_if(m_participants.cbegin(), m_participants.cend(),
-        [](const Participant &p) { return p.role == Role::Owner; }));
-}
-
-QList<Participant> Session::participants() const
-{
-    QList<Participant> list;
-    list.reserve(m_order.size());
-    for (const QString &id : m_order)
-        list.append(m_participants.value(id));
-    return list;
-}
-
-void Session::upsertParticipant(const Participant &participant)
-{
-    if (!m_participants.contains(participant.id))
-        m_order.append(participant.id);
-    m_participants.insert(participant.id, participant);
-    m_rosterHash.clear();
-    if (participant.type == ParticipantType::User)
-        m_userIds.insert(participant.id);
-}
-
-void Session::removeParticipant(const QString &id)
-{
-    if (m_participants.remove(id)) {
-        m_rosterHash.clear();
-        m_order.removeOne(id);
-        m_userIds.remove(id);
-    }
-}
-
 void Session::appendMessage(const ChatMessage &message)
 {
     m_messages.push_back(message);
@@ -88,14 +48,19 @@ SessionSnapshot Session::snapshot() const
     s.epoch = m_epoch;
     s.revision = m_revision;
     s.title = m_title;
-    s.participants = participants();
+    s.participants = m_roster.participants();
     s.messages = QList<ChatMessage>(m_messages.cbegin(), m_messages.cend());
     return s;
 }
 
-const QString &Session::rosterHash() const
+ParticipantChangeEvent changeOf(
+    ParticipantChangeEvent::Type type, const Participant &participant, const QString &actorId)
 {
-    if (m_rosterHash.isEmpty())
-        m_rosterHash = Protocol::rosterHash(participants());
-    return m_rosterHash;
+    ParticipantChangeEvent event;
+    event.type = type;
+    event.participantId = participant.id;
+    event.participantType = participant.type;
+    event.participant = participant;
+    event.actorId = actorId;
+    return event;
 }

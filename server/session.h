@@ -2,9 +2,8 @@
 #pragma once
 
 #include "protocol.h"
+#include "roster.h"
 
-#include <QHash>
-#include <QSet>
 #include <QStringList>
 
 #include <deque>
@@ -15,7 +14,9 @@
  * revision and the bounded event log that lets clients resume.
  *
  * Knows nothing of sockets: the server records each event here (already encoded, so
- * a resume re-sends the very text that was fanned out) and then sends it.
+ * a resume re-sends the very text that was fanned out) and then sends it. Roster events
+ * reach the roster through Roster::apply, live (Transactions::publish) and on replay
+ * (StoreLoader::replay) alike.
  */
 class Session
 {
@@ -34,22 +35,21 @@ public:
     /// The encoded events after `sinceRevision`, or nothing when the log no longer has them.
     std::optional<QStringList> eventsSince(qint64 sinceRevision) const;
 
-    const Protocol::Participant *participant(const QString &id) const;
-    bool contains(const QString &id) const { return m_participants.contains(id); }
-    int participantCount() const { return int(m_participants.size()); }
-    int ownerCount() const;
-    /// Users (not helpys) in the session, for fan-out.
-    const QSet<QString> &userIds() const { return m_userIds; }
-    QList<Protocol::Participant> participants() const;
-
-    void upsertParticipant(const Protocol::Participant &participant);
-    void removeParticipant(const QString &id);
+    /// Who is in the session, in join order; its hash() is the digest clients compare.
+    const Roster &roster() const { return m_roster; }
+    Roster &roster() { return m_roster; }
+    /// Calls f(userId) for each person (not helpy) in the session: whom events go to.
+    template<typename F> void forEachUserId(F &&f) const
+    {
+        m_roster.forEach([&f](qsizetype, const Protocol::Participant &participant) {
+            if (participant.type == Protocol::ParticipantType::User)
+                f(participant.id);
+        });
+    }
 
     void appendMessage(const Protocol::ChatMessage &message);
 
     Protocol::SessionSnapshot snapshot() const;
-    /// Protocol::rosterHash of the roster, computed once per roster change.
-    const QString &rosterHash() const;
 
 private:
     QString m_id;
@@ -58,10 +58,12 @@ private:
     qint64 m_revision = 0;
     int m_logCapacity;
     int m_snapshotMessages;
-    QStringList m_order; // join order, as clients show it
-    QHash<QString, Protocol::Participant> m_participants;
-    QSet<QString> m_userIds;
-    mutable QString m_rosterHash; // empty: stale
+    Roster m_roster;
     std::deque<Protocol::ChatMessage> m_messages;
     std::deque<QString> m_log; // m_log.back() has revision m_revision
 };
+
+/// A roster event about `participant`; Transactions::publish() fills in session, revision
+/// and time.
+Protocol::ParticipantChangeEvent changeOf(Protocol::ParticipantChangeEvent::Type type,
+    const Protocol::Participant &participant, const QString &actorId);

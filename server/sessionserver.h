@@ -41,22 +41,13 @@ public:
     qint64 revision(const QString &sessionId) const;
     QString epoch(const QString &sessionId) const;
 
-    /**
-     * Test seam for the fuzzer and the corpus replay (not for production use): handles `text`
-     * as a frame from in-memory connection `connection` (a connection without a socket,
-     * opened on first use) and returns every frame the server sent to in-memory connections
-     * meanwhile, in order. A connection the server closes meanwhile is dropped afterwards.
-     */
-    QStringList handleFrameForTesting(int connection, const QString &text);
-    /// Drops in-memory connection `connection` as if its network had died.
-    void dropConnectionForTesting(int connection);
-
 Q_SIGNALS:
     void connectionCountChanged(int count);
     /// A change could not be stored: the server closed every connection and answers no more.
     void storageFailed(const QString &error);
 
 private:
+    friend class SessionServerTester; // tests/common/sessionservertester.h
     class Private;
     std::unique_ptr<Private> d;
 };

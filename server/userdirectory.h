@@ -10,7 +10,6 @@
 #include <unordered_map>
 
 class ClientConnection;
-class QTimer;
 
 /// @brief A known identity: the user behind one or more connections.
 struct User
@@ -20,7 +19,6 @@ struct User
     QString displayName;
     QList<ClientConnection *> connections;
     QSet<QString> sessionIds; ///< sessions this user is a participant of
-    QTimer *graceTimer = nullptr; ///< running while the user is "reconnecting"
 
     /// Answers already given, by requestId, so a retried request is answered, not re-applied.
     QHash<QString, QString> answers;

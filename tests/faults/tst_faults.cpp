@@ -21,6 +21,12 @@ using namespace Protocol;
 
 namespace {
 
+/// The typed result of an ack; empty fields when it has none (the request failed).
+template<typename Result> Result resultIn(const Ack &ack)
+{
+    return resultOf<Result>(ack).value_or(Result {});
+}
+
 /// One desktop client: its connection, the session it follows and what it saw.
 struct Client
 {
@@ -88,14 +94,14 @@ private:
         const auto created
             = await([&](auto done) { owner.service.createSession(u"Faults"_s, done); });
         QVERIFY(created.ok);
-        sessionId = created.ack.result["sessionId"].toString();
+        sessionId = resultIn<CreateSessionResult>(created.ack).sessionId;
         owner.follow(sessionId);
         QSignalSpy loaded(owner.session.get(), &GroupSessionNotifier::snapshotApplied);
         owner.session->join();
         QVERIFY(loaded.wait(5000));
-        inviteCode = await([&](auto done) { owner.service.createInvite(sessionId, done); })
-                         .ack.result["inviteCode"]
-                         .toString();
+        inviteCode = resultIn<CreateInviteResult>(
+            await([&](auto done) { owner.service.createInvite(sessionId, done); }).ack)
+                         .inviteCode;
         QVERIFY(!inviteCode.isEmpty());
         for (Client *c : others) {
             QVERIFY(await([&](auto done) { c->service.joinByInvite(inviteCode, done); }).ok);

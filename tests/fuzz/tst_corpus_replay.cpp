@@ -2,9 +2,7 @@
 // Replays the committed fuzz corpus (fuzz/corpus/) under the normal build, so the seeds and
 // every reproducer added to them stay fixed without clang: no crash, stable round trips.
 #include "framecheck.h"
-#ifdef HELPY_HAVE_HANDLER_SEAM
 #include "handlerscript.h"
-#endif
 
 #include <QDir>
 #include <QFile>
@@ -85,9 +83,6 @@ private Q_SLOTS:
 
     void requestHandler_data()
     {
-#ifndef HELPY_HAVE_HANDLER_SEAM
-        QSKIP("SessionServer::handleFrameForTesting is not there yet (see fuzz/CMakeLists.txt)");
-#endif
         QTest::addColumn<QByteArray>("script");
         for (const QString &path : corpusFiles(u"request_handler"_s))
             QTest::newRow(qPrintable(QFileInfo(path).fileName())) << contents(path);
@@ -95,12 +90,10 @@ private Q_SLOTS:
 
     void requestHandler()
     {
-#ifdef HELPY_HAVE_HANDLER_SEAM
         QFETCH(QByteArray, script);
         HandlerScript run;
         if (const auto failure = run.run(script))
             QFAIL(qPrintable(*failure));
-#endif
     }
 };
 

@@ -27,6 +27,12 @@ using namespace Protocol;
 
 namespace {
 
+/// The typed result of an ack; empty fields when it has none (the request failed).
+template<typename Result> Result resultIn(const Ack &ack)
+{
+    return resultOf<Result>(ack).value_or(Result {});
+}
+
 /// A redis-server of the test's own, on a port nobody else uses, without persistence.
 class RedisProcess
 {
@@ -212,7 +218,7 @@ private Q_SLOTS:
         const auto created
             = await([&](auto done) { ana.service.createSession(u"Algebra"_s, done); });
         QVERIFY(created.ok);
-        const QString id = created.ack.result["sessionId"].toString();
+        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
         ana.follow(id);
         ana.session->join();
         QTRY_VERIFY(ana.session->hasState());
@@ -221,7 +227,7 @@ private Q_SLOTS:
         const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
         QVERIFY(invite.ok);
         const auto joined = await([&](auto done) {
-            ben.service.joinByInvite(invite.ack.result["inviteCode"].toString(), done);
+            ben.service.joinByInvite(resultIn<CreateInviteResult>(invite.ack).inviteCode, done);
         });
         QVERIFY2(joined.ok, qPrintable(joined.error.message));
         ben.follow(id);
@@ -330,7 +336,7 @@ private Q_SLOTS:
         xu.service.setAutoReconnect(false);
         QVERIFY(xu.connectTo(doomed.url()));
         const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
-        const QString id = created.ack.result["sessionId"].toString();
+        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
         QVERIFY(await([&](auto done) {
             ana.service.sendParticipantAdded(
                 id, ParticipantType::User, xu.service.userId(), {}, done);
@@ -395,12 +401,12 @@ private Q_SLOTS:
         Client &owner = *clients[0];
         const auto created = await([&](auto done) { owner.service.createSession(u"Mix"_s, done); });
         QVERIFY(created.ok);
-        const QString id = created.ack.result["sessionId"].toString();
+        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
         owner.follow(id);
         owner.session->join();
         QTRY_VERIFY(owner.session->hasState());
         const auto invite = await([&](auto done) { owner.service.createInvite(id, done); });
-        const QString code = invite.ack.result["inviteCode"].toString();
+        const QString code = resultIn<CreateInviteResult>(invite.ack).inviteCode;
 
         struct Acked
         {
@@ -422,7 +428,7 @@ private Q_SLOTS:
                 }
                 if (reply.ack.revision)
                     acked.append(
-                        { *reply.ack.revision, reply.ack.result.value(u"messageId"_s).toString() });
+                        { *reply.ack.revision, resultIn<SendMessageResult>(reply.ack).messageId });
                 if (rejoin)
                     client->follow(id); // from the snapshot that came just before the ack
             };

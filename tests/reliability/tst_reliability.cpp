@@ -20,6 +20,12 @@ using namespace Protocol;
 
 namespace {
 
+/// The typed result of an ack; empty fields when it has none (the request failed).
+template<typename Result> Result resultIn(const Ack &ack)
+{
+    return resultOf<Result>(ack).value_or(Result {});
+}
+
 qint64 residentKiB()
 {
     QFile status(u"/proc/self/status"_s);
@@ -105,9 +111,9 @@ private Q_SLOTS:
         QVERIFY(server.listen());
         WebSocketService service;
         QVERIFY(connectAndWelcome(service, server.url(), u"Ana"_s));
-        const QString id = await([&](auto done) { service.createSession(u"T"_s, done); })
-                               .ack.result["sessionId"]
-                               .toString();
+        const QString id = resultIn<CreateSessionResult>(
+            await([&](auto done) { service.createSession(u"T"_s, done); }).ack)
+                               .sessionId;
         GroupSessionNotifier session(&service, id);
         QSignalSpy loaded(&session, &GroupSessionNotifier::snapshotApplied);
         session.join();
@@ -192,13 +198,13 @@ private Q_SLOTS:
         WebSocketService ana, ben;
         QVERIFY(connectAndWelcome(ana, server.url(), u"Ana"_s));
         QVERIFY(connectAndWelcome(ben, server.url(), u"Ben"_s));
-        const QString id = await([&](auto done) { ana.createSession(u"Burst"_s, done); })
-                               .ack.result["sessionId"]
-                               .toString();
+        const QString id = resultIn<CreateSessionResult>(
+            await([&](auto done) { ana.createSession(u"Burst"_s, done); }).ack)
+                               .sessionId;
         QVERIFY(await([&](auto done) { ana.joinSession(id, done); }).ok);
-        const QString code = await([&](auto done) { ana.createInvite(id, done); })
-                                 .ack.result["inviteCode"]
-                                 .toString();
+        const QString code = resultIn<CreateInviteResult>(
+            await([&](auto done) { ana.createInvite(id, done); }).ack)
+                                 .inviteCode;
         QVERIFY(await([&](auto done) { ben.joinByInvite(code, done); }).ok);
         GroupSessionNotifier benSession(&ben, id);
         QVERIFY(benSession.hasState());

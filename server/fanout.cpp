@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#include "fanout.h"
+
+#include "clientconnection.h"
+#include "session.h"
+#include "sessionregistry.h"
+
+Fanout::Fanout(SessionRegistry &registry)
+    : m_registry(registry)
+{ }
+
+void Fanout::deliver(const Delivery &delivery)
+{
+    const Session *session = m_registry.find(delivery.sessionId);
+    if (!session)
+        return;
+    const auto sendTo = [&](const User &user) {
+        for (ClientConnection *connection : user.connections) {
+            auto it = connection->subscriptions.find(delivery.sessionId);
+            if (it == connection->subscriptions.end() || *it >= delivery.revision)
+                continue; // not following, or already has it by snapshot or resume
+            *it = delivery.revision;
+            connection->send(delivery.text);
+        }
+    };
+    UserDirectory &users = m_registry.users();
+    session->forEachUserId([&](const QString &userId) {
+        if (const User *user = users.find(userId))
+            sendTo(*user);
+    });
+    if (const User *removed = users.find(delivery.removedUserId)) {
+        sendTo(*removed);
+        for (ClientConnection *connection : removed->connections)
+            connection->subscriptions.remove(delivery.sessionId);
+    }
+}
+
+void Fanout::broadcast(const Session &session, const QString &text, const ClientConnection *except)
+{
+    UserDirectory &users = m_registry.users();
+    session.forEachUserId([&](const QString &userId) {
+        const User *member = users.find(userId);
+        if (!member)
+            return; // connected to another node, if at all: typing stays on this node
+        for (ClientConnection *peer : member->connections) {
+            if (peer != except && peer->subscriptions.contains(session.id()))
+                peer->send(text);
+        }
+    });
+}

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QString>
+
+class ClientConnection;
+class Session;
+class SessionRegistry;
+
+/// @brief A committed event on its way to the followers of its session.
+struct Delivery
+{
+    QString sessionId;
+    qint64 revision = 0;
+    QString text; ///< encoded once; every follower gets this very text
+    QString removedUserId; ///< a removal goes to the removed one too, and is its last
+};
+
+/**
+ * @brief Sends a session's frames to the connections that follow it: each user of the
+ * session, each of its connections here that follows the session.
+ *
+ * The text is encoded once by the caller; nothing here encodes per recipient.
+ */
+class Fanout
+{
+public:
+    explicit Fanout(SessionRegistry &registry);
+    Q_DISABLE_COPY_MOVE(Fanout)
+
+    /// Sends the event to each follower that does not have its revision yet (by snapshot
+    /// or resume), and moves the follower on to it.
+    void deliver(const Delivery &delivery);
+    /// Sends an unrecorded frame (typing) at once to each follower but `except`.
+    void broadcast(const Session &session, const QString &text, const ClientConnection *except);
+
+private:
+    SessionRegistry &m_registry;
+};

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "protocol.h"
+
+class ClientConnection;
+class Session;
+struct ServerOptions;
+struct User;
+
+/**
+ * @brief What the request handlers see of the server: sessions and users, a way to publish
+ * events and post frames, and the options. No sockets: a connection is only an address to
+ * post to.
+ *
+ * A request is applied inside its transaction (ServerCore::handleRequest), so what is
+ * published or posted goes out only once the change is committed; set_typing, which
+ * changes nothing, runs outside one and its frames go at once.
+ */
+class HandlerContext
+{
+public:
+    virtual ~HandlerContext() = default;
+
+    virtual const ServerOptions &options() const = 0;
+
+    /// The session, wherever it was created; null when there is none.
+    virtual Session *findSession(const QString &sessionId) = 0;
+    /// The session of an invite code; null when the code is unknown.
+    virtual Session *findSessionByInvite(const QString &code) = 0;
+    /// A new, empty session with a fresh id and epoch, stored with the transaction.
+    virtual Session &createSession(const QString &title) = 0;
+    /// A new invite code for the session, stored with the transaction.
+    virtual QString createInvite(const Session &session) = 0;
+
+    /// The user, wherever it signed in; null when there is none.
+    virtual User *findUser(const QString &userId) = 0;
+    virtual Protocol::Presence presenceOf(const User &user) const = 0;
+    /// Keeps the user's own list of sessions (list_sessions) in step with the rosters.
+    virtual void setMember(const QString &userId, const QString &sessionId, bool member) = 0;
+
+    /// Assigns the next revision, applies a roster event to the roster, records the event and
+    /// fans it out once committed.
+    virtual void publish(Session &session, Protocol::ServerFrame event) = 0;
+    /// A frame for one connection (none: `text` empty), after which it follows `subscribe`
+    /// from `revision` on.
+    virtual void post(ClientConnection *connection, const QString &text,
+        const QString &subscribe = {}, qint64 revision = 0)
+        = 0;
+    /// The session's state, after which the connection follows it.
+    virtual void sendSnapshot(ClientConnection *connection, const Session &session) = 0;
+    /// An unrecorded frame (typing) for the session's followers but `except`, at once.
+    virtual void broadcast(
+        const Session &session, const QString &text, const ClientConnection *except)
+        = 0;
+};

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "protocol.h"
+
+#include <variant>
+
+class ClientConnection;
+class HandlerContext;
+class Session;
+struct User;
+
+/**
+ * @brief What each request does: decides it with the rule book (Rules) and the session,
+ * publishes the events that change it, and says what to answer (a typed ack result).
+ *
+ * One function per request type, against a HandlerContext: the handlers know sessions,
+ * users and events, never sockets or storage. Retries, transactions and remembered
+ * answers are ServerCore's.
+ */
+class RequestHandlers
+{
+public:
+    /// A request refused: becomes one `error` answer.
+    struct Refusal
+    {
+        Protocol::ErrorCode code;
+        QString message;
+    };
+    /// What a handler answers with: an ack (with its result), or a refusal.
+    using Outcome = std::variant<Protocol::Ack, Refusal>;
+
+    explicit RequestHandlers(HandlerContext &context);
+    Q_DISABLE_COPY_MOVE(RequestHandlers)
+
+    /// Applies a request of `user` on `connection` (every request type but hello and
+    /// set_typing). The answer's requestId is the caller's to set.
+    Outcome apply(ClientConnection *connection, User &user, const Protocol::ClientFrame &frame);
+    /// Typing is neither recorded nor answered: it goes to the other followers at once.
+    void setTyping(
+        ClientConnection *connection, const User &user, const Protocol::SetTyping &request);
+
+private:
+    Outcome createSession(User &user, const Protocol::CreateSession &request);
+    Outcome joinSession(
+        ClientConnection *connection, User &user, const Protocol::JoinSession &request);
+    Outcome addParticipant(User &user, const Protocol::AddParticipant &request);
+    Outcome removeParticipant(User &user, const QString &sessionId, const QString &participantId);
+    Outcome setRole(User &user, const Protocol::SetRole &request);
+    Outcome createInvite(User &user, const Protocol::CreateInvite &request);
+    Outcome listSessions(User &user);
+    Outcome sendMessage(User &user, const Protocol::SendMessage &request);
+
+    /// The session, or the refusal (not_found). Who may act in it is the rule book's.
+    std::variant<Session *, Refusal> sessionOf(const QString &sessionId);
+    /// A new participant for `added`: a user by id, or a helpy (new or by id).
+    std::variant<Protocol::Participant, Refusal> newParticipant(
+        const Protocol::AddParticipant &request);
+    void addToSession(Session &session, Protocol::Participant participant, const QString &actorId);
+    void removeFromSession(Session &session, const QString &participantId,
+        Protocol::ParticipantChangeEvent::Reason reason, const QString &actorId);
+
+    HandlerContext &m_context;
+};

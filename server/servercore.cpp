@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+#include "servercore.h"
+
+#include "clientconnection.h"
+#include "clusterevents.h"
+#include "clustersync.h"
+#include "identifiers.h"
+#include "logging.h"
+#include "redisclustersync.h"
+#include "serveroptions.h"
+#include "session.h"
+#include "sqlitesessionstore.h"
+#include "storeloader.h"
+
+using namespace Protocol;
+
+ServerCore::ServerCore(const ServerOptions &options)
+    : m_options(options)
+    , m_registry(options, m_backends)
+    , m_fanout(m_registry)
+    , m_transactions(m_backends, m_registry, m_fanout)
+    , m_presence(options, m_backends, m_registry, m_transactions)
+    , m_handlers(*this)
+{ }
+
+ServerCore::~ServerCore() = default;
+
+void ServerCore::setStorageFailedHandler(std::function<void(const QString &)> handler)
+{
+    m_transactions.setStorageFailedHandler(std::move(handler));
+}
+
+bool ServerCore::open(QString *error)
+{
+    if (m_backends.store)
+        return true;
+    if (!m_options.redisUrl.isEmpty())
+        return openCluster(error);
+    if (!m_options.dataPath.isEmpty())
+        return openSqlite(error);
+    return true;
+}
+
+bool ServerCore::openSqlite(QString *error)
+{
+    auto sqlite = std::make_unique<SqliteSessionStore>(m_options.dataPath);
+    if (!sqlite->open(error))
+        return false;
+    m_ownStore = std::move(sqlite);
+    m_backends.store = m_ownStore.get();
+    m_transactions.setGroupCommit(true);
+    const SessionStore::Contents contents = m_ownStore->load();
+    StoreLoader::restore(contents, m_registry);
+    // Nobody is connected to a server that just started: say so, as events like any other.
+    m_transactions.transact([&] {
+        for (const auto &stored : contents.users) {
+            if (User *user = m_registry.users().find(stored.id))
+                m_presence.set(*user, Presence::Offline);
+        }
+    });
+    qCInfo(lcServer) << "storage: loaded" << contents.users.size() << "users and"
+                     << contents.sessions.size() << "sessions from" << m_ownStore->describe();
+    return true;
+}
+
+bool ServerCore::openCluster(QString *error)
+{
+    const QString nodeId = m_options.nodeId.isEmpty()
+        ? QStringLiteral("n-") + Identifiers::epoch().left(8)
+        : m_options.nodeId;
+    auto cluster = makeRedisClusterSync(m_options.redisUrl, nodeId);
+    auto events = std::make_unique<ClusterEvents>(*cluster, m_registry, m_transactions, m_fanout);
+    ClusterEvents *sync = events.get();
+    cluster->setEventHandler(
+        [sync](const QString &sessionId, qint64 revision, const QString &event) {
+            sync->onEvent(sessionId, revision, event);
+        });
+    // Events published while we were not listening: fetch them from the logs.
+    cluster->setResubscribedHandler([sync] { sync->catchUpAll(); });
+    if (!cluster->open(error))
+        return false;
+    m_cluster = std::move(cluster);
+    m_clusterEvents = std::move(events);
+    m_backends.cluster = m_cluster.get();
+    m_backends.store = &m_cluster->store();
+    m_transactions.setUndoneHandler([sync](const QStringList &sessionIds) {
+        for (const QString &id : sessionIds)
+            sync->catchUp(id);
+    });
+    // Nothing is preloaded: sessions, users, invites and answers are looked up on a miss.
+    qCInfo(lcServer).noquote() << "storage:" << m_backends.store->describe();
+    return true;
+}
+
+User *ServerCore::signIn(ClientConnection *connection, const Hello &hello)
+{
+    User &user = m_registry.signIn(hello.token, hello.displayName);
+    connection->userId = user.id;
+    user.connections.append(connection);
+    m_presence.claim(user.id);
+    const QString userId = user.id;
+    // The identity is stored before its token is handed out.
+    m_transactions.transact([this, userId] {
+        if (User *present = m_registry.users().find(userId)) {
+            if (m_backends.store)
+                m_backends.store->saveUser({ present->id, present->token, present->displayName });
+            m_presence.set(*present, Presence::Online);
+        }
+    });
+    return m_transactions.storageFailed() ? nullptr : &user;
+}
+
+std::optional<QString> ServerCore::rememberedAnswer(const User &user, const QString &requestId)
+{
+    auto answer = UserDirectory::answerFor(user, requestId);
+    if (!answer && m_cluster)
+        answer = m_cluster->answer(user.id, requestId); // applied by another node
+    return answer;
+}
+
+void ServerCore::handleRequest(ClientConnection *connection, User &user, const ClientFrame &frame)
+{
+    if (const auto *typing = std::get_if<SetTyping>(&frame)) {
+        m_handlers.setTyping(connection, user, *typing);
+        return;
+    }
+    const QString requestId = requestIdOf(frame);
+    // A join is naturally idempotent and must send its snapshot/events again on a retry.
+    const bool remembered = !std::holds_alternative<JoinSession>(frame);
+    if (remembered) {
+        if (const auto answer = rememberedAnswer(user, requestId)) {
+            qCDebug(lcServer) << user.id << "retried" << requestId << "; answering as before";
+            m_transactions.sendAfterCommit(connection, *answer);
+            return;
+        }
+    }
+    QString answer;
+    const bool committed = m_transactions.transact([&] {
+        if (remembered && m_cluster && m_transactions.lastCommitConflicted()) {
+            // Lost a race: maybe against this very request, retried on another node.
+            if (const auto earlier = m_cluster->answer(user.id, requestId)) {
+                answer = *earlier;
+                return;
+            }
+        }
+        const auto outcome = m_handlers.apply(connection, user, frame);
+        if (const auto *refusal = std::get_if<RequestHandlers::Refusal>(&outcome)) {
+            qCDebug(lcServer) << user.id << typeName(frame) << "refused:" << refusal->message;
+            answer = encode(Error { requestId, refusal->code, refusal->message });
+        } else {
+            Ack ack = std::get<Ack>(outcome);
+            ack.requestId = requestId;
+            answer = encode(ack);
+        }
+        // Stored with the change it answers: a retry after a restart is not applied again.
+        if (remembered && m_backends.store)
+            m_backends.store->saveAnswer(user.id, requestId, answer);
+    }); // committed; the events went out
+    if (!committed) {
+        answer = encode(Error { requestId, ErrorCode::Internal,
+            QStringLiteral("the session kept changing under this request; try again") });
+    } else if (remembered) {
+        UserDirectory::rememberAnswer(user, requestId, answer);
+    }
+    if (!m_transactions.storageFailed())
+        m_transactions.sendAfterCommit(connection, answer);
+}
+
+void ServerCore::connectionClosed(ClientConnection *connection)
+{
+    User *user = m_registry.users().find(connection->userId);
+    if (!user)
+        return;
+    user->connections.removeOne(connection);
+    if (user->connections.isEmpty())
+        m_presence.lastConnectionClosed(user->id);
+}
+
+void ServerCore::heartbeat(const QStringList &usersHere)
+{
+    m_presence.sweep(usersHere);
+}
+
+// ------------------------------------------------------------------ HandlerContext
+
+Session *ServerCore::findSession(const QString &sessionId)
+{
+    return m_registry.find(sessionId);
+}
+
+Session *ServerCore::findSessionByInvite(const QString &code)
+{
+    return m_registry.findByInvite(code);
+}
+
+Session &ServerCore::createSession(const QString &title)
+{
+    return m_registry.create(title);
+}
+
+QString ServerCore::createInvite(const Session &session)
+{
+    return m_registry.createInvite(session);
+}
+
+User *ServerCore::findUser(const QString &userId)
+{
+    return m_registry.findUser(userId);
+}
+
+Presence ServerCore::presenceOf(const User &user) const
+{
+    return m_presence.presenceOf(user);
+}
+
+void ServerCore::setMember(const QString &userId, const QString &sessionId, bool member)
+{
+    m_registry.setMember(userId, sessionId, member);
+}
+
+void ServerCore::publish(Session &session, ServerFrame event)
+{
+    m_transactions.publish(session, std::move(event));
+}
+
+void ServerCore::post(
+    ClientConnection *connection, const QString &text, const QString &subscribe, qint64 revision)
+{
+    m_transactions.post(connection, text, subscribe, revision);
+}
+
+void ServerCore::sendSnapshot(ClientConnection *connection, const Session &session)
+{
+    m_transactions.sendSnapshot(connection, session);
+}
+
+void ServerCore::broadcast(
+    const Session &session, const QString &text, const ClientConnection *except)
+{
+    m_fanout.broadcast(session, text, except);
+}

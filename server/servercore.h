@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "backends.h"
+#include "fanout.h"
+#include "handlercontext.h"
+#include "presencetracker.h"
+#include "requesthandlers.h"
+#include "sessionregistry.h"
+#include "transactions.h"
+
+#include <functional>
+#include <memory>
+
+class ClientConnection;
+class ClusterEvents;
+class ClusterSync;
+class SessionStore;
+struct ServerOptions;
+
+/**
+ * @brief The server without its sockets: it owns the storage and the parts of the server,
+ * wires them together, signs users in and runs each request in a transaction.
+ *
+ * The parts, each in its own file: SessionRegistry (sessions, invites, users), Transactions
+ * (commit before anything is seen, group commit, undo), Fanout (delivery to followers),
+ * PresenceTracker, RequestHandlers, StoreLoader (start-up) and, on a node of a cluster
+ * only, ClusterEvents. SessionServer hands it the frames of signed-in users.
+ */
+class ServerCore final : public HandlerContext
+{
+public:
+    explicit ServerCore(const ServerOptions &options);
+    ~ServerCore() override;
+    Q_DISABLE_COPY_MOVE(ServerCore)
+
+    /// Opens the storage the options name (SQLite file or cluster), loading what it keeps;
+    /// true at once when memory only, or when it is open already.
+    bool open(QString *error);
+    /// Called once a change could not be stored: nothing more may be answered.
+    void setStorageFailedHandler(std::function<void(const QString &error)> handler);
+    bool storageFailed() const { return m_transactions.storageFailed(); }
+    /// Commits what waits for the group commit and sends it.
+    void flush() { m_transactions.commitGroup(); }
+
+    SessionRegistry &registry() { return m_registry; }
+    User *signedInUser(const QString &userId) { return m_registry.users().find(userId); }
+
+    /// Signs the connection in as the user the hello names (or a new one), stored before its
+    /// token is handed out. Null when that could not be stored.
+    User *signIn(ClientConnection *connection, const Protocol::Hello &hello);
+    /// A request of a signed-in user, answered (once: a retry gets the same answer).
+    void handleRequest(
+        ClientConnection *connection, User &user, const Protocol::ClientFrame &frame);
+    /// The connection is gone; a user whose last one it was is reconnecting.
+    void connectionClosed(ClientConnection *connection);
+    /// Once a heartbeat, with the users connected here (in a cluster: presence sweep).
+    void heartbeat(const QStringList &usersHere);
+
+    // HandlerContext
+    const ServerOptions &options() const override { return m_options; }
+    Session *findSession(const QString &sessionId) override;
+    Session *findSessionByInvite(const QString &code) override;
+    Session &createSession(const QString &title) override;
+    QString createInvite(const Session &session) override;
+    User *findUser(const QString &userId) override;
+    Protocol::Presence presenceOf(const User &user) const override;
+    void setMember(const QString &userId, const QString &sessionId, bool member) override;
+    void publish(Session &session, Protocol::ServerFrame event) override;
+    void post(ClientConnection *connection, const QString &text, const QString &subscribe = {},
+        qint64 revision = 0) override;
+    void sendSnapshot(ClientConnection *connection, const Session &session) override;
+    void broadcast(
+        const Session &session, const QString &text, const ClientConnection *except) override;
+
+private:
+    bool openSqlite(QString *error);
+    bool openCluster(QString *error);
+    /// The answer already given to this request, by this node or another.
+    std::optional<QString> rememberedAnswer(const User &user, const QString &requestId);
+
+    const ServerOptions &m_options;
+    std::unique_ptr<SessionStore> m_ownStore; ///< SQLite; a cluster's store is the cluster's
+    std::unique_ptr<ClusterSync> m_cluster; ///< null: a single node
+    Backends m_backends;
+    SessionRegistry m_registry;
+    Fanout m_fanout;
+    Transactions m_transactions;
+    PresenceTracker m_presence;
+    RequestHandlers m_handlers;
+    std::unique_ptr<ClusterEvents> m_clusterEvents; ///< with m_cluster only
+};

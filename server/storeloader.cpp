@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#include "storeloader.h"
+
+#include "logging.h"
+#include "serveroptions.h"
+#include "session.h"
+#include "sessionregistry.h"
+
+using namespace Protocol;
+
+namespace StoreLoader {
+
+void replay(Session &session, const QString &event)
+{
+    const auto decoded = decodeServerFrame(event.toUtf8());
+    if (const auto *frame = std::get_if<ServerFrame>(&decoded)) {
+        if (const auto *change = std::get_if<ParticipantChangeEvent>(frame))
+            session.roster().apply(*change);
+        else if (const auto *message = std::get_if<MessageEvent>(frame))
+            session.appendMessage(message->message);
+    } else {
+        qCCritical(lcServer) << "storage: an event of" << session.id()
+                             << "does not decode:" << std::get<DecodeError>(decoded).message;
+    }
+    session.record(session.nextRevision(), event);
+}
+
+std::unique_ptr<Session> rebuild(
+    const SessionStore::StoredSession &stored, const ServerOptions &options)
+{
+    auto session = std::make_unique<Session>(
+        stored.id, stored.title, stored.epoch, options.eventLogSize, options.snapshotMessages);
+    for (const QString &event : stored.events)
+        replay(*session, event);
+    return session;
+}
+
+void restore(const SessionStore::Contents &contents, SessionRegistry &registry)
+{
+    UserDirectory &users = registry.users();
+    for (const auto &stored : contents.users)
+        users.restore(stored.id, stored.token, stored.displayName);
+    for (const auto &stored : contents.sessions)
+        registry.add(rebuild(stored, registry.options()));
+    registry.restoreInvites(contents.sessionByInvite);
+    for (const auto &answer : contents.answers) {
+        if (User *user = users.find(answer.userId))
+            UserDirectory::rememberAnswer(*user, answer.requestId, answer.answer);
+    }
+}
+
+} // namespace StoreLoader

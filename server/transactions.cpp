@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+#include "transactions.h"
+
+#include "clientconnection.h"
+#include "clustersync.h"
+#include "logging.h"
+#include "session.h"
+#include "sessionregistry.h"
+#include "sessionstore.h"
+
+using namespace Protocol;
+
+/// One level of transact(): the outermost one begins and finishes the store's transaction.
+class Transactions::Transaction
+{
+public:
+    explicit Transaction(Transactions *t)
+        : t(t)
+    {
+        if (t->m_depth++ == 0)
+            t->begin();
+    }
+    ~Transaction()
+    {
+        if (--t->m_depth == 0)
+            t->finish();
+    }
+    Q_DISABLE_COPY_MOVE(Transaction)
+
+private:
+    Transactions *t;
+};
+
+Transactions::Transactions(const Backends &backends, SessionRegistry &registry, Fanout &fanout)
+    : m_backends(backends)
+    , m_registry(registry)
+    , m_fanout(fanout)
+{
+    m_groupCommitTimer.setSingleShot(true);
+    m_groupCommitTimer.setInterval(0); // when this pass of the event loop is done
+    QObject::connect(&m_groupCommitTimer, &QTimer::timeout, [this] { commitGroup(); });
+}
+
+Transactions::~Transactions() = default;
+
+bool Transactions::transact(const std::function<void()> &body)
+{
+    m_lastCommitConflicted = false;
+    for (int attempt = 1; attempt <= MaxCommitAttempts; ++attempt) {
+        {
+            Transaction transaction(this);
+            body();
+        }
+        if (m_storageFailed)
+            return false;
+        if (!m_lastCommitConflicted)
+            return true;
+        qCDebug(lcServer) << "commit lost a race; attempt" << attempt + 1;
+    }
+    qCWarning(lcServer) << "a change lost" << MaxCommitAttempts << "races in a row; giving up";
+    return false;
+}
+
+void Transactions::begin()
+{
+    if (m_backends.store && !m_groupOpen) {
+        m_backends.store->begin();
+        m_groupOpen = m_groupCommit;
+    }
+    m_registry.openUndoLog();
+}
+
+void Transactions::finish()
+{
+    m_lastCommitConflicted = false;
+    if (m_groupOpen) {
+        m_awaitingCommit.append(std::exchange(m_outbox, {}));
+        m_registry.closeUndoLog();
+        if (!m_groupCommitTimer.isActive())
+            m_groupCommitTimer.start();
+        return;
+    }
+    SessionStore *store = m_backends.store;
+    if (store && !store->commit()) {
+        if (store->conflicted()) {
+            // Another node's commit came first: undo, learn what it did, and let the
+            // caller run the change again on the new state. Nothing of ours went out.
+            m_lastCommitConflicted = true;
+            m_outbox.clear();
+            const QStringList overtaken = m_registry.undo();
+            if (m_onUndone)
+                m_onUndone(overtaken);
+            return;
+        }
+        m_registry.closeUndoLog();
+        failStorage();
+        return;
+    }
+    m_registry.closeUndoLog();
+    sendAll(std::exchange(m_outbox, {}));
+}
+
+void Transactions::failStorage()
+{
+    // Memory is now ahead of the disk: nothing more may be acknowledged or delivered.
+    m_storageFailed = true;
+    m_outbox.clear();
+    m_awaitingCommit.clear();
+    const QString error = m_backends.store->lastError();
+    qCCritical(lcServer).noquote()
+        << "storage write failed:" << error << "- closing every connection";
+    if (m_onStorageFailed)
+        m_onStorageFailed(error);
+}
+
+void Transactions::commitGroup()
+{
+    m_groupCommitTimer.stop();
+    if (!m_groupOpen)
+        return;
+    m_groupOpen = false;
+    if (!m_backends.store->commit()) {
+        failStorage();
+        return;
+    }
+    sendAll(std::exchange(m_awaitingCommit, {}));
+}
+
+void Transactions::sendAll(const QList<Outgoing> &sends)
+{
+    for (const Outgoing &out : sends) {
+        if (out.delivery) {
+            m_fanout.deliver(*out.delivery);
+            continue;
+        }
+        if (!out.connection)
+            continue; // closed meanwhile
+        if (!out.text.isEmpty())
+            out.connection->send(out.text);
+        if (!out.subscribeSession.isEmpty())
+            out.connection->subscriptions.insert(out.subscribeSession, out.subscribeRevision);
+    }
+}
+
+void Transactions::publish(Session &session, ServerFrame event)
+{
+    Q_ASSERT(m_depth > 0);
+    const qint64 revision = session.nextRevision();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (auto *change = std::get_if<ParticipantChangeEvent>(&event)) {
+        change->sessionId = session.id();
+        change->epoch = session.epoch();
+        change->revision = revision;
+        change->timestamp = now;
+        // The one way a live change reaches the roster, as a replay's does.
+        session.roster().apply(*change);
+    } else if (auto *message = std::get_if<MessageEvent>(&event)) {
+        message->sessionId = session.id();
+        message->epoch = session.epoch();
+        message->message.revision = revision;
+        message->message.timestamp = now;
+        session.appendMessage(message->message);
+    }
+    // Encoded once; every recipient and every later resume gets this very text.
+    const QString text = encode(event);
+    session.record(revision, text);
+    if (m_backends.store)
+        m_backends.store->appendEvent(session.id(), revision, text);
+    const auto *change = std::get_if<ParticipantChangeEvent>(&event);
+    if (m_backends.cluster && change && change->participantType == ParticipantType::User
+        && change->type != ParticipantChangeEvent::Type::Updated)
+        m_backends.cluster->setMembership(change->participantId, session.id(),
+            change->type == ParticipantChangeEvent::Type::Added);
+    Outgoing out;
+    out.delivery = Delivery { session.id(), revision, text,
+        change && change->type == ParticipantChangeEvent::Type::Removed ? change->participantId
+                                                                        : QString() };
+    m_outbox.append(std::move(out));
+}
+
+void Transactions::post(
+    ClientConnection *connection, const QString &text, const QString &subscribe, qint64 revision)
+{
+    if (m_depth == 0) {
+        if (!text.isEmpty())
+            connection->send(text);
+        if (!subscribe.isEmpty())
+            connection->subscriptions.insert(subscribe, revision);
+        return;
+    }
+    Outgoing out;
+    out.connection = connection;
+    out.text = text;
+    out.subscribeSession = subscribe;
+    out.subscribeRevision = revision;
+    m_outbox.append(std::move(out));
+}
+
+void Transactions::sendSnapshot(ClientConnection *connection, const Session &session)
+{
+    post(connection, encode(session.snapshot()), session.id(), session.revision());
+}
+
+void Transactions::sendAfterCommit(ClientConnection *connection, const QString &text)
+{
+    if (!m_groupOpen) {
+        connection->send(text);
+        return;
+    }
+    Outgoing out;
+    out.connection = connection;
+    out.text = text;
+    m_awaitingCommit.append(std::move(out));
+}

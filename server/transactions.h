@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "backends.h"
+#include "fanout.h"
+#include "protocol.h"
+
+#include <QList>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+#include <optional>
+
+class ClientConnection;
+class Session;
+class SessionRegistry;
+
+/**
+ * @brief Every change runs in a transaction: the store commits before anyone sees its events
+ * or its answer (so what was acknowledged is durable), then what it sends goes out.
+ *
+ * What a transaction sends waits in the outbox, in order: events for every follower (a
+ * Delivery, fanned out by Fanout) and frames for one connection. A transaction that loses a
+ * race with another node is undone (SessionRegistry::undo) and sends nothing; transact()
+ * runs it again on the new state.
+ *
+ * Group commit (SQLite): the changes of one event-loop pass share one durable commit (one
+ * fsync) instead of one each; what they send waits until then. Each change stays atomic
+ * with its answer, and nothing is seen before it is durable. (A cluster's store commits
+ * every change on its own: its commit is the ordering.)
+ */
+class Transactions
+{
+public:
+    static constexpr int MaxCommitAttempts = 8;
+
+    Transactions(const Backends &backends, SessionRegistry &registry, Fanout &fanout);
+    ~Transactions();
+    Q_DISABLE_COPY_MOVE(Transactions)
+
+    void setGroupCommit(bool groupCommit) { m_groupCommit = groupCommit; }
+    /// Called once a commit failed: memory is ahead of the store, nothing may go out.
+    void setStorageFailedHandler(std::function<void(const QString &error)> handler)
+    {
+        m_onStorageFailed = std::move(handler);
+    }
+    /// Called after a transaction was undone, with the sessions to catch up with.
+    void setUndoneHandler(std::function<void(const QStringList &sessionIds)> handler)
+    {
+        m_onUndone = std::move(handler);
+    }
+
+    /// Runs `body` in a transaction; when another node's commit overtook it, undoes it,
+    /// catches up and runs it again. False when it kept losing (or storage failed).
+    bool transact(const std::function<void()> &body);
+    bool inTransaction() const { return m_depth > 0; }
+    /// The last commit lost a race (the body may look for what the winner did).
+    bool lastCommitConflicted() const { return m_lastCommitConflicted; }
+    bool storageFailed() const { return m_storageFailed; }
+    /// Commits the open group and sends what waited for it.
+    void commitGroup();
+
+    /// Assigns the next revision, applies a roster event to the roster, records the event
+    /// and queues it for its followers, encoded once. Inside a transaction only.
+    void publish(Session &session, Protocol::ServerFrame event);
+    /// A frame for one connection (none: `text` empty), then the connection follows
+    /// `subscribe` from `revision` on. Queued inside a transaction, at once outside one.
+    void post(ClientConnection *connection, const QString &text, const QString &subscribe = {},
+        qint64 revision = 0);
+    /// The session's state, after which the connection follows it.
+    void sendSnapshot(ClientConnection *connection, const Session &session);
+    /// Sends once what came before it is durable (at once when nothing waits).
+    void sendAfterCommit(ClientConnection *connection, const QString &text);
+
+private:
+    class Transaction;
+    struct Outgoing
+    {
+        std::optional<Delivery> delivery;
+        QPointer<ClientConnection> connection;
+        QString text; ///< may be empty: only a subscription
+        QString subscribeSession;
+        qint64 subscribeRevision = 0;
+    };
+
+    void begin();
+    void finish();
+    void sendAll(const QList<Outgoing> &sends);
+    void failStorage();
+
+    const Backends &m_backends;
+    SessionRegistry &m_registry;
+    Fanout &m_fanout;
+    std::function<void(const QString &)> m_onStorageFailed;
+    std::function<void(const QStringList &)> m_onUndone;
+
+    QList<Outgoing> m_outbox;
+    int m_depth = 0;
+    bool m_lastCommitConflicted = false;
+    bool m_storageFailed = false;
+    bool m_groupCommit = false;
+    bool m_groupOpen = false;
+    QList<Outgoing> m_awaitingCommit;
+    QTimer m_groupCommitTimer;
+};
