@@ -19,7 +19,7 @@ inclusive() { # symbol pattern -> inclusive Ir
 }
 echo "fanout_instructions_total=${total}"
 echo "server_onTextMessage_inclusive=$(inclusive 'SessionServer::Private::onTextMessage')"
-echo "server_publish_inclusive=$(inclusive 'SessionServer::Private::publish')"
+echo "server_publish_inclusive=$(inclusive 'Transactions::publish')"
 echo "qwebsocket_sendTextMessage_inclusive=$(inclusive 'QWebSocket::sendTextMessage')"
 echo "glib_unregisterSocketNotifier_inclusive=$(inclusive 'QEventDispatcherGlib::unregisterSocketNotifier')"
 # The same window under Qt's UNIX event dispatcher (proposed for helpy-server, see docs).
