@@ -16,6 +16,7 @@
 #include <cstdio>
 
 Q_IMPORT_QML_PLUGIN(HelpyPlugin)
+Q_IMPORT_QML_PLUGIN(Helpy_ClientPlugin)
 Q_IMPORT_QML_PLUGIN(Helpy_ModelsPlugin)
 
 namespace {

@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Helpy
+import Helpy.Client
 
 // One participant: avatar with presence, name, Helpy badge, role; actions in a menu that
 // only offers what the local user may do (the model computes canRemove / canChangeRole).

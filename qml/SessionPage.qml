@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Helpy
+import Helpy.Client
 
 // One session: the chat on the left, the participants beside it.
 Page {

@@ -20,6 +20,7 @@
 #include <memory>
 
 Q_IMPORT_QML_PLUGIN(HelpyPlugin)
+Q_IMPORT_QML_PLUGIN(Helpy_ClientPlugin)
 Q_IMPORT_QML_PLUGIN(Helpy_ModelsPlugin)
 
 using namespace Protocol;

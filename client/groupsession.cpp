@@ -268,7 +268,7 @@ void GroupSession::setRole(const QString &participantId, const QString &role)
 {
     const auto parsed = roleFromString(role);
     if (!m_service || !parsed) {
-        qCWarning(lcModels) << "setRole: unknown role" << role;
+        qCWarning(lcClient) << "setRole: unknown role" << role;
         return;
     }
     m_service->setRole(m_sessionId, participantId, *parsed,
@@ -346,7 +346,7 @@ void GroupSession::onInviteReply(const WebSocketService::Reply &reply)
     }
     const QString code = reply.ack.result.value(QStringLiteral("inviteCode")).toString();
     if (code.isEmpty()) {
-        qCWarning(lcModels) << "create_invite ack without inviteCode";
+        qCWarning(lcClient) << "create_invite ack without inviteCode";
         return;
     }
     if (code != m_inviteCode) {
