@@ -2,12 +2,9 @@
 #include "appcontroller.h"
 
 #include "groupsession.h"
+#include "sessionhosting.h"
 #include "sessionlistmodel.h"
 #include "websocketservice.h"
-
-#ifdef HELPY_HAVE_SERVER
-#include "sessionserver.h"
-#endif
 
 #include <QClipboard>
 #include <QCryptographicHash>
@@ -15,7 +12,6 @@
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QQmlEngine>
-#include <QStandardPaths>
 
 Q_LOGGING_CATEGORY(lcApp, "helpy.app", QtInfoMsg)
 
@@ -120,31 +116,14 @@ QString AppController::serverAddress() const
     return m_service->serverUrl().toString();
 }
 
-bool AppController::canHost() const
-{
-#ifdef HELPY_HAVE_SERVER
-    return true;
-#else
-    return false;
-#endif
-}
-
 bool AppController::isHosting() const
 {
-#ifdef HELPY_HAVE_SERVER
-    return m_server && m_server->isListening();
-#else
-    return false;
-#endif
+    return m_hosting && m_hosting->isListening();
 }
 
 QString AppController::hostAddress() const
 {
-#ifdef HELPY_HAVE_SERVER
-    if (isHosting())
-        return m_server->url().toString();
-#endif
-    return {};
+    return isHosting() ? m_hosting->url().toString() : QString();
 }
 
 QString AppController::userId() const
@@ -195,11 +174,7 @@ QString AppController::tokenKey(const QUrl &url) const
     // machine are two users, and the same name comes back as the same user.
     // The server this app hosts keeps its sessions on disk whatever port it gets, so its
     // identities are kept under one name too.
-#ifdef HELPY_HAVE_SERVER
-    const bool hosted = m_server && url.port() == m_server->port();
-#else
-    const bool hosted = false;
-#endif
+    const bool hosted = isHosting() && url.port() == m_hosting->port();
     const QByteArray server
         = hosted ? QByteArray("embedded") : url.adjusted(QUrl::RemovePath).toString().toUtf8();
     const QByteArray id = server + '\n' + m_displayName.toUtf8();
@@ -273,38 +248,27 @@ void AppController::onServiceState()
 
 void AppController::hostSession(const QString &title)
 {
-#ifdef HELPY_HAVE_SERVER
+    if (!m_hosting) {
+        setError(tr("This build cannot host sessions; join one instead."));
+        return;
+    }
     if (m_displayName.isEmpty()) {
         setError(tr("Please enter your name first."));
         return;
     }
-    if (!isHosting()) {
-        ServerOptions options;
-        // Others join from their own machines: listen on every interface.
-        options.address = QHostAddress::Any;
-        options.port = m_hostPort;
-        // Hosted sessions outlive the app: restart it and they are all still there.
-        options.dataPath = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-            + QStringLiteral("/hosted-sessions.sqlite");
-        m_server = std::make_unique<SessionServer>(options);
-        if (!m_server->listen()) {
-            const QString why = m_server->errorString();
-            m_server.reset();
-            qCWarning(lcApp) << "cannot host on port" << m_hostPort << why;
-            setError(tr("Could not host a session on port %1: %2").arg(m_hostPort).arg(why));
+    if (!m_hosting->isListening()) {
+        if (!m_hosting->listen()) {
+            setError(tr("Could not host a session on port %1: %2")
+                         .arg(m_hosting->port())
+                         .arg(m_hosting->errorString()));
             return;
         }
-        qCInfo(lcApp) << "hosting on" << m_server->url().toString();
         Q_EMIT hostingChanged();
     }
     const QString sessionTitle = title.trimmed().isEmpty() ? m_defaultTitle : title.trimmed();
     m_hostedSessionAnnounced = false;
     // The hosted server keeps identities on disk: come back as the same user.
-    connectThen(m_server->url(), true, [this, sessionTitle] { createSession(sessionTitle); });
-#else
-    Q_UNUSED(title);
-    setError(tr("This build cannot host sessions; join one instead."));
-#endif
+    connectThen(m_hosting->url(), true, [this, sessionTitle] { createSession(sessionTitle); });
 }
 
 void AppController::join(const QString &serverUrl, const QString &inviteCode)

@@ -17,12 +17,13 @@
 
 class QJSEngine;
 class QQmlEngine;
-class SessionServer;
+class SessionHosting;
 class WebSocketService;
 
 /**
- * @brief The app's one controller, a QML singleton: the connection, the optional embedded
- * session server (host mode), the remembered settings and the session shown.
+ * @brief The app's one controller, a QML singleton: the connection, the session server it
+ * hosts with when the app gave it one (SessionHosting), the remembered settings and the
+ * session shown.
  *
  * main() creates it before the QML engine and keeps ownership (the engine gets it through
  * create() with C++ ownership), so command-line options can drive it before QML loads.
@@ -70,7 +71,7 @@ public:
     bool isSignedIn() const { return m_signedIn; }
     bool isBusy() const { return m_busy; }
     QString errorString() const { return m_errorString; }
-    bool canHost() const;
+    bool canHost() const { return m_hosting != nullptr; }
     bool isHosting() const;
     QString hostAddress() const;
     QString userId() const;
@@ -78,11 +79,12 @@ public:
     SessionListModel *sessions() const { return m_sessions; }
     WebSocketService *service() const { return m_service.get(); }
 
-    /// The port host mode listens on (0: the OS picks one).
-    void setHostPort(quint16 port) { m_hostPort = port; }
+    /// The server to host sessions with (not owned; it outlives this controller). Set before
+    /// QML loads: canHost does not change afterwards.
+    void setHosting(SessionHosting *hosting) { m_hosting = hosting; }
     void setSessionTitle(const QString &title) { m_defaultTitle = title; }
 
-    /// Starts the embedded server on 127.0.0.1, connects to it and creates a session.
+    /// Starts the hosting server, connects to it and creates a session.
     Q_INVOKABLE void hostSession(const QString &title);
     /// Connects to `serverUrl` (ws://host:port) and joins with `inviteCode`.
     Q_INVOKABLE void join(const QString &serverUrl, const QString &inviteCode);
@@ -126,14 +128,13 @@ private:
     static QUrl normalizedServerUrl(const QString &text);
 
     std::unique_ptr<WebSocketService> m_service;
-    std::unique_ptr<SessionServer> m_server;
+    SessionHosting *m_hosting = nullptr;
     QSettings m_settings;
     SessionListModel *m_sessions = nullptr;
     QPointer<GroupSession> m_currentSession;
     QString m_displayName;
     QString m_errorString;
     QString m_defaultTitle;
-    quint16 m_hostPort = 0;
     ConnectionState m_connectionState = Offline;
     bool m_signedIn = false;
     bool m_busy = false;
