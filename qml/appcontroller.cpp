@@ -2,14 +2,14 @@
 #include "appcontroller.h"
 
 #include "groupsession.h"
+#include "reconnectcountdown.h"
 #include "sessionhosting.h"
+#include "sessionlistloader.h"
 #include "sessionlistmodel.h"
 #include "websocketservice.h"
 
 #include <QClipboard>
-#include <QCryptographicHash>
 #include <QGuiApplication>
-#include <QJsonArray>
 #include <QLoggingCategory>
 #include <QQmlEngine>
 
@@ -25,7 +25,8 @@ constexpr qsizetype MaxNameLength = 100;
 AppController::AppController(QObject *parent)
     : QObject(parent)
     , m_service(std::make_unique<WebSocketService>())
-    , m_sessions(new SessionListModel(this))
+    , m_countdown(new ReconnectCountdown(m_service.get(), this))
+    , m_sessionList(new SessionListLoader(m_service.get(), this))
     , m_defaultTitle(tr("Study session"))
 {
     Q_ASSERT(!s_instance);
@@ -36,41 +37,8 @@ AppController::AppController(QObject *parent)
     connect(m_service.get(), &WebSocketService::stateChanged, this, &AppController::onServiceState);
     connect(
         m_service.get(), &WebSocketService::errorOccurred, this, &AppController::onConnectionError);
-    connect(m_service.get(), &WebSocketService::reconnectScheduled, this, [this](int delayMs) {
-        m_reconnectAt.setRemainingTime(delayMs);
-        m_reconnectCountdown.start();
-        updateReconnectCountdown();
-    });
-    m_reconnectCountdown.setInterval(250);
-    connect(
-        &m_reconnectCountdown, &QTimer::timeout, this, &AppController::updateReconnectCountdown);
-}
-
-void AppController::updateReconnectCountdown()
-{
-    const int seconds
-        = m_connectionState == Reconnecting ? int((m_reconnectAt.remainingTime() + 999) / 1000) : 0;
-    if (seconds <= 0 && m_connectionState != Reconnecting)
-        m_reconnectCountdown.stop();
-    if (seconds == m_reconnectSeconds)
-        return;
-    m_reconnectSeconds = seconds;
-    Q_EMIT reconnectSecondsChanged();
-}
-
-void AppController::onConnectionError(const QString &message)
-{
-    if (m_signedIn) {
-        // The banner shows the reconnect countdown; the detail is in the log.
-        if (m_service->state() != WebSocketService::State::Reconnecting)
-            setError(message);
-        return;
-    }
-    // Signing in to a server that is not there: say so instead of retrying for ever.
-    m_afterWelcome = {};
-    m_service->disconnectFromServer();
-    setBusy(false);
-    setError(message);
+    connect(m_countdown, &ReconnectCountdown::secondsChanged, this,
+        &AppController::reconnectSecondsChanged);
 }
 
 AppController::~AppController()
@@ -87,13 +55,17 @@ AppController *AppController::instance()
     return s_instance;
 }
 
-AppController *AppController::create(QQmlEngine *qmlEngine, QJSEngine *)
+AppController *AppController::create(QQmlEngine *, QJSEngine *)
 {
-    // Normally main() made one; a bare engine (qmllint, a QML test) gets one it owns.
-    if (!s_instance)
-        new AppController(qmlEngine);
+    Q_ASSERT_X(s_instance, "AppController::create", "make the AppController before loading QML");
     QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
     return s_instance;
+}
+
+void AppController::setHosting(SessionHosting *hosting)
+{
+    m_hosting = hosting;
+    m_tokens.setHosting(hosting);
 }
 
 void AppController::setDisplayName(const QString &name)
@@ -109,6 +81,11 @@ void AppController::setDisplayName(const QString &name)
 QString AppController::lastServer() const
 {
     return m_settings.value(QStringLiteral("lastServer")).toString();
+}
+
+int AppController::reconnectSeconds() const
+{
+    return m_countdown->seconds();
 }
 
 QString AppController::serverAddress() const
@@ -129,6 +106,26 @@ QString AppController::hostAddress() const
 QString AppController::userId() const
 {
     return m_service->userId();
+}
+
+SessionListModel *AppController::sessions() const
+{
+    return m_sessionList->model();
+}
+
+void AppController::onConnectionError(const QString &message)
+{
+    if (m_signedIn) {
+        // The banner shows the reconnect countdown; the detail is in the log.
+        if (m_service->state() != WebSocketService::State::Reconnecting)
+            setError(message);
+        return;
+    }
+    // Signing in to a server that is not there: say so instead of retrying for ever.
+    m_afterWelcome = {};
+    m_service->disconnectFromServer();
+    setBusy(false);
+    setError(message);
 }
 
 void AppController::setError(const QString &message)
@@ -168,20 +165,6 @@ QUrl AppController::normalizedServerUrl(const QString &text)
     return url;
 }
 
-QString AppController::tokenKey(const QUrl &url) const
-{
-    // One identity per server and name, so two instances with different names on one
-    // machine are two users, and the same name comes back as the same user.
-    // The server this app hosts keeps its sessions on disk whatever port it gets, so its
-    // identities are kept under one name too.
-    const bool hosted = isHosting() && url.port() == m_hosting->port();
-    const QByteArray server
-        = hosted ? QByteArray("embedded") : url.adjusted(QUrl::RemovePath).toString().toUtf8();
-    const QByteArray id = server + '\n' + m_displayName.toUtf8();
-    return QStringLiteral("tokens/")
-        + QString::fromLatin1(QCryptographicHash::hash(id, QCryptographicHash::Sha1).toHex());
-}
-
 void AppController::connectThen(const QUrl &url, bool useStoredToken, std::function<void()> then)
 {
     if (m_displayName.isEmpty()) {
@@ -198,19 +181,16 @@ void AppController::connectThen(const QUrl &url, bool useStoredToken, std::funct
     }
     m_afterWelcome = std::move(then);
     setBusy(true);
-    const QString token = useStoredToken ? m_settings.value(tokenKey(url)).toString() : QString();
+    const QString token = useStoredToken ? m_tokens.token(url, m_displayName) : QString();
     m_service->connectToServer(url, m_displayName, token);
 }
 
 void AppController::onWelcomed()
 {
-    m_settings.setValue(tokenKey(m_service->serverUrl()), m_service->token());
-    if (!m_signedIn) {
-        m_signedIn = true;
-        Q_EMIT signedInChanged();
-    } else {
-        Q_EMIT signedInChanged(); // the userId may differ on another server
-    }
+    m_tokens.remember(m_service->serverUrl(), m_displayName, m_service->token());
+    // Also when signed in already: the userId may differ on another server.
+    m_signedIn = true;
+    Q_EMIT signedInChanged();
     clearError();
     refreshSessions();
     if (auto then = std::exchange(m_afterWelcome, {})) {
@@ -243,7 +223,6 @@ void AppController::onServiceState()
         return;
     m_connectionState = state;
     Q_EMIT connectionStateChanged();
-    updateReconnectCountdown();
 }
 
 void AppController::hostSession(const QString &title)
@@ -332,7 +311,7 @@ void AppController::openSession(const QString &sessionId)
         refreshSessions();
     });
     // Managers get an invite code at once, so "Copy invite code" has one to copy.
-    auto inviteWhenReady = [this, session] {
+    auto inviteWhenReady = [session] {
         if (session->isLoaded() && session->canManage() && session->inviteCode().isEmpty())
             session->createInvite();
     };
@@ -368,20 +347,7 @@ void AppController::closeSession()
 
 void AppController::refreshSessions()
 {
-    if (m_service->state() != WebSocketService::State::Connected)
-        return;
-    QPointer<SessionListModel> model = m_sessions;
-    m_service->listSessions([model](const WebSocketService::Reply &reply) {
-        if (!model || !reply.ok)
-            return;
-        QList<SessionSummary> sessions;
-        const QJsonArray list = reply.ack.result.value(QStringLiteral("sessions")).toArray();
-        for (const auto &value : list) {
-            if (const auto summary = sessionSummaryFromJson(value.toObject()))
-                sessions.append(*summary);
-        }
-        model->setSessions(sessions);
-    });
+    m_sessionList->refresh();
 }
 
 void AppController::retry()
@@ -402,7 +368,7 @@ void AppController::signOut()
     closeSession();
     m_afterWelcome = {};
     m_service->disconnectFromServer();
-    m_sessions->clear();
+    m_sessionList->clear();
     if (m_signedIn) {
         m_signedIn = false;
         Q_EMIT signedInChanged();

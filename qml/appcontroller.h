@@ -2,13 +2,13 @@
 #pragma once
 
 #include "groupsession.h"
+#include "identitytokens.h"
 #include "sessionlistmodel.h"
+#include "websocketservice.h"
 
-#include <QDeadlineTimer>
 #include <QObject>
 #include <QPointer>
 #include <QSettings>
-#include <QTimer>
 #include <QUrl>
 #include <QtQml/qqmlregistration.h>
 
@@ -17,13 +17,15 @@
 
 class QJSEngine;
 class QQmlEngine;
+class ReconnectCountdown;
 class SessionHosting;
-class WebSocketService;
+class SessionListLoader;
 
 /**
- * @brief The app's one controller, a QML singleton: the connection, the session server it
- * hosts with when the app gave it one (SessionHosting), the remembered settings and the
- * session shown.
+ * @brief The app's one controller, a QML singleton: signs in, opens sessions and hosts them,
+ * orchestrating the pieces that do the work: the connection (WebSocketService), identity
+ * tokens, the reconnect countdown, the session list and, when the app was given one, the
+ * session server it hosts with (SessionHosting).
  *
  * main() creates it before the QML engine and keeps ownership (the engine gets it through
  * create() with C++ ownership), so command-line options can drive it before QML loads.
@@ -66,7 +68,7 @@ public:
     QString lastServer() const;
     ConnectionState connectionState() const { return m_connectionState; }
     /// Seconds until the next reconnect attempt (while Reconnecting).
-    int reconnectSeconds() const { return m_reconnectSeconds; }
+    int reconnectSeconds() const;
     QString serverAddress() const;
     bool isSignedIn() const { return m_signedIn; }
     bool isBusy() const { return m_busy; }
@@ -76,12 +78,12 @@ public:
     QString hostAddress() const;
     QString userId() const;
     GroupSession *currentSession() const { return m_currentSession; }
-    SessionListModel *sessions() const { return m_sessions; }
+    SessionListModel *sessions() const;
     WebSocketService *service() const { return m_service.get(); }
 
     /// The server to host sessions with (not owned; it outlives this controller). Set before
     /// QML loads: canHost does not change afterwards.
-    void setHosting(SessionHosting *hosting) { m_hosting = hosting; }
+    void setHosting(SessionHosting *hosting);
     void setSessionTitle(const QString &title) { m_defaultTitle = title; }
 
     /// Starts the hosting server, connects to it and creates a session.
@@ -121,16 +123,16 @@ private:
     void onWelcomed();
     void onServiceState();
     void onConnectionError(const QString &message);
-    void updateReconnectCountdown();
     void setError(const QString &message);
     void setBusy(bool busy);
-    QString tokenKey(const QUrl &url) const;
     static QUrl normalizedServerUrl(const QString &text);
 
     std::unique_ptr<WebSocketService> m_service;
     SessionHosting *m_hosting = nullptr;
+    IdentityTokens m_tokens;
     QSettings m_settings;
-    SessionListModel *m_sessions = nullptr;
+    ReconnectCountdown *m_countdown = nullptr;
+    SessionListLoader *m_sessionList = nullptr;
     QPointer<GroupSession> m_currentSession;
     QString m_displayName;
     QString m_errorString;
@@ -140,7 +142,4 @@ private:
     bool m_busy = false;
     bool m_hostedSessionAnnounced = false;
     std::function<void()> m_afterWelcome;
-    QDeadlineTimer m_reconnectAt;
-    QTimer m_reconnectCountdown;
-    int m_reconnectSeconds = 0;
 };
