@@ -200,28 +200,12 @@ void AppController::onWelcomed()
     }
 }
 
-void AppController::onServiceState()
+void AppController::onServiceState(WebSocketService::State state)
 {
-    ConnectionState state = Offline;
-    switch (m_service->state()) {
-    case WebSocketService::State::Disconnected:
-        state = Offline;
+    if (state == WebSocketService::State::Disconnected) {
         setBusy(false);
         m_afterWelcome = {};
-        break;
-    case WebSocketService::State::Connecting:
-        state = Connecting;
-        break;
-    case WebSocketService::State::Connected:
-        state = Connected;
-        break;
-    case WebSocketService::State::Reconnecting:
-        state = Reconnecting;
-        break;
     }
-    if (state == m_connectionState)
-        return;
-    m_connectionState = state;
     Q_EMIT connectionStateChanged();
 }
 

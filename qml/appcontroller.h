@@ -37,7 +37,8 @@ class AppController : public QObject
     QML_SINGLETON
     Q_PROPERTY(QString displayName READ displayName WRITE setDisplayName NOTIFY displayNameChanged)
     Q_PROPERTY(QString lastServer READ lastServer NOTIFY lastServerChanged)
-    Q_PROPERTY(ConnectionState connectionState READ connectionState NOTIFY connectionStateChanged)
+    Q_PROPERTY(
+        WebSocketService::State connectionState READ connectionState NOTIFY connectionStateChanged)
     Q_PROPERTY(int reconnectSeconds READ reconnectSeconds NOTIFY reconnectSecondsChanged)
     Q_PROPERTY(QString serverAddress READ serverAddress NOTIFY connectionStateChanged)
     Q_PROPERTY(bool signedIn READ isSignedIn NOTIFY signedInChanged)
@@ -51,10 +52,6 @@ class AppController : public QObject
     Q_PROPERTY(SessionListModel *sessions READ sessions CONSTANT)
 
 public:
-    /// @brief What the connection banner shows.
-    enum ConnectionState { Offline, Connecting, Connected, Reconnecting };
-    Q_ENUM(ConnectionState)
-
     /// No default constructor on purpose: Qt 6.4 would prefer it to create() for the singleton.
     explicit AppController(QObject *parent);
     ~AppController() override;
@@ -66,7 +63,8 @@ public:
     QString displayName() const { return m_displayName; }
     void setDisplayName(const QString &name);
     QString lastServer() const;
-    ConnectionState connectionState() const { return m_connectionState; }
+    /// What the connection banner shows (WebSocketService in QML: Helpy.Client).
+    WebSocketService::State connectionState() const { return m_service->state(); }
     /// Seconds until the next reconnect attempt (while Reconnecting).
     int reconnectSeconds() const;
     QString serverAddress() const;
@@ -121,7 +119,7 @@ Q_SIGNALS:
 private:
     void connectThen(const QUrl &url, bool useStoredToken, std::function<void()> then);
     void onWelcomed();
-    void onServiceState();
+    void onServiceState(WebSocketService::State state);
     void onConnectionError(const QString &message);
     void setError(const QString &message);
     void setBusy(bool busy);
@@ -137,7 +135,6 @@ private:
     QString m_displayName;
     QString m_errorString;
     QString m_defaultTitle;
-    ConnectionState m_connectionState = Offline;
     bool m_signedIn = false;
     bool m_busy = false;
     bool m_hostedSessionAnnounced = false;
