@@ -1,3 +1,5 @@
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -194,6 +196,7 @@ Page {
                     ScrollBar.vertical: ScrollBar {}
                     delegate: ParticipantDelegate {
                         width: ListView.view.width
+                        session: page.session
                     }
                 }
             }
