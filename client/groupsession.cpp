@@ -24,7 +24,7 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     , m_service(service)
     , m_sessionId(sessionId)
     , m_notifier(new GroupSessionNotifier(service, sessionId, this))
-    , m_participants(new ParticipantListModel(this))
+    , m_participants(new ParticipantListModel(m_notifier->roster(), this))
     , m_messages(new MessageListModel(this))
 {
     setLocalUserId(service->userId());
@@ -71,21 +71,13 @@ void GroupSession::join()
 
 QString GroupSession::nameOf(const QString &participantId) const
 {
-    return m_names.value(participantId, participantId);
-}
-
-void GroupSession::rememberName(const Participant &participant)
-{
-    if (!participant.displayName.isEmpty())
-        m_names.insert(participant.id, participant.displayName);
+    if (const Participant *present = std::as_const(*m_notifier).roster().find(participantId))
+        return present->displayName;
+    return m_formerNames.value(participantId, participantId);
 }
 
 void GroupSession::onSnapshot(const SessionSnapshot &snapshot)
 {
-    for (const Participant &p : snapshot.participants)
-        rememberName(p);
-    m_participants->applySnapshot(snapshot.participants);
-
     QList<MessageListModel::Entry> entries;
     entries.reserve(snapshot.messages.size());
     for (const ChatMessage &m : snapshot.messages)
@@ -106,14 +98,16 @@ void GroupSession::onSnapshot(const SessionSnapshot &snapshot)
     }
 }
 
-void GroupSession::onParticipantChanged(const ParticipantChangeEvent &event)
+void GroupSession::onParticipantChanged(
+    const ParticipantChangeEvent &event, const std::optional<Participant> &before)
 {
+    // The roster (and so the participant rows) changed already; what is left is the line
+    // in the chat that says what happened.
     const QString lineId = QStringLiteral("event:%1:%2").arg(event.epoch).arg(event.revision);
     const QString actor = nameOf(event.actorId);
     switch (event.type) {
     case ParticipantChangeEvent::Type::Added: {
-        rememberName(event.participant);
-        m_participants->upsert(event.participant);
+        m_formerNames.remove(event.participantId);
         const QString who = nameOf(event.participantId);
         m_messages->addSystemLine(lineId,
             event.actorId == event.participantId || event.actorId.isEmpty()
@@ -122,31 +116,14 @@ void GroupSession::onParticipantChanged(const ParticipantChangeEvent &event)
             event.timestamp);
         break;
     }
-    case ParticipantChangeEvent::Type::Updated: {
-        const auto before = m_participants->participant(event.participantId);
-        rememberName(event.participant);
-        m_participants->upsert(event.participant);
-        if (before && before->role != event.participant.role) {
-            const QString who = nameOf(event.participantId);
-            QString line;
-            switch (event.participant.role) {
-            case Role::Owner:
-                line = tr("%1 made %2 an owner").arg(actor, who);
-                break;
-            case Role::Moderator:
-                line = tr("%1 made %2 a moderator").arg(actor, who);
-                break;
-            case Role::Member:
-                line = tr("%1 made %2 a member").arg(actor, who);
-                break;
-            }
-            m_messages->addSystemLine(lineId, line, event.timestamp);
-        }
+    case ParticipantChangeEvent::Type::Updated:
+        if (before && before->role != event.participant.role)
+            m_messages->addSystemLine(lineId, roleLine(actor, event.participant), event.timestamp);
         break;
-    }
     case ParticipantChangeEvent::Type::Removed: {
+        if (before)
+            m_formerNames.insert(event.participantId, before->displayName);
         const QString who = nameOf(event.participantId);
-        m_participants->remove(event.participantId);
         if (m_typing.remove(event.participantId))
             updateTypingText();
         m_messages->addSystemLine(lineId,
@@ -158,6 +135,20 @@ void GroupSession::onParticipantChanged(const ParticipantChangeEvent &event)
         break;
     }
     }
+}
+
+QString GroupSession::roleLine(const QString &actor, const Participant &changed) const
+{
+    const QString who = changed.displayName;
+    switch (changed.role) {
+    case Role::Owner:
+        return tr("%1 made %2 an owner").arg(actor, who);
+    case Role::Moderator:
+        return tr("%1 made %2 a moderator").arg(actor, who);
+    case Role::Member:
+        break;
+    }
+    return tr("%1 made %2 a member").arg(actor, who);
 }
 
 void GroupSession::onMessage(const ChatMessage &message)
@@ -344,11 +335,12 @@ void GroupSession::onInviteReply(const WebSocketService::Reply &reply)
         Q_EMIT errorOccurred(tr("Could not create an invite: %1").arg(reply.error.message));
         return;
     }
-    const QString code = reply.ack.result.value(QStringLiteral("inviteCode")).toString();
-    if (code.isEmpty()) {
-        qCWarning(lcClient) << "create_invite ack without inviteCode";
+    const auto result = resultOf<CreateInviteResult>(reply.ack);
+    if (!result) {
+        qCWarning(lcClient) << "create_invite ack without a readable result";
         return;
     }
+    const QString &code = result->inviteCode;
     if (code != m_inviteCode) {
         m_inviteCode = code;
         Q_EMIT inviteCodeChanged();

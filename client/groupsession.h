@@ -91,12 +91,13 @@ private:
     WebSocketService::ReplyHandler reportFailure(const QString &what);
     void onInviteReply(const WebSocketService::Reply &reply);
     void onSnapshot(const Protocol::SessionSnapshot &snapshot);
-    void onParticipantChanged(const Protocol::ParticipantChangeEvent &event);
+    void onParticipantChanged(const Protocol::ParticipantChangeEvent &event,
+        const std::optional<Protocol::Participant> &before);
+    QString roleLine(const QString &actor, const Protocol::Participant &changed) const;
     void onMessage(const Protocol::ChatMessage &message);
     void onTyping(const QString &participantId, bool typing);
     void onRemoved(Protocol::ParticipantChangeEvent::Reason reason);
     void setLocalUserId(const QString &userId);
-    void rememberName(const Protocol::Participant &participant);
     void updateTypingText();
     void expireTyping();
     void sendTyping(bool typing);
@@ -110,7 +111,8 @@ private:
     bool m_loaded = false;
     bool m_removed = false;
     QString m_inviteCode;
-    QHash<QString, QString> m_names; // every participant ever seen, for chat lines
+    // Names of those who left (the roster has the others'), for their old chat lines.
+    QHash<QString, QString> m_formerNames;
 
     QHash<QString, QDeadlineTimer> m_typing; // remote participant → when to forget it
     QString m_typingText;

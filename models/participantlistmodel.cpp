@@ -2,25 +2,40 @@
 #include "participantlistmodel.h"
 
 #include "logging.h"
-
-#include <QSet>
+#include "rules.h"
 
 using namespace Protocol;
 
+ParticipantListModel::ParticipantListModel(Roster *roster, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_roster(roster)
+{
+    m_roster->setObserver(this);
+}
+
 ParticipantListModel::ParticipantListModel(QObject *parent)
     : QAbstractListModel(parent)
-{ }
+    , m_ownRoster(std::make_unique<Roster>())
+    , m_roster(m_ownRoster.get())
+{
+    m_roster->setObserver(this);
+}
+
+ParticipantListModel::~ParticipantListModel()
+{
+    m_roster->setObserver(nullptr);
+}
 
 int ParticipantListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return parent.isValid() ? 0 : m_roster->size();
 }
 
 QVariant ParticipantListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Participant &p = m_rows.at(index.row());
+    const Participant &p = m_roster->at(index.row());
     switch (role) {
     case Qt::DisplayRole:
     case DisplayNameRole:
@@ -42,9 +57,9 @@ QVariant ParticipantListModel::data(const QModelIndex &index, int role) const
     case IsSelfRole:
         return !m_localUserId.isEmpty() && p.id == m_localUserId;
     case CanRemoveRole:
-        return canRemove(p);
+        return bool(Rules::mayRemove(*m_roster, m_localUserId, p.id));
     case CanChangeRoleRole:
-        return canChangeRole(p);
+        return Rules::mayChangeRole(*m_roster, m_localUserId, p.id);
     }
     return {};
 }
@@ -104,191 +119,140 @@ void ParticipantListModel::setLocalUserId(const QString &userId)
 
 int ParticipantListModel::rowOf(const QString &participantId) const
 {
-    return m_rows.rowOf(participantId);
+    return m_roster->rowOf(participantId);
 }
 
 std::optional<Participant> ParticipantListModel::participant(const QString &participantId) const
 {
-    const int row = rowOf(participantId);
-    if (row < 0)
-        return std::nullopt;
-    return m_rows.at(row);
-}
-
-bool ParticipantListModel::canRemove(const Participant &p) const
-{
-    if (!m_shownMyRole)
-        return false;
-    if (p.id == m_localUserId) // removing yourself is leaving; the last owner must hand over first
-        return !(*m_shownMyRole == Role::Owner && m_ownerCount <= 1);
-    switch (*m_shownMyRole) {
-    case Role::Owner:
-        return true;
-    case Role::Moderator:
-        return p.role == Role::Member; // members and helpys
-    case Role::Member:
-        return false;
-    }
-    return false;
-}
-
-bool ParticipantListModel::canChangeRole(const Participant &p) const
-{
-    return m_shownMyRole == Role::Owner && p.id != m_localUserId && p.type == ParticipantType::User;
-}
-
-void ParticipantListModel::countRoles(const Participant &p, int delta)
-{
-    if (p.role == Role::Owner)
-        m_ownerCount += delta;
+    if (const Participant *p = m_roster->find(participantId))
+        return *p;
+    return std::nullopt;
 }
 
 void ParticipantListModel::refreshPermissions()
 {
-    const int selfRow = rowOf(m_localUserId);
-    std::optional<Role> myRole;
-    if (selfRow >= 0)
-        myRole = m_rows.at(selfRow).role;
-    const bool lastOwner = myRole == Role::Owner && m_ownerCount <= 1;
+    if (m_inSnapshot)
+        return;
+    const Participant *self = m_roster->find(m_localUserId);
+    const std::optional<Role> myRole = self ? std::optional(self->role) : std::nullopt;
+    const bool mayLeave = self && Rules::mayRemove(*m_roster, m_localUserId, m_localUserId);
+    const bool mayChangeOwnRole
+        = self && Rules::mayChangeRole(*m_roster, m_localUserId, m_localUserId);
     if (myRole != m_shownMyRole) {
         m_shownMyRole = myRole;
-        m_shownLastOwner = lastOwner;
-        if (!m_rows.isEmpty())
-            Q_EMIT dataChanged(
-                index(0), index(int(m_rows.size()) - 1), { CanRemoveRole, CanChangeRoleRole });
+        m_shownSelfMayLeave = mayLeave;
+        m_shownSelfMayChangeRole = mayChangeOwnRole;
+        if (count() > 0)
+            Q_EMIT dataChanged(index(0), index(count() - 1), { CanRemoveRole, CanChangeRoleRole });
         Q_EMIT myRoleChanged();
-    } else if (lastOwner != m_shownLastOwner) {
-        m_shownLastOwner = lastOwner;
-        if (selfRow >= 0)
-            Q_EMIT dataChanged(index(selfRow), index(selfRow), { CanRemoveRole });
+        return;
+    }
+    // With the same role, only the local user's own row can change its permissions (the
+    // last owner may leave once another owner or nobody else is there).
+    QList<int> changed;
+    if (std::exchange(m_shownSelfMayLeave, mayLeave) != mayLeave)
+        changed << CanRemoveRole;
+    if (std::exchange(m_shownSelfMayChangeRole, mayChangeOwnRole) != mayChangeOwnRole)
+        changed << CanChangeRoleRole;
+    if (!changed.isEmpty()) {
+        const int row = rowOf(m_localUserId);
+        Q_EMIT dataChanged(index(row), index(row), changed);
     }
 }
 
-void ParticipantListModel::appendRows(const QList<Participant> &participants)
+// ------------------------------------------------------------------ the roster's changes
+
+void ParticipantListModel::rosterAboutToBeReset()
 {
-    if (participants.isEmpty())
-        return;
-    const int first = int(m_rows.size());
-    beginInsertRows({}, first, first + int(participants.size()) - 1);
-    for (const Participant &p : participants) {
-        m_rows.append(p);
-        countRoles(p, +1);
+    beginResetModel();
+}
+
+void ParticipantListModel::rosterReset()
+{
+    endResetModel();
+    Q_EMIT countChanged();
+    refreshPermissions();
+}
+
+void ParticipantListModel::snapshotAboutToBeApplied()
+{
+    m_inSnapshot = true;
+}
+
+void ParticipantListModel::snapshotApplied()
+{
+    m_inSnapshot = false;
+    if (std::exchange(m_readWithoutSelf, false) && count() > 0) {
+        // A row changed while the local user's row was out (moving to the server's place),
+        // so its permissions were read without the local user's role: read them again.
+        Q_EMIT dataChanged(index(0), index(count() - 1), { CanRemoveRole, CanChangeRoleRole });
     }
+    refreshPermissions();
+}
+
+void ParticipantListModel::participantsAboutToBeInserted(int first, int last)
+{
+    beginInsertRows({}, first, last);
+}
+
+void ParticipantListModel::participantsInserted(int, int)
+{
     endInsertRows();
     Q_EMIT countChanged();
-}
-
-void ParticipantListModel::updateRow(int row, const Participant &participant)
-{
-    const Participant &shown = m_rows.at(row);
-    QList<int> changed;
-    if (shown.displayName != participant.displayName)
-        changed << DisplayNameRole << InitialsRole << Qt::DisplayRole;
-    if (shown.type != participant.type)
-        changed << TypeRole << IsHelpyRole << CanChangeRoleRole;
-    if (shown.role != participant.role)
-        changed << RoleRole << CanRemoveRole;
-    if (shown.presence != participant.presence)
-        changed << PresenceRole;
-    if (shown.joinedAt != participant.joinedAt)
-        changed << JoinedAtRole;
-    if (changed.isEmpty())
-        return;
-    countRoles(shown, -1);
-    m_rows.replace(row, participant);
-    countRoles(participant, +1);
-    Q_EMIT dataChanged(index(row), index(row), changed);
-}
-
-void ParticipantListModel::applySnapshot(const QList<Participant> &participants)
-{
-    if (m_rows.isEmpty()) {
-        // First load: the whole source is new.
-        beginResetModel();
-        m_rows.clear();
-        m_ownerCount = 0;
-        for (const Participant &p : participants) {
-            if (m_rows.contains(p.id))
-                continue;
-            m_rows.append(p);
-            countRoles(p, +1);
-        }
-        endResetModel();
-        if (!m_rows.isEmpty())
-            Q_EMIT countChanged();
-        refreshPermissions();
-        return;
-    }
-
-    QHash<QString, qsizetype> wanted;
-    wanted.reserve(participants.size());
-    for (qsizetype i = 0; i < participants.size(); ++i)
-        wanted.insert(participants.at(i).id, i);
-
-    // Remove rows that are gone, from the bottom up: a removal shifts only the rows below
-    // it, so the rows still to remove keep their numbers.
-    QList<int> gone;
-    m_rows.forEach([&](qsizetype row, const Participant &p) {
-        if (!wanted.contains(p.id))
-            gone.append(int(row));
-    });
-    for (auto it = gone.crbegin(); it != gone.crend(); ++it) {
-        beginRemoveRows({}, *it, *it);
-        countRoles(m_rows.at(*it), -1);
-        m_rows.removeAt(*it);
-        endRemoveRows();
-    }
-    if (!gone.isEmpty())
-        Q_EMIT countChanged();
-
-    QList<Participant> added;
-    QSet<QString> addedIds;
-    for (const Participant &p : participants) {
-        const int row = rowOf(p.id);
-        if (row >= 0)
-            updateRow(row, p);
-        else if (!addedIds.contains(p.id)) {
-            addedIds.insert(p.id);
-            added.append(p);
-        }
-    }
-    appendRows(added);
     refreshPermissions();
 }
 
-void ParticipantListModel::upsert(const Participant &participant)
+void ParticipantListModel::participantAboutToBeRemoved(int row)
 {
-    const int row = rowOf(participant.id);
-    if (row >= 0)
-        updateRow(row, participant);
-    else
-        appendRows({ participant });
-    refreshPermissions();
-}
-
-void ParticipantListModel::remove(const QString &participantId)
-{
-    const int row = rowOf(participantId);
-    if (row < 0) {
-        qCDebug(lcModels) << "remove of unknown participant" << participantId;
-        return;
-    }
     beginRemoveRows({}, row, row);
-    countRoles(m_rows.at(row), -1);
-    m_rows.removeAt(row);
+}
+
+void ParticipantListModel::participantRemoved(int)
+{
     endRemoveRows();
     Q_EMIT countChanged();
     refreshPermissions();
 }
 
+void ParticipantListModel::participantChanged(int row, RosterObserver::Fields fields)
+{
+    using Field = RosterObserver::Field;
+    QList<int> changed;
+    if (fields & Field::DisplayName)
+        changed << DisplayNameRole << InitialsRole << Qt::DisplayRole;
+    if (fields & Field::Type)
+        changed << TypeRole << IsHelpyRole << CanChangeRoleRole;
+    if (fields & Field::Role)
+        changed << RoleRole << CanRemoveRole;
+    if (fields & Field::Presence)
+        changed << PresenceRole;
+    if (fields & Field::JoinedAt)
+        changed << JoinedAtRole;
+    if (m_inSnapshot && !m_roster->contains(m_localUserId))
+        m_readWithoutSelf = true;
+    Q_EMIT dataChanged(index(row), index(row), changed);
+    refreshPermissions();
+}
+
+// ------------------------------------------------------------------ a roster of its own
+
+void ParticipantListModel::applySnapshot(const QList<Participant> &participants)
+{
+    m_roster->applySnapshot(participants);
+}
+
+void ParticipantListModel::upsert(const Participant &participant)
+{
+    m_roster->upsert(participant);
+}
+
+void ParticipantListModel::remove(const QString &participantId)
+{
+    if (!m_roster->remove(participantId))
+        qCDebug(lcModels) << "remove of unknown participant" << participantId;
+}
+
 void ParticipantListModel::clear()
 {
-    if (m_rows.isEmpty())
-        return;
-    beginResetModel();
-    m_rows.clear();
-    m_ownerCount = 0;
-    endResetModel();
-    Q_EMIT countChanged();
-    refreshPermissions();
+    m_roster->clear();
 }

@@ -1,27 +1,30 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "indexedrows.h"
 #include "protocol.h"
+#include "roster.h"
 
 #include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
 
+#include <memory>
+
 /**
- * @brief The roster of one session as list rows: people and Helpy tutors.
+ * @brief A session's roster as list rows: people and Helpy tutors. A view of one Roster.
  *
- * Rows change incrementally (insert, remove, dataChanged naming the changed roles); a
- * snapshot arriving while rows are shown is applied as the difference to what is shown,
- * so only the first load resets the model.
+ * The rows are the roster's (GroupSessionNotifier's, in the app): the model keeps no copy,
+ * it observes the roster and turns each change into the matching row signal (insert,
+ * remove, dataChanged naming the changed roles). A snapshot is applied by the roster as the
+ * difference to what is shown, so only the first load resets the model. Reading a row or
+ * finding one by id is O(log n) (see IndexedRows).
  *
- * Complexity (see IndexedRows): finding a row by id, reading a row, an append and a removal
- * of any row are O(log n) (O(1) while nothing has been removed), so no single event costs
- * O(n). A snapshot diff is O((n + m) log n).
- *
- * canRemove / canChangeRole depend on the local user's role; when that changes (rare)
- * every row's permission roles are announced changed.
+ * canRemove / canChangeRole come from the rule book (Rules) the server decides with; they
+ * depend on the local user's role, so when that changes (rare) every row's permission roles
+ * are announced changed.
  */
-class ParticipantListModel : public QAbstractListModel
+class ParticipantListModel
+    : public QAbstractListModel
+    , private RosterObserver
 {
     Q_OBJECT
     QML_ELEMENT
@@ -41,17 +44,21 @@ public:
         JoinedAtRole, ///< @brief when the participant joined (QDateTime, UTC)
         IsSelfRole, ///< @brief true on the local user's own row
         CanRemoveRole, ///< @brief the local user may remove this one (on self: may leave)
-        CanChangeRoleRole, ///< @brief the local user may change this one's role
+        CanChangeRoleRole, ///< @brief the local user may give this one another role
     };
     Q_ENUM(Roles)
 
+    /// A view of `roster` (not owned; it must outlive the model).
+    explicit ParticipantListModel(Roster *roster, QObject *parent = nullptr);
+    /// A model over a roster of its own, changed through applySnapshot / upsert / remove.
     explicit ParticipantListModel(QObject *parent = nullptr);
+    ~ParticipantListModel() override;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    int count() const { return int(m_rows.size()); }
+    int count() const { return m_roster->size(); }
     /// The local user's role in this session ("" when not in the roster).
     QString myRole() const;
     bool isManager() const;
@@ -60,9 +67,9 @@ public:
     void setLocalUserId(const QString &userId);
     QString localUserId() const { return m_localUserId; }
 
-    /// Applies a full roster: a reset when nothing is shown yet, else the difference.
+    const Roster &roster() const { return *m_roster; }
+    // Changes to the roster shown (its owner's to make when the roster is shared).
     void applySnapshot(const QList<Protocol::Participant> &participants);
-    /// Inserts a new participant at the end, or updates the shown row in place.
     void upsert(const Protocol::Participant &participant);
     void remove(const QString &participantId);
     void clear();
@@ -70,7 +77,7 @@ public:
     Q_INVOKABLE int rowOf(const QString &participantId) const;
     std::optional<Protocol::Participant> participant(const QString &participantId) const;
     /// All rows in order. O(n): for tests and snapshots, not per event.
-    QList<Protocol::Participant> participants() const { return m_rows.toList(); }
+    QList<Protocol::Participant> participants() const { return m_roster->participants(); }
 
     static QString initialsOf(const QString &displayName);
 
@@ -79,18 +86,27 @@ Q_SIGNALS:
     void myRoleChanged();
 
 private:
-    bool canRemove(const Protocol::Participant &p) const;
-    bool canChangeRole(const Protocol::Participant &p) const;
-    void updateRow(int row, const Protocol::Participant &participant);
-    void appendRows(const QList<Protocol::Participant> &participants);
-    void countRoles(const Protocol::Participant &p, int delta);
-    /// Announces permission changes that follow from the local user's role / owner count.
+    // RosterObserver: the roster's changes become row changes.
+    void rosterAboutToBeReset() override;
+    void rosterReset() override;
+    void snapshotAboutToBeApplied() override;
+    void snapshotApplied() override;
+    void participantsAboutToBeInserted(int first, int last) override;
+    void participantsInserted(int first, int last) override;
+    void participantAboutToBeRemoved(int row) override;
+    void participantRemoved(int row) override;
+    void participantChanged(int row, RosterObserver::Fields fields) override;
+
+    /// Announces permission changes that follow from the local user's role and place.
     void refreshPermissions();
 
-    IndexedRows<Protocol::Participant, &Protocol::Participant::id> m_rows;
+    std::unique_ptr<Roster> m_ownRoster; // only when not a view of another's
+    Roster *m_roster;
     QString m_localUserId;
-    int m_ownerCount = 0;
     // What the permission roles were last computed from.
     std::optional<Protocol::Role> m_shownMyRole;
-    bool m_shownLastOwner = false;
+    bool m_shownSelfMayLeave = false;
+    bool m_shownSelfMayChangeRole = false;
+    bool m_inSnapshot = false; // permissions are recomputed once, at its end
+    bool m_readWithoutSelf = false; // a row changed while the local user's row was moving
 };

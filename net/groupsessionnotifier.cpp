@@ -34,21 +34,11 @@ GroupSessionNotifier::GroupSessionNotifier(
         adopt(*snapshot);
 }
 
-QList<Participant> GroupSessionNotifier::participants() const
-{
-    QList<Participant> list;
-    list.reserve(m_order.size());
-    for (const QString &id : m_order)
-        list.append(m_participants.value(id));
-    return list;
-}
-
 std::optional<Participant> GroupSessionNotifier::participant(const QString &id) const
 {
-    const auto it = m_participants.constFind(id);
-    if (it == m_participants.cend())
-        return std::nullopt;
-    return *it;
+    if (const Participant *p = m_roster.find(id))
+        return *p;
+    return std::nullopt;
 }
 
 void GroupSessionNotifier::join()
@@ -91,12 +81,7 @@ void GroupSessionNotifier::adopt(const SessionSnapshot &snapshot)
     m_title = snapshot.title;
     m_resyncing = false;
     m_removed = false;
-    m_order.clear();
-    m_participants.clear();
-    for (const Participant &p : snapshot.participants) {
-        m_order.append(p.id);
-        m_participants.insert(p.id, p);
-    }
+    m_roster.applySnapshot(snapshot.participants); // the difference, row by row
     m_messages = snapshot.messages;
 }
 
@@ -144,19 +129,9 @@ void GroupSessionNotifier::onParticipantChanged(const ParticipantChangeEvent &ev
 {
     if (event.sessionId != m_sessionId || !acceptRevision(event.epoch, event.revision))
         return;
-    switch (event.type) {
-    case ParticipantChangeEvent::Type::Added:
-    case ParticipantChangeEvent::Type::Updated:
-        if (!m_participants.contains(event.participantId))
-            m_order.append(event.participantId);
-        m_participants.insert(event.participantId, event.participant);
-        break;
-    case ParticipantChangeEvent::Type::Removed:
-        m_participants.remove(event.participantId);
-        m_order.removeOne(event.participantId);
-        break;
-    }
-    Q_EMIT participantChanged(event);
+    const std::optional<Participant> before = participant(event.participantId);
+    m_roster.apply(event);
+    Q_EMIT participantChanged(event, before);
     if (event.type == ParticipantChangeEvent::Type::Removed && m_service
         && event.participantId == m_service->userId()) {
         m_removed = true;
@@ -186,7 +161,7 @@ void GroupSessionNotifier::onDigest(const SessionDigest &digest)
     if (digest.sessionId != m_sessionId || digest.epoch != m_epoch || digest.revision != m_revision
         || m_resyncing || m_removed || !m_service)
         return;
-    const QString ours = rosterHash(participants());
+    const QString ours = m_roster.hash();
     if (ours == digest.rosterHash)
         return;
     qCWarning(lcNet) << "session" << m_sessionId << "diverged at revision" << m_revision << "ours"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "protocol.h"
+#include "roster.h"
 
 #include <QHash>
 #include <QObject>
@@ -31,8 +32,15 @@ public:
     QString title() const { return m_title; }
     bool hasState() const { return !m_epoch.isEmpty(); }
 
-    /// The roster in the order participants joined.
-    QList<Protocol::Participant> participants() const;
+    /**
+     * The session's roster, in join order: the client's one copy. A list model shows it
+     * (ParticipantListModel observes it), so the digest check compares the server's roster
+     * with exactly what is on screen.
+     */
+    const Roster &roster() const { return m_roster; }
+    Roster *roster() { return &m_roster; }
+    /// The roster in the order participants joined (a copy; O(n)).
+    QList<Protocol::Participant> participants() const { return m_roster.participants(); }
     std::optional<Protocol::Participant> participant(const QString &id) const;
     /// The messages known (last 50 of the snapshot plus those since), oldest first.
     const QList<Protocol::ChatMessage> &messages() const { return m_messages; }
@@ -50,8 +58,13 @@ public:
 Q_SIGNALS:
     /// A snapshot replaced the whole state (first load, or after a gap the log could not fill).
     void snapshotApplied(const Protocol::SessionSnapshot &snapshot);
-    /// An in-order roster event was applied (added / removed / updated).
-    void participantChanged(const Protocol::ParticipantChangeEvent &event);
+    /**
+     * An in-order roster event was applied to roster() (added / removed / updated): the rows
+     * changed already. For what goes beyond the rows (who did it, when, what it was before):
+     * `before` is the participant as it was (none when added).
+     */
+    void participantChanged(const Protocol::ParticipantChangeEvent &event,
+        const std::optional<Protocol::Participant> &before);
     void messageAppended(const Protocol::ChatMessage &message);
     void typingChanged(const QString &participantId, bool typing);
     /// A gap was detected and a resume was requested from `sinceRevision`.
@@ -78,7 +91,6 @@ private:
     qint64 m_revision = 0;
     bool m_resyncing = false;
     bool m_removed = false;
-    QList<QString> m_order;
-    QHash<QString, Protocol::Participant> m_participants;
+    Roster m_roster;
     QList<Protocol::ChatMessage> m_messages;
 };

@@ -191,13 +191,89 @@ struct Welcome
     int heartbeatSeconds = 15;
 };
 
-/// @brief The one successful answer to a request; `result` holds the request's own fields.
+/**
+ * @brief The one successful answer to a request. Its result fields are the request's own
+ * (one struct per request below); they are written with makeAck() and read with
+ * resultOf<T>(), never by key outside the codec.
+ */
 struct Ack
 {
     QString requestId;
     std::optional<qint64> revision;
-    QJsonObject result; ///< e.g. {sessionId} or {inviteCode} or {sessions: [...]}
+    QJsonObject result; ///< the result's wire fields, owned by the codec
+
+    bool operator==(const Ack &) const = default;
 };
+
+// ---------------------------------------------------------------- ack results
+
+/// @brief create_session's result.
+struct CreateSessionResult
+{
+    QString sessionId;
+    QString epoch;
+    bool operator==(const CreateSessionResult &) const = default;
+};
+
+/// @brief join_session's result: `resumed` when the missed events came instead of a snapshot.
+struct JoinSessionResult
+{
+    QString sessionId;
+    QString epoch;
+    bool resumed = false;
+    bool operator==(const JoinSessionResult &) const = default;
+};
+
+/// @brief add_participant's result: `added` is false when the participant was there already.
+struct AddParticipantResult
+{
+    QString participantId;
+    bool added = false;
+    bool operator==(const AddParticipantResult &) const = default;
+};
+
+/// @brief create_invite's result.
+struct CreateInviteResult
+{
+    QString inviteCode;
+    QString sessionId;
+    bool operator==(const CreateInviteResult &) const = default;
+};
+
+/// @brief list_sessions' result.
+struct ListSessionsResult
+{
+    QList<SessionSummary> sessions;
+    bool operator==(const ListSessionsResult &) const = default;
+};
+
+/// @brief send_message's result.
+struct SendMessageResult
+{
+    QString messageId;
+    bool operator==(const SendMessageResult &) const = default;
+};
+
+/// An ack with no result fields (leave_session, remove_participant, set_role).
+Ack makeAck(std::optional<qint64> revision);
+Ack makeAck(std::optional<qint64> revision, const CreateSessionResult &result);
+Ack makeAck(std::optional<qint64> revision, const JoinSessionResult &result);
+Ack makeAck(std::optional<qint64> revision, const AddParticipantResult &result);
+Ack makeAck(std::optional<qint64> revision, const CreateInviteResult &result);
+Ack makeAck(std::optional<qint64> revision, const ListSessionsResult &result);
+Ack makeAck(std::optional<qint64> revision, const SendMessageResult &result);
+
+/**
+ * The typed result of an ack, validated like any frame: nullopt when a field is missing or
+ * malformed. Defined for the six result structs above.
+ */
+template<typename Result> std::optional<Result> resultOf(const Ack &ack);
+template<> std::optional<CreateSessionResult> resultOf(const Ack &ack);
+template<> std::optional<JoinSessionResult> resultOf(const Ack &ack);
+template<> std::optional<AddParticipantResult> resultOf(const Ack &ack);
+template<> std::optional<CreateInviteResult> resultOf(const Ack &ack);
+template<> std::optional<ListSessionsResult> resultOf(const Ack &ack);
+template<> std::optional<SendMessageResult> resultOf(const Ack &ack);
 
 /// @brief The one failed answer to a request (requestId empty when the frame had none).
 struct Error

@@ -395,6 +395,8 @@ private Q_SLOTS:
     void serverRoundTrip();
     void sessionSummaryRoundTrip();
     void ackResultCarriesOnlyTheRequestsOwnFields();
+    void typedAckResultsRoundTrip();
+    void malformedAckResultsAreRefused();
     void unknownErrorCodeStaysAnError();
 
     void missingRequiredField_data();
@@ -753,6 +755,82 @@ void TestProtocol::ackResultCarriesOnlyTheRequestsOwnFields()
     QCOMPARE(ack.result,
         QJsonObject(
             { { u"sessionId"_s, u"s-1"_s }, { u"extra"_s, QJsonObject { { u"a"_s, 1 } } } }));
+}
+
+namespace {
+/// Encodes the ack, decodes the text and reads the typed result back.
+template<typename Result> std::optional<Result> throughTheWire(const Result &result, QString *text)
+{
+    Ack ack = makeAck(5, result);
+    ack.requestId = u"r-9"_s;
+    *text = encode(ServerFrame(ack));
+    const auto decoded = decodeServerFrame(text->toUtf8());
+    if (!std::holds_alternative<ServerFrame>(decoded))
+        return std::nullopt;
+    const Ack back = std::get<Ack>(std::get<ServerFrame>(decoded));
+    if (back.requestId != ack.requestId || back.revision != std::optional<qint64>(5))
+        return std::nullopt;
+    return resultOf<Result>(back);
+}
+} // namespace
+
+void TestProtocol::typedAckResultsRoundTrip()
+{
+    QString text;
+    const CreateSessionResult created { u"s-1"_s, u"e-1"_s };
+    QCOMPARE(throughTheWire(created, &text), std::optional(created));
+    QCOMPARE(text,
+        uR"({"epoch":"e-1","requestId":"r-9","revision":5,"sessionId":"s-1","type":"ack"})"_s);
+
+    const JoinSessionResult joined { u"s-1"_s, u"e-1"_s, true };
+    QCOMPARE(throughTheWire(joined, &text), std::optional(joined));
+    QVERIFY(text.contains(uR"("resumed":true)"_s));
+
+    const AddParticipantResult added { u"h-1"_s, false };
+    QCOMPARE(throughTheWire(added, &text), std::optional(added));
+    QVERIFY(text.contains(uR"("added":false,"participantId":"h-1")"_s));
+
+    const CreateInviteResult invite { u"K3Y42ABC"_s, u"s-1"_s };
+    QCOMPARE(throughTheWire(invite, &text), std::optional(invite));
+
+    const ListSessionsResult list { { { u"s-1"_s, u"Algebra"_s, Role::Owner, 3, 12 },
+        { u"s-2"_s, u"Chemistry"_s, Role::Member, 9, 400 } } };
+    QCOMPARE(throughTheWire(list, &text), std::optional(list));
+    QCOMPARE(throughTheWire(ListSessionsResult {}, &text), std::optional(ListSessionsResult {}));
+
+    const SendMessageResult sent { u"m-7"_s };
+    QCOMPARE(throughTheWire(sent, &text), std::optional(sent));
+
+    const Ack bare = makeAck(std::nullopt);
+    QVERIFY(bare.result.isEmpty());
+    QVERIFY(!bare.revision);
+}
+
+void TestProtocol::malformedAckResultsAreRefused()
+{
+    auto ackOf = [](const QJsonObject &fields) {
+        Ack ack;
+        ack.requestId = u"r-1"_s;
+        ack.result = fields;
+        return ack;
+    };
+    QVERIFY(!resultOf<CreateSessionResult>(ackOf({ { u"sessionId"_s, u"s-1"_s } })));
+    QVERIFY(!resultOf<CreateSessionResult>(ackOf({})));
+    QVERIFY(!resultOf<JoinSessionResult>(ackOf(
+        { { u"sessionId"_s, u"s-1"_s }, { u"epoch"_s, u"e"_s }, { u"resumed"_s, u"yes"_s } })));
+    QVERIFY(!resultOf<AddParticipantResult>(
+        ackOf({ { u"participantId"_s, u""_s }, { u"added"_s, true } })));
+    QVERIFY(!resultOf<CreateInviteResult>(
+        ackOf({ { u"inviteCode"_s, 42 }, { u"sessionId"_s, u"s-1"_s } })));
+    QVERIFY(!resultOf<ListSessionsResult>(ackOf({ { u"sessions"_s, u"none"_s } })));
+    QVERIFY(!resultOf<SendMessageResult>(ackOf({ { u"messageId"_s, QJsonValue() } })));
+    // A session row this version cannot read is left out; the others still count.
+    const auto partial = resultOf<ListSessionsResult>(ackOf({ { u"sessions"_s,
+        QJsonArray { QJsonObject { { u"sessionId"_s, u"s-1"_s } },
+            toJson(SessionSummary { u"s-2"_s, u"Art"_s, Role::Member, 2, 3 }) } } }));
+    QVERIFY(partial);
+    QCOMPARE(partial->sessions.size(), 1);
+    QCOMPARE(partial->sessions.first().sessionId, u"s-2"_s);
 }
 
 void TestProtocol::unknownErrorCodeStaysAnError()

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+#include "rules.h"
+
+#include "roster.h"
+
+using namespace Protocol;
+
+namespace Rules {
+
+namespace {
+
+Verdict notIn(const QString &id)
+{
+    return Verdict::refuse(ErrorCode::NotFound, QStringLiteral("%1 is not in the session").arg(id));
+}
+
+bool isManager(Role role)
+{
+    return role != Role::Member;
+}
+
+} // namespace
+
+Verdict mayAct(const Roster &roster, const QString &actorId)
+{
+    if (!roster.contains(actorId))
+        return Verdict::refuse(ErrorCode::Forbidden, QStringLiteral("you are not in this session"));
+    return Verdict::allow();
+}
+
+Verdict mayRemove(const Roster &roster, const QString &actorId, const QString &targetId)
+{
+    const Participant *actor = roster.find(actorId);
+    if (!actor)
+        return mayAct(roster, actorId);
+    const Participant *target = roster.find(targetId);
+    if (!target)
+        return notIn(targetId);
+    if (actorId == targetId) {
+        // Leaving: a session with people in it keeps an owner.
+        if (actor->role == Role::Owner && roster.ownerCount() == 1 && roster.userCount() > 1)
+            return Verdict::refuse(ErrorCode::Conflict,
+                QStringLiteral("the last owner must hand over ownership before leaving"));
+        return Verdict::allow();
+    }
+    const bool allowed = actor->role == Role::Owner
+        || (actor->role == Role::Moderator && target->role == Role::Member);
+    if (!allowed)
+        return Verdict::refuse(ErrorCode::Forbidden,
+            QStringLiteral("%1s cannot remove %2s")
+                .arg(toString(actor->role), toString(target->role)));
+    return Verdict::allow();
+}
+
+Verdict maySetRole(const Roster &roster, const QString &actorId, const QString &targetId, Role role)
+{
+    const Participant *actor = roster.find(actorId);
+    if (!actor)
+        return mayAct(roster, actorId);
+    if (actor->role != Role::Owner)
+        return Verdict::refuse(ErrorCode::Forbidden, QStringLiteral("only owners change roles"));
+    const Participant *target = roster.find(targetId);
+    if (!target)
+        return notIn(targetId);
+    if (target->type == ParticipantType::Helpy)
+        return Verdict::refuse(ErrorCode::BadRequest,
+            QStringLiteral("a helpy is always a member; its role cannot be changed"));
+    if (target->role == role)
+        return Verdict::allow(); // nothing to change
+    if (target->role == Role::Owner && roster.ownerCount() == 1)
+        return Verdict::refuse(ErrorCode::Conflict,
+            QStringLiteral("a session needs an owner; make someone else owner first"));
+    if (targetId == actorId)
+        return Verdict::refuse(
+            ErrorCode::Forbidden, QStringLiteral("another owner changes your role"));
+    return Verdict::allow();
+}
+
+bool mayChangeRole(const Roster &roster, const QString &actorId, const QString &targetId)
+{
+    const Participant *target = roster.find(targetId);
+    if (!target)
+        return false;
+    for (const Role role : { Role::Owner, Role::Moderator, Role::Member }) {
+        if (role != target->role && maySetRole(roster, actorId, targetId, role))
+            return true;
+    }
+    return false;
+}
+
+Verdict mayAdd(const Roster &roster, const QString &actorId, ParticipantType type)
+{
+    const Participant *actor = roster.find(actorId);
+    if (!actor)
+        return mayAct(roster, actorId);
+    if (type == ParticipantType::User && !isManager(actor->role))
+        return Verdict::refuse(
+            ErrorCode::Forbidden, QStringLiteral("only moderators and owners add people"));
+    return Verdict::allow();
+}
+
+Verdict mayCreateInvite(const Roster &roster, const QString &actorId)
+{
+    const Participant *actor = roster.find(actorId);
+    if (!actor)
+        return mayAct(roster, actorId);
+    if (!isManager(actor->role))
+        return Verdict::refuse(
+            ErrorCode::Forbidden, QStringLiteral("only moderators and owners invite"));
+    return Verdict::allow();
+}
+
+} // namespace Rules

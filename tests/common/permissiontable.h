@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "protocol.h"
+
+#include <QList>
+#include <QString>
+
+/**
+ * @brief The permission table: one row per (actor role × target type × target role × action)
+ * case, with the answer the rule book gives. The server's answer, the rule book, the
+ * participant list's offers and the UI's menu are all checked against these same rows.
+ *
+ * A row's roster is a list of "NAME:ROLE" (a person) or "NAME:helpy" (a Helpy, always a
+ * member). The actor is always A. The first owner listed creates the session; the others
+ * join by invite and get their role from it.
+ */
+namespace PermissionTable {
+
+enum class Action {
+    Remove, ///< remove_participant of the target; leave_session when the target is A
+    SetRole, ///< set_role of the target to `role`
+    AddUser, ///< add_participant of a person not in the session
+    AddHelpy, ///< add_participant of a new Helpy
+    CreateInvite, ///< create_invite
+};
+
+struct Row
+{
+    const char *name;
+    QStringList roster;
+    Action action;
+    QString target; ///< a name in the roster (Remove, SetRole)
+    Protocol::Role role = Protocol::Role::Member; ///< SetRole's new role
+    /// What the rule book answers: allowed, or refused with this code.
+    std::optional<Protocol::ErrorCode> refusal;
+};
+
+inline QList<Row> rows()
+{
+    using Protocol::ErrorCode;
+    using Protocol::Role;
+    const QStringList ownerAndMember { "A:owner", "B:member", "H:helpy" };
+    const QStringList twoOwners { "A:owner", "B:owner", "H:helpy" };
+    const QStringList asModerator { "O:owner", "A:moderator", "B:member", "M:moderator",
+        "H:helpy" };
+    const QStringList asMember { "O:owner", "A:member", "B:member", "H:helpy" };
+    return {
+        // remove someone else
+        { "owner removes member", ownerAndMember, Action::Remove, "B" },
+        { "owner removes owner", twoOwners, Action::Remove, "B" },
+        { "owner removes helpy", ownerAndMember, Action::Remove, "H" },
+        { "owner removes moderator", { "A:owner", "M:moderator" }, Action::Remove, "M" },
+        { "moderator removes member", asModerator, Action::Remove, "B" },
+        { "moderator removes helpy", asModerator, Action::Remove, "H" },
+        { "moderator removes moderator", asModerator, Action::Remove, "M", {},
+            ErrorCode::Forbidden },
+        { "moderator removes owner", asModerator, Action::Remove, "O", {}, ErrorCode::Forbidden },
+        { "member removes member", asMember, Action::Remove, "B", {}, ErrorCode::Forbidden },
+        { "member removes helpy", asMember, Action::Remove, "H", {}, ErrorCode::Forbidden },
+        { "member removes owner", asMember, Action::Remove, "O", {}, ErrorCode::Forbidden },
+        // leave (remove yourself)
+        { "member leaves", asMember, Action::Remove, "A" },
+        { "moderator leaves", asModerator, Action::Remove, "A" },
+        { "owner leaves another owner", twoOwners, Action::Remove, "A" },
+        { "last owner leaves others", ownerAndMember, Action::Remove, "A", {},
+            ErrorCode::Conflict },
+        { "last owner leaves helpys only", { "A:owner", "H:helpy" }, Action::Remove, "A" },
+        // roles
+        { "owner makes member moderator", ownerAndMember, Action::SetRole, "B", Role::Moderator },
+        { "owner makes moderator owner", { "A:owner", "M:moderator" }, Action::SetRole, "M",
+            Role::Owner },
+        { "owner makes owner member", twoOwners, Action::SetRole, "B", Role::Member },
+        { "owner makes helpy moderator", ownerAndMember, Action::SetRole, "H", Role::Moderator,
+            ErrorCode::BadRequest },
+        { "last owner steps down", ownerAndMember, Action::SetRole, "A", Role::Member,
+            ErrorCode::Conflict },
+        { "owner steps down another owner", twoOwners, Action::SetRole, "A", Role::Moderator,
+            ErrorCode::Forbidden },
+        { "moderator makes member moderator", asModerator, Action::SetRole, "B", Role::Moderator,
+            ErrorCode::Forbidden },
+        { "member makes member moderator", asMember, Action::SetRole, "B", Role::Moderator,
+            ErrorCode::Forbidden },
+        // adding and inviting
+        { "member adds helpy", asMember, Action::AddHelpy },
+        { "member adds person", asMember, Action::AddUser, {}, {}, ErrorCode::Forbidden },
+        { "moderator adds person", asModerator, Action::AddUser },
+        { "owner adds person", ownerAndMember, Action::AddUser },
+        { "member invites", asMember, Action::CreateInvite, {}, {}, ErrorCode::Forbidden },
+        { "moderator invites", asModerator, Action::CreateInvite },
+        { "owner invites", ownerAndMember, Action::CreateInvite },
+    };
+}
+
+/// The name and role of one roster entry ("B:member" → {"B", Member}; a Helpy is a member).
+struct Entry
+{
+    QString name;
+    bool helpy = false;
+    Protocol::Role role = Protocol::Role::Member;
+};
+
+inline Entry entry(const QString &text)
+{
+    const QString name = text.section(u':', 0, 0);
+    const QString kind = text.section(u':', 1);
+    if (kind == u"helpy")
+        return { name, true, Protocol::Role::Member };
+    return { name, false, Protocol::roleFromString(kind).value_or(Protocol::Role::Member) };
+}
+
+} // namespace PermissionTable
