@@ -5,8 +5,6 @@
 #include "sessionlistmodel.h"
 #include "websocketservice.h"
 
-#include <QJsonArray>
-
 using namespace Protocol;
 
 SessionListLoader::SessionListLoader(WebSocketService *service, QObject *parent)
@@ -27,13 +25,12 @@ void SessionListLoader::refresh()
                 qCInfo(lcClient) << "list_sessions refused:" << reply.error.message;
                 return;
             }
-            QList<SessionSummary> sessions;
-            const QJsonArray list = reply.ack.result.value(QStringLiteral("sessions")).toArray();
-            for (const auto &value : list) {
-                if (const auto summary = sessionSummaryFromJson(value.toObject()))
-                    sessions.append(*summary);
+            const auto result = resultOf<ListSessionsResult>(reply.ack);
+            if (!result) {
+                qCWarning(lcClient) << "list_sessions ack without a readable result";
+                return;
             }
-            self->m_model->setSessions(sessions);
+            self->m_model->setSessions(result->sessions);
         });
 }
 

@@ -261,7 +261,10 @@ void AppController::joinByCode(const QString &inviteCode)
             setError(tr("Could not join with code %1: %2").arg(code, reply.error.message));
             return;
         }
-        openSession(reply.ack.result.value(QStringLiteral("sessionId")).toString());
+        if (const auto result = resultOf<JoinSessionResult>(reply.ack))
+            openSession(result->sessionId);
+        else
+            qCWarning(lcApp) << "join_session ack without a readable result";
         refreshSessions();
     });
 }
@@ -275,7 +278,10 @@ void AppController::createSession(const QString &title)
             setError(tr("Could not create the session: %1").arg(reply.error.message));
             return;
         }
-        openSession(reply.ack.result.value(QStringLiteral("sessionId")).toString());
+        if (const auto result = resultOf<CreateSessionResult>(reply.ack))
+            openSession(result->sessionId);
+        else
+            qCWarning(lcApp) << "create_session ack without a readable result";
         refreshSessions();
     });
 }
