@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// helpy: the desktop app. A thin shell: options → AppController, then the QML window.
+// helpy: the desktop app. A thin shell: options → AppController (given the embedded session
+// server to host with), then the QML window.
 #include "appcontroller.h"
 #include "colorscheme.h"
+#include "embeddedsessionhost.h"
 #include "groupsession.h"
 
 #include <QCommandLineParser>
@@ -16,6 +18,7 @@
 #include <cstdio>
 
 Q_IMPORT_QML_PLUGIN(HelpyPlugin)
+Q_IMPORT_QML_PLUGIN(Helpy_ClientPlugin)
 Q_IMPORT_QML_PLUGIN(Helpy_ModelsPlugin)
 
 namespace {
@@ -88,7 +91,8 @@ int main(int argc, char *argv[])
         QStringLiteral("code"));
     const QCommandLineOption hostOption(QStringLiteral("host"),
         QCoreApplication::translate("main",
-            "Host a session on this computer, on 127.0.0.1:PORT (default 0: any free port)."),
+            "Host a session on this computer, on PORT of every interface (default 0: any "
+            "free port)."),
         QStringLiteral("port"));
     const QCommandLineOption titleOption(QStringLiteral("title"),
         QCoreApplication::translate("main", "Title of the hosted session."),
@@ -124,9 +128,11 @@ int main(int argc, char *argv[])
     QQuickStyle::setStyle(QStringLiteral("Fusion"));
     applyColorScheme();
 
-    // Outlives the engine (declared first, destroyed last); QML gets it via create().
+    // Both outlive the engine (declared first, destroyed last); QML gets the controller via
+    // create(). The host starts listening only when a session is hosted.
+    EmbeddedSessionHost host(hostPort);
     AppController controller(nullptr);
-    controller.setHostPort(hostPort);
+    controller.setHosting(&host);
     if (parser.isSet(nameOption))
         controller.setDisplayName(parser.value(nameOption));
     if (parser.isSet(titleOption))

@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Helpy
+import Helpy.Client
 
 // Connection state and the last error, with Retry when offline.
 Pane {
@@ -9,9 +10,9 @@ Pane {
     objectName: "connectionBanner"
 
     readonly property bool offline: AppController.signedIn
-                                    && AppController.connectionState === AppController.Offline
-    readonly property bool connecting: AppController.connectionState === AppController.Connecting
-    readonly property bool reconnecting: AppController.connectionState === AppController.Reconnecting
+                                    && AppController.connectionState === WebSocketService.Disconnected
+    readonly property bool connecting: AppController.connectionState === WebSocketService.Connecting
+    readonly property bool reconnecting: AppController.connectionState === WebSocketService.Reconnecting
     readonly property bool hasError: AppController.errorString.length > 0
                                      && AppController.signedIn
 

@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Helpy
+import Helpy.Client
 
 // One participant: avatar with presence, name, Helpy badge, role; actions in a menu that
 // only offers what the local user may do (the model computes canRemove / canChangeRole).
@@ -19,9 +20,8 @@ ItemDelegate {
     required property bool canRemove
     required property bool canChangeRole
     required property int index
-
-    // The session the list shows (the delegate is created only for its model).
-    readonly property GroupSession session: AppController.currentSession
+    /// The session whose participant this is: the actions go to it.
+    required property GroupSession session
 
     readonly property bool hasActions: canRemove || canChangeRole
 

@@ -1,3 +1,5 @@
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -10,6 +12,10 @@ Page {
     title: qsTr("Your sessions")
 
     signal joinRequested()
+    /// A row was chosen (clicked, or Return on the current one).
+    signal sessionChosen(string sessionId)
+
+    onSessionChosen: (sessionId) => AppController.openSession(sessionId)
 
     header: ToolBar {
         RowLayout {
@@ -110,8 +116,8 @@ Page {
                         color: Theme.subtleText
                     }
                 }
-                onClicked: AppController.openSession(sessionId)
-                Keys.onReturnPressed: AppController.openSession(sessionId)
+                onClicked: page.sessionChosen(sessionId)
+                Keys.onReturnPressed: page.sessionChosen(sessionId)
             }
 
             Label {

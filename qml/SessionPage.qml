@@ -1,7 +1,10 @@
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Helpy
+import Helpy.Client
 
 // One session: the chat on the left, the participants beside it.
 Page {
@@ -193,6 +196,7 @@ Page {
                     ScrollBar.vertical: ScrollBar {}
                     delegate: ParticipantDelegate {
                         width: ListView.view.width
+                        session: page.session
                     }
                 }
             }

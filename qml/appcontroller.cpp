@@ -2,20 +2,16 @@
 #include "appcontroller.h"
 
 #include "groupsession.h"
+#include "reconnectcountdown.h"
+#include "sessionhosting.h"
+#include "sessionlistloader.h"
 #include "sessionlistmodel.h"
 #include "websocketservice.h"
 
-#ifdef HELPY_HAVE_SERVER
-#include "sessionserver.h"
-#endif
-
 #include <QClipboard>
-#include <QCryptographicHash>
 #include <QGuiApplication>
-#include <QJsonArray>
 #include <QLoggingCategory>
 #include <QQmlEngine>
-#include <QStandardPaths>
 
 Q_LOGGING_CATEGORY(lcApp, "helpy.app", QtInfoMsg)
 
@@ -29,7 +25,8 @@ constexpr qsizetype MaxNameLength = 100;
 AppController::AppController(QObject *parent)
     : QObject(parent)
     , m_service(std::make_unique<WebSocketService>())
-    , m_sessions(new SessionListModel(this))
+    , m_countdown(new ReconnectCountdown(m_service.get(), this))
+    , m_sessionList(new SessionListLoader(m_service.get(), this))
     , m_defaultTitle(tr("Study session"))
 {
     Q_ASSERT(!s_instance);
@@ -40,41 +37,8 @@ AppController::AppController(QObject *parent)
     connect(m_service.get(), &WebSocketService::stateChanged, this, &AppController::onServiceState);
     connect(
         m_service.get(), &WebSocketService::errorOccurred, this, &AppController::onConnectionError);
-    connect(m_service.get(), &WebSocketService::reconnectScheduled, this, [this](int delayMs) {
-        m_reconnectAt.setRemainingTime(delayMs);
-        m_reconnectCountdown.start();
-        updateReconnectCountdown();
-    });
-    m_reconnectCountdown.setInterval(250);
-    connect(
-        &m_reconnectCountdown, &QTimer::timeout, this, &AppController::updateReconnectCountdown);
-}
-
-void AppController::updateReconnectCountdown()
-{
-    const int seconds
-        = m_connectionState == Reconnecting ? int((m_reconnectAt.remainingTime() + 999) / 1000) : 0;
-    if (seconds <= 0 && m_connectionState != Reconnecting)
-        m_reconnectCountdown.stop();
-    if (seconds == m_reconnectSeconds)
-        return;
-    m_reconnectSeconds = seconds;
-    Q_EMIT reconnectSecondsChanged();
-}
-
-void AppController::onConnectionError(const QString &message)
-{
-    if (m_signedIn) {
-        // The banner shows the reconnect countdown; the detail is in the log.
-        if (m_service->state() != WebSocketService::State::Reconnecting)
-            setError(message);
-        return;
-    }
-    // Signing in to a server that is not there: say so instead of retrying for ever.
-    m_afterWelcome = {};
-    m_service->disconnectFromServer();
-    setBusy(false);
-    setError(message);
+    connect(m_countdown, &ReconnectCountdown::secondsChanged, this,
+        &AppController::reconnectSecondsChanged);
 }
 
 AppController::~AppController()
@@ -91,13 +55,17 @@ AppController *AppController::instance()
     return s_instance;
 }
 
-AppController *AppController::create(QQmlEngine *qmlEngine, QJSEngine *)
+AppController *AppController::create(QQmlEngine *, QJSEngine *)
 {
-    // Normally main() made one; a bare engine (qmllint, a QML test) gets one it owns.
-    if (!s_instance)
-        new AppController(qmlEngine);
+    Q_ASSERT_X(s_instance, "AppController::create", "make the AppController before loading QML");
     QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
     return s_instance;
+}
+
+void AppController::setHosting(SessionHosting *hosting)
+{
+    m_hosting = hosting;
+    m_tokens.setHosting(hosting);
 }
 
 void AppController::setDisplayName(const QString &name)
@@ -115,41 +83,49 @@ QString AppController::lastServer() const
     return m_settings.value(QStringLiteral("lastServer")).toString();
 }
 
+int AppController::reconnectSeconds() const
+{
+    return m_countdown->seconds();
+}
+
 QString AppController::serverAddress() const
 {
     return m_service->serverUrl().toString();
 }
 
-bool AppController::canHost() const
-{
-#ifdef HELPY_HAVE_SERVER
-    return true;
-#else
-    return false;
-#endif
-}
-
 bool AppController::isHosting() const
 {
-#ifdef HELPY_HAVE_SERVER
-    return m_server && m_server->isListening();
-#else
-    return false;
-#endif
+    return m_hosting && m_hosting->isListening();
 }
 
 QString AppController::hostAddress() const
 {
-#ifdef HELPY_HAVE_SERVER
-    if (isHosting())
-        return m_server->url().toString();
-#endif
-    return {};
+    return isHosting() ? m_hosting->url().toString() : QString();
 }
 
 QString AppController::userId() const
 {
     return m_service->userId();
+}
+
+SessionListModel *AppController::sessions() const
+{
+    return m_sessionList->model();
+}
+
+void AppController::onConnectionError(const QString &message)
+{
+    if (m_signedIn) {
+        // The banner shows the reconnect countdown; the detail is in the log.
+        if (m_service->state() != WebSocketService::State::Reconnecting)
+            setError(message);
+        return;
+    }
+    // Signing in to a server that is not there: say so instead of retrying for ever.
+    m_afterWelcome = {};
+    m_service->disconnectFromServer();
+    setBusy(false);
+    setError(message);
 }
 
 void AppController::setError(const QString &message)
@@ -189,24 +165,6 @@ QUrl AppController::normalizedServerUrl(const QString &text)
     return url;
 }
 
-QString AppController::tokenKey(const QUrl &url) const
-{
-    // One identity per server and name, so two instances with different names on one
-    // machine are two users, and the same name comes back as the same user.
-    // The server this app hosts keeps its sessions on disk whatever port it gets, so its
-    // identities are kept under one name too.
-#ifdef HELPY_HAVE_SERVER
-    const bool hosted = m_server && url.port() == m_server->port();
-#else
-    const bool hosted = false;
-#endif
-    const QByteArray server
-        = hosted ? QByteArray("embedded") : url.adjusted(QUrl::RemovePath).toString().toUtf8();
-    const QByteArray id = server + '\n' + m_displayName.toUtf8();
-    return QStringLiteral("tokens/")
-        + QString::fromLatin1(QCryptographicHash::hash(id, QCryptographicHash::Sha1).toHex());
-}
-
 void AppController::connectThen(const QUrl &url, bool useStoredToken, std::function<void()> then)
 {
     if (m_displayName.isEmpty()) {
@@ -223,19 +181,16 @@ void AppController::connectThen(const QUrl &url, bool useStoredToken, std::funct
     }
     m_afterWelcome = std::move(then);
     setBusy(true);
-    const QString token = useStoredToken ? m_settings.value(tokenKey(url)).toString() : QString();
+    const QString token = useStoredToken ? m_tokens.token(url, m_displayName) : QString();
     m_service->connectToServer(url, m_displayName, token);
 }
 
 void AppController::onWelcomed()
 {
-    m_settings.setValue(tokenKey(m_service->serverUrl()), m_service->token());
-    if (!m_signedIn) {
-        m_signedIn = true;
-        Q_EMIT signedInChanged();
-    } else {
-        Q_EMIT signedInChanged(); // the userId may differ on another server
-    }
+    m_tokens.remember(m_service->serverUrl(), m_displayName, m_service->token());
+    // Also when signed in already: the userId may differ on another server.
+    m_signedIn = true;
+    Q_EMIT signedInChanged();
     clearError();
     refreshSessions();
     if (auto then = std::exchange(m_afterWelcome, {})) {
@@ -245,66 +200,38 @@ void AppController::onWelcomed()
     }
 }
 
-void AppController::onServiceState()
+void AppController::onServiceState(WebSocketService::State state)
 {
-    ConnectionState state = Offline;
-    switch (m_service->state()) {
-    case WebSocketService::State::Disconnected:
-        state = Offline;
+    if (state == WebSocketService::State::Disconnected) {
         setBusy(false);
         m_afterWelcome = {};
-        break;
-    case WebSocketService::State::Connecting:
-        state = Connecting;
-        break;
-    case WebSocketService::State::Connected:
-        state = Connected;
-        break;
-    case WebSocketService::State::Reconnecting:
-        state = Reconnecting;
-        break;
     }
-    if (state == m_connectionState)
-        return;
-    m_connectionState = state;
     Q_EMIT connectionStateChanged();
-    updateReconnectCountdown();
 }
 
 void AppController::hostSession(const QString &title)
 {
-#ifdef HELPY_HAVE_SERVER
+    if (!m_hosting) {
+        setError(tr("This build cannot host sessions; join one instead."));
+        return;
+    }
     if (m_displayName.isEmpty()) {
         setError(tr("Please enter your name first."));
         return;
     }
-    if (!isHosting()) {
-        ServerOptions options;
-        // Others join from their own machines: listen on every interface.
-        options.address = QHostAddress::Any;
-        options.port = m_hostPort;
-        // Hosted sessions outlive the app: restart it and they are all still there.
-        options.dataPath = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-            + QStringLiteral("/hosted-sessions.sqlite");
-        m_server = std::make_unique<SessionServer>(options);
-        if (!m_server->listen()) {
-            const QString why = m_server->errorString();
-            m_server.reset();
-            qCWarning(lcApp) << "cannot host on port" << m_hostPort << why;
-            setError(tr("Could not host a session on port %1: %2").arg(m_hostPort).arg(why));
+    if (!m_hosting->isListening()) {
+        if (!m_hosting->listen()) {
+            setError(tr("Could not host a session on port %1: %2")
+                         .arg(m_hosting->port())
+                         .arg(m_hosting->errorString()));
             return;
         }
-        qCInfo(lcApp) << "hosting on" << m_server->url().toString();
         Q_EMIT hostingChanged();
     }
     const QString sessionTitle = title.trimmed().isEmpty() ? m_defaultTitle : title.trimmed();
     m_hostedSessionAnnounced = false;
     // The hosted server keeps identities on disk: come back as the same user.
-    connectThen(m_server->url(), true, [this, sessionTitle] { createSession(sessionTitle); });
-#else
-    Q_UNUSED(title);
-    setError(tr("This build cannot host sessions; join one instead."));
-#endif
+    connectThen(m_hosting->url(), true, [this, sessionTitle] { createSession(sessionTitle); });
 }
 
 void AppController::join(const QString &serverUrl, const QString &inviteCode)
@@ -334,7 +261,10 @@ void AppController::joinByCode(const QString &inviteCode)
             setError(tr("Could not join with code %1: %2").arg(code, reply.error.message));
             return;
         }
-        openSession(reply.ack.result.value(QStringLiteral("sessionId")).toString());
+        if (const auto result = resultOf<JoinSessionResult>(reply.ack))
+            openSession(result->sessionId);
+        else
+            qCWarning(lcApp) << "join_session ack without a readable result";
         refreshSessions();
     });
 }
@@ -348,7 +278,10 @@ void AppController::createSession(const QString &title)
             setError(tr("Could not create the session: %1").arg(reply.error.message));
             return;
         }
-        openSession(reply.ack.result.value(QStringLiteral("sessionId")).toString());
+        if (const auto result = resultOf<CreateSessionResult>(reply.ack))
+            openSession(result->sessionId);
+        else
+            qCWarning(lcApp) << "create_session ack without a readable result";
         refreshSessions();
     });
 }
@@ -368,7 +301,7 @@ void AppController::openSession(const QString &sessionId)
         refreshSessions();
     });
     // Managers get an invite code at once, so "Copy invite code" has one to copy.
-    auto inviteWhenReady = [this, session] {
+    auto inviteWhenReady = [session] {
         if (session->isLoaded() && session->canManage() && session->inviteCode().isEmpty())
             session->createInvite();
     };
@@ -404,20 +337,7 @@ void AppController::closeSession()
 
 void AppController::refreshSessions()
 {
-    if (m_service->state() != WebSocketService::State::Connected)
-        return;
-    QPointer<SessionListModel> model = m_sessions;
-    m_service->listSessions([model](const WebSocketService::Reply &reply) {
-        if (!model || !reply.ok)
-            return;
-        QList<SessionSummary> sessions;
-        const QJsonArray list = reply.ack.result.value(QStringLiteral("sessions")).toArray();
-        for (const auto &value : list) {
-            if (const auto summary = sessionSummaryFromJson(value.toObject()))
-                sessions.append(*summary);
-        }
-        model->setSessions(sessions);
-    });
+    m_sessionList->refresh();
 }
 
 void AppController::retry()
@@ -438,7 +358,7 @@ void AppController::signOut()
     closeSession();
     m_afterWelcome = {};
     m_service->disconnectFromServer();
-    m_sessions->clear();
+    m_sessionList->clear();
     if (m_signedIn) {
         m_signedIn = false;
         Q_EMIT signedInChanged();

@@ -2,13 +2,13 @@
 #pragma once
 
 #include "groupsession.h"
+#include "identitytokens.h"
 #include "sessionlistmodel.h"
+#include "websocketservice.h"
 
-#include <QDeadlineTimer>
 #include <QObject>
 #include <QPointer>
 #include <QSettings>
-#include <QTimer>
 #include <QUrl>
 #include <QtQml/qqmlregistration.h>
 
@@ -17,12 +17,15 @@
 
 class QJSEngine;
 class QQmlEngine;
-class SessionServer;
-class WebSocketService;
+class ReconnectCountdown;
+class SessionHosting;
+class SessionListLoader;
 
 /**
- * @brief The app's one controller, a QML singleton: the connection, the optional embedded
- * session server (host mode), the remembered settings and the session shown.
+ * @brief The app's one controller, a QML singleton: signs in, opens sessions and hosts them,
+ * orchestrating the pieces that do the work: the connection (WebSocketService), identity
+ * tokens, the reconnect countdown, the session list and, when the app was given one, the
+ * session server it hosts with (SessionHosting).
  *
  * main() creates it before the QML engine and keeps ownership (the engine gets it through
  * create() with C++ ownership), so command-line options can drive it before QML loads.
@@ -34,7 +37,8 @@ class AppController : public QObject
     QML_SINGLETON
     Q_PROPERTY(QString displayName READ displayName WRITE setDisplayName NOTIFY displayNameChanged)
     Q_PROPERTY(QString lastServer READ lastServer NOTIFY lastServerChanged)
-    Q_PROPERTY(ConnectionState connectionState READ connectionState NOTIFY connectionStateChanged)
+    Q_PROPERTY(
+        WebSocketService::State connectionState READ connectionState NOTIFY connectionStateChanged)
     Q_PROPERTY(int reconnectSeconds READ reconnectSeconds NOTIFY reconnectSecondsChanged)
     Q_PROPERTY(QString serverAddress READ serverAddress NOTIFY connectionStateChanged)
     Q_PROPERTY(bool signedIn READ isSignedIn NOTIFY signedInChanged)
@@ -48,10 +52,6 @@ class AppController : public QObject
     Q_PROPERTY(SessionListModel *sessions READ sessions CONSTANT)
 
 public:
-    /// @brief What the connection banner shows.
-    enum ConnectionState { Offline, Connecting, Connected, Reconnecting };
-    Q_ENUM(ConnectionState)
-
     /// No default constructor on purpose: Qt 6.4 would prefer it to create() for the singleton.
     explicit AppController(QObject *parent);
     ~AppController() override;
@@ -63,26 +63,28 @@ public:
     QString displayName() const { return m_displayName; }
     void setDisplayName(const QString &name);
     QString lastServer() const;
-    ConnectionState connectionState() const { return m_connectionState; }
+    /// What the connection banner shows (WebSocketService in QML: Helpy.Client).
+    WebSocketService::State connectionState() const { return m_service->state(); }
     /// Seconds until the next reconnect attempt (while Reconnecting).
-    int reconnectSeconds() const { return m_reconnectSeconds; }
+    int reconnectSeconds() const;
     QString serverAddress() const;
     bool isSignedIn() const { return m_signedIn; }
     bool isBusy() const { return m_busy; }
     QString errorString() const { return m_errorString; }
-    bool canHost() const;
+    bool canHost() const { return m_hosting != nullptr; }
     bool isHosting() const;
     QString hostAddress() const;
     QString userId() const;
     GroupSession *currentSession() const { return m_currentSession; }
-    SessionListModel *sessions() const { return m_sessions; }
+    SessionListModel *sessions() const;
     WebSocketService *service() const { return m_service.get(); }
 
-    /// The port host mode listens on (0: the OS picks one).
-    void setHostPort(quint16 port) { m_hostPort = port; }
+    /// The server to host sessions with (not owned; it outlives this controller). Set before
+    /// QML loads: canHost does not change afterwards.
+    void setHosting(SessionHosting *hosting);
     void setSessionTitle(const QString &title) { m_defaultTitle = title; }
 
-    /// Starts the embedded server on 127.0.0.1, connects to it and creates a session.
+    /// Starts the hosting server, connects to it and creates a session.
     Q_INVOKABLE void hostSession(const QString &title);
     /// Connects to `serverUrl` (ws://host:port) and joins with `inviteCode`.
     Q_INVOKABLE void join(const QString &serverUrl, const QString &inviteCode);
@@ -117,29 +119,24 @@ Q_SIGNALS:
 private:
     void connectThen(const QUrl &url, bool useStoredToken, std::function<void()> then);
     void onWelcomed();
-    void onServiceState();
+    void onServiceState(WebSocketService::State state);
     void onConnectionError(const QString &message);
-    void updateReconnectCountdown();
     void setError(const QString &message);
     void setBusy(bool busy);
-    QString tokenKey(const QUrl &url) const;
     static QUrl normalizedServerUrl(const QString &text);
 
     std::unique_ptr<WebSocketService> m_service;
-    std::unique_ptr<SessionServer> m_server;
+    SessionHosting *m_hosting = nullptr;
+    IdentityTokens m_tokens;
     QSettings m_settings;
-    SessionListModel *m_sessions = nullptr;
+    ReconnectCountdown *m_countdown = nullptr;
+    SessionListLoader *m_sessionList = nullptr;
     QPointer<GroupSession> m_currentSession;
     QString m_displayName;
     QString m_errorString;
     QString m_defaultTitle;
-    quint16 m_hostPort = 0;
-    ConnectionState m_connectionState = Offline;
     bool m_signedIn = false;
     bool m_busy = false;
     bool m_hostedSessionAnnounced = false;
     std::function<void()> m_afterWelcome;
-    QDeadlineTimer m_reconnectAt;
-    QTimer m_reconnectCountdown;
-    int m_reconnectSeconds = 0;
 };

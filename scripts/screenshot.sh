@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Takes docs/screenshot.png: the desktop app hosting a session with several participants
 # (two scripted guests, a Helpy, a few messages, someone typing), under Xvfb.
-#   scripts/screenshot.sh [BUILD_DIR]     (default: build; needs helpy and helpy-demo-client)
+#   scripts/screenshot.sh [BUILD_DIR [OUT]]   (default: build, docs/screenshot.png;
+#                                              needs helpy and helpy-demo-client)
 # Needs xvfb-run and ImageMagick's `import`.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$(cd "${1:-$repo/build}" && pwd)"
-out="$repo/docs/screenshot.png"
+out="$(realpath -m "${2:-$repo/docs/screenshot.png}")"
 width=1040
 height=680
 
@@ -17,7 +18,7 @@ if [[ -z "${HELPY_SCREENSHOT_INSIDE_XVFB:-}" ]]; then
     done
     export HELPY_SCREENSHOT_INSIDE_XVFB=1
     # The screen is the window's size: the window fills it, no cropping needed.
-    exec xvfb-run -a -s "-screen 0 ${width}x${height}x24" "$0" "$build"
+    exec xvfb-run -a -s "-screen 0 ${width}x${height}x24" "$0" "$build" "$out"
 fi
 
 app="$build/app/helpy"

@@ -66,7 +66,8 @@ int main(int argc, char *argv[])
 
     steps.push_back([&](std::function<void()> done) {
         service.joinByInvite(parser.value(join), [&, done](const WebSocketService::Reply &reply) {
-            sessionId = reply.ack.result.value(QStringLiteral("sessionId")).toString();
+            if (const auto result = resultOf<JoinSessionResult>(reply.ack))
+                sessionId = result->sessionId;
             checked("join", done)(reply);
         });
     });

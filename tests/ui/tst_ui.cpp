@@ -20,6 +20,7 @@
 #include <memory>
 
 Q_IMPORT_QML_PLUGIN(HelpyPlugin)
+Q_IMPORT_QML_PLUGIN(Helpy_ClientPlugin)
 Q_IMPORT_QML_PLUGIN(Helpy_ModelsPlugin)
 
 using namespace Protocol;
@@ -78,14 +79,16 @@ void TestUi::init()
     m_owner->connectToServer(m_server->url(), QStringLiteral("Ana"));
     QVERIFY(welcomed.wait());
     m_owner->createSession(QStringLiteral("Algebra"), [this](const WebSocketService::Reply &r) {
-        m_sessionId = r.ack.result.value(QStringLiteral("sessionId")).toString();
+        if (const auto result = resultOf<CreateSessionResult>(r.ack))
+            m_sessionId = result->sessionId;
     });
     QTRY_VERIFY(!m_sessionId.isEmpty());
     QSignalSpy snapshot(m_owner.get(), &WebSocketService::sessionSnapshotReceived);
     m_owner->joinSession(m_sessionId); // subscribes Ana's connection to the events
     QVERIFY(snapshot.wait());
     m_owner->createInvite(m_sessionId, [this](const WebSocketService::Reply &r) {
-        m_inviteCode = r.ack.result.value(QStringLiteral("inviteCode")).toString();
+        if (const auto result = resultOf<CreateInviteResult>(r.ack))
+            m_inviteCode = result->inviteCode;
     });
     QTRY_VERIFY(!m_inviteCode.isEmpty());
 

@@ -38,6 +38,16 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     connect(m_notifier, &GroupSessionNotifier::removedFromSession, this, &GroupSession::onRemoved);
     connect(
         m_participants, &ParticipantListModel::myRoleChanged, this, &GroupSession::myRoleChanged);
+    // Whoever leaves the roster, by an event or by a snapshot after a gap, keeps a name for
+    // the chat lines about them. The rows are still there when these signals come.
+    connect(m_participants, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+        [this](const QModelIndex &, int first, int last) { rememberFormerNames(first, last); });
+    connect(m_participants, &QAbstractItemModel::modelAboutToBeReset, this,
+        [this] { rememberFormerNames(0, m_participants->count() - 1); });
+    connect(m_participants, &QAbstractItemModel::rowsInserted, this,
+        [this](const QModelIndex &, int first, int last) { forgetFormerNames(first, last); });
+    connect(m_participants, &QAbstractItemModel::modelReset, this,
+        [this] { forgetFormerNames(0, m_participants->count() - 1); });
 
     m_typingExpiry.setInterval(1s);
     connect(&m_typingExpiry, &QTimer::timeout, this, &GroupSession::expireTyping);
@@ -54,7 +64,12 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     }
 }
 
-GroupSession::~GroupSession() = default;
+GroupSession::~GroupSession()
+{
+    // The participant list is a view of the notifier's roster: it must go first (children
+    // are deleted in the order they were made, the notifier before it).
+    delete m_participants;
+}
 
 void GroupSession::setLocalUserId(const QString &userId)
 {
@@ -71,9 +86,27 @@ void GroupSession::join()
 
 QString GroupSession::nameOf(const QString &participantId) const
 {
-    if (const Participant *present = std::as_const(*m_notifier).roster().find(participantId))
+    if (const Participant *present = m_participants->roster().find(participantId))
         return present->displayName;
     return m_formerNames.value(participantId, participantId);
+}
+
+void GroupSession::rememberFormerNames(int first, int last)
+{
+    const Roster &roster = m_participants->roster();
+    for (int row = first; row <= last; ++row) {
+        const Participant &leaving = roster.at(row);
+        m_formerNames.insert(leaving.id, leaving.displayName);
+    }
+}
+
+void GroupSession::forgetFormerNames(int first, int last)
+{
+    if (m_formerNames.isEmpty())
+        return;
+    const Roster &roster = m_participants->roster();
+    for (int row = first; row <= last; ++row)
+        m_formerNames.remove(roster.at(row).id);
 }
 
 void GroupSession::onSnapshot(const SessionSnapshot &snapshot)
@@ -107,7 +140,6 @@ void GroupSession::onParticipantChanged(
     const QString actor = nameOf(event.actorId);
     switch (event.type) {
     case ParticipantChangeEvent::Type::Added: {
-        m_formerNames.remove(event.participantId);
         const QString who = nameOf(event.participantId);
         m_messages->addSystemLine(lineId,
             event.actorId == event.participantId || event.actorId.isEmpty()
@@ -121,8 +153,6 @@ void GroupSession::onParticipantChanged(
             m_messages->addSystemLine(lineId, roleLine(actor, event.participant), event.timestamp);
         break;
     case ParticipantChangeEvent::Type::Removed: {
-        if (before)
-            m_formerNames.insert(event.participantId, before->displayName);
         const QString who = nameOf(event.participantId);
         if (m_typing.remove(event.participantId))
             updateTypingText();
@@ -259,7 +289,7 @@ void GroupSession::setRole(const QString &participantId, const QString &role)
 {
     const auto parsed = roleFromString(role);
     if (!m_service || !parsed) {
-        qCWarning(lcModels) << "setRole: unknown role" << role;
+        qCWarning(lcClient) << "setRole: unknown role" << role;
         return;
     }
     m_service->setRole(m_sessionId, participantId, *parsed,
@@ -337,7 +367,7 @@ void GroupSession::onInviteReply(const WebSocketService::Reply &reply)
     }
     const auto result = resultOf<CreateInviteResult>(reply.ack);
     if (!result) {
-        qCWarning(lcModels) << "create_invite ack without a readable result";
+        qCWarning(lcClient) << "create_invite ack without a readable result";
         return;
     }
     const QString &code = result->inviteCode;

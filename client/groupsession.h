@@ -18,9 +18,11 @@ class GroupSessionNotifier;
  * @brief One open session as the UI sees it: its roster and chat models, the typing line,
  * and the actions a participant can take.
  *
- * Owns a GroupSessionNotifier (snapshot + in-order events, resume on a gap) and turns its
- * signals into row changes of the two models; requests go out through the shared
- * WebSocketService. Failures come back as readable `errorOccurred` strings.
+ * Owns a GroupSessionNotifier (snapshot + in-order events, resume on a gap). The participant
+ * list is a view of the notifier's roster, so GroupSession never changes its rows; it turns
+ * the notifier's signals into the chat (messages, and a line for each roster event) and the
+ * typing line. Requests go out through the shared WebSocketService; failures come back as
+ * readable `errorOccurred` strings.
  */
 class GroupSession : public QObject
 {
@@ -98,6 +100,8 @@ private:
     void onTyping(const QString &participantId, bool typing);
     void onRemoved(Protocol::ParticipantChangeEvent::Reason reason);
     void setLocalUserId(const QString &userId);
+    void rememberFormerNames(int firstRow, int lastRow);
+    void forgetFormerNames(int firstRow, int lastRow);
     void updateTypingText();
     void expireTyping();
     void sendTyping(bool typing);
