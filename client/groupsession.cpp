@@ -38,6 +38,8 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     connect(m_notifier, &GroupSessionNotifier::removedFromSession, this, &GroupSession::onRemoved);
     connect(
         m_participants, &ParticipantListModel::myRoleChanged, this, &GroupSession::myRoleChanged);
+    connect(m_participants, &ParticipantListModel::selfMayLeaveChanged, this,
+        &GroupSession::canLeaveChanged);
     // Whoever leaves the roster, by an event or by a snapshot after a gap, keeps a name for
     // the chat lines about them. The rows are still there when these signals come.
     connect(m_participants, &QAbstractItemModel::rowsAboutToBeRemoved, this,

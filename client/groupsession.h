@@ -36,6 +36,8 @@ class GroupSession : public QObject
     Q_PROPERTY(QString myRole READ myRole NOTIFY myRoleChanged)
     Q_PROPERTY(bool canManage READ canManage NOTIFY myRoleChanged)
     Q_PROPERTY(bool isOwner READ isOwner NOTIFY myRoleChanged)
+    /// Leaving is allowed by the rule book (the last owner hands over first).
+    Q_PROPERTY(bool canLeave READ canLeave NOTIFY canLeaveChanged)
     Q_PROPERTY(ParticipantListModel *participants READ participants CONSTANT)
     Q_PROPERTY(MessageListModel *messages READ messages CONSTANT)
     Q_PROPERTY(QString typingText READ typingText NOTIFY typingTextChanged)
@@ -51,6 +53,7 @@ public:
     bool isRemoved() const { return m_removed; }
     QString myRole() const { return m_participants->myRole(); }
     bool canManage() const { return m_participants->isManager(); }
+    bool canLeave() const { return m_participants->selfMayLeave(); }
     bool isOwner() const { return myRole() == QLatin1String("owner"); }
     ParticipantListModel *participants() const { return m_participants; }
     MessageListModel *messages() const { return m_messages; }
@@ -80,6 +83,7 @@ Q_SIGNALS:
     void loadedChanged();
     void removedChanged();
     void myRoleChanged();
+    void canLeaveChanged();
     void typingTextChanged();
     void inviteCodeChanged();
     void inviteCreated(const QString &inviteCode);

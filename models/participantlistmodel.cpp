@@ -140,11 +140,13 @@ void ParticipantListModel::refreshPermissions()
         = self && Rules::mayChangeRole(*m_roster, m_localUserId, m_localUserId);
     if (myRole != m_shownMyRole) {
         m_shownMyRole = myRole;
-        m_shownSelfMayLeave = mayLeave;
+        const bool leaveChanged = std::exchange(m_shownSelfMayLeave, mayLeave) != mayLeave;
         m_shownSelfMayChangeRole = mayChangeOwnRole;
         if (count() > 0)
             Q_EMIT dataChanged(index(0), index(count() - 1), { CanRemoveRole, CanChangeRoleRole });
         Q_EMIT myRoleChanged();
+        if (leaveChanged)
+            Q_EMIT selfMayLeaveChanged();
         return;
     }
     // With the same role, only the local user's own row can change its permissions (the
@@ -157,6 +159,8 @@ void ParticipantListModel::refreshPermissions()
     if (!changed.isEmpty()) {
         const int row = rowOf(m_localUserId);
         Q_EMIT dataChanged(index(row), index(row), changed);
+        if (changed.contains(CanRemoveRole))
+            Q_EMIT selfMayLeaveChanged();
     }
 }
 

@@ -31,6 +31,7 @@ class ParticipantListModel
     QML_UNCREATABLE("Owned by a GroupSession")
     Q_PROPERTY(int count READ count NOTIFY countChanged)
     Q_PROPERTY(QString myRole READ myRole NOTIFY myRoleChanged)
+    Q_PROPERTY(bool selfMayLeave READ selfMayLeave NOTIFY selfMayLeaveChanged)
 
 public:
     enum Roles {
@@ -62,6 +63,8 @@ public:
     /// The local user's role in this session ("" when not in the roster).
     QString myRole() const;
     bool isManager() const;
+    /// The rule book lets the local user leave (the last owner hands over first).
+    bool selfMayLeave() const { return m_shownSelfMayLeave; }
 
     /// Whose row is "self"; set before the first load.
     void setLocalUserId(const QString &userId);
@@ -84,6 +87,7 @@ public:
 Q_SIGNALS:
     void countChanged();
     void myRoleChanged();
+    void selfMayLeaveChanged();
 
 private:
     // RosterObserver: the roster's changes become row changes.

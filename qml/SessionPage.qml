@@ -66,7 +66,10 @@ Page {
             ToolButton {
                 objectName: "leaveButton"
                 text: qsTr("Leave")
-                Accessible.name: qsTr("Leave the session")
+                // The rule book's answer: the last owner hands over ownership first.
+                enabled: page.session?.canLeave ?? false
+                Accessible.name: enabled ? qsTr("Leave the session")
+                                         : qsTr("Leave the session (make someone else owner first)")
                 onClicked: page.session.leave()
             }
         }
