@@ -59,7 +59,6 @@ public:
     MessageListModel *messages() const { return m_messages; }
     QString typingText() const { return m_typingText; }
     QString inviteCode() const { return m_inviteCode; }
-    GroupSessionNotifier *notifier() const { return m_notifier; }
 
     /// Joins (first time: snapshot) or resumes the session on the service's connection.
     Q_INVOKABLE void join();

@@ -100,7 +100,9 @@ QString ParticipantListModel::myRole() const
 
 bool ParticipantListModel::isManager() const
 {
-    return m_shownMyRole && *m_shownMyRole != Role::Member;
+    // Invites and adding people go together (the rule book gives both to the same roles).
+    return m_shownMyRole && Rules::mayCreateInvite(*m_roster, m_localUserId)
+        && Rules::mayAdd(*m_roster, m_localUserId, ParticipantType::User);
 }
 
 void ParticipantListModel::setLocalUserId(const QString &userId)

@@ -52,19 +52,6 @@ void GroupSessionNotifier::join()
         m_service->joinSession(m_sessionId);
 }
 
-void GroupSessionNotifier::addParticipant(
-    ParticipantType type, const QString &participantId, const QString &displayName)
-{
-    if (m_service)
-        m_service->sendParticipantAdded(m_sessionId, type, participantId, displayName);
-}
-
-void GroupSessionNotifier::removeParticipant(const QString &participantId)
-{
-    if (m_service)
-        m_service->sendParticipantRemoved(m_sessionId, participantId);
-}
-
 void GroupSessionNotifier::onSnapshot(const SessionSnapshot &snapshot)
 {
     if (snapshot.sessionId != m_sessionId)

@@ -50,11 +50,6 @@ public:
     /// Removed from the session: no more events will come.
     bool isRemoved() const { return m_removed; }
 
-    // Requests in this session (forwarded to the service).
-    void addParticipant(
-        Protocol::ParticipantType type, const QString &participantId, const QString &displayName);
-    void removeParticipant(const QString &participantId);
-
 Q_SIGNALS:
     /// A snapshot replaced the whole state (first load, or after a gap the log could not fill).
     void snapshotApplied(const Protocol::SessionSnapshot &snapshot);

@@ -53,6 +53,7 @@ QString nonEmptyDisplayName(const Fields &f, const char *key)
     return name;
 }
 
+// One branch per request type, in the order of docs/protocol.md.
 ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
 {
     if (type == QLatin1String("hello")) {
@@ -117,9 +118,61 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
         QStringLiteral("unknown frame type '%1'").arg(type.left(64)) };
 }
 
-ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, const Fields &f)
+SessionSnapshot snapshotFromFields(const Fields &f)
 {
     const Limits &limits = f.limits();
+    SessionSnapshot s;
+    s.sessionId = f.id("sessionId");
+    s.epoch = f.id("epoch");
+    s.revision = f.integer("revision");
+    s.title = f.string("title", limits.maxNameLength);
+    for (const QJsonValue &value : f.array("participants")) {
+        if (!value.isObject())
+            f.fail(QStringLiteral("participants must be objects"));
+        s.participants.append(participantFromJson(value.toObject(), limits));
+    }
+    for (const QJsonValue &value : f.array("messages")) {
+        if (!value.isObject())
+            f.fail(QStringLiteral("messages must be objects"));
+        s.messages.append(
+            messageFromFields(Fields(value.toObject(), QStringLiteral("message"), limits)));
+    }
+    return s;
+}
+
+ParticipantChangeEvent participantChangeFromFields(
+    ParticipantChangeEvent::Type type, const Fields &f)
+{
+    ParticipantChangeEvent e;
+    e.type = type;
+    e.sessionId = f.id("sessionId");
+    e.epoch = f.id("epoch");
+    e.revision = f.integer("revision");
+    e.participantId = f.id("participantId");
+    e.actorId = f.optionalId("actorId");
+    e.timestamp = f.timestamp("timestamp");
+    if (type == ParticipantChangeEvent::Type::Removed) {
+        e.participantType = f.enumeration("participantType", participantTypeNames);
+        const QString reason = f.string("reason", 16);
+        if (reason == QLatin1String("left"))
+            e.reason = ParticipantChangeEvent::Reason::Left;
+        else if (reason == QLatin1String("removed"))
+            e.reason = ParticipantChangeEvent::Reason::Removed;
+        else
+            f.fail(QStringLiteral("field 'reason' has unknown value '%1'").arg(reason));
+        e.participant.id = e.participantId;
+        e.participant.type = e.participantType;
+    } else {
+        e.participant = participantFromJson(f.object("participant"), f.limits());
+        if (e.participant.id != e.participantId)
+            f.fail(QStringLiteral("participant.id differs from participantId"));
+        e.participantType = e.participant.type;
+    }
+    return e;
+}
+
+ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, const Fields &f)
+{
     if (type == QLatin1String("welcome")) {
         Welcome w;
         w.protocol = f.smallInteger("protocol");
@@ -148,57 +201,14 @@ ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, 
         e.message = f.optionalString("message", 4096);
         return e;
     }
-    if (type == QLatin1String("session_snapshot")) {
-        SessionSnapshot s;
-        s.sessionId = f.id("sessionId");
-        s.epoch = f.id("epoch");
-        s.revision = f.integer("revision");
-        s.title = f.string("title", limits.maxNameLength);
-        for (const QJsonValue &value : f.array("participants")) {
-            if (!value.isObject())
-                f.fail(QStringLiteral("participants must be objects"));
-            s.participants.append(participantFromJson(value.toObject(), limits));
-        }
-        for (const QJsonValue &value : f.array("messages")) {
-            if (!value.isObject())
-                f.fail(QStringLiteral("messages must be objects"));
-            s.messages.append(
-                messageFromFields(Fields(value.toObject(), QStringLiteral("message"), limits)));
-        }
-        return s;
-    }
-    const bool added = type == QLatin1String("participant_added");
-    const bool removed = type == QLatin1String("participant_removed");
-    if (added || removed || type == QLatin1String("participant_updated")) {
-        ParticipantChangeEvent e;
-        e.type = added ? ParticipantChangeEvent::Type::Added
-            : removed  ? ParticipantChangeEvent::Type::Removed
-                       : ParticipantChangeEvent::Type::Updated;
-        e.sessionId = f.id("sessionId");
-        e.epoch = f.id("epoch");
-        e.revision = f.integer("revision");
-        e.participantId = f.id("participantId");
-        e.actorId = f.optionalId("actorId");
-        e.timestamp = f.timestamp("timestamp");
-        if (removed) {
-            e.participantType = f.enumeration("participantType", participantTypeNames);
-            const QString reason = f.string("reason", 16);
-            if (reason == QLatin1String("left"))
-                e.reason = ParticipantChangeEvent::Reason::Left;
-            else if (reason == QLatin1String("removed"))
-                e.reason = ParticipantChangeEvent::Reason::Removed;
-            else
-                f.fail(QStringLiteral("field 'reason' has unknown value '%1'").arg(reason));
-            e.participant.id = e.participantId;
-            e.participant.type = e.participantType;
-        } else {
-            e.participant = participantFromJson(f.object("participant"), limits);
-            if (e.participant.id != e.participantId)
-                f.fail(QStringLiteral("participant.id differs from participantId"));
-            e.participantType = e.participant.type;
-        }
-        return e;
-    }
+    if (type == QLatin1String("session_snapshot"))
+        return snapshotFromFields(f);
+    if (type == QLatin1String("participant_added"))
+        return participantChangeFromFields(ParticipantChangeEvent::Type::Added, f);
+    if (type == QLatin1String("participant_removed"))
+        return participantChangeFromFields(ParticipantChangeEvent::Type::Removed, f);
+    if (type == QLatin1String("participant_updated"))
+        return participantChangeFromFields(ParticipantChangeEvent::Type::Updated, f);
     if (type == QLatin1String("message")) {
         MessageEvent m;
         m.sessionId = f.id("sessionId");
@@ -465,6 +475,7 @@ QString requestIdOf(const ClientFrame &frame)
         frame);
 }
 
+// One lambda per frame type, in the order of docs/protocol.md: a table, read top to bottom.
 QJsonObject toJson(const ClientFrame &frame)
 {
     QJsonObject o = std::visit(
@@ -533,6 +544,7 @@ QJsonObject toJson(const ClientFrame &frame)
     return o;
 }
 
+// One lambda per frame type, in the order of docs/protocol.md: a table, read top to bottom.
 QJsonObject toJson(const ServerFrame &frame)
 {
     QJsonObject o = std::visit(

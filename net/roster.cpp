@@ -114,6 +114,19 @@ void Roster::update(int row, const Participant &participant)
         m_observer->participantChanged(row, fields);
 }
 
+qsizetype Roster::heldInOrder(const QList<const Participant *> &next) const
+{
+    // The head of the snapshot that we hold in the same order stays where it is.
+    qsizetype kept = 0;
+    for (int previousRow = -1; kept < next.size(); ++kept) {
+        const int row = m_rows.rowOf(next.at(kept)->id);
+        if (row <= previousRow)
+            break;
+        previousRow = row;
+    }
+    return kept;
+}
+
 void Roster::applySnapshot(const QList<Participant> &participants)
 {
     if (m_rows.isEmpty()) {
@@ -143,14 +156,7 @@ void Roster::applySnapshot(const QList<Participant> &participants)
             next.append(&p);
         }
     }
-    // The head of the snapshot that we hold in the same order stays where it is.
-    qsizetype kept = 0;
-    for (int previousRow = -1; kept < next.size(); ++kept) {
-        const int row = m_rows.rowOf(next.at(kept)->id);
-        if (row <= previousRow)
-            break;
-        previousRow = row;
-    }
+    const qsizetype kept = heldInOrder(next);
     QSet<QString> staying;
     staying.reserve(kept);
     for (qsizetype i = 0; i < kept; ++i)

@@ -118,6 +118,8 @@ private:
     void count(const Protocol::Participant &participant, int delta);
     void append(const QList<Protocol::Participant> &participants);
     void update(int row, const Protocol::Participant &participant);
+    /// How many of `next`, from its start, this roster holds in that order.
+    qsizetype heldInOrder(const QList<const Protocol::Participant *> &next) const;
 
     IndexedRows<Protocol::Participant, &Protocol::Participant::id> m_rows;
     int m_ownerCount = 0;

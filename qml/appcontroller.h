@@ -77,7 +77,6 @@ public:
     QString userId() const;
     GroupSession *currentSession() const { return m_currentSession; }
     SessionListModel *sessions() const;
-    WebSocketService *service() const { return m_service.get(); }
 
     /// The server to host sessions with (not owned; it outlives this controller). Set before
     /// QML loads: canHost does not change afterwards.
