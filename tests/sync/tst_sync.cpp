@@ -86,7 +86,8 @@ private Q_SLOTS:
 
         auto created = await([&](auto done) { ana.service.createSession(u"Algebra"_s, done); });
         QVERIFY(created.ok);
-        const QString id = created.ack.result["sessionId"].toString();
+        const QString id
+            = resultOf<CreateSessionResult>(created.ack).value_or(CreateSessionResult {}).sessionId;
         ana.follow(id);
         QSignalSpy loaded(ana.session.get(), &GroupSessionNotifier::snapshotApplied);
         ana.session->join();
@@ -94,11 +95,14 @@ private Q_SLOTS:
 
         const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
         QVERIFY(invite.ok);
-        const QString code = invite.ack.result["inviteCode"].toString();
+        const QString code
+            = resultOf<CreateInviteResult>(invite.ack).value_or(CreateInviteResult {}).inviteCode;
         for (Client *c : { &ben, &cy }) {
             const auto joined = await([&](auto done) { c->service.joinByInvite(code, done); });
             QVERIFY(joined.ok);
-            QCOMPARE(joined.ack.result["sessionId"].toString(), id);
+            QCOMPARE(
+                resultOf<JoinSessionResult>(joined.ack).value_or(JoinSessionResult {}).sessionId,
+                id);
             c->follow(id); // starts from the snapshot that came with the join
             QVERIFY(c->session->hasState());
         }
@@ -113,8 +117,11 @@ private Q_SLOTS:
         }).ok);
         QVERIFY(await([&](auto done) { ana.service.sendMessage(id, u"hello all"_s, done); }).ok);
         QVERIFY(await([&](auto done) {
-            ana.service.sendParticipantRemoved(
-                id, helpy.ack.result["participantId"].toString(), done);
+            ana.service.sendParticipantRemoved(id,
+                resultOf<AddParticipantResult>(helpy.ack)
+                    .value_or(AddParticipantResult {})
+                    .participantId,
+                done);
         }).ok);
         const auto refused = await(
             [&](auto done) { ben.service.sendParticipantRemoved(id, cy.service.userId(), done); });
@@ -153,15 +160,15 @@ private Q_SLOTS:
         Client ana, ben;
         QVERIFY(ana.connectTo(server->url(), u"Ana"_s));
         QVERIFY(ben.connectTo(server->url(), u"Ben"_s));
-        const QString id = await([&](auto done) { ana.service.createSession(u"Bio"_s, done); })
-                               .ack.result["sessionId"]
-                               .toString();
-        const QString code = await([&](auto done) {
+        const auto created = await([&](auto done) { ana.service.createSession(u"Bio"_s, done); });
+        const QString id
+            = resultOf<CreateSessionResult>(created.ack).value_or(CreateSessionResult {}).sessionId;
+        const auto invite = await([&](auto done) {
             ana.service.joinSession(
                 id, [&, done](const auto &) { ana.service.createInvite(id, done); });
-        })
-                                 .ack.result["inviteCode"]
-                                 .toString();
+        });
+        const QString code
+            = resultOf<CreateInviteResult>(invite.ack).value_or(CreateInviteResult {}).inviteCode;
         QVERIFY(await([&](auto done) { ben.service.joinByInvite(code, done); }).ok);
         ben.follow(id);
 
