@@ -68,8 +68,9 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
 
 GroupSession::~GroupSession()
 {
-    // The participant list is a view of the notifier's roster: it must go first (children
-    // are deleted in the order they were made, the notifier before it).
+    // The participant list is a view of the notifier's roster: it goes first (children are
+    // deleted in the order they were made, the notifier before it), so it never announces
+    // an emptied list while the session is going away.
     delete m_participants;
 }
 

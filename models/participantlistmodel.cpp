@@ -168,6 +168,18 @@ void ParticipantListModel::refreshPermissions()
 
 // ------------------------------------------------------------------ the roster's changes
 
+void ParticipantListModel::rosterDestroyed()
+{
+    // Its owner went first: show an empty roster of our own rather than read freed memory.
+    beginResetModel();
+    m_ownRoster = std::make_unique<Roster>();
+    m_roster = m_ownRoster.get();
+    m_roster->setObserver(this);
+    endResetModel();
+    Q_EMIT countChanged();
+    refreshPermissions();
+}
+
 void ParticipantListModel::rosterAboutToBeReset()
 {
     beginResetModel();

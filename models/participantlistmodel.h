@@ -49,7 +49,7 @@ public:
     };
     Q_ENUM(Roles)
 
-    /// A view of `roster` (not owned; it must outlive the model).
+    /// A view of `roster` (not owned; should it go first, the model shows no rows).
     explicit ParticipantListModel(Roster *roster, QObject *parent = nullptr);
     /// A model over a roster of its own, changed through applySnapshot / upsert / remove.
     explicit ParticipantListModel(QObject *parent = nullptr);
@@ -91,6 +91,7 @@ Q_SIGNALS:
 
 private:
     // RosterObserver: the roster's changes become row changes.
+    void rosterDestroyed() override;
     void rosterAboutToBeReset() override;
     void rosterReset() override;
     void snapshotAboutToBeApplied() override;

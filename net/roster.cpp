@@ -12,6 +12,12 @@ Roster::Roster(const Roster &other)
     , m_hash(other.m_hash)
 { }
 
+Roster::~Roster()
+{
+    if (m_observer)
+        m_observer->rosterDestroyed();
+}
+
 Roster &Roster::operator=(const Roster &other)
 {
     // The observer stays: it watches this object, whatever it now holds. Announced as a reset.

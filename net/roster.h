@@ -27,6 +27,8 @@ public:
 
     virtual ~RosterObserver() = default;
 
+    /// The roster is being destroyed: stop reading it.
+    virtual void rosterDestroyed() { }
     virtual void rosterAboutToBeReset() { }
     virtual void rosterReset() { }
     /// A snapshot is being applied as a difference: the row changes until snapshotApplied()
@@ -69,6 +71,7 @@ class Roster
 {
 public:
     Roster() = default;
+    ~Roster();
     /// A copy has no observer (the server copies sessions to undo a transaction).
     Roster(const Roster &other);
     Roster &operator=(const Roster &other);

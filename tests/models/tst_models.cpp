@@ -218,6 +218,7 @@ class TestModels : public QObject
 
 private Q_SLOTS:
     void participantFirstLoadResets();
+    void participantViewOutlivesItsRoster();
     void participantAddInsertsOneRow();
     void participantRemoveRemovesOneRowAndKeepsIndex();
     void participantUpdateNamesChangedRoles();
@@ -266,6 +267,22 @@ void TestModels::participantFirstLoadResets()
     const auto names = model.roleNames();
     QCOMPARE(names.value(ParticipantListModel::IdRole), "participantId");
     QCOMPARE(int(ParticipantListModel::IdRole), Qt::UserRole + 1);
+}
+
+void TestModels::participantViewOutlivesItsRoster()
+{
+    auto roster = std::make_unique<Roster>();
+    ParticipantListModel model(roster.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setLocalUserId(QStringLiteral("u1"));
+    roster->applySnapshot(::roster());
+    QCOMPARE(model.count(), 4);
+    ChangeRecorder rec(&model);
+    roster.reset(); // the owner goes first: the view empties, and never reads freed memory
+    QCOMPARE(rec.reset.size(), 1);
+    QCOMPARE(model.count(), 0);
+    QCOMPARE(model.rowOf(QStringLiteral("u1")), -1);
+    QCOMPARE(model.myRole(), QString());
 }
 
 void TestModels::participantAddInsertsOneRow()
