@@ -16,6 +16,16 @@ struct ServerOptions
     int maxParticipants = 500;
     int maxRequestsPerSecond = 50;
     int eventLogSize = 1000; ///< events kept per session for resume
+    /// Rows of one list_sessions answer at most (a larger `limit` gets this many).
+    int maxListPage = 200;
+    /// Answers remembered so a retried request is answered, not applied again (reads such as
+    /// list_sessions are recomputed instead): per user at most this many (in storage too) …
+    int answersPerUser = 1024;
+    /// … and this many bytes (UTF-16, as held in memory; the oldest go first) …
+    qint64 answerBytesPerUser = 256 * 1024;
+    /// … and this many bytes over all users, the oldest anybody's going first. Start-up loads
+    /// at most this much, the newest.
+    qint64 answerBytesTotal = 64 * 1024 * 1024;
     int snapshotMessages = 50;
     /// Bytes a connection may have queued unsent; past it the slow reader is closed with 1013.
     qint64 maxPendingBytes = 4 * 1024 * 1024;
