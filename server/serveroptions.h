@@ -11,6 +11,9 @@ struct ServerOptions
     QHostAddress address = QHostAddress::LocalHost;
     quint16 port = 0; ///< 0: the OS picks one (tests, the app's embedded server)
     int heartbeatSeconds = 15;
+    /// Peers found silent are dropped at most this share of the connections (in percent, at
+    /// least one) per heartbeat, the most silent first: never everybody at once.
+    int silentDropsPercentPerHeartbeat = 10;
     int presenceGraceSeconds = 10;
     int helloTimeoutMs = 5000;
     int maxParticipants = 500;
