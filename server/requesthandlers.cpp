@@ -73,6 +73,7 @@ Outcome RequestHandlers::createSession(User &user, const CreateSession &request)
     owner.role = Role::Owner;
     owner.presence = m_context.presenceOf(user);
     addToSession(created, owner, user.id);
+    m_context.sessionOpened(user, created.id());
     qCInfo(lcServer) << user.id << "created session" << created.id() << request.title;
     return makeAck(created.revision(), CreateSessionResult { created.id(), created.epoch() });
 }
@@ -106,6 +107,8 @@ Outcome RequestHandlers::joinSession(
         member.presence = m_context.presenceOf(user);
         addToSession(*session, member, user.id);
     }
+    // Before the snapshot or the missed events, which then include the user's presence.
+    m_context.sessionOpened(user, session->id());
 
     std::optional<QStringList> missed;
     if (request.sinceRevision && request.epoch == session->epoch())
@@ -293,7 +296,8 @@ void RequestHandlers::addToSession(
     // Added by someone else: each live connection gets the state, then the events.
     if (actorId == participant.id)
         return;
-    if (const User *user = m_context.findUser(participant.id)) {
+    if (User *user = m_context.findUser(participant.id); user && !user->connections.isEmpty()) {
+        m_context.sessionOpened(*user, session.id());
         for (ClientConnection *connection : std::as_const(user->connections))
             m_context.sendSnapshot(connection, session);
     }

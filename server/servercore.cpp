@@ -56,7 +56,7 @@ bool ServerCore::openSqlite(QString *error)
     m_transactions.transact([&] {
         for (const auto &stored : contents.users) {
             if (User *user = m_registry.users().find(stored.id))
-                m_presence.set(*user, Presence::Offline);
+                m_presence.setEverywhere(*user, Presence::Offline);
         }
     });
     qCInfo(lcServer) << "storage: loaded" << contents.users.size() << "users and"
@@ -105,7 +105,7 @@ User *ServerCore::signIn(ClientConnection *connection, const Hello &hello)
         if (User *present = m_registry.users().find(userId)) {
             if (m_backends.store)
                 m_backends.store->saveUser({ present->id, present->token, present->displayName });
-            m_presence.set(*present, Presence::Online);
+            m_presence.connected(*present);
         }
     });
     return m_transactions.storageFailed() ? nullptr : &user;
@@ -225,6 +225,15 @@ Presence ServerCore::presenceOf(const User &user) const
 void ServerCore::setMember(const QString &userId, const QString &sessionId, bool member)
 {
     m_registry.setMember(userId, sessionId, member);
+    if (member)
+        m_presence.joined(userId, sessionId);
+    else
+        m_presence.left(userId, sessionId);
+}
+
+void ServerCore::sessionOpened(User &user, const QString &sessionId)
+{
+    m_presence.opened(user, sessionId);
 }
 
 void ServerCore::publish(Session &session, ServerFrame event)

@@ -14,6 +14,8 @@ struct ServerOptions
     /// Peers found silent are dropped at most this share of the connections (in percent, at
     /// least one) per heartbeat, the most silent first: never everybody at once.
     int silentDropsPercentPerHeartbeat = 10;
+    /// "reconnecting" lasts this long before "offline"; it is also the damping of presence:
+    /// at most one presence change per user and session in this time.
     int presenceGraceSeconds = 10;
     int helloTimeoutMs = 5000;
     int maxParticipants = 500;
