@@ -69,7 +69,10 @@ Ack makeAck(std::optional<qint64> revision, const ListSessionsResult &r)
     QJsonArray sessions;
     for (const SessionSummary &summary : r.sessions)
         sessions.append(toJson(summary));
-    return ackOf(revision, { { QStringLiteral("sessions"), sessions } });
+    QJsonObject result { { QStringLiteral("sessions"), sessions } };
+    if (!r.nextCursor.isEmpty())
+        result.insert(QStringLiteral("nextCursor"), r.nextCursor);
+    return ackOf(revision, std::move(result));
 }
 
 Ack makeAck(std::optional<qint64> revision, const SendMessageResult &r)
@@ -116,6 +119,7 @@ template<> std::optional<ListSessionsResult> resultOf(const Ack &ack)
             if (const auto summary = sessionSummaryFromJson(value.toObject()))
                 result.sessions.append(*summary);
         }
+        result.nextCursor = f.optionalId("nextCursor");
         return result;
     });
 }

@@ -103,8 +103,16 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
             f.enumeration("role", roleNames) };
     if (type == QLatin1String("create_invite"))
         return CreateInvite { f.requestId(), f.id("sessionId") };
-    if (type == QLatin1String("list_sessions"))
-        return ListSessions { f.requestId() };
+    if (type == QLatin1String("list_sessions")) {
+        ListSessions l { f.requestId(), f.optionalId("cursor"), std::nullopt };
+        if (const auto limit = f.optionalInteger("limit")) {
+            if (*limit < 1)
+                f.fail(QStringLiteral("field 'limit' must be at least 1"));
+            // The server gives at most its page anyway.
+            l.limit = int(std::min<qint64>(*limit, std::numeric_limits<int>::max()));
+        }
+        return l;
+    }
     if (type == QLatin1String("send_message")) {
         SendMessage s { f.requestId(), f.id("sessionId"),
             f.string("text", f.limits().maxTextLength) };
@@ -527,7 +535,11 @@ QJsonObject toJson(const ClientFrame &frame)
                     { QStringLiteral("sessionId"), c.sessionId } };
             },
             [](const ListSessions &l) {
-                return QJsonObject { { QStringLiteral("requestId"), l.requestId } };
+                QJsonObject o { { QStringLiteral("requestId"), l.requestId } };
+                insertIfSet(o, "cursor", l.cursor);
+                if (l.limit)
+                    o.insert(QStringLiteral("limit"), *l.limit);
+                return o;
             },
             [](const SendMessage &s) {
                 return QJsonObject { { QStringLiteral("requestId"), s.requestId },

@@ -159,9 +159,12 @@ struct CreateInvite
     QString sessionId;
 };
 
+/// @brief One page of the caller's sessions, ordered by sessionId.
 struct ListSessions
 {
     QString requestId;
+    QString cursor; ///< empty: the first page; else the previous page's nextCursor
+    std::optional<int> limit; ///< rows wanted (≥ 1); unset or above the server's page: its page
 };
 
 struct SendMessage
@@ -240,10 +243,11 @@ struct CreateInviteResult
     bool operator==(const CreateInviteResult &) const = default;
 };
 
-/// @brief list_sessions' result.
+/// @brief list_sessions' result: one page, and where the next one starts (empty: the last page).
 struct ListSessionsResult
 {
     QList<SessionSummary> sessions;
+    QString nextCursor;
     bool operator==(const ListSessionsResult &) const = default;
 };
 

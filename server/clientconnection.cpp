@@ -2,6 +2,7 @@
 #include "clientconnection.h"
 
 #include "logging.h"
+#include "loopclock.h"
 
 namespace {
 quint64 s_pass = 1;
@@ -36,6 +37,24 @@ ClientConnection::ClientConnection(
 ClientConnection::~ClientConnection()
 {
     m_socket->disconnect(this);
+}
+
+void ClientConnection::setLoopClock(const LoopClock *clock)
+{
+    m_loopClock = clock;
+    m_stalledAtTraffic = clock ? clock->stalledMs() : 0;
+}
+
+void ClientConnection::markAlive()
+{
+    m_lastTraffic.restart();
+    m_stalledAtTraffic = m_loopClock ? m_loopClock->stalledMs() : 0;
+}
+
+qint64 ClientConnection::silentForMs() const
+{
+    const qint64 stalled = m_loopClock ? m_loopClock->stalledMs() - m_stalledAtTraffic : 0;
+    return std::max<qint64>(0, m_lastTraffic.elapsed() - stalled);
 }
 
 QString ClientConnection::peer() const

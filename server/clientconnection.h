@@ -10,6 +10,8 @@
 #include <QTimer>
 #include <QWebSocket>
 
+class LoopClock;
+
 /**
  * @brief The server's side of one client connection: its socket, the user it signed in
  * as, the sessions it follows, its request budget and its liveness clock.
@@ -36,9 +38,13 @@ public:
     bool isOverloaded() const { return m_overloaded; }
     virtual void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
 
+    /// Silence is measured on this clock's running time: a stall of our own loop (when we
+    /// read nobody) does not count. Without one, on the wall clock.
+    void setLoopClock(const LoopClock *clock);
     /// Any frame or pong counts: a busy peer is alive.
-    void markAlive() { m_lastTraffic.restart(); }
-    qint64 silentForMs() const { return m_lastTraffic.elapsed(); }
+    void markAlive();
+    /// How long the peer has been silent while our event loop was running.
+    qint64 silentForMs() const;
 
     QString userId;
     /// Sessions whose events this connection receives, each with the last revision it has
@@ -55,4 +61,6 @@ private:
     static quint64 currentPass();
     bool m_overloaded = false;
     QElapsedTimer m_lastTraffic;
+    const LoopClock *m_loopClock = nullptr;
+    qint64 m_stalledAtTraffic = 0; ///< m_loopClock->stalledMs() when m_lastTraffic restarted
 };

@@ -7,8 +7,6 @@
 #include "sessionregistry.h"
 #include "transactions.h"
 
-#include <QSet>
-
 using namespace Protocol;
 
 PresenceTracker::PresenceTracker(const ServerOptions &options, const Backends &backends,
@@ -17,9 +15,22 @@ PresenceTracker::PresenceTracker(const ServerOptions &options, const Backends &b
     , m_backends(backends)
     , m_registry(registry)
     , m_transactions(transactions)
-{ }
+{
+    m_clock.start();
+}
 
 PresenceTracker::~PresenceTracker() = default;
+
+qint64 PresenceTracker::graceMs() const
+{
+    return std::max(0, m_options.presenceGraceSeconds) * 1000LL;
+}
+
+bool PresenceTracker::isAway(const QString &userId) const
+{
+    const auto it = m_tracked.find(userId);
+    return it != m_tracked.end() && it->second.awaySinceMs >= 0 && !it->second.graceOver;
+}
 
 Presence PresenceTracker::presenceOf(const User &user) const
 {
@@ -35,20 +46,21 @@ Presence PresenceTracker::presenceOf(const User &user) const
             break;
         }
     }
-    return m_graceTimers.count(user.id) ? Presence::Reconnecting : Presence::Offline;
+    return isAway(user.id) ? Presence::Reconnecting : Presence::Offline;
 }
 
-void PresenceTracker::set(User &user, Presence presence)
+Presence PresenceTracker::wanted(const User &user, const Tracked &tracked) const
 {
-    if (presence == Presence::Reconnecting) {
-        startGrace(user.id);
-    } else if (auto it = m_graceTimers.find(user.id); it != m_graceTimers.end()) {
-        // Later: this may run inside the timer's own timeout.
-        it->second->stop();
-        it->second.release()->deleteLater();
-        m_graceTimers.erase(it);
-    }
-    for (const QString &sessionId : std::as_const(user.sessionIds)) {
+    if (!user.connections.isEmpty())
+        return Presence::Online;
+    if (tracked.awaySinceMs >= 0 && !tracked.graceOver && nowMs() - tracked.awaySinceMs < graceMs())
+        return Presence::Reconnecting;
+    return Presence::Offline;
+}
+
+void PresenceTracker::setEverywhere(User &user, Presence presence)
+{
+    for (const QString &sessionId : user.sessionIds) {
         Session *session = m_registry.find(sessionId);
         const Participant *current = session ? session->roster().find(user.id) : nullptr;
         if (!current || current->presence == presence)
@@ -60,36 +72,91 @@ void PresenceTracker::set(User &user, Presence presence)
     }
 }
 
-void PresenceTracker::startGrace(const QString &userId)
+void PresenceTracker::settle(User &user, Tracked &tracked, const QString &sessionId)
 {
-    // Offline only if the user is still away when the grace period ends: no flapping.
-    std::unique_ptr<QTimer> &timer = m_graceTimers[userId];
-    if (!timer) {
-        timer = std::make_unique<QTimer>();
-        timer->setSingleShot(true);
-        QObject::connect(timer.get(), &QTimer::timeout, [this, userId] { graceEnded(userId); });
+    Session *session = m_registry.find(sessionId);
+    const Participant *current = session ? session->roster().find(user.id) : nullptr;
+    if (!current) { // not a participant any more: nothing to keep there
+        tracked.open.remove(sessionId);
+        tracked.opened.remove(sessionId);
+        tracked.deferred.remove(sessionId);
+        tracked.lastChangeMs.remove(sessionId);
+        return;
     }
-    timer->start(m_options.presenceGraceSeconds * 1000);
+    const Presence presence = wanted(user, tracked);
+    if (current->presence == presence) {
+        tracked.deferred.remove(sessionId); // flapped back: nothing to show
+        return;
+    }
+    const qint64 now = nowMs();
+    const auto last = tracked.lastChangeMs.constFind(sessionId);
+    if (last != tracked.lastChangeMs.cend() && now - *last < graceMs()) {
+        tracked.deferred.insert(sessionId); // damped: published when its grace period is over
+        return;
+    }
+    Participant changed = *current;
+    changed.presence = presence;
+    m_transactions.publish(
+        *session, changeOf(ParticipantChangeEvent::Type::Updated, changed, user.id));
+    tracked.lastChangeMs.insert(sessionId, now);
+    tracked.deferred.remove(sessionId);
 }
 
-void PresenceTracker::graceEnded(const QString &userId)
+void PresenceTracker::settleAll(const QString &userId, const QSet<QString> &sessionIds)
 {
-    User *away = m_registry.users().find(userId);
-    if (!away || !away->connections.isEmpty())
+    if (sessionIds.isEmpty())
         return;
-    if (auto it = m_graceTimers.find(userId); it != m_graceTimers.end()) {
-        it->second.release()->deleteLater(); // we are in its timeout
-        m_graceTimers.erase(it);
-    }
-    if (m_backends.cluster) {
-        m_backends.cluster->clearPresence(userId);
-        if (m_backends.cluster->presence(userId) == Presence::Online)
-            return; // back on another node, which says so
-    }
-    m_transactions.transact([this, userId] {
-        if (User *gone = m_registry.users().find(userId))
-            set(*gone, Presence::Offline);
+    m_transactions.transact([this, userId, sessionIds] {
+        User *user = m_registry.users().find(userId);
+        const auto it = m_tracked.find(userId);
+        if (!user || it == m_tracked.end())
+            return;
+        for (const QString &sessionId : sessionIds)
+            settle(*user, it->second, sessionId);
     });
+}
+
+void PresenceTracker::connected(User &user)
+{
+    if (user.connections.size() != 1)
+        return; // online already
+    const auto it = m_tracked.find(user.id);
+    if (it == m_tracked.end())
+        return; // had nothing open
+    Tracked &tracked = it->second;
+    tracked.awaySinceMs = -1;
+    tracked.graceOver = false;
+    tracked.opened.clear();
+    const QSet<QString> open = tracked.open;
+    for (const QString &sessionId : open)
+        settle(user, tracked, sessionId);
+    schedule(user.id);
+}
+
+void PresenceTracker::opened(User &user, const QString &sessionId)
+{
+    Tracked &tracked = m_tracked[user.id];
+    tracked.open.insert(sessionId);
+    tracked.opened.insert(sessionId);
+    settle(user, tracked, sessionId);
+    schedule(user.id);
+}
+
+void PresenceTracker::joined(const QString &userId, const QString &sessionId)
+{
+    if (isAway(userId))
+        m_tracked[userId].open.insert(sessionId);
+}
+
+void PresenceTracker::left(const QString &userId, const QString &sessionId)
+{
+    const auto it = m_tracked.find(userId);
+    if (it == m_tracked.end())
+        return;
+    it->second.open.remove(sessionId);
+    it->second.opened.remove(sessionId);
+    it->second.deferred.remove(sessionId);
+    it->second.lastChangeMs.remove(sessionId);
 }
 
 void PresenceTracker::claim(const QString &userId)
@@ -112,10 +179,91 @@ void PresenceTracker::lastConnectionClosed(const QString &userId)
         if (cluster->presence(userId) == Presence::Online)
             return;
     }
-    m_transactions.transact([this, userId, grace] {
-        if (User *away = m_registry.users().find(userId))
-            set(*away, grace ? Presence::Reconnecting : Presence::Offline);
-    });
+    const auto it = m_tracked.find(userId);
+    if (it == m_tracked.end())
+        return; // had nothing open
+    it->second.awaySinceMs = nowMs();
+    it->second.graceOver = false;
+    settleAll(userId, it->second.open);
+    if (!grace)
+        onDue(userId);
+    else
+        schedule(userId);
+}
+
+void PresenceTracker::onDue(const QString &userId)
+{
+    auto it = m_tracked.find(userId);
+    if (it == m_tracked.end())
+        return;
+    Tracked &tracked = it->second;
+    const bool graceEnds = tracked.awaySinceMs >= 0 && !tracked.graceOver
+        && nowMs() - tracked.awaySinceMs >= graceMs();
+    if (ClusterSync *cluster = m_backends.cluster; cluster && graceEnds) {
+        cluster->clearPresence(userId);
+        if (cluster->presence(userId) == Presence::Online) { // back on another node
+            tracked.awaySinceMs = -1;
+            schedule(userId);
+            return;
+        }
+    }
+    QSet<QString> due = tracked.deferred;
+    if (graceEnds)
+        due.unite(tracked.open);
+    settleAll(userId, due);
+    it = m_tracked.find(userId);
+    if (it == m_tracked.end())
+        return;
+    if (graceEnds) {
+        // Shown offline now: only what was opened during the last connection stays open (to
+        // be shown online at the next one), and what still waits for its damping.
+        it->second.graceOver = true;
+        it->second.open = it->second.opened;
+        it->second.open.unite(it->second.deferred);
+    }
+    schedule(userId);
+}
+
+void PresenceTracker::schedule(const QString &userId)
+{
+    const auto it = m_tracked.find(userId);
+    if (it == m_tracked.end())
+        return;
+    Tracked &tracked = it->second;
+    const qint64 now = nowMs();
+    const qint64 grace = graceMs();
+    for (auto last = tracked.lastChangeMs.begin(); last != tracked.lastChangeMs.end();) {
+        if (now - last.value() >= grace && !tracked.deferred.contains(last.key()))
+            last = tracked.lastChangeMs.erase(last); // damps nothing any more
+        else
+            ++last;
+    }
+    std::optional<qint64> due;
+    const auto consider = [&due](qint64 at) { due = due ? std::min(*due, at) : at; };
+    for (const QString &sessionId : std::as_const(tracked.deferred))
+        consider(tracked.lastChangeMs.value(sessionId, now) + grace);
+    if (tracked.awaySinceMs >= 0 && !tracked.graceOver)
+        consider(tracked.awaySinceMs + grace);
+
+    if (!due) {
+        if (tracked.timer)
+            tracked.timer->stop();
+        const bool forgettable = tracked.open.isEmpty() && tracked.opened.isEmpty()
+            && tracked.lastChangeMs.isEmpty() && tracked.awaySinceMs < 0;
+        if (forgettable) {
+            if (tracked.timer)
+                tracked.timer.release()->deleteLater(); // we may be in its timeout
+            m_tracked.erase(it);
+        }
+        return;
+    }
+    if (!tracked.timer) {
+        tracked.timer = std::make_unique<QTimer>();
+        tracked.timer->setSingleShot(true);
+        tracked.timer->setTimerType(Qt::PreciseTimer); // never early: damping counts on it
+        QObject::connect(tracked.timer.get(), &QTimer::timeout, [this, userId] { onDue(userId); });
+    }
+    tracked.timer->start(int(std::clamp<qint64>(*due - now, 0, 24 * 3600 * 1000)));
 }
 
 void PresenceTracker::sweep(const QStringList &usersHere)
@@ -131,27 +279,28 @@ void PresenceTracker::sweep(const QStringList &usersHere)
             cluster->setPresence(userId, Presence::Online, ttlMs);
         }
     }
-    QHash<QString, Presence> corrections;
+    // Online where a user connected here has the session open (another node may have
+    // taken it for gone).
+    for (const QString &userId : std::as_const(here)) {
+        if (const auto it = m_tracked.find(userId); it != m_tracked.end())
+            settleAll(userId, it->second.open);
+    }
+    // Offline where no node holds the user any more.
+    QSet<QString> gone;
     m_registry.forEach([&](const Session &session) {
         session.roster().forEach([&](qsizetype, const Participant &participant) {
-            if (participant.type != ParticipantType::User || corrections.contains(participant.id))
+            if (participant.type != ParticipantType::User || here.contains(participant.id)
+                || gone.contains(participant.id) || participant.presence == Presence::Offline
+                || isAway(participant.id))
                 return;
-            if (here.contains(participant.id)) {
-                if (participant.presence != Presence::Online)
-                    corrections.insert(participant.id, Presence::Online);
-            } else if (participant.presence != Presence::Offline
-                && !m_graceTimers.count(participant.id)
-                && cluster->presence(participant.id) == Presence::Offline) {
-                corrections.insert(participant.id, Presence::Offline);
-            }
+            if (cluster->presence(participant.id) == Presence::Offline)
+                gone.insert(participant.id);
         });
     });
-    for (auto it = corrections.cbegin(); it != corrections.cend(); ++it) {
-        const QString userId = it.key();
-        const Presence presence = it.value();
-        m_transactions.transact([this, userId, presence] {
+    for (const QString &userId : std::as_const(gone)) {
+        m_transactions.transact([this, userId] {
             if (User *user = m_registry.findUser(userId))
-                set(*user, presence);
+                setEverywhere(*user, Presence::Offline);
         });
     }
 }

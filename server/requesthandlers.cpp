@@ -49,8 +49,8 @@ Outcome RequestHandlers::apply(ClientConnection *connection, User &user, const C
         return setRole(user, *r);
     if (const auto *r = std::get_if<CreateInvite>(&frame))
         return createInvite(user, *r);
-    if (std::holds_alternative<ListSessions>(frame))
-        return listSessions(user);
+    if (const auto *r = std::get_if<ListSessions>(&frame))
+        return listSessions(user, *r);
     if (const auto *r = std::get_if<SendMessage>(&frame))
         return sendMessage(user, *r);
     return Refusal { ErrorCode::BadRequest, QStringLiteral("not a request a client sends") };
@@ -73,6 +73,7 @@ Outcome RequestHandlers::createSession(User &user, const CreateSession &request)
     owner.role = Role::Owner;
     owner.presence = m_context.presenceOf(user);
     addToSession(created, owner, user.id);
+    m_context.sessionOpened(user, created.id());
     qCInfo(lcServer) << user.id << "created session" << created.id() << request.title;
     return makeAck(created.revision(), CreateSessionResult { created.id(), created.epoch() });
 }
@@ -106,6 +107,8 @@ Outcome RequestHandlers::joinSession(
         member.presence = m_context.presenceOf(user);
         addToSession(*session, member, user.id);
     }
+    // Before the snapshot or the missed events, which then include the user's presence.
+    m_context.sessionOpened(user, session->id());
 
     std::optional<QStringList> missed;
     if (request.sinceRevision && request.epoch == session->epoch())
@@ -222,16 +225,26 @@ Outcome RequestHandlers::createInvite(User &user, const CreateInvite &request)
     return makeAck(std::nullopt, CreateInviteResult { code, session->id() });
 }
 
-Outcome RequestHandlers::listSessions(User &user)
+Outcome RequestHandlers::listSessions(User &user, const ListSessions &request)
 {
+    // A page costs its rows, not the user's sessions: ids are kept in order, and the cursor
+    // is the last id of the previous page (a session left since does not matter).
+    const int page = std::max(1, m_context.options().maxListPage);
+    const int limit = request.limit ? std::clamp(*request.limit, 1, page) : page;
     ListSessionsResult result;
-    for (const QString &id : std::as_const(user.sessionIds)) {
-        const Session *session = m_context.findSession(id);
+    auto it = request.cursor.isEmpty() ? user.sessionIds.cbegin()
+                                       : user.sessionIds.upper_bound(request.cursor);
+    for (; it != user.sessionIds.cend(); ++it) {
+        if (result.sessions.size() == limit) {
+            result.nextCursor = result.sessions.last().sessionId;
+            break;
+        }
+        const Session *session = m_context.findSession(*it);
         const Participant *self = session ? session->roster().find(user.id) : nullptr;
         if (!self)
             continue;
         result.sessions.append(SessionSummary {
-            id, session->title(), self->role, session->roster().size(), session->revision() });
+            *it, session->title(), self->role, session->roster().size(), session->revision() });
     }
     return makeAck(std::nullopt, result);
 }
@@ -283,7 +296,8 @@ void RequestHandlers::addToSession(
     // Added by someone else: each live connection gets the state, then the events.
     if (actorId == participant.id)
         return;
-    if (const User *user = m_context.findUser(participant.id)) {
+    if (User *user = m_context.findUser(participant.id); user && !user->connections.isEmpty()) {
+        m_context.sessionOpened(*user, session.id());
         for (ClientConnection *connection : std::as_const(user->connections))
             m_context.sendSnapshot(connection, session);
     }

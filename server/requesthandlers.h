@@ -48,7 +48,7 @@ private:
     Outcome removeParticipant(User &user, const QString &sessionId, const QString &participantId);
     Outcome setRole(User &user, const Protocol::SetRole &request);
     Outcome createInvite(User &user, const Protocol::CreateInvite &request);
-    Outcome listSessions(User &user);
+    Outcome listSessions(User &user, const Protocol::ListSessions &request);
     Outcome sendMessage(User &user, const Protocol::SendMessage &request);
 
     /// The session, or the refusal (not_found). Who may act in it is the rule book's.

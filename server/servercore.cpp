@@ -44,6 +44,7 @@ bool ServerCore::open(QString *error)
 bool ServerCore::openSqlite(QString *error)
 {
     auto sqlite = std::make_unique<SqliteSessionStore>(m_options.dataPath);
+    sqlite->setAnswerBudget(m_options.answersPerUser, m_options.answerBytesTotal);
     if (!sqlite->open(error))
         return false;
     m_ownStore = std::move(sqlite);
@@ -55,7 +56,7 @@ bool ServerCore::openSqlite(QString *error)
     m_transactions.transact([&] {
         for (const auto &stored : contents.users) {
             if (User *user = m_registry.users().find(stored.id))
-                m_presence.set(*user, Presence::Offline);
+                m_presence.setEverywhere(*user, Presence::Offline);
         }
     });
     qCInfo(lcServer) << "storage: loaded" << contents.users.size() << "users and"
@@ -104,7 +105,7 @@ User *ServerCore::signIn(ClientConnection *connection, const Hello &hello)
         if (User *present = m_registry.users().find(userId)) {
             if (m_backends.store)
                 m_backends.store->saveUser({ present->id, present->token, present->displayName });
-            m_presence.set(*present, Presence::Online);
+            m_presence.connected(*present);
         }
     });
     return m_transactions.storageFailed() ? nullptr : &user;
@@ -112,7 +113,7 @@ User *ServerCore::signIn(ClientConnection *connection, const Hello &hello)
 
 std::optional<QString> ServerCore::rememberedAnswer(const User &user, const QString &requestId)
 {
-    auto answer = UserDirectory::answerFor(user, requestId);
+    auto answer = m_registry.users().answerFor(user, requestId);
     if (!answer && m_cluster)
         answer = m_cluster->answer(user.id, requestId); // applied by another node
     return answer;
@@ -125,6 +126,22 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
         return;
     }
     const QString requestId = requestIdOf(frame);
+    const auto answerOf = [&](const RequestHandlers::Outcome &outcome) {
+        if (const auto *refusal = std::get_if<RequestHandlers::Refusal>(&outcome)) {
+            qCDebug(lcServer) << user.id << typeName(frame) << "refused:" << refusal->message;
+            return encode(Error { requestId, refusal->code, refusal->message });
+        }
+        Ack ack = std::get<Ack>(outcome);
+        ack.requestId = requestId;
+        return encode(ack);
+    };
+    if (std::holds_alternative<ListSessions>(frame)) {
+        // A read changes nothing: a retry is simply answered anew. So it needs no transaction,
+        // and its answer (a page of up to maxListPage sessions) is not remembered.
+        m_transactions.sendAfterCommit(
+            connection, answerOf(m_handlers.apply(connection, user, frame)));
+        return;
+    }
     // A join is naturally idempotent and must send its snapshot/events again on a retry.
     const bool remembered = !std::holds_alternative<JoinSession>(frame);
     if (remembered) {
@@ -143,15 +160,7 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
                 return;
             }
         }
-        const auto outcome = m_handlers.apply(connection, user, frame);
-        if (const auto *refusal = std::get_if<RequestHandlers::Refusal>(&outcome)) {
-            qCDebug(lcServer) << user.id << typeName(frame) << "refused:" << refusal->message;
-            answer = encode(Error { requestId, refusal->code, refusal->message });
-        } else {
-            Ack ack = std::get<Ack>(outcome);
-            ack.requestId = requestId;
-            answer = encode(ack);
-        }
+        answer = answerOf(m_handlers.apply(connection, user, frame));
         // Stored with the change it answers: a retry after a restart is not applied again.
         if (remembered && m_backends.store)
             m_backends.store->saveAnswer(user.id, requestId, answer);
@@ -160,7 +169,7 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
         answer = encode(Error { requestId, ErrorCode::Internal,
             QStringLiteral("the session kept changing under this request; try again") });
     } else if (remembered) {
-        UserDirectory::rememberAnswer(user, requestId, answer);
+        m_registry.users().rememberAnswer(user, requestId, answer);
     }
     if (!m_transactions.storageFailed())
         m_transactions.sendAfterCommit(connection, answer);
@@ -216,6 +225,15 @@ Presence ServerCore::presenceOf(const User &user) const
 void ServerCore::setMember(const QString &userId, const QString &sessionId, bool member)
 {
     m_registry.setMember(userId, sessionId, member);
+    if (member)
+        m_presence.joined(userId, sessionId);
+    else
+        m_presence.left(userId, sessionId);
+}
+
+void ServerCore::sessionOpened(User &user, const QString &sessionId)
+{
+    m_presence.opened(user, sessionId);
 }
 
 void ServerCore::publish(Session &session, ServerFrame event)

@@ -66,6 +66,7 @@ public:
     User *findUser(const QString &userId) override;
     Protocol::Presence presenceOf(const User &user) const override;
     void setMember(const QString &userId, const QString &sessionId, bool member) override;
+    void sessionOpened(User &user, const QString &sessionId) override;
     void publish(Session &session, Protocol::ServerFrame event) override;
     void post(ClientConnection *connection, const QString &text, const QString &subscribe = {},
         qint64 revision = 0) override;

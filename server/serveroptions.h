@@ -11,11 +11,26 @@ struct ServerOptions
     QHostAddress address = QHostAddress::LocalHost;
     quint16 port = 0; ///< 0: the OS picks one (tests, the app's embedded server)
     int heartbeatSeconds = 15;
+    /// Peers found silent are dropped at most this share of the connections (in percent, at
+    /// least one) per heartbeat, the most silent first: never everybody at once.
+    int silentDropsPercentPerHeartbeat = 10;
+    /// "reconnecting" lasts this long before "offline"; it is also the damping of presence:
+    /// at most one presence change per user and session in this time.
     int presenceGraceSeconds = 10;
     int helloTimeoutMs = 5000;
     int maxParticipants = 500;
     int maxRequestsPerSecond = 50;
     int eventLogSize = 1000; ///< events kept per session for resume
+    /// Rows of one list_sessions answer at most (a larger `limit` gets this many).
+    int maxListPage = 200;
+    /// Answers remembered so a retried request is answered, not applied again (reads such as
+    /// list_sessions are recomputed instead): per user at most this many (in storage too) …
+    int answersPerUser = 1024;
+    /// … and this many bytes (UTF-16, as held in memory; the oldest go first) …
+    qint64 answerBytesPerUser = 256 * 1024;
+    /// … and this many bytes over all users, the oldest anybody's going first. Start-up loads
+    /// at most this much, the newest.
+    qint64 answerBytesTotal = 64 * 1024 * 1024;
     int snapshotMessages = 50;
     /// Bytes a connection may have queued unsent; past it the slow reader is closed with 1013.
     qint64 maxPendingBytes = 4 * 1024 * 1024;

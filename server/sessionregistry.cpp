@@ -10,6 +10,7 @@
 SessionRegistry::SessionRegistry(const ServerOptions &options, const Backends &backends)
     : m_options(options)
     , m_backends(backends)
+    , m_users({ options.answersPerUser, options.answerBytesPerUser, options.answerBytesTotal })
 { }
 
 SessionRegistry::~SessionRegistry() = default;
@@ -45,7 +46,7 @@ void SessionRegistry::setMember(const QString &userId, const QString &sessionId,
         if (member)
             user->sessionIds.insert(sessionId);
         else
-            user->sessionIds.remove(sessionId);
+            user->sessionIds.erase(sessionId);
     }
 }
 

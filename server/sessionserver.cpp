@@ -49,8 +49,10 @@ bool SessionServer::listen()
                              << d->wsServer.errorString();
         return false;
     }
-    if (d->options.heartbeatSeconds > 0)
+    if (d->options.heartbeatSeconds > 0) {
         d->heartbeat.start(d->options.heartbeatSeconds * 1000);
+        d->loopClock.start();
+    }
     qCInfo(lcServer) << "listening on" << url().toString();
     return true;
 }
@@ -59,6 +61,7 @@ void SessionServer::close()
 {
     d->core.flush(); // what was answered goes out before the goodbye
     d->heartbeat.stop();
+    d->loopClock.stop();
     if (d->wsServer.isListening())
         d->wsServer.close();
     // Each client gets its own retry time, so that they do not all come back at once.
@@ -154,6 +157,7 @@ void SessionServer::Private::onNewConnection()
 void SessionServer::Private::wire(ClientConnection *connection)
 {
     QWebSocket *socket = connection->socket();
+    connection->setLoopClock(&loopClock);
     // Frames above the hard limit are cut by Qt (1009); below it we answer too_large.
     socket->setMaxAllowedIncomingMessageSize(quint64(options.hardFrameLimit));
     socket->setMaxAllowedIncomingFrameSize(quint64(options.hardFrameLimit));
@@ -205,16 +209,17 @@ void SessionServer::Private::onHeartbeat()
             usersHere.append(connection->userId);
     }
     core.heartbeat(usersHere);
+    // Silence counts only while our loop ran (LoopClock): after a stall of ours, every peer
+    // would look silent, since we read nobody meanwhile.
     const qint64 deadAfterMs = 2LL * options.heartbeatSeconds * 1000;
+    QList<ClientConnection *> silent;
+    for (ClientConnection *connection : std::as_const(connections)) {
+        if (connection->silentForMs() > deadAfterMs)
+            silent.append(connection);
+    }
+    dropSilent(silent);
     const auto all = connections;
     for (ClientConnection *connection : all) {
-        if (connection->silentForMs() > deadAfterMs) {
-            qCInfo(lcServer) << connection->peer() << "silent for" << connection->silentForMs()
-                             << "ms; dropping it";
-            connection->socket()->abort();
-            onClosed(connection); // abort() may not emit disconnected for a dead peer
-            continue;
-        }
         connection->socket()->ping();
         // With each heartbeat, a digest per followed session lets clients prove they match.
         for (auto it = connection->subscriptions.cbegin(); it != connection->subscriptions.cend();
@@ -224,6 +229,28 @@ void SessionServer::Private::onHeartbeat()
                     it.key(), session->epoch(), session->revision(), session->roster().hash() }));
             }
         }
+    }
+}
+
+void SessionServer::Private::dropSilent(QList<ClientConnection *> silent)
+{
+    if (silent.isEmpty())
+        return;
+    const qsizetype share
+        = connections.size() * std::max(0, options.silentDropsPercentPerHeartbeat) / 100;
+    const qsizetype now = std::min(silent.size(), std::max<qsizetype>(1, share));
+    std::sort(silent.begin(), silent.end(), [](ClientConnection *a, ClientConnection *b) {
+        return a->silentForMs() > b->silentForMs();
+    });
+    if (now < silent.size())
+        qCWarning(lcServer) << silent.size() << "peers are silent; dropping" << now
+                            << "now, the others at the next heartbeats if still silent";
+    for (qsizetype i = 0; i < now; ++i) {
+        ClientConnection *connection = silent.at(i);
+        qCInfo(lcServer) << connection->peer() << "silent for" << connection->silentForMs()
+                         << "ms; dropping it";
+        connection->socket()->abort();
+        onClosed(connection); // abort() may not emit disconnected for a dead peer
     }
 }
 

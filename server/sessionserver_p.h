@@ -4,6 +4,7 @@
 // Not part of SessionServer's API: the socket front end's insides, shared with
 // SessionServerTester (tests/common/sessionservertester.h) and nothing else.
 
+#include "loopclock.h"
 #include "servercore.h"
 #include "sessionserver.h"
 
@@ -27,6 +28,8 @@ public:
     ServerOptions options;
     QWebSocketServer wsServer;
     QTimer heartbeat;
+    /// Our own stalls, which liveness does not count against the peers.
+    LoopClock loopClock;
     QList<ClientConnection *> connections;
     ServerCore core;
     QString storeError;
@@ -37,6 +40,9 @@ public:
     void onTextMessage(ClientConnection *connection, const QString &text);
     void onClosed(ClientConnection *connection);
     void onHeartbeat();
+    /// Drops the most silent of the peers silent for 2 heartbeats, at most a share of all
+    /// connections (silentDropsPercentPerHeartbeat): a mass silence is more likely ours.
+    void dropSilent(QList<ClientConnection *> silent);
     void handleHello(ClientConnection *connection, const Protocol::Hello &hello);
     void sendError(ClientConnection *connection, const QString &requestId, Protocol::ErrorCode code,
         const QString &message);

@@ -10,9 +10,12 @@
 #include <QSqlQuery>
 #include <QUuid>
 
+#include <algorithm>
+
 namespace {
 
-constexpr int AnswersKeptPerUser = 1024;
+/// A user's answers are trimmed to the last answersPerUser once this many more were written.
+constexpr int AnswersBetweenPrunes = 64;
 
 /// Migration step N brings the schema from version N-1 to N.
 const QList<QStringList> &migrations()
@@ -35,6 +38,12 @@ const QList<QStringList> &migrations()
             QStringLiteral("CREATE TABLE answers (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
                            " user_id TEXT NOT NULL, request_id TEXT NOT NULL, answer TEXT NOT NULL,"
                            " UNIQUE (user_id, request_id))"),
+        },
+        // 3: each user's answers by age, so that trimming them costs that user's rows only;
+        // list_sessions answers are not kept any more (a retried read is recomputed)
+        {
+            QStringLiteral("CREATE INDEX answers_by_user ON answers (user_id, seq)"),
+            QStringLiteral("DELETE FROM answers WHERE instr(answer, '\"sessions\":[') > 0"),
         },
     };
     return steps;
@@ -206,10 +215,18 @@ SessionStore::Contents SqliteSessionStore::load()
     query.exec(QStringLiteral("SELECT code, session_id FROM invites"));
     while (query.next())
         contents.sessionByInvite.insert(query.value(0).toString(), query.value(1).toString());
-    query.exec(QStringLiteral("SELECT user_id, request_id, answer FROM answers ORDER BY seq"));
-    while (query.next())
-        contents.answers.append(
-            { query.value(0).toString(), query.value(1).toString(), query.value(2).toString() });
+    // The newest answers, up to the bytes memory keeps of them: the table may hold more.
+    query.exec(QStringLiteral("SELECT user_id, request_id, answer FROM answers ORDER BY seq DESC"));
+    qint64 bytes = 0;
+    while (query.next()) {
+        StoredAnswer answer { query.value(0).toString(), query.value(1).toString(),
+            query.value(2).toString() };
+        bytes += qint64(answer.requestId.size() + answer.answer.size()) * qint64(sizeof(QChar));
+        if (bytes > m_answerBytesLoaded)
+            break;
+        contents.answers.append(std::move(answer));
+    }
+    std::reverse(contents.answers.begin(), contents.answers.end()); // oldest first
     return contents;
 }
 
@@ -268,12 +285,34 @@ void SqliteSessionStore::saveAnswer(
     exec(QStringLiteral(
              "INSERT OR IGNORE INTO answers (user_id, request_id, answer) VALUES (?, ?, ?)"),
         { userId, requestId, answer });
-    // The memory keeps the last 1024 a user; trim the table now and then, not on every write.
-    if (++m_answersSincePrune >= 256) {
-        m_answersSincePrune = 0;
-        exec(QStringLiteral("DELETE FROM answers WHERE seq IN (SELECT seq FROM answers a WHERE"
-                            " (SELECT COUNT(*) FROM answers b WHERE b.user_id = a.user_id AND "
-                            "b.seq > a.seq) >= ?)"),
-            { AnswersKeptPerUser });
+    // Now and then, this user's answers beyond the last answersPerUser go. Both statements
+    // walk this user's entries of answers_by_user only: the cost does not grow with the
+    // number of users, nor with anything but answersPerUser.
+    int &written = m_answersSincePrune[userId];
+    if (++written < AnswersBetweenPrunes)
+        return;
+    m_answersSincePrune.remove(userId);
+    QSqlQuery beyondKept(m_db);
+    beyondKept.prepare(QStringLiteral("SELECT seq FROM answers WHERE user_id = ?"
+                                      " ORDER BY seq DESC LIMIT 1 OFFSET ?"));
+    beyondKept.addBindValue(userId);
+    beyondKept.addBindValue(m_answersPerUser);
+    if (!beyondKept.exec()) {
+        m_lastError = beyondKept.lastError().text();
+        m_failed = true;
+        qCCritical(lcServer) << "storage: finding old answers failed:" << m_lastError;
+        return;
     }
+    if (!beyondKept.next())
+        return; // not more than answersPerUser
+    const qint64 newestGone = beyondKept.value(0).toLongLong();
+    beyondKept.finish();
+    exec(QStringLiteral("DELETE FROM answers WHERE user_id = ? AND seq <= ?"),
+        { userId, newestGone });
+}
+
+void SqliteSessionStore::setAnswerBudget(int perUser, qint64 bytesLoaded)
+{
+    m_answersPerUser = std::max(1, perUser);
+    m_answerBytesLoaded = bytesLoaded;
 }

@@ -17,7 +17,7 @@
 class SqliteSessionStore final : public SessionStore
 {
 public:
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
     explicit SqliteSessionStore(QString path);
     ~SqliteSessionStore() override;
@@ -35,6 +35,10 @@ public:
     QString lastError() const override { return m_lastError; }
     QString describe() const override;
 
+    /// Each user's last `perUser` answers are kept (trimmed every few writes); load() reads
+    /// the newest up to `bytesLoaded` (UTF-16 bytes of answer and requestId).
+    void setAnswerBudget(int perUser, qint64 bytesLoaded);
+
 private:
     bool exec(const QString &statement, const QVariantList &values = {});
     bool migrate(QString *error);
@@ -45,5 +49,7 @@ private:
     std::unique_ptr<QLockFile> m_lock;
     QString m_lastError;
     bool m_failed = false; ///< a statement of the open transaction failed
-    int m_answersSincePrune = 0;
+    QHash<QString, int> m_answersSincePrune; ///< by user: answers written since its last trim
+    int m_answersPerUser = 1024;
+    qint64 m_answerBytesLoaded = 64 * 1024 * 1024;
 };

@@ -45,7 +45,7 @@ void restore(const SessionStore::Contents &contents, SessionRegistry &registry)
     registry.restoreInvites(contents.sessionByInvite);
     for (const auto &answer : contents.answers) {
         if (User *user = users.find(answer.userId))
-            UserDirectory::rememberAnswer(*user, answer.requestId, answer.answer);
+            users.rememberAnswer(*user, answer.requestId, answer.answer);
     }
 }
 

@@ -57,7 +57,7 @@ auto members(const CreateInvite &f)
 }
 auto members(const ListSessions &f)
 {
-    return std::tie(f.requestId);
+    return std::tie(f.requestId, f.cursor, f.limit);
 }
 auto members(const SendMessage &f)
 {
@@ -212,6 +212,10 @@ QList<FrameSpec> clientSpecs()
             { { u"type"_s, u"create_invite"_s }, { rid, u"r-10"_s }, { sid, u"s-1"_s } },
             { rid, sid }, {} },
         { u"list_sessions"_s, false, { { u"type"_s, u"list_sessions"_s }, { rid, u"r-11"_s } },
+            { rid }, {} },
+        { u"list_sessions(page)"_s, false,
+            { { u"type"_s, u"list_sessions"_s }, { rid, u"r-11"_s }, { u"cursor"_s, u"s-1"_s },
+                { u"limit"_s, 20 } },
             { rid }, {} },
         { u"send_message"_s, false,
             { { u"type"_s, u"send_message"_s }, { rid, u"r-12"_s }, { sid, u"s-1"_s },
@@ -551,6 +555,10 @@ void TestProtocol::clientRoundTrip_data()
     QTest::newRow("create_invite")
         << ClientFrame(CreateInvite { u"r-14"_s, u"s-1"_s }) << u"create_invite"_s;
     QTest::newRow("list_sessions") << ClientFrame(ListSessions { u"r-15"_s }) << u"list_sessions"_s;
+    QTest::newRow("list_sessions next page")
+        << ClientFrame(ListSessions { u"r-15"_s, u"s-9"_s, 50 }) << u"list_sessions"_s;
+    QTest::newRow("list_sessions one row")
+        << ClientFrame(ListSessions { u"r-15"_s, {}, 1 }) << u"list_sessions"_s;
     QTest::newRow("send_message") << ClientFrame(
         SendMessage { u"r-16"_s, u"s-1"_s, u"Line one\nline \"two\" — ünïcödé 🎓"_s })
                                   << u"send_message"_s;
@@ -796,7 +804,11 @@ void TestProtocol::typedAckResultsRoundTrip()
     const ListSessionsResult list { { { u"s-1"_s, u"Algebra"_s, Role::Owner, 3, 12 },
         { u"s-2"_s, u"Chemistry"_s, Role::Member, 9, 400 } } };
     QCOMPARE(throughTheWire(list, &text), std::optional(list));
+    QVERIFY(!text.contains(u"nextCursor"_s)); // the last page
     QCOMPARE(throughTheWire(ListSessionsResult {}, &text), std::optional(ListSessionsResult {}));
+    const ListSessionsResult page { { { u"s-1"_s, u"Algebra"_s, Role::Owner, 3, 12 } }, u"s-1"_s };
+    QCOMPARE(throughTheWire(page, &text), std::optional(page));
+    QVERIFY(text.contains(uR"("nextCursor":"s-1")"_s));
 
     const SendMessageResult sent { u"m-7"_s };
     QCOMPARE(throughTheWire(sent, &text), std::optional(sent));
@@ -823,6 +835,8 @@ void TestProtocol::malformedAckResultsAreRefused()
     QVERIFY(!resultOf<CreateInviteResult>(
         ackOf({ { u"inviteCode"_s, 42 }, { u"sessionId"_s, u"s-1"_s } })));
     QVERIFY(!resultOf<ListSessionsResult>(ackOf({ { u"sessions"_s, u"none"_s } })));
+    QVERIFY(!resultOf<ListSessionsResult>(
+        ackOf({ { u"sessions"_s, QJsonArray() }, { u"nextCursor"_s, 7 } })));
     QVERIFY(!resultOf<SendMessageResult>(ackOf({ { u"messageId"_s, QJsonValue() } })));
     // A session row this version cannot read is left out; the others still count.
     const auto partial = resultOf<ListSessionsResult>(ackOf({ { u"sessions"_s,
@@ -1016,6 +1030,20 @@ void TestProtocol::rejectsMalformedClientFrame_data()
     QTest::newRow("sinceRevision string") << QByteArray(
         R"({"type":"join_session","requestId":"r-1","sessionId":"s-1","epoch":"e","sinceRevision":"2"})")
                                           << bad << integer << u"r-1"_s;
+
+    // list_sessions' page.
+    QTest::newRow("limit 0") << QByteArray(
+        R"({"type":"list_sessions","requestId":"r-1","limit":0})")
+                             << bad << u"field 'limit' must be at least 1"_s << u"r-1"_s;
+    QTest::newRow("limit negative")
+        << QByteArray(R"({"type":"list_sessions","requestId":"r-1","limit":-5})") << bad << integer
+        << u"r-1"_s;
+    QTest::newRow("limit string") << QByteArray(
+        R"({"type":"list_sessions","requestId":"r-1","limit":"5"})")
+                                  << bad << integer << u"r-1"_s;
+    QTest::newRow("cursor number")
+        << QByteArray(R"({"type":"list_sessions","requestId":"r-1","cursor":5})") << bad
+        << u"field 'cursor' must be a string"_s << u"r-1"_s;
 
     // requestId.
     QTest::newRow("requestId empty")
