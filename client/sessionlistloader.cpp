@@ -17,24 +17,45 @@ void SessionListLoader::refresh()
 {
     if (!m_service || m_service->state() != WebSocketService::State::Connected)
         return;
-    m_service->listSessions(
-        [self = QPointer<SessionListLoader>(this)](const WebSocketService::Reply &reply) {
-            if (!self)
-                return;
-            if (!reply.ok) {
-                qCInfo(lcClient) << "list_sessions refused:" << reply.error.message;
-                return;
-            }
-            const auto result = resultOf<ListSessionsResult>(reply.ack);
-            if (!result) {
-                qCWarning(lcClient) << "list_sessions ack without a readable result";
-                return;
-            }
-            self->m_model->setSessions(result->sessions);
+    // A newer refresh supersedes one still paging: only the latest list is shown.
+    ++m_generation;
+    m_pages.clear();
+    requestPage({});
+}
+
+void SessionListLoader::requestPage(const QString &cursor)
+{
+    m_service->sendRequest(ListSessions { {}, cursor, std::nullopt },
+        [self = QPointer<SessionListLoader>(this), generation = m_generation](
+            const WebSocketService::Reply &reply) {
+            if (self && generation == self->m_generation)
+                self->onPage(reply);
         });
+}
+
+void SessionListLoader::onPage(const WebSocketService::Reply &reply)
+{
+    if (!reply.ok) {
+        qCInfo(lcClient) << "list_sessions refused:" << reply.error.message;
+        return;
+    }
+    const auto result = resultOf<ListSessionsResult>(reply.ack);
+    if (!result) {
+        qCWarning(lcClient) << "list_sessions ack without a readable result";
+        return;
+    }
+    m_pages.append(result->sessions);
+    // The server pages the list (at most its page size a time): ask until the last page.
+    if (!result->nextCursor.isEmpty() && m_service) {
+        requestPage(result->nextCursor);
+        return;
+    }
+    m_model->setSessions(std::exchange(m_pages, {}));
 }
 
 void SessionListLoader::clear()
 {
+    ++m_generation;
+    m_pages.clear();
     m_model->clear();
 }

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "protocol.h"
+#include "websocketservice.h"
+
 #include <QObject>
 #include <QPointer>
 
 class SessionListModel;
-class WebSocketService;
 
 /**
  * @brief The sessions the local user is in, kept in a SessionListModel: refresh() asks the
- * server (`list_sessions`) and the answer is applied as the difference to the rows shown.
+ * server (`list_sessions`, page after page) and the whole list is applied as the difference
+ * to the rows shown.
  */
 class SessionListLoader : public QObject
 {
@@ -26,6 +29,11 @@ public:
     void clear();
 
 private:
+    void requestPage(const QString &cursor);
+    void onPage(const WebSocketService::Reply &reply);
+
     QPointer<WebSocketService> m_service;
     SessionListModel *m_model = nullptr;
+    quint64 m_generation = 0; ///< of the refresh whose pages are arriving
+    QList<Protocol::SessionSummary> m_pages; ///< the rows of its pages so far
 };

@@ -4,6 +4,8 @@
 #include "groupsessionnotifier.h"
 #include "scriptedserver.h"
 #include "servicewaits.h"
+#include "sessionlistloader.h"
+#include "sessionlistmodel.h"
 #include "sessionserver.h"
 #include "websocketservice.h"
 
@@ -152,6 +154,29 @@ private Q_SLOTS:
         QCOMPARE(ben.appliedTypes.last(), u"participant_removed"_s);
         QCOMPARE(ana.appliedTypes.last(), u"participant_removed"_s);
         QCOMPARE(server->participants(id).size(), 2); // Ana and Chem Helpy
+    }
+
+    // The server pages list_sessions; the session list still shows every session.
+    void sessionListShowsEverySessionPageByPage()
+    {
+        ServerOptions options;
+        options.heartbeatSeconds = 0;
+        options.maxListPage = 7;
+        server = std::make_unique<SessionServer>(options);
+        QVERIFY(server->listen());
+        Client ana;
+        QVERIFY(ana.connectTo(server->url(), u"Ana"_s));
+        for (int i = 0; i < 20; ++i) {
+            QVERIFY(await([&](auto done) {
+                ana.service.createSession(u"Session %1"_s.arg(i), done);
+            }).ok);
+        }
+        SessionListLoader loader(&ana.service);
+        loader.refresh();
+        QTRY_COMPARE(loader.model()->count(), 20);
+        loader.refresh(); // again: the same twenty, no duplicates
+        QTRY_COMPARE(ana.service.pendingRequestCount(), 0);
+        QCOMPARE(loader.model()->count(), 20);
     }
 
     void reconnectResumesWithOnlyTheMissedEvents()
