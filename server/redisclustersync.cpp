@@ -44,9 +44,9 @@ public:
     {
         return m_redis.session(id);
     }
-    QString sessionForInvite(const QString &code) override
+    std::optional<SessionStore::StoredInvite> invite(const QString &code) override
     {
-        return m_redis.sessionForInvite(code);
+        return m_redis.invite(code);
     }
     std::optional<QString> answer(const QString &userId, const QString &requestId) override
     {

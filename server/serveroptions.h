@@ -13,7 +13,12 @@ struct ServerOptions
     int heartbeatSeconds = 15;
     int presenceGraceSeconds = 10;
     int helloTimeoutMs = 5000;
-    int maxParticipants = 500;
+    int maxParticipants = 500; ///< people in a session (Helpys count against maxHelpys)
+    int maxHelpys = 5; ///< Helpys in a session
+    int inviteExpirySeconds = 7 * 24 * 3600; ///< an invite's life when create_invite names none
+    int maxInviteExpirySeconds = 30 * 24 * 3600; ///< the longest a create_invite may ask
+    /// Failed invite look-ups an address may make in a minute; past it, rate_limited.
+    int inviteGuessesPerMinute = 10;
     int maxRequestsPerSecond = 50;
     int eventLogSize = 1000; ///< events kept per session for resume
     int snapshotMessages = 50;

@@ -63,8 +63,11 @@ inline QList<Row> rows()
         { "member leaves", asMember, Action::Remove, "A" },
         { "moderator leaves", asModerator, Action::Remove, "A" },
         { "owner leaves another owner", twoOwners, Action::Remove, "A" },
-        { "last owner leaves others", ownerAndMember, Action::Remove, "A", {},
-            ErrorCode::Conflict },
+        // the last owner may leave: ownership passes to the next moderator, else the person
+        // present longest (issue 11, "Membership gaps")
+        { "last owner leaves others", ownerAndMember, Action::Remove, "A" },
+        { "last owner leaves a moderator", { "A:owner", "B:member", "M:moderator" }, Action::Remove,
+            "A" },
         { "last owner leaves helpys only", { "A:owner", "H:helpy" }, Action::Remove, "A" },
         // roles
         { "owner makes member moderator", ownerAndMember, Action::SetRole, "B", Role::Moderator },
@@ -82,7 +85,10 @@ inline QList<Row> rows()
         { "member makes member moderator", asMember, Action::SetRole, "B", Role::Moderator,
             ErrorCode::Forbidden },
         // adding and inviting
-        { "member adds helpy", asMember, Action::AddHelpy },
+        // Helpys take room only managers give (issue 11: members filled sessions with them)
+        { "member adds helpy", asMember, Action::AddHelpy, {}, {}, ErrorCode::Forbidden },
+        { "moderator adds helpy", asModerator, Action::AddHelpy },
+        { "owner adds helpy", ownerAndMember, Action::AddHelpy },
         { "member adds person", asMember, Action::AddUser, {}, {}, ErrorCode::Forbidden },
         { "moderator adds person", asModerator, Action::AddUser },
         { "owner adds person", ownerAndMember, Action::AddUser },
