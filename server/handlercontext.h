@@ -40,6 +40,8 @@ public:
         = 0;
     /// Revokes the session's code, stored with the transaction; false when it has no such code.
     virtual bool revokeInvite(const Session &session, const QString &code) = 0;
+    /// Whether the user is banned from the session (on a cluster, as the cluster says now).
+    virtual bool isBanned(Session &session, const QString &userId) = 0;
     /// Bans (or lifts the ban of) a user, stored with the transaction.
     virtual void setBanned(Session &session, const QString &userId, bool banned) = 0;
 

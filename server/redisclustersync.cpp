@@ -44,6 +44,10 @@ public:
     {
         return m_redis.session(id);
     }
+    QStringList bannedUserIds(const QString &sessionId) override
+    {
+        return m_redis.bannedUserIds(sessionId);
+    }
     std::optional<SessionStore::StoredInvite> invite(const QString &code) override
     {
         return m_redis.invite(code);

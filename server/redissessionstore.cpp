@@ -518,12 +518,19 @@ std::optional<SessionStore::StoredSession> RedisSessionStore::session(const QStr
     stored.title = QString::fromUtf8(meta.elements.at(0).string);
     stored.epoch = QString::fromUtf8(meta.elements.at(1).string);
     stored.events = eventsSince(id, 0);
-    const Reply bans = command({ "GET", sessionKey(id) + ":bans" });
+    stored.bannedUserIds = bannedUserIds(id);
+    return stored;
+}
+
+QStringList RedisSessionStore::bannedUserIds(const QString &sessionId)
+{
+    QStringList ids;
+    const Reply bans = command({ "GET", sessionKey(sessionId) + ":bans" });
     if (bans.ok && !bans.nil) {
         for (const QJsonValue &value : QJsonDocument::fromJson(bans.string).array())
-            stored.bannedUserIds.append(value.toString());
+            ids.append(value.toString());
     }
-    return stored;
+    return ids;
 }
 
 QStringList RedisSessionStore::eventsSince(const QString &sessionId, qint64 sinceRevision)

@@ -64,6 +64,7 @@ public:
     QStringList eventsSince(const QString &sessionId, qint64 sinceRevision);
     qint64 logLength(const QString &sessionId);
     std::optional<StoredInvite> invite(const QString &code);
+    QStringList bannedUserIds(const QString &sessionId);
     std::optional<QString> answer(const QString &userId, const QString &requestId);
     QStringList sessionsOf(const QString &userId);
 

@@ -145,7 +145,7 @@ Outcome RequestHandlers::joinSession(
         if (inviteCode.isEmpty())
             return Refusal { ErrorCode::Forbidden,
                 QStringLiteral("joining needs an invite code or an add by a moderator") };
-        if (session->isBanned(user.id))
+        if (m_context.isBanned(*session, user.id))
             return banned(user.id);
         const int maxParticipants = m_context.options().maxParticipants;
         if (session->roster().userCount() >= maxParticipants)
@@ -193,7 +193,7 @@ Outcome RequestHandlers::addParticipant(User &user, const AddParticipant &reques
         return makeAck(session->revision(), AddParticipantResult { present->id, false });
     }
     if (request.participantType == ParticipantType::User) {
-        if (session->isBanned(request.participantId))
+        if (m_context.isBanned(*session, request.participantId))
             return banned(request.participantId);
         const int maxParticipants = m_context.options().maxParticipants;
         if (roster.userCount() >= maxParticipants)
@@ -348,7 +348,7 @@ Outcome RequestHandlers::unbanParticipant(User &user, const UnbanParticipant &re
     Session *session = std::get<Session *>(found);
     if (const auto verdict = Rules::mayUnban(session->roster(), user.id); !verdict)
         return refusalOf(verdict);
-    if (!session->isBanned(request.participantId))
+    if (!m_context.isBanned(*session, request.participantId))
         return Refusal { ErrorCode::NotFound,
             QStringLiteral("%1 is not banned here").arg(request.participantId) };
     m_context.setBanned(*session, request.participantId, false);

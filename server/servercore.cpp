@@ -214,6 +214,11 @@ bool ServerCore::revokeInvite(const Session &session, const QString &code)
     return m_registry.revokeInvite(session, code);
 }
 
+bool ServerCore::isBanned(Session &session, const QString &userId)
+{
+    return m_registry.isBanned(session, userId);
+}
+
 void ServerCore::setBanned(Session &session, const QString &userId, bool banned)
 {
     m_registry.setBanned(session, userId, banned);

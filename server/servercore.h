@@ -66,6 +66,7 @@ public:
         const Session &session, std::optional<int> maxUses, const QDateTime &expiresAt) override;
     void useInvite(const QString &code) override;
     bool revokeInvite(const Session &session, const QString &code) override;
+    bool isBanned(Session &session, const QString &userId) override;
     void setBanned(Session &session, const QString &userId, bool banned) override;
     User *findUser(const QString &userId) override;
     Protocol::Presence presenceOf(const User &user) const override;

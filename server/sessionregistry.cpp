@@ -114,13 +114,13 @@ QStringList SessionRegistry::ids() const
 
 SessionStore::StoredInvite *SessionRegistry::invite(const QString &code)
 {
-    auto it = m_invites.find(code);
-    if (it == m_invites.end() && m_backends.cluster && !code.isEmpty()) {
-        const auto stored = m_backends.cluster->invite(code);
-        if (!stored)
-            return nullptr;
-        it = m_invites.insert(code, *stored);
+    if (m_backends.cluster && !code.isEmpty() && !m_inviteBackups.contains(code)) {
+        // Another node may have used or revoked it since: its terms are read fresh, once per
+        // transaction (a code this transaction changed is its own).
+        if (const auto stored = m_backends.cluster->invite(code))
+            m_invites.insert(code, *stored);
     }
+    const auto it = m_invites.find(code);
     return it == m_invites.end() ? nullptr : &*it;
 }
 
@@ -187,6 +187,18 @@ void SessionRegistry::restoreInvites(const QList<SessionStore::StoredInvite> &in
     m_invites.clear();
     for (const auto &invite : invites)
         m_invites.insert(invite.code, invite);
+}
+
+bool SessionRegistry::isBanned(Session &session, const QString &userId)
+{
+    if (m_backends.cluster) {
+        const QStringList banned = m_backends.cluster->bannedUserIds(session.id());
+        for (const QString &id : session.bannedUserIds())
+            session.setBanned(id, false);
+        for (const QString &id : banned)
+            session.setBanned(id, true);
+    }
+    return session.isBanned(userId);
 }
 
 void SessionRegistry::setBanned(Session &session, const QString &userId, bool banned)

@@ -70,6 +70,9 @@ public:
     /// Revokes the session's code; false when the session has no such code.
     bool revokeInvite(const Session &session, const QString &code);
     void restoreInvites(const QList<SessionStore::StoredInvite> &invites);
+    /// Whether the user is banned from the session; on a node of a cluster, as the cluster
+    /// says now (another node may have banned or unbanned them).
+    bool isBanned(Session &session, const QString &userId);
     /// Bans or unbans a user from the session, stored with the open transaction.
     void setBanned(Session &session, const QString &userId, bool banned);
 
@@ -87,7 +90,7 @@ private:
     UserDirectory m_users;
     std::unordered_map<QString, std::unique_ptr<Session>> m_sessions;
     QHash<QString, SessionStore::StoredInvite> m_invites;
-    /// The invite (any node's), looked up in the cluster on a local miss; null when unknown.
+    /// The invite (any node's; on a cluster, read fresh); null when unknown.
     SessionStore::StoredInvite *invite(const QString &code);
     /// Notes an invite's terms before the open transaction changes them (see undo()).
     void backUpInvite(const QString &code);

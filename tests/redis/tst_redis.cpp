@@ -242,14 +242,15 @@ private Q_SLOTS:
         cy.follow(id);
         QVERIFY(cy.session->hasState());
 
+        // Ben is made moderator first: only moderators and owners add Helpys (issue 11).
+        QVERIFY(await([&](auto done) {
+            ana.service.setRole(id, ben.service.userId(), Role::Moderator, done);
+        }).ok);
         QVERIFY(await([&](auto done) {
             ben.service.sendParticipantAdded(id, ParticipantType::Helpy, {}, u"Math Helpy"_s, done);
         }).ok);
         QVERIFY(
             await([&](auto done) { cy.service.sendMessage(id, u"hi from node 3"_s, done); }).ok);
-        QVERIFY(await([&](auto done) {
-            ana.service.setRole(id, ben.service.userId(), Role::Moderator, done);
-        }).ok);
         // Permissions hold across nodes: a member on node 3 cannot remove the moderator.
         const auto refused = await(
             [&](auto done) { cy.service.sendParticipantRemoved(id, ben.service.userId(), done); });
