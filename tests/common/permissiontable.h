@@ -23,6 +23,7 @@ enum class Action {
     AddUser, ///< add_participant of a person not in the session
     AddHelpy, ///< add_participant of a new Helpy
     CreateInvite, ///< create_invite
+    Ban, ///< ban_participant of the target
 };
 
 struct Row
@@ -95,6 +96,15 @@ inline QList<Row> rows()
         { "member invites", asMember, Action::CreateInvite, {}, {}, ErrorCode::Forbidden },
         { "moderator invites", asModerator, Action::CreateInvite },
         { "owner invites", ownerAndMember, Action::CreateInvite },
+        // banning: the rules of remove, never yourself, never a Helpy (issue 11)
+        { "owner bans member", ownerAndMember, Action::Ban, "B" },
+        { "owner bans owner", twoOwners, Action::Ban, "B" },
+        { "moderator bans member", asModerator, Action::Ban, "B" },
+        { "moderator bans moderator", asModerator, Action::Ban, "M", {}, ErrorCode::Forbidden },
+        { "moderator bans owner", asModerator, Action::Ban, "O", {}, ErrorCode::Forbidden },
+        { "member bans member", asMember, Action::Ban, "B", {}, ErrorCode::Forbidden },
+        { "owner bans helpy", ownerAndMember, Action::Ban, "H", {}, ErrorCode::BadRequest },
+        { "owner bans self", ownerAndMember, Action::Ban, "A", {}, ErrorCode::Forbidden },
     };
 }
 

@@ -74,6 +74,9 @@ private Q_SLOTS:
         case Action::CreateInvite:
             verdict = Rules::mayCreateInvite(roster, actor);
             break;
+        case Action::Ban:
+            verdict = Rules::mayBan(roster, actor, target);
+            break;
         }
         QCOMPARE(verdict ? u"allowed"_s : toString(verdict.code), expected(row));
 
@@ -98,7 +101,10 @@ private Q_SLOTS:
             QCOMPARE(model.isManager(), !row.refusal.has_value());
             break;
         case Action::AddHelpy:
-            break; // offered to everyone in the session
+            QCOMPARE(model.selfMayAddHelpy(), !row.refusal.has_value());
+            break;
+        case Action::Ban:
+            break; // not offered in the app yet
         }
 
         // The server's answer to A's request: the same decision, in the rule book's words.
@@ -128,6 +134,10 @@ private Q_SLOTS:
             break;
         case Action::CreateInvite:
             request = { { "type", "create_invite" }, { "sessionId", scene.sessionId } };
+            break;
+        case Action::Ban:
+            request = { { "type", "ban_participant" }, { "sessionId", scene.sessionId },
+                { "participantId", target } };
             break;
         }
         const QJsonObject answer = a.request(request);
