@@ -79,8 +79,19 @@ int main(int argc, char *argv[])
         QStringLiteral("Seconds a user stays 'reconnecting' before 'offline'."),
         QStringLiteral("seconds"), QStringLiteral("10"));
     const QCommandLineOption maxParticipants(QStringLiteral("max-participants"),
-        QStringLiteral("Participants a session may have."), QStringLiteral("count"),
+        QStringLiteral("People a session may have (Helpys count apart)."), QStringLiteral("count"),
         QStringLiteral("500"));
+    const QCommandLineOption maxHelpys(QStringLiteral("max-helpys"),
+        QStringLiteral("Helpys a session may have."), QStringLiteral("count"), QStringLiteral("5"));
+    const QCommandLineOption inviteExpiry(QStringLiteral("invite-expiry"),
+        QStringLiteral("Seconds an invite code lasts unless create_invite asks less."),
+        QStringLiteral("seconds"), QStringLiteral("604800"));
+    const QCommandLineOption maxInviteExpiry(QStringLiteral("max-invite-expiry"),
+        QStringLiteral("The longest life create_invite may ask for an invite code."),
+        QStringLiteral("seconds"), QStringLiteral("2592000"));
+    const QCommandLineOption inviteGuesses(QStringLiteral("invite-guesses-per-minute"),
+        QStringLiteral("Unknown invite codes an address may try a minute before rate_limited."),
+        QStringLiteral("count"), QStringLiteral("10"));
     const QCommandLineOption rate(QStringLiteral("max-requests-per-second"),
         QStringLiteral("Requests a connection may send a second."), QStringLiteral("count"),
         QStringLiteral("50"));
@@ -96,8 +107,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption nodeId(QStringLiteral("node-id"),
         QStringLiteral("This node's name among those sharing --redis (default: a random one)."),
         QStringLiteral("name"));
-    parser.addOptions(
-        { listen, heartbeat, grace, maxParticipants, rate, data, memory, redis, nodeId });
+    parser.addOptions({ listen, heartbeat, grace, maxParticipants, maxHelpys, inviteExpiry,
+        maxInviteExpiry, inviteGuesses, rate, data, memory, redis, nodeId });
     parser.process(app);
 
     ServerOptions options;
@@ -109,6 +120,12 @@ int main(int argc, char *argv[])
     if (!parsePositive(parser, heartbeat.names().constFirst(), options.heartbeatSeconds)
         || !parsePositive(parser, grace.names().constFirst(), options.presenceGraceSeconds)
         || !parsePositive(parser, maxParticipants.names().constFirst(), options.maxParticipants)
+        || !parsePositive(parser, maxHelpys.names().constFirst(), options.maxHelpys)
+        || !parsePositive(parser, inviteExpiry.names().constFirst(), options.inviteExpirySeconds)
+        || !parsePositive(
+            parser, maxInviteExpiry.names().constFirst(), options.maxInviteExpirySeconds)
+        || !parsePositive(
+            parser, inviteGuesses.names().constFirst(), options.inviteGuessesPerMinute)
         || !parsePositive(parser, rate.names().constFirst(), options.maxRequestsPerSecond)) {
         std::fprintf(stderr, "helpy-server: numeric options take a non-negative integer\n");
         return 2;

@@ -36,8 +36,10 @@ class GroupSession : public QObject
     Q_PROPERTY(QString myRole READ myRole NOTIFY myRoleChanged)
     Q_PROPERTY(bool canManage READ canManage NOTIFY myRoleChanged)
     Q_PROPERTY(bool isOwner READ isOwner NOTIFY myRoleChanged)
-    /// Leaving is allowed by the rule book (the last owner hands over first).
+    /// Leaving is allowed by the rule book (a last owner's ownership passes on).
     Q_PROPERTY(bool canLeave READ canLeave NOTIFY canLeaveChanged)
+    /// Adding a Helpy is allowed by the rule book (moderators and owners): it follows myRole.
+    Q_PROPERTY(bool canAddHelpy READ canAddHelpy NOTIFY myRoleChanged)
     Q_PROPERTY(ParticipantListModel *participants READ participants CONSTANT)
     Q_PROPERTY(MessageListModel *messages READ messages CONSTANT)
     Q_PROPERTY(QString typingText READ typingText NOTIFY typingTextChanged)
@@ -54,6 +56,7 @@ public:
     QString myRole() const { return m_participants->myRole(); }
     bool canManage() const { return m_participants->isManager(); }
     bool canLeave() const { return m_participants->selfMayLeave(); }
+    bool canAddHelpy() const { return m_participants->selfMayAddHelpy(); }
     bool isOwner() const { return myRole() == QLatin1String("owner"); }
     ParticipantListModel *participants() const { return m_participants; }
     MessageListModel *messages() const { return m_messages; }

@@ -131,6 +131,11 @@ std::optional<Participant> ParticipantListModel::participant(const QString &part
     return std::nullopt;
 }
 
+bool ParticipantListModel::selfMayAddHelpy() const
+{
+    return bool(Rules::mayAdd(*m_roster, m_localUserId, ParticipantType::Helpy));
+}
+
 void ParticipantListModel::refreshPermissions()
 {
     if (m_inSnapshot)
@@ -151,8 +156,7 @@ void ParticipantListModel::refreshPermissions()
             Q_EMIT selfMayLeaveChanged();
         return;
     }
-    // With the same role, only the local user's own row can change its permissions (the
-    // last owner may leave once another owner or nobody else is there).
+    // With the same role, only the local user's own row can change its permissions.
     QList<int> changed;
     if (std::exchange(m_shownSelfMayLeave, mayLeave) != mayLeave)
         changed << CanRemoveRole;

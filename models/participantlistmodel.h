@@ -63,8 +63,11 @@ public:
     /// The local user's role in this session ("" when not in the roster).
     QString myRole() const;
     bool isManager() const;
-    /// The rule book lets the local user leave (the last owner hands over first).
+    /// The rule book lets the local user leave (anyone may; a last owner's role passes on).
     bool selfMayLeave() const { return m_shownSelfMayLeave; }
+    /// The rule book lets the local user add a Helpy (moderators and owners); it changes with
+    /// myRole only.
+    bool selfMayAddHelpy() const;
 
     /// Whose row is "self"; set before the first load.
     void setLocalUserId(const QString &userId);

@@ -59,9 +59,12 @@ Ack makeAck(std::optional<qint64> revision, const AddParticipantResult &r)
 
 Ack makeAck(std::optional<qint64> revision, const CreateInviteResult &r)
 {
-    return ackOf(revision,
-        { { QStringLiteral("inviteCode"), r.inviteCode },
-            { QStringLiteral("sessionId"), r.sessionId } });
+    QJsonObject result { { QStringLiteral("inviteCode"), r.inviteCode },
+        { QStringLiteral("sessionId"), r.sessionId },
+        { QStringLiteral("expiresAt"), formatTimestamp(r.expiresAt) } };
+    if (r.maxUses)
+        result.insert(QStringLiteral("maxUses"), *r.maxUses);
+    return ackOf(revision, result);
 }
 
 Ack makeAck(std::optional<qint64> revision, const ListSessionsResult &r)
@@ -104,7 +107,11 @@ template<> std::optional<AddParticipantResult> resultOf(const Ack &ack)
 template<> std::optional<CreateInviteResult> resultOf(const Ack &ack)
 {
     return readResult<CreateInviteResult>(ack, "create_invite result", [](const Fields &f) {
-        return CreateInviteResult { f.id("inviteCode"), f.id("sessionId") };
+        CreateInviteResult result { f.id("inviteCode"), f.id("sessionId"), {}, std::nullopt };
+        result.expiresAt = f.timestamp("expiresAt");
+        if (const auto maxUses = f.optionalInteger("maxUses"))
+            result.maxUses = int(std::min<qint64>(*maxUses, std::numeric_limits<int>::max()));
+        return result;
     });
 }
 

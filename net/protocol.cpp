@@ -45,12 +45,39 @@ ChatMessage messageFromFields(const Fields &f)
     return m;
 }
 
+/// A display name read raw (up to 4× the limit, as invisible characters do not count), then
+/// normalized and checked against the limit.
+QString displayNameField(const Fields &f, const char *key, bool required)
+{
+    const qsizetype rawLimit = f.limits().maxNameLength * 4;
+    const QString raw = required ? f.string(key, rawLimit) : f.optionalString(key, rawLimit);
+    const QString name = normalizeDisplayName(raw);
+    if (name.size() > f.limits().maxNameLength)
+        f.fail(QStringLiteral("field '%1' is longer than %2 characters")
+                   .arg(QLatin1String(key))
+                   .arg(f.limits().maxNameLength),
+            ErrorCode::TooLarge);
+    if (required && name.isEmpty())
+        f.fail(QStringLiteral("field '%1' must not be empty").arg(QLatin1String(key)));
+    if (imitatesRoleLabel(name))
+        f.fail(QStringLiteral("field '%1' must not imitate a role label such as '(owner)'")
+                   .arg(QLatin1String(key)));
+    return name;
+}
+
 QString nonEmptyDisplayName(const Fields &f, const char *key)
 {
-    const QString name = f.string(key, f.limits().maxNameLength).trimmed();
-    if (name.isEmpty())
-        f.fail(QStringLiteral("field '%1' must not be empty").arg(QLatin1String(key)));
-    return name;
+    return displayNameField(f, key, true);
+}
+
+std::optional<int> optionalPositive(const Fields &f, const char *key)
+{
+    const auto value = f.optionalInteger(key);
+    if (!value)
+        return std::nullopt;
+    if (*value < 1 || *value > std::numeric_limits<int>::max())
+        f.fail(QStringLiteral("field '%1' must be a positive integer").arg(QLatin1String(key)));
+    return int(*value);
 }
 
 // One branch per request type, in the order of docs/protocol.md.
@@ -88,7 +115,7 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
         a.sessionId = f.id("sessionId");
         a.participantType = f.enumeration("participantType", participantTypeNames);
         a.participantId = f.optionalId("participantId");
-        a.displayName = f.optionalString("displayName", f.limits().maxNameLength).trimmed();
+        a.displayName = displayNameField(f, "displayName", false);
         if (a.participantType == ParticipantType::User && a.participantId.isEmpty())
             f.fail(QStringLiteral("a user is added by 'participantId'"));
         if (a.participantType == ParticipantType::Helpy && a.participantId.isEmpty()
@@ -101,8 +128,18 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
     if (type == QLatin1String("set_role"))
         return SetRole { f.requestId(), f.id("sessionId"), f.id("participantId"),
             f.enumeration("role", roleNames) };
-    if (type == QLatin1String("create_invite"))
-        return CreateInvite { f.requestId(), f.id("sessionId") };
+    if (type == QLatin1String("create_invite")) {
+        CreateInvite c { f.requestId(), f.id("sessionId"), std::nullopt, std::nullopt };
+        c.maxUses = optionalPositive(f, "maxUses");
+        c.expiresInSeconds = optionalPositive(f, "expiresInSeconds");
+        return c;
+    }
+    if (type == QLatin1String("revoke_invite"))
+        return RevokeInvite { f.requestId(), f.id("sessionId"), f.id("inviteCode") };
+    if (type == QLatin1String("ban_participant"))
+        return BanParticipant { f.requestId(), f.id("sessionId"), f.id("participantId") };
+    if (type == QLatin1String("unban_participant"))
+        return UnbanParticipant { f.requestId(), f.id("sessionId"), f.id("participantId") };
     if (type == QLatin1String("list_sessions")) {
         ListSessions l { f.requestId(), f.optionalId("cursor"), std::nullopt };
         if (const auto limit = f.optionalInteger("limit")) {
@@ -346,6 +383,54 @@ std::optional<ErrorCode> errorCodeFromString(const QString &text)
     return valueOf(errorCodeNames, text);
 }
 
+QString normalizeDisplayName(const QString &name)
+{
+    const QString composed = name.normalized(QString::NormalizationForm_C);
+    QString kept;
+    kept.reserve(composed.size());
+    bool pendingSpace = false;
+    for (const QChar c : composed) {
+        // Cc: NUL, ESC, newlines; Cf: bidi overrides and isolates, zero-width (non-)joiners
+        // and spaces, the BOM; a lone surrogate half is not a character either.
+        const QChar::Category category = c.category();
+        if (category == QChar::Other_Control || category == QChar::Other_Format
+            || category == QChar::Other_NotAssigned || category == QChar::Other_PrivateUse) {
+            continue;
+        }
+        if (c.isSpace()) {
+            pendingSpace = !kept.isEmpty();
+            continue;
+        }
+        if (pendingSpace)
+            kept.append(QLatin1Char(' '));
+        pendingSpace = false;
+        kept.append(c);
+    }
+    // Surrogate pairs were copied half by half above; drop a half left without its pair.
+    QString valid;
+    valid.reserve(kept.size());
+    for (qsizetype i = 0; i < kept.size(); ++i) {
+        const QChar c = kept.at(i);
+        if (c.isHighSurrogate() && i + 1 < kept.size() && kept.at(i + 1).isLowSurrogate()) {
+            valid.append(c);
+            valid.append(kept.at(++i));
+        } else if (!c.isSurrogate()) {
+            valid.append(c);
+        }
+    }
+    return valid;
+}
+
+bool imitatesRoleLabel(const QString &name)
+{
+    static const QRegularExpression label(
+        QStringLiteral(R"([(\[]\s*(owner|moderator|mod|member|you|helpy|admin)\s*[)\]])"),
+        QRegularExpression::CaseInsensitiveOption);
+    // NFKC too: fullwidth brackets and letters read the same on screen.
+    return label.match(name).hasMatch()
+        || label.match(name.normalized(QString::NormalizationForm_KC)).hasMatch();
+}
+
 QString formatTimestamp(const QDateTime &time)
 {
     return time.toUTC().toString(Qt::ISODateWithMs);
@@ -451,6 +536,9 @@ QString typeName(const ClientFrame &frame)
                        [](const ListSessions &) { return "list_sessions"; },
                        [](const SendMessage &) { return "send_message"; },
                        [](const SetTyping &) { return "set_typing"; },
+                       [](const RevokeInvite &) { return "revoke_invite"; },
+                       [](const BanParticipant &) { return "ban_participant"; },
+                       [](const UnbanParticipant &) { return "unban_participant"; },
                    },
             frame));
 }
@@ -531,8 +619,28 @@ QJsonObject toJson(const ClientFrame &frame)
                     { QStringLiteral("role"), toString(s.role) } };
             },
             [](const CreateInvite &c) {
-                return QJsonObject { { QStringLiteral("requestId"), c.requestId },
+                QJsonObject o { { QStringLiteral("requestId"), c.requestId },
                     { QStringLiteral("sessionId"), c.sessionId } };
+                if (c.maxUses)
+                    o.insert(QStringLiteral("maxUses"), *c.maxUses);
+                if (c.expiresInSeconds)
+                    o.insert(QStringLiteral("expiresInSeconds"), *c.expiresInSeconds);
+                return o;
+            },
+            [](const RevokeInvite &r) {
+                return QJsonObject { { QStringLiteral("requestId"), r.requestId },
+                    { QStringLiteral("sessionId"), r.sessionId },
+                    { QStringLiteral("inviteCode"), r.inviteCode } };
+            },
+            [](const BanParticipant &b) {
+                return QJsonObject { { QStringLiteral("requestId"), b.requestId },
+                    { QStringLiteral("sessionId"), b.sessionId },
+                    { QStringLiteral("participantId"), b.participantId } };
+            },
+            [](const UnbanParticipant &u) {
+                return QJsonObject { { QStringLiteral("requestId"), u.requestId },
+                    { QStringLiteral("sessionId"), u.sessionId },
+                    { QStringLiteral("participantId"), u.participantId } };
             },
             [](const ListSessions &l) {
                 QJsonObject o { { QStringLiteral("requestId"), l.requestId } };

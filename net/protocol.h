@@ -46,6 +46,15 @@ std::optional<Role> roleFromString(const QString &text);
 std::optional<Presence> presenceFromString(const QString &text);
 std::optional<ErrorCode> errorCodeFromString(const QString &text);
 
+/**
+ * A display name as the server keeps it: NFC, without control, format (bidi overrides,
+ * zero-width) or other invisible characters, runs of spaces folded to one, trimmed.
+ * The length limit is checked on the result.
+ */
+QString normalizeDisplayName(const QString &name);
+/// True when `name` reads like a role label the UI shows ("(owner)", "(moderator)", "(you)").
+bool imitatesRoleLabel(const QString &name);
+
 /// ISO-8601 UTC with milliseconds, e.g. 2026-11-26T10:15:30.123Z.
 QString formatTimestamp(const QDateTime &time);
 QDateTime parseTimestamp(const QString &text);
@@ -157,6 +166,31 @@ struct CreateInvite
 {
     QString requestId;
     QString sessionId;
+    std::optional<int> maxUses; ///< joins it admits; none: unlimited until it expires
+    std::optional<int> expiresInSeconds; ///< none: the server's default (up to its maximum)
+};
+
+/// Owners and moderators withdraw an invite code of their session.
+struct RevokeInvite
+{
+    QString requestId;
+    QString sessionId;
+    QString inviteCode;
+};
+
+/// Removes a person and keeps them out (no invite, no add) until unban_participant.
+struct BanParticipant
+{
+    QString requestId;
+    QString sessionId;
+    QString participantId;
+};
+
+struct UnbanParticipant
+{
+    QString requestId;
+    QString sessionId;
+    QString participantId;
 };
 
 /// @brief One page of the caller's sessions, ordered by sessionId.
@@ -181,7 +215,8 @@ struct SetTyping
 };
 
 using ClientFrame = std::variant<Hello, CreateSession, JoinSession, LeaveSession, AddParticipant,
-    RemoveParticipant, SetRole, CreateInvite, ListSessions, SendMessage, SetTyping>;
+    RemoveParticipant, SetRole, CreateInvite, ListSessions, SendMessage, SetTyping, RevokeInvite,
+    BanParticipant, UnbanParticipant>;
 
 // ---------------------------------------------------------------- server → client
 
@@ -240,6 +275,8 @@ struct CreateInviteResult
 {
     QString inviteCode;
     QString sessionId;
+    QDateTime expiresAt;
+    std::optional<int> maxUses; ///< none: unlimited
     bool operator==(const CreateInviteResult &) const = default;
 };
 

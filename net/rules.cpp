@@ -36,13 +36,8 @@ Verdict mayRemove(const Roster &roster, const QString &actorId, const QString &t
     const Participant *target = roster.find(targetId);
     if (!target)
         return notIn(targetId);
-    if (actorId == targetId) {
-        // Leaving: a session with people in it keeps an owner.
-        if (actor->role == Role::Owner && roster.ownerCount() == 1 && roster.userCount() > 1)
-            return Verdict::refuse(ErrorCode::Conflict,
-                QStringLiteral("the last owner must hand over ownership before leaving"));
-        return Verdict::allow();
-    }
+    if (actorId == targetId)
+        return Verdict::allow(); // a last owner's ownership passes on (nextOwner)
     const bool allowed = actor->role == Role::Owner
         || (actor->role == Role::Moderator && target->role == Role::Member);
     if (!allowed)
@@ -93,9 +88,11 @@ Verdict mayAdd(const Roster &roster, const QString &actorId, ParticipantType typ
     const Participant *actor = roster.find(actorId);
     if (!actor)
         return mayAct(roster, actorId);
-    if (type == ParticipantType::User && !isManager(actor->role))
-        return Verdict::refuse(
-            ErrorCode::Forbidden, QStringLiteral("only moderators and owners add people"));
+    if (!isManager(actor->role))
+        return Verdict::refuse(ErrorCode::Forbidden,
+            type == ParticipantType::User
+                ? QStringLiteral("only moderators and owners add people")
+                : QStringLiteral("only moderators and owners add helpys"));
     return Verdict::allow();
 }
 
@@ -108,6 +105,54 @@ Verdict mayCreateInvite(const Roster &roster, const QString &actorId)
         return Verdict::refuse(
             ErrorCode::Forbidden, QStringLiteral("only moderators and owners invite"));
     return Verdict::allow();
+}
+
+Verdict mayBan(const Roster &roster, const QString &actorId, const QString &targetId)
+{
+    const Participant *actor = roster.find(actorId);
+    if (!actor)
+        return mayAct(roster, actorId);
+    if (actorId == targetId)
+        return Verdict::refuse(ErrorCode::Forbidden, QStringLiteral("you cannot ban yourself"));
+    if (!isManager(actor->role))
+        return Verdict::refuse(
+            ErrorCode::Forbidden, QStringLiteral("only moderators and owners ban"));
+    const Participant *target = roster.find(targetId);
+    if (!target)
+        return Verdict::allow(); // a past member (or stranger): kept out from now on
+    if (target->type == ParticipantType::Helpy)
+        return Verdict::refuse(
+            ErrorCode::BadRequest, QStringLiteral("a helpy is removed, not banned"));
+    return mayRemove(roster, actorId, targetId);
+}
+
+Verdict mayUnban(const Roster &roster, const QString &actorId)
+{
+    const Participant *actor = roster.find(actorId);
+    if (!actor)
+        return mayAct(roster, actorId);
+    if (!isManager(actor->role))
+        return Verdict::refuse(
+            ErrorCode::Forbidden, QStringLiteral("only moderators and owners lift a ban"));
+    return Verdict::allow();
+}
+
+QString nextOwner(const Roster &roster, const QString &leavingId)
+{
+    const Participant *leaving = roster.find(leavingId);
+    if (!leaving || leaving->role != Role::Owner || roster.ownerCount() != 1)
+        return {};
+    QString moderator;
+    QString longest;
+    roster.forEach([&](qsizetype, const Participant &p) {
+        if (p.id == leavingId || p.type != ParticipantType::User)
+            return;
+        if (p.role == Role::Moderator && moderator.isEmpty())
+            moderator = p.id;
+        if (longest.isEmpty())
+            longest = p.id; // join order: the first one met has been present longest
+    });
+    return moderator.isEmpty() ? longest : moderator;
 }
 
 } // namespace Rules

@@ -33,9 +33,8 @@ struct Verdict
 Verdict mayAct(const Roster &roster, const QString &actorId);
 /**
  * `actorId` removes `targetId`; removing yourself is leaving. Owners remove anyone,
- * moderators remove members (people and Helpys), members no one. Anyone may leave, except
- * the last owner while another person is in the session (Helpys do not count): ownership
- * is handed over first.
+ * moderators remove members (people and Helpys), members no one. Anyone may leave, the last
+ * owner too: ownership then passes on (nextOwner()).
  */
 Verdict mayRemove(const Roster &roster, const QString &actorId, const QString &targetId);
 /**
@@ -48,9 +47,22 @@ Verdict maySetRole(
     const Roster &roster, const QString &actorId, const QString &targetId, Protocol::Role role);
 /// Some role other than the current one may be given to `targetId` (the menu is offered).
 bool mayChangeRole(const Roster &roster, const QString &actorId, const QString &targetId);
-/// Any participant adds a Helpy; moderators and owners add people.
+/// Moderators and owners add people and Helpys; members add no one.
 Verdict mayAdd(const Roster &roster, const QString &actorId, Protocol::ParticipantType type);
-/// Moderators and owners create invite codes.
+/// Moderators and owners create (and revoke) invite codes.
 Verdict mayCreateInvite(const Roster &roster, const QString &actorId);
+/**
+ * `actorId` bans `targetId` (a person): as remove, by the same role rules, but never
+ * yourself, and a Helpy is removed rather than banned.
+ */
+Verdict mayBan(const Roster &roster, const QString &actorId, const QString &targetId);
+/// Moderators and owners lift a ban.
+Verdict mayUnban(const Roster &roster, const QString &actorId);
+/**
+ * Who becomes owner when `leavingId` (the last owner) goes: the first moderator in join order,
+ * else the person present longest; empty when no other person remains (Helpys never own).
+ * Also empty when `leavingId` is not the last owner: nothing passes.
+ */
+QString nextOwner(const Roster &roster, const QString &leavingId);
 
 } // namespace Rules

@@ -405,7 +405,8 @@ QString WebSocketService::setRole(
 
 QString WebSocketService::createInvite(const QString &sessionId, ReplyHandler onReply)
 {
-    return sendRequest(CreateInvite { {}, sessionId }, std::move(onReply));
+    return sendRequest(
+        CreateInvite { {}, sessionId, std::nullopt, std::nullopt }, std::move(onReply));
 }
 
 QString WebSocketService::listSessions(ReplyHandler onReply)

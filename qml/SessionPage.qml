@@ -59,6 +59,8 @@ Page {
             }
             ToolButton {
                 objectName: "addHelpyButton"
+                // The rule book's answer: moderators and owners add Helpys.
+                visible: page.session?.canAddHelpy ?? false
                 text: qsTr("Add Helpy…")
                 Accessible.name: qsTr("Add a Helpy tutor to the session")
                 onClicked: addHelpyDialog.open()
@@ -66,10 +68,9 @@ Page {
             ToolButton {
                 objectName: "leaveButton"
                 text: qsTr("Leave")
-                // The rule book's answer: the last owner hands over ownership first.
+                // The rule book's answer (a last owner's ownership passes on as they leave).
                 enabled: page.session?.canLeave ?? false
-                Accessible.name: enabled ? qsTr("Leave the session")
-                                         : qsTr("Leave the session (make someone else owner first)")
+                Accessible.name: qsTr("Leave the session")
                 onClicked: page.session.leave()
             }
         }

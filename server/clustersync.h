@@ -49,8 +49,10 @@ public:
     virtual QStringList sessionsOf(const QString &userId) = 0;
     /// Title and epoch of a session plus its whole event log (replayed by the caller).
     virtual std::optional<SessionStore::StoredSession> session(const QString &id) = 0;
-    /// The session of an invite code; empty when unknown.
-    virtual QString sessionForInvite(const QString &code) = 0;
+    /// The users banned from a session now (bans change without an event: read at decision).
+    virtual QStringList bannedUserIds(const QString &sessionId) = 0;
+    /// An invite code and its terms; nullopt when unknown.
+    virtual std::optional<SessionStore::StoredInvite> invite(const QString &code) = 0;
     /// The answer a node already gave to this request of this user.
     virtual std::optional<QString> answer(const QString &userId, const QString &requestId) = 0;
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "protocol.h"
+#include "sessionstore.h"
 
 class ClientConnection;
 class Session;
@@ -26,12 +27,23 @@ public:
 
     /// The session, wherever it was created; null when there is none.
     virtual Session *findSession(const QString &sessionId) = 0;
-    /// The session of an invite code; null when the code is unknown.
+    /// The session an invite code admits to; null when the code is unknown, revoked, expired
+    /// or used up, or its session closed.
     virtual Session *findSessionByInvite(const QString &code) = 0;
+    /// Counts a join by the code, stored with the transaction.
+    virtual void useInvite(const QString &code) = 0;
     /// A new, empty session with a fresh id and epoch, stored with the transaction.
     virtual Session &createSession(const QString &title) = 0;
     /// A new invite code for the session, stored with the transaction.
-    virtual QString createInvite(const Session &session) = 0;
+    virtual SessionStore::StoredInvite createInvite(
+        const Session &session, std::optional<int> maxUses, const QDateTime &expiresAt)
+        = 0;
+    /// Revokes the session's code, stored with the transaction; false when it has no such code.
+    virtual bool revokeInvite(const Session &session, const QString &code) = 0;
+    /// Whether the user is banned from the session (on a cluster, as the cluster says now).
+    virtual bool isBanned(Session &session, const QString &userId) = 0;
+    /// Bans (or lifts the ban of) a user, stored with the transaction.
+    virtual void setBanned(Session &session, const QString &userId, bool banned) = 0;
 
     /// The user, wherever it signed in; null when there is none.
     virtual User *findUser(const QString &userId) = 0;

@@ -44,9 +44,13 @@ public:
     {
         return m_redis.session(id);
     }
-    QString sessionForInvite(const QString &code) override
+    QStringList bannedUserIds(const QString &sessionId) override
     {
-        return m_redis.sessionForInvite(code);
+        return m_redis.bannedUserIds(sessionId);
+    }
+    std::optional<SessionStore::StoredInvite> invite(const QString &code) override
+    {
+        return m_redis.invite(code);
     }
     std::optional<QString> answer(const QString &userId, const QString &requestId) override
     {

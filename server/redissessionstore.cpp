@@ -418,9 +418,26 @@ void RedisSessionStore::appendEvent(const QString &sessionId, qint64 revision, c
     m_events.append(QJsonArray { sessionId, revision, event });
 }
 
-void RedisSessionStore::saveInvite(const QString &code, const QString &sessionId)
+void RedisSessionStore::saveInvite(const StoredInvite &invite)
 {
-    m_sets.append(QJsonArray { QStringLiteral("helpy:invite:") + code, sessionId, 0 });
+    // The terms as JSON; Redis forgets the key a day after the code expires.
+    QJsonObject terms { { QStringLiteral("sessionId"), invite.sessionId },
+        { QStringLiteral("expiresAt"), Protocol::formatTimestamp(invite.expiresAt) },
+        { QStringLiteral("uses"), invite.uses }, { QStringLiteral("revoked"), invite.revoked } };
+    if (invite.maxUses)
+        terms.insert(QStringLiteral("maxUses"), *invite.maxUses);
+    const qint64 ttl
+        = std::max<qint64>(1, QDateTime::currentDateTimeUtc().secsTo(invite.expiresAt) + 86400);
+    m_sets.append(QJsonArray { QStringLiteral("helpy:invite:") + invite.code,
+        QString::fromUtf8(QJsonDocument(terms).toJson(QJsonDocument::Compact)), ttl });
+}
+
+void RedisSessionStore::saveBans(const QString &sessionId, const QStringList &bannedUserIds)
+{
+    m_sets.append(QJsonArray { QString::fromUtf8(sessionKey(sessionId)) + QStringLiteral(":bans"),
+        QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(bannedUserIds))
+                              .toJson(QJsonDocument::Compact)),
+        0 });
 }
 
 void RedisSessionStore::saveAnswer(
@@ -501,7 +518,19 @@ std::optional<SessionStore::StoredSession> RedisSessionStore::session(const QStr
     stored.title = QString::fromUtf8(meta.elements.at(0).string);
     stored.epoch = QString::fromUtf8(meta.elements.at(1).string);
     stored.events = eventsSince(id, 0);
+    stored.bannedUserIds = bannedUserIds(id);
     return stored;
+}
+
+QStringList RedisSessionStore::bannedUserIds(const QString &sessionId)
+{
+    QStringList ids;
+    const Reply bans = command({ "GET", sessionKey(sessionId) + ":bans" });
+    if (bans.ok && !bans.nil) {
+        for (const QJsonValue &value : QJsonDocument::fromJson(bans.string).array())
+            ids.append(value.toString());
+    }
+    return ids;
 }
 
 QStringList RedisSessionStore::eventsSince(const QString &sessionId, qint64 sinceRevision)
@@ -520,10 +549,28 @@ qint64 RedisSessionStore::logLength(const QString &sessionId)
     return reply.ok ? reply.integer : -1;
 }
 
-QString RedisSessionStore::sessionForInvite(const QString &code)
+std::optional<SessionStore::StoredInvite> RedisSessionStore::invite(const QString &code)
 {
     const Reply reply = command({ "GET", "helpy:invite:" + code.toUtf8() });
-    return reply.ok && !reply.nil ? QString::fromUtf8(reply.string) : QString();
+    if (!reply.ok || reply.nil)
+        return std::nullopt;
+    StoredInvite invite;
+    invite.code = code;
+    const QJsonObject terms = QJsonDocument::fromJson(reply.string).object();
+    if (terms.isEmpty()) {
+        // Written before invites had terms: the session id alone, as good as a fresh code.
+        invite.sessionId = QString::fromUtf8(reply.string);
+        invite.expiresAt = QDateTime::currentDateTimeUtc().addDays(7);
+        return invite;
+    }
+    invite.sessionId = terms.value(QStringLiteral("sessionId")).toString();
+    invite.expiresAt
+        = Protocol::parseTimestamp(terms.value(QStringLiteral("expiresAt")).toString());
+    if (terms.contains(QStringLiteral("maxUses")))
+        invite.maxUses = terms.value(QStringLiteral("maxUses")).toInt();
+    invite.uses = terms.value(QStringLiteral("uses")).toInt();
+    invite.revoked = terms.value(QStringLiteral("revoked")).toBool();
+    return invite;
 }
 
 std::optional<QString> RedisSessionStore::answer(const QString &userId, const QString &requestId)

@@ -47,7 +47,8 @@ public:
     void saveUser(const StoredUser &user) override;
     void saveSession(const QString &id, const QString &title, const QString &epoch) override;
     void appendEvent(const QString &sessionId, qint64 revision, const QString &event) override;
-    void saveInvite(const QString &code, const QString &sessionId) override;
+    void saveInvite(const StoredInvite &invite) override;
+    void saveBans(const QString &sessionId, const QStringList &bannedUserIds) override;
     void saveAnswer(
         const QString &userId, const QString &requestId, const QString &answer) override;
     QString lastError() const override { return m_lastError; }
@@ -62,7 +63,8 @@ public:
     /// The stored events after `sinceRevision`, revision sinceRevision+1 first.
     QStringList eventsSince(const QString &sessionId, qint64 sinceRevision);
     qint64 logLength(const QString &sessionId);
-    QString sessionForInvite(const QString &code);
+    std::optional<StoredInvite> invite(const QString &code);
+    QStringList bannedUserIds(const QString &sessionId);
     std::optional<QString> answer(const QString &userId, const QString &requestId);
     QStringList sessionsOf(const QString &userId);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "requesthandlers.h"
 
+#include "clientconnection.h"
 #include "handlercontext.h"
 #include "identifiers.h"
 #include "logging.h"
@@ -8,6 +9,8 @@
 #include "serveroptions.h"
 #include "session.h"
 #include "userdirectory.h"
+
+#include <QWebSocket>
 
 using namespace Protocol;
 using Refusal = RequestHandlers::Refusal;
@@ -27,11 +30,41 @@ Refusal sessionFull(int maxParticipants)
         QStringLiteral("the session is full (%1 participants)").arg(maxParticipants) };
 }
 
+Refusal unknownInvite()
+{
+    return { ErrorCode::NotFound,
+        QStringLiteral("unknown invite code (or revoked, expired or used up)") };
+}
+
+Refusal banned(const QString &userId)
+{
+    return { ErrorCode::Forbidden, QStringLiteral("%1 is banned from this session").arg(userId) };
+}
+
+int helpyCount(const Roster &roster)
+{
+    return roster.size() - roster.userCount();
+}
+
+QString nameKey(const QString &displayName)
+{
+    return normalizeDisplayName(displayName).toCaseFolded().remove(QLatin1Char(' '));
+}
+
+QString addressOf(const ClientConnection *connection)
+{
+    if (connection && connection->socket())
+        return connection->socket()->peerAddress().toString();
+    return QStringLiteral("local");
+}
+
 } // namespace
 
 RequestHandlers::RequestHandlers(HandlerContext &context)
     : m_context(context)
-{ }
+{
+    m_clock.start();
+}
 
 Outcome RequestHandlers::apply(ClientConnection *connection, User &user, const ClientFrame &frame)
 {
@@ -53,12 +86,22 @@ Outcome RequestHandlers::apply(ClientConnection *connection, User &user, const C
         return listSessions(user, *r);
     if (const auto *r = std::get_if<SendMessage>(&frame))
         return sendMessage(user, *r);
+    if (const auto *r = std::get_if<RevokeInvite>(&frame))
+        return revokeInvite(user, *r);
+    if (const auto *r = std::get_if<BanParticipant>(&frame))
+        return banParticipant(user, *r);
+    if (const auto *r = std::get_if<UnbanParticipant>(&frame))
+        return unbanParticipant(user, *r);
     return Refusal { ErrorCode::BadRequest, QStringLiteral("not a request a client sends") };
 }
 
 std::variant<Session *, Refusal> RequestHandlers::sessionOf(const QString &sessionId)
 {
-    if (Session *session = m_context.findSession(sessionId))
+    Session *session = m_context.findSession(sessionId);
+    if (session && session->isClosed())
+        return Refusal { ErrorCode::NotFound,
+            QStringLiteral("session %1 is closed (no person is left in it)").arg(sessionId) };
+    if (session)
         return session;
     return Refusal { ErrorCode::NotFound, QStringLiteral("no session %1").arg(sessionId) };
 }
@@ -82,23 +125,35 @@ Outcome RequestHandlers::joinSession(
     ClientConnection *connection, User &user, const JoinSession &request)
 {
     Session *session = nullptr;
-    if (!request.inviteCode.isEmpty()) {
-        session = m_context.findSessionByInvite(request.inviteCode.toUpper());
-        if (!session)
-            return Refusal { ErrorCode::NotFound, QStringLiteral("unknown invite code") };
+    const QString inviteCode = request.inviteCode.toUpper();
+    if (!inviteCode.isEmpty()) {
+        const QString address = addressOf(connection);
+        if (!mayGuessInvite(address))
+            return Refusal { ErrorCode::RateLimited,
+                QStringLiteral("too many unknown invite codes; try again in a minute") };
+        session = m_context.findSessionByInvite(inviteCode);
+        if (!session) {
+            inviteGuessFailed(address);
+            return unknownInvite();
+        }
     } else {
-        session = m_context.findSession(request.sessionId);
-        if (!session)
-            return Refusal { ErrorCode::NotFound,
-                QStringLiteral("no session %1").arg(request.sessionId) };
+        const auto found = sessionOf(request.sessionId);
+        if (const auto *refusal = std::get_if<Refusal>(&found))
+            return *refusal;
+        session = std::get<Session *>(found);
     }
     if (!session->roster().contains(user.id)) {
-        if (request.inviteCode.isEmpty())
+        if (inviteCode.isEmpty())
             return Refusal { ErrorCode::Forbidden,
                 QStringLiteral("joining needs an invite code or an add by a moderator") };
+        if (m_context.isBanned(*session, user.id))
+            return banned(user.id);
         const int maxParticipants = m_context.options().maxParticipants;
-        if (session->roster().size() >= maxParticipants)
+        if (session->roster().userCount() >= maxParticipants)
             return sessionFull(maxParticipants);
+        if (auto taken = nameTaken(*session, user.displayName, user.id))
+            return *taken;
+        m_context.useInvite(inviteCode);
         Participant member;
         member.id = user.id;
         member.type = ParticipantType::User;
@@ -140,13 +195,24 @@ Outcome RequestHandlers::addParticipant(User &user, const AddParticipant &reques
                     .arg(request.participantId, toString(request.participantType)) };
         return makeAck(session->revision(), AddParticipantResult { present->id, false });
     }
-    const int maxParticipants = m_context.options().maxParticipants;
-    if (roster.size() >= maxParticipants)
-        return sessionFull(maxParticipants);
+    if (request.participantType == ParticipantType::User) {
+        if (m_context.isBanned(*session, request.participantId))
+            return banned(request.participantId);
+        const int maxParticipants = m_context.options().maxParticipants;
+        if (roster.userCount() >= maxParticipants)
+            return sessionFull(maxParticipants);
+    } else {
+        const int maxHelpys = m_context.options().maxHelpys;
+        if (helpyCount(roster) >= maxHelpys)
+            return Refusal { ErrorCode::LimitExceeded,
+                QStringLiteral("the session has its %1 helpys already").arg(maxHelpys) };
+    }
     auto added = newParticipant(request);
     if (const auto *refusal = std::get_if<Refusal>(&added))
         return *refusal;
     const Participant &participant = std::get<Participant>(added);
+    if (auto taken = nameTaken(*session, participant.displayName, participant.id))
+        return *taken;
     addToSession(*session, participant, user.id);
     return makeAck(session->revision(), AddParticipantResult { participant.id, true });
 }
@@ -170,10 +236,15 @@ std::variant<Participant, Refusal> RequestHandlers::newParticipant(const AddPart
     if (!request.participantId.isEmpty() && m_context.findUser(request.participantId))
         return Refusal { ErrorCode::Conflict,
             QStringLiteral("%1 is a user, not a helpy").arg(request.participantId) };
+    // Helpy ids are the server's (h-…): a client names only a Helpy already in the session.
+    if (!request.participantId.isEmpty())
+        return Refusal { ErrorCode::NotFound,
+            QStringLiteral("no helpy %1 in this session; a new helpy's id is the server's")
+                .arg(request.participantId) };
     if (request.displayName.isEmpty())
         return Refusal { ErrorCode::BadRequest,
             QStringLiteral("a new helpy needs a 'displayName'") };
-    added.id = request.participantId.isEmpty() ? Identifiers::helpyId() : request.participantId;
+    added.id = Identifiers::helpyId();
     added.displayName = request.displayName;
     added.presence = Presence::Online; // a tutor is served by the server: always there
     return added;
@@ -221,8 +292,109 @@ Outcome RequestHandlers::createInvite(User &user, const CreateInvite &request)
     const Session *session = std::get<Session *>(found);
     if (const auto verdict = Rules::mayCreateInvite(session->roster(), user.id); !verdict)
         return refusalOf(verdict);
-    const QString code = m_context.createInvite(*session);
-    return makeAck(std::nullopt, CreateInviteResult { code, session->id() });
+    const ServerOptions &options = m_context.options();
+    const int seconds = request.expiresInSeconds.value_or(options.inviteExpirySeconds);
+    if (seconds > options.maxInviteExpirySeconds)
+        return Refusal {
+            ErrorCode::LimitExceeded,
+            QStringLiteral("an invite lasts at most %1 seconds").arg(options.maxInviteExpirySeconds)
+        };
+    const auto invite = m_context.createInvite(
+        *session, request.maxUses, QDateTime::currentDateTimeUtc().addSecs(seconds));
+    CreateInviteResult result { invite.code, session->id(), {}, std::nullopt };
+    result.expiresAt = invite.expiresAt;
+    result.maxUses = invite.maxUses;
+    return makeAck(std::nullopt, result);
+}
+
+Outcome RequestHandlers::revokeInvite(User &user, const RevokeInvite &request)
+{
+    const auto found = sessionOf(request.sessionId);
+    if (const auto *refusal = std::get_if<Refusal>(&found))
+        return *refusal;
+    const Session *session = std::get<Session *>(found);
+    if (const auto verdict = Rules::mayCreateInvite(session->roster(), user.id); !verdict)
+        return refusalOf(verdict);
+    if (!m_context.revokeInvite(*session, request.inviteCode.toUpper()))
+        return Refusal { ErrorCode::NotFound,
+            QStringLiteral("no invite code %1 in this session").arg(request.inviteCode) };
+    qCInfo(lcServer) << user.id << "revoked an invite of" << session->id();
+    return makeAck(std::nullopt);
+}
+
+Outcome RequestHandlers::banParticipant(User &user, const BanParticipant &request)
+{
+    const auto found = sessionOf(request.sessionId);
+    if (const auto *refusal = std::get_if<Refusal>(&found))
+        return *refusal;
+    Session *session = std::get<Session *>(found);
+    if (const auto verdict = Rules::mayBan(session->roster(), user.id, request.participantId);
+        !verdict)
+        return refusalOf(verdict);
+    if (!session->roster().contains(request.participantId)
+        && !m_context.findUser(request.participantId))
+        return Refusal { ErrorCode::NotFound,
+            QStringLiteral("no user %1").arg(request.participantId) };
+    m_context.setBanned(*session, request.participantId, true);
+    if (session->roster().contains(request.participantId))
+        removeFromSession(
+            *session, request.participantId, ParticipantChangeEvent::Reason::Removed, user.id);
+    qCInfo(lcServer) << user.id << "banned" << request.participantId << "from" << session->id();
+    return makeAck(session->revision());
+}
+
+Outcome RequestHandlers::unbanParticipant(User &user, const UnbanParticipant &request)
+{
+    const auto found = sessionOf(request.sessionId);
+    if (const auto *refusal = std::get_if<Refusal>(&found))
+        return *refusal;
+    Session *session = std::get<Session *>(found);
+    if (const auto verdict = Rules::mayUnban(session->roster(), user.id); !verdict)
+        return refusalOf(verdict);
+    if (!m_context.isBanned(*session, request.participantId))
+        return Refusal { ErrorCode::NotFound,
+            QStringLiteral("%1 is not banned here").arg(request.participantId) };
+    m_context.setBanned(*session, request.participantId, false);
+    qCInfo(lcServer) << user.id << "lifted the ban of" << request.participantId << "in"
+                     << session->id();
+    return makeAck(session->revision());
+}
+
+std::optional<Refusal> RequestHandlers::nameTaken(
+    const Session &session, const QString &displayName, const QString &exceptId) const
+{
+    const QString key = nameKey(displayName);
+    std::optional<Refusal> taken;
+    session.roster().forEach([&](qsizetype, const Participant &p) {
+        if (!taken && p.id != exceptId && nameKey(p.displayName) == key)
+            taken = Refusal { ErrorCode::Conflict,
+                QStringLiteral("the name '%1' is too like %2's").arg(displayName, p.id) };
+    });
+    return taken;
+}
+
+bool RequestHandlers::mayGuessInvite(const QString &address)
+{
+    const auto it = m_inviteGuesses.constFind(address);
+    if (it == m_inviteGuesses.cend() || m_clock.elapsed() - it->startMs >= 60'000)
+        return true;
+    return it->failures < m_context.options().inviteGuessesPerMinute;
+}
+
+void RequestHandlers::inviteGuessFailed(const QString &address)
+{
+    const qint64 now = m_clock.elapsed();
+    if (m_inviteGuesses.size() > 10'000) {
+        // Forget the windows that are over: memory stays bounded by the addresses of a minute.
+        for (auto it = m_inviteGuesses.begin(); it != m_inviteGuesses.end();)
+            it = now - it->startMs >= 60'000 ? m_inviteGuesses.erase(it) : std::next(it);
+    }
+    GuessWindow &window = m_inviteGuesses[address];
+    if (now - window.startMs >= 60'000 || window.failures == 0)
+        window = { now, 0 };
+    if (++window.failures == m_context.options().inviteGuessesPerMinute)
+        qCWarning(lcServer) << address << "looked up" << window.failures
+                            << "unknown invite codes within a minute; throttled";
 }
 
 Outcome RequestHandlers::listSessions(User &user, const ListSessions &request)
@@ -306,6 +478,15 @@ void RequestHandlers::addToSession(
 void RequestHandlers::removeFromSession(Session &session, const QString &participantId,
     ParticipantChangeEvent::Reason reason, const QString &actorId)
 {
+    // The last owner going: the next moderator (else the person present longest) owns it now.
+    const QString heir = Rules::nextOwner(session.roster(), participantId);
+    if (!heir.isEmpty()) {
+        Participant promoted = *session.roster().find(heir);
+        promoted.role = Role::Owner;
+        m_context.publish(
+            session, changeOf(ParticipantChangeEvent::Type::Updated, promoted, actorId));
+        qCInfo(lcServer) << "ownership of" << session.id() << "passed to" << heir;
+    }
     ParticipantChangeEvent event = changeOf(
         ParticipantChangeEvent::Type::Removed, *session.roster().find(participantId), actorId);
     event.reason = reason;
@@ -313,4 +494,6 @@ void RequestHandlers::removeFromSession(Session &session, const QString &partici
     m_context.publish(session, event);
     m_context.setMember(participantId, session.id(), false);
     qCInfo(lcServer) << actorId << "removed" << participantId << "from" << session.id();
+    if (session.isClosed())
+        qCInfo(lcServer) << "session" << session.id() << "closed: no person is left in it";
 }

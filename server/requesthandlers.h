@@ -3,6 +3,9 @@
 
 #include "protocol.h"
 
+#include <QElapsedTimer>
+#include <QHash>
+
 #include <variant>
 
 class ClientConnection;
@@ -48,6 +51,9 @@ private:
     Outcome removeParticipant(User &user, const QString &sessionId, const QString &participantId);
     Outcome setRole(User &user, const Protocol::SetRole &request);
     Outcome createInvite(User &user, const Protocol::CreateInvite &request);
+    Outcome revokeInvite(User &user, const Protocol::RevokeInvite &request);
+    Outcome banParticipant(User &user, const Protocol::BanParticipant &request);
+    Outcome unbanParticipant(User &user, const Protocol::UnbanParticipant &request);
     Outcome listSessions(User &user, const Protocol::ListSessions &request);
     Outcome sendMessage(User &user, const Protocol::SendMessage &request);
 
@@ -57,8 +63,26 @@ private:
     std::variant<Protocol::Participant, Refusal> newParticipant(
         const Protocol::AddParticipant &request);
     void addToSession(Session &session, Protocol::Participant participant, const QString &actorId);
+    /// Removes a participant; when the last owner goes, ownership passes on first (same
+    /// transaction), and a session left with no person is closed.
     void removeFromSession(Session &session, const QString &participantId,
         Protocol::ParticipantChangeEvent::Reason reason, const QString &actorId);
+    /// A display name that differs from another participant's only by case, spacing or
+    /// invisible characters is refused (conflict): names are how people tell who is who.
+    std::optional<Refusal> nameTaken(
+        const Session &session, const QString &displayName, const QString &exceptId) const;
+
+    /// Whether `address` may look up another invite code (failed look-ups per minute).
+    bool mayGuessInvite(const QString &address);
+    void inviteGuessFailed(const QString &address);
 
     HandlerContext &m_context;
+    /// Failed invite look-ups per remote address in the current minute.
+    struct GuessWindow
+    {
+        qint64 startMs = 0;
+        int failures = 0;
+    };
+    QHash<QString, GuessWindow> m_inviteGuesses;
+    QElapsedTimer m_clock;
 };

@@ -207,9 +207,30 @@ Session &ServerCore::createSession(const QString &title)
     return m_registry.create(title);
 }
 
-QString ServerCore::createInvite(const Session &session)
+SessionStore::StoredInvite ServerCore::createInvite(
+    const Session &session, std::optional<int> maxUses, const QDateTime &expiresAt)
 {
-    return m_registry.createInvite(session);
+    return m_registry.createInvite(session, maxUses, expiresAt);
+}
+
+void ServerCore::useInvite(const QString &code)
+{
+    m_registry.useInvite(code);
+}
+
+bool ServerCore::revokeInvite(const Session &session, const QString &code)
+{
+    return m_registry.revokeInvite(session, code);
+}
+
+bool ServerCore::isBanned(Session &session, const QString &userId)
+{
+    return m_registry.isBanned(session, userId);
+}
+
+void ServerCore::setBanned(Session &session, const QString &userId, bool banned)
+{
+    m_registry.setBanned(session, userId, banned);
 }
 
 User *ServerCore::findUser(const QString &userId)

@@ -62,7 +62,12 @@ public:
     Session *findSession(const QString &sessionId) override;
     Session *findSessionByInvite(const QString &code) override;
     Session &createSession(const QString &title) override;
-    QString createInvite(const Session &session) override;
+    SessionStore::StoredInvite createInvite(
+        const Session &session, std::optional<int> maxUses, const QDateTime &expiresAt) override;
+    void useInvite(const QString &code) override;
+    bool revokeInvite(const Session &session, const QString &code) override;
+    bool isBanned(Session &session, const QString &userId) override;
+    void setBanned(Session &session, const QString &userId, bool banned) override;
     User *findUser(const QString &userId) override;
     Protocol::Presence presenceOf(const User &user) const override;
     void setMember(const QString &userId, const QString &sessionId, bool member) override;

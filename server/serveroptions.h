@@ -18,7 +18,12 @@ struct ServerOptions
     /// at most one presence change per user and session in this time.
     int presenceGraceSeconds = 10;
     int helloTimeoutMs = 5000;
-    int maxParticipants = 500;
+    int maxParticipants = 500; ///< people in a session (Helpys count against maxHelpys)
+    int maxHelpys = 5; ///< Helpys in a session
+    int inviteExpirySeconds = 7 * 24 * 3600; ///< an invite's life when create_invite names none
+    int maxInviteExpirySeconds = 30 * 24 * 3600; ///< the longest a create_invite may ask
+    /// Failed invite look-ups an address may make in a minute; past it, rate_limited.
+    int inviteGuessesPerMinute = 10;
     int maxRequestsPerSecond = 50;
     int eventLogSize = 1000; ///< events kept per session for resume
     /// Rows of one list_sessions answer at most (a larger `limit` gets this many).

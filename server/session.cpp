@@ -41,6 +41,21 @@ void Session::appendMessage(const ChatMessage &message)
         m_messages.pop_front();
 }
 
+void Session::setBanned(const QString &userId, bool banned)
+{
+    if (banned)
+        m_banned.insert(userId);
+    else
+        m_banned.remove(userId);
+}
+
+QStringList Session::bannedUserIds() const
+{
+    QStringList ids(m_banned.cbegin(), m_banned.cend());
+    ids.sort();
+    return ids;
+}
+
 SessionSnapshot Session::snapshot() const
 {
     SessionSnapshot s;

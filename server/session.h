@@ -4,6 +4,7 @@
 #include "protocol.h"
 #include "roster.h"
 
+#include <QSet>
 #include <QStringList>
 
 #include <deque>
@@ -49,6 +50,17 @@ public:
 
     void appendMessage(const Protocol::ChatMessage &message);
 
+    /// Users kept out (ban_participant): no invite and no add lets them in.
+    bool isBanned(const QString &userId) const { return m_banned.contains(userId); }
+    void setBanned(const QString &userId, bool banned);
+    QStringList bannedUserIds() const;
+    /**
+     * A session with no person left is closed: it is no longer joined (by id or invite),
+     * added to nor listed; its log stays. It cannot reopen, as only a person lets others in.
+     * Derived from the roster, so it survives a restart as the log does.
+     */
+    bool isClosed() const { return m_revision > 0 && m_roster.userCount() == 0; }
+
     Protocol::SessionSnapshot snapshot() const;
 
 private:
@@ -61,6 +73,7 @@ private:
     Roster m_roster;
     std::deque<Protocol::ChatMessage> m_messages;
     std::deque<QString> m_log; // m_log.back() has revision m_revision
+    QSet<QString> m_banned;
 };
 
 /// A roster event about `participant`; Transactions::publish() fills in session, revision

@@ -113,31 +113,100 @@ QStringList SessionRegistry::ids() const
     return ids;
 }
 
+SessionStore::StoredInvite *SessionRegistry::invite(const QString &code)
+{
+    if (m_backends.cluster && !code.isEmpty() && !m_inviteBackups.contains(code)) {
+        // Another node may have used or revoked it since: its terms are read fresh, once per
+        // transaction (a code this transaction changed is its own).
+        if (const auto stored = m_backends.cluster->invite(code))
+            m_invites.insert(code, *stored);
+    }
+    const auto it = m_invites.find(code);
+    return it == m_invites.end() ? nullptr : &*it;
+}
+
 Session *SessionRegistry::findByInvite(const QString &code)
 {
-    QString sessionId = m_sessionByInvite.value(code);
-    if (sessionId.isEmpty() && m_backends.cluster)
-        sessionId = m_backends.cluster->sessionForInvite(code);
-    return find(sessionId);
+    const SessionStore::StoredInvite *found = invite(code);
+    if (!found || !found->admits(QDateTime::currentDateTimeUtc()))
+        return nullptr;
+    Session *session = find(found->sessionId);
+    return session && !session->isClosed() ? session : nullptr;
 }
 
-QString SessionRegistry::createInvite(const Session &session)
+void SessionRegistry::backUpInvite(const QString &code)
 {
-    QString code;
-    do {
-        code = Identifiers::inviteCode();
-    } while (m_sessionByInvite.contains(code));
-    m_sessionByInvite.insert(code, session.id());
-    if (m_undoOpen)
-        m_invitesCreated.append(code);
+    if (!m_undoOpen || m_inviteBackups.contains(code))
+        return;
+    const auto it = m_invites.constFind(code);
+    m_inviteBackups.insert(code,
+        it == m_invites.cend() ? std::nullopt : std::optional<SessionStore::StoredInvite>(*it));
+}
+
+void SessionRegistry::useInvite(const QString &code)
+{
+    SessionStore::StoredInvite *used = invite(code);
+    if (!used)
+        return;
+    backUpInvite(code);
+    ++used->uses;
     if (m_backends.store)
-        m_backends.store->saveInvite(code, session.id());
-    return code;
+        m_backends.store->saveInvite(*used);
 }
 
-void SessionRegistry::restoreInvites(const QHash<QString, QString> &sessionByInvite)
+SessionStore::StoredInvite SessionRegistry::createInvite(
+    const Session &session, std::optional<int> maxUses, const QDateTime &expiresAt)
 {
-    m_sessionByInvite = sessionByInvite;
+    SessionStore::StoredInvite created;
+    do {
+        created.code = Identifiers::inviteCode();
+    } while (m_invites.contains(created.code));
+    created.sessionId = session.id();
+    created.expiresAt = expiresAt;
+    created.maxUses = maxUses;
+    backUpInvite(created.code);
+    m_invites.insert(created.code, created);
+    if (m_backends.store)
+        m_backends.store->saveInvite(created);
+    return created;
+}
+
+bool SessionRegistry::revokeInvite(const Session &session, const QString &code)
+{
+    SessionStore::StoredInvite *revoked = invite(code);
+    if (!revoked || revoked->sessionId != session.id() || revoked->revoked)
+        return false;
+    backUpInvite(code);
+    revoked->revoked = true;
+    if (m_backends.store)
+        m_backends.store->saveInvite(*revoked);
+    return true;
+}
+
+void SessionRegistry::restoreInvites(const QList<SessionStore::StoredInvite> &invites)
+{
+    m_invites.clear();
+    for (const auto &invite : invites)
+        m_invites.insert(invite.code, invite);
+}
+
+bool SessionRegistry::isBanned(Session &session, const QString &userId)
+{
+    if (m_backends.cluster) {
+        const QStringList banned = m_backends.cluster->bannedUserIds(session.id());
+        for (const QString &id : session.bannedUserIds())
+            session.setBanned(id, false);
+        for (const QString &id : banned)
+            session.setBanned(id, true);
+    }
+    return session.isBanned(userId);
+}
+
+void SessionRegistry::setBanned(Session &session, const QString &userId, bool banned)
+{
+    session.setBanned(userId, banned);
+    if (m_backends.store)
+        m_backends.store->saveBans(session.id(), session.bannedUserIds());
 }
 
 void SessionRegistry::openUndoLog()
@@ -150,7 +219,7 @@ void SessionRegistry::closeUndoLog()
 {
     m_undoOpen = false;
     m_backups.clear();
-    m_invitesCreated.clear();
+    m_inviteBackups.clear();
 }
 
 QStringList SessionRegistry::undo()
@@ -172,8 +241,12 @@ QStringList SessionRegistry::undo()
         for (const QString &userId : std::as_const(affected))
             setMember(userId, id, restored && restored->roster().contains(userId));
     }
-    for (const QString &code : std::as_const(m_invitesCreated))
-        m_sessionByInvite.remove(code);
+    for (auto it = m_inviteBackups.cbegin(); it != m_inviteBackups.cend(); ++it) {
+        if (it.value())
+            m_invites.insert(it.key(), *it.value());
+        else
+            m_invites.remove(it.key());
+    }
     closeUndoLog();
     return touched;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "backends.h"
+#include "sessionstore.h"
 #include "userdirectory.h"
 
 #include <QHash>
@@ -58,11 +59,22 @@ public:
             f(std::as_const(*entry.second));
     }
 
-    /// The session of an invite code (any node's), or null.
+    /// The session an invite code (any node's) admits to now, or null: unknown, revoked,
+    /// expired and used-up codes alike, and a closed session's.
     Session *findByInvite(const QString &code);
+    /// Counts one join by the code, stored with the open transaction.
+    void useInvite(const QString &code);
     /// A new invite code for the session, stored with the open transaction.
-    QString createInvite(const Session &session);
-    void restoreInvites(const QHash<QString, QString> &sessionByInvite);
+    SessionStore::StoredInvite createInvite(
+        const Session &session, std::optional<int> maxUses, const QDateTime &expiresAt);
+    /// Revokes the session's code; false when the session has no such code.
+    bool revokeInvite(const Session &session, const QString &code);
+    void restoreInvites(const QList<SessionStore::StoredInvite> &invites);
+    /// Whether the user is banned from the session; on a node of a cluster, as the cluster
+    /// says now (another node may have banned or unbanned them).
+    bool isBanned(Session &session, const QString &userId);
+    /// Bans or unbans a user from the session, stored with the open transaction.
+    void setBanned(Session &session, const QString &userId, bool banned);
 
     // The undo log (a node of a cluster only; elsewhere these do nothing).
     void openUndoLog();
@@ -77,10 +89,15 @@ private:
     const Backends &m_backends;
     UserDirectory m_users;
     std::unordered_map<QString, std::unique_ptr<Session>> m_sessions;
-    QHash<QString, QString> m_sessionByInvite;
+    QHash<QString, SessionStore::StoredInvite> m_invites;
+    /// The invite (any node's; on a cluster, read fresh); null when unknown.
+    SessionStore::StoredInvite *invite(const QString &code);
+    /// Notes an invite's terms before the open transaction changes them (see undo()).
+    void backUpInvite(const QString &code);
 
     bool m_undoOpen = false;
     /// Each session as it was before the open transaction read it (null: created by it).
     std::unordered_map<QString, std::unique_ptr<Session>> m_backups;
-    QStringList m_invitesCreated;
+    /// Each invite as it was before the open transaction changed it (nullopt: created by it).
+    QHash<QString, std::optional<SessionStore::StoredInvite>> m_inviteBackups;
 };

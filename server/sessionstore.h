@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
+
+#include <optional>
 
 /**
  * @brief Where the server keeps what must outlive it: identities, sessions, their event
@@ -29,6 +33,22 @@ public:
         QString title;
         QString epoch;
         QList<QString> events; ///< encoded events, revision 1 first
+        QStringList bannedUserIds; ///< kept out of the session (ban_participant)
+    };
+    /// @brief An invite code and its terms; a revoked, expired or used-up one admits no one.
+    struct StoredInvite
+    {
+        QString code;
+        QString sessionId;
+        QDateTime expiresAt;
+        std::optional<int> maxUses; ///< none: unlimited
+        int uses = 0;
+        bool revoked = false;
+
+        bool admits(const QDateTime &now) const
+        {
+            return !revoked && now < expiresAt && (!maxUses || uses < *maxUses);
+        }
     };
     struct StoredAnswer
     {
@@ -41,7 +61,7 @@ public:
     {
         QList<StoredUser> users;
         QList<StoredSession> sessions;
-        QHash<QString, QString> sessionByInvite;
+        QList<StoredInvite> invites;
         QList<StoredAnswer> answers; ///< oldest first
     };
 
@@ -68,7 +88,10 @@ public:
     virtual void saveUser(const StoredUser &user) = 0;
     virtual void saveSession(const QString &id, const QString &title, const QString &epoch) = 0;
     virtual void appendEvent(const QString &sessionId, qint64 revision, const QString &event) = 0;
-    virtual void saveInvite(const QString &code, const QString &sessionId) = 0;
+    /// Creates the invite or replaces its terms (a use counted, a revocation).
+    virtual void saveInvite(const StoredInvite &invite) = 0;
+    /// The session's whole list of banned users, replacing the stored one.
+    virtual void saveBans(const QString &sessionId, const QStringList &bannedUserIds) = 0;
     virtual void saveAnswer(const QString &userId, const QString &requestId, const QString &answer)
         = 0;
 

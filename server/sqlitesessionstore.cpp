@@ -2,6 +2,7 @@
 #include "sqlitesessionstore.h"
 
 #include "logging.h"
+#include "protocol.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -44,6 +45,19 @@ const QList<QStringList> &migrations()
         {
             QStringLiteral("CREATE INDEX answers_by_user ON answers (user_id, seq)"),
             QStringLiteral("DELETE FROM answers WHERE instr(answer, '\"sessions\":[') > 0"),
+        },
+        // 4 (membership): invite terms (expiry, uses, revocation) and bans. Codes made before
+        // expire a week after the upgrade, as new ones do by default.
+        {
+            QStringLiteral("ALTER TABLE invites ADD COLUMN expires_at TEXT"),
+            QStringLiteral("ALTER TABLE invites ADD COLUMN max_uses INTEGER"),
+            QStringLiteral("ALTER TABLE invites ADD COLUMN uses INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral("ALTER TABLE invites ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral("UPDATE invites SET expires_at ="
+                           " strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+7 days')"),
+            QStringLiteral("CREATE TABLE bans (session_id TEXT NOT NULL REFERENCES sessions(id),"
+                           " user_id TEXT NOT NULL, PRIMARY KEY (session_id, user_id))"
+                           " WITHOUT ROWID"),
         },
     };
     return steps;
@@ -196,7 +210,7 @@ SessionStore::Contents SqliteSessionStore::load()
     while (query.next()) {
         sessionIndex.insert(query.value(0).toString(), contents.sessions.size());
         contents.sessions.append({ query.value(0).toString(), query.value(1).toString(),
-            query.value(2).toString(), {} });
+            query.value(2).toString(), {}, {} });
     }
     query.exec(QStringLiteral(
         "SELECT session_id, revision, frame FROM events ORDER BY session_id, revision"));
@@ -212,9 +226,25 @@ SessionStore::Contents SqliteSessionStore::load()
         }
         session.events.append(query.value(2).toString());
     }
-    query.exec(QStringLiteral("SELECT code, session_id FROM invites"));
-    while (query.next())
-        contents.sessionByInvite.insert(query.value(0).toString(), query.value(1).toString());
+    query.exec(QStringLiteral("SELECT session_id, user_id FROM bans ORDER BY session_id"));
+    while (query.next()) {
+        const auto it = sessionIndex.constFind(query.value(0).toString());
+        if (it != sessionIndex.cend())
+            contents.sessions[*it].bannedUserIds.append(query.value(1).toString());
+    }
+    query.exec(QStringLiteral(
+        "SELECT code, session_id, expires_at, max_uses, uses, revoked FROM invites"));
+    while (query.next()) {
+        StoredInvite invite;
+        invite.code = query.value(0).toString();
+        invite.sessionId = query.value(1).toString();
+        invite.expiresAt = Protocol::parseTimestamp(query.value(2).toString());
+        if (!query.value(3).isNull())
+            invite.maxUses = query.value(3).toInt();
+        invite.uses = query.value(4).toInt();
+        invite.revoked = query.value(5).toBool();
+        contents.invites.append(invite);
+    }
     // The newest answers, up to the bytes memory keeps of them: the table may hold more.
     query.exec(QStringLiteral("SELECT user_id, request_id, answer FROM answers ORDER BY seq DESC"));
     qint64 bytes = 0;
@@ -273,10 +303,22 @@ void SqliteSessionStore::appendEvent(
         { sessionId, revision, event });
 }
 
-void SqliteSessionStore::saveInvite(const QString &code, const QString &sessionId)
+void SqliteSessionStore::saveInvite(const StoredInvite &invite)
 {
-    exec(QStringLiteral("INSERT INTO invites (code, session_id) VALUES (?, ?)"),
-        { code, sessionId });
+    exec(QStringLiteral("INSERT OR REPLACE INTO invites"
+                        " (code, session_id, expires_at, max_uses, uses, revoked)"
+                        " VALUES (?, ?, ?, ?, ?, ?)"),
+        { invite.code, invite.sessionId, Protocol::formatTimestamp(invite.expiresAt),
+            invite.maxUses ? QVariant(*invite.maxUses) : QVariant(QMetaType(QMetaType::Int)),
+            invite.uses, invite.revoked ? 1 : 0 });
+}
+
+void SqliteSessionStore::saveBans(const QString &sessionId, const QStringList &bannedUserIds)
+{
+    exec(QStringLiteral("DELETE FROM bans WHERE session_id = ?"), { sessionId });
+    for (const QString &userId : bannedUserIds)
+        exec(QStringLiteral("INSERT INTO bans (session_id, user_id) VALUES (?, ?)"),
+            { sessionId, userId });
 }
 
 void SqliteSessionStore::saveAnswer(

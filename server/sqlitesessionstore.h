@@ -17,7 +17,7 @@
 class SqliteSessionStore final : public SessionStore
 {
 public:
-    static constexpr int SchemaVersion = 3;
+    static constexpr int SchemaVersion = 4;
 
     explicit SqliteSessionStore(QString path);
     ~SqliteSessionStore() override;
@@ -29,7 +29,8 @@ public:
     void saveUser(const StoredUser &user) override;
     void saveSession(const QString &id, const QString &title, const QString &epoch) override;
     void appendEvent(const QString &sessionId, qint64 revision, const QString &event) override;
-    void saveInvite(const QString &code, const QString &sessionId) override;
+    void saveInvite(const StoredInvite &invite) override;
+    void saveBans(const QString &sessionId, const QStringList &bannedUserIds) override;
     void saveAnswer(
         const QString &userId, const QString &requestId, const QString &answer) override;
     QString lastError() const override { return m_lastError; }

@@ -32,6 +32,8 @@ std::unique_ptr<Session> rebuild(
         stored.id, stored.title, stored.epoch, options.eventLogSize, options.snapshotMessages);
     for (const QString &event : stored.events)
         replay(*session, event);
+    for (const QString &userId : stored.bannedUserIds)
+        session->setBanned(userId, true);
     return session;
 }
 
@@ -42,7 +44,7 @@ void restore(const SessionStore::Contents &contents, SessionRegistry &registry)
         users.restore(stored.id, stored.token, stored.displayName);
     for (const auto &stored : contents.sessions)
         registry.add(rebuild(stored, registry.options()));
-    registry.restoreInvites(contents.sessionByInvite);
+    registry.restoreInvites(contents.invites);
     for (const auto &answer : contents.answers) {
         if (User *user = users.find(answer.userId))
             users.rememberAnswer(*user, answer.requestId, answer.answer);

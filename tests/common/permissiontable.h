@@ -23,6 +23,7 @@ enum class Action {
     AddUser, ///< add_participant of a person not in the session
     AddHelpy, ///< add_participant of a new Helpy
     CreateInvite, ///< create_invite
+    Ban, ///< ban_participant of the target
 };
 
 struct Row
@@ -63,8 +64,11 @@ inline QList<Row> rows()
         { "member leaves", asMember, Action::Remove, "A" },
         { "moderator leaves", asModerator, Action::Remove, "A" },
         { "owner leaves another owner", twoOwners, Action::Remove, "A" },
-        { "last owner leaves others", ownerAndMember, Action::Remove, "A", {},
-            ErrorCode::Conflict },
+        // the last owner may leave: ownership passes to the next moderator, else the person
+        // present longest (issue 11, "Membership gaps")
+        { "last owner leaves others", ownerAndMember, Action::Remove, "A" },
+        { "last owner leaves a moderator", { "A:owner", "B:member", "M:moderator" }, Action::Remove,
+            "A" },
         { "last owner leaves helpys only", { "A:owner", "H:helpy" }, Action::Remove, "A" },
         // roles
         { "owner makes member moderator", ownerAndMember, Action::SetRole, "B", Role::Moderator },
@@ -82,13 +86,25 @@ inline QList<Row> rows()
         { "member makes member moderator", asMember, Action::SetRole, "B", Role::Moderator,
             ErrorCode::Forbidden },
         // adding and inviting
-        { "member adds helpy", asMember, Action::AddHelpy },
+        // Helpys take room only managers give (issue 11: members filled sessions with them)
+        { "member adds helpy", asMember, Action::AddHelpy, {}, {}, ErrorCode::Forbidden },
+        { "moderator adds helpy", asModerator, Action::AddHelpy },
+        { "owner adds helpy", ownerAndMember, Action::AddHelpy },
         { "member adds person", asMember, Action::AddUser, {}, {}, ErrorCode::Forbidden },
         { "moderator adds person", asModerator, Action::AddUser },
         { "owner adds person", ownerAndMember, Action::AddUser },
         { "member invites", asMember, Action::CreateInvite, {}, {}, ErrorCode::Forbidden },
         { "moderator invites", asModerator, Action::CreateInvite },
         { "owner invites", ownerAndMember, Action::CreateInvite },
+        // banning: the rules of remove, never yourself, never a Helpy (issue 11)
+        { "owner bans member", ownerAndMember, Action::Ban, "B" },
+        { "owner bans owner", twoOwners, Action::Ban, "B" },
+        { "moderator bans member", asModerator, Action::Ban, "B" },
+        { "moderator bans moderator", asModerator, Action::Ban, "M", {}, ErrorCode::Forbidden },
+        { "moderator bans owner", asModerator, Action::Ban, "O", {}, ErrorCode::Forbidden },
+        { "member bans member", asMember, Action::Ban, "B", {}, ErrorCode::Forbidden },
+        { "owner bans helpy", ownerAndMember, Action::Ban, "H", {}, ErrorCode::BadRequest },
+        { "owner bans self", ownerAndMember, Action::Ban, "A", {}, ErrorCode::Forbidden },
     };
 }
 

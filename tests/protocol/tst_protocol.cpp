@@ -53,7 +53,19 @@ auto members(const SetRole &f)
 }
 auto members(const CreateInvite &f)
 {
-    return std::tie(f.requestId, f.sessionId);
+    return std::tie(f.requestId, f.sessionId, f.maxUses, f.expiresInSeconds);
+}
+auto members(const RevokeInvite &f)
+{
+    return std::tie(f.requestId, f.sessionId, f.inviteCode);
+}
+auto members(const BanParticipant &f)
+{
+    return std::tie(f.requestId, f.sessionId, f.participantId);
+}
+auto members(const UnbanParticipant &f)
+{
+    return std::tie(f.requestId, f.sessionId, f.participantId);
 }
 auto members(const ListSessions &f)
 {
@@ -224,6 +236,18 @@ QList<FrameSpec> clientSpecs()
         { u"set_typing"_s, false,
             { { u"type"_s, u"set_typing"_s }, { sid, u"s-1"_s }, { u"typing"_s, true } },
             { sid, u"typing"_s }, {} },
+        { u"revoke_invite"_s, false,
+            { { u"type"_s, u"revoke_invite"_s }, { rid, u"r-13"_s }, { sid, u"s-1"_s },
+                { u"inviteCode"_s, u"K3Y42ABC"_s } },
+            { rid, sid, u"inviteCode"_s }, {} },
+        { u"ban_participant"_s, false,
+            { { u"type"_s, u"ban_participant"_s }, { rid, u"r-14"_s }, { sid, u"s-1"_s },
+                { u"participantId"_s, u"u-bob"_s } },
+            { rid, sid, u"participantId"_s }, {} },
+        { u"unban_participant"_s, false,
+            { { u"type"_s, u"unban_participant"_s }, { rid, u"r-15"_s }, { sid, u"s-1"_s },
+                { u"participantId"_s, u"u-bob"_s } },
+            { rid, sid, u"participantId"_s }, {} },
     };
 }
 
@@ -417,6 +441,9 @@ private Q_SLOTS:
     void acceptsBoundaryValues();
     void honoursConfiguredLimits();
     void trimsNamesAndTitles();
+    void normalizesDisplayNames_data();
+    void normalizesDisplayNames();
+    void refusesRoleLabelNames();
 
     void unknownFieldsAreIgnored_data();
     void unknownFieldsAreIgnored();
@@ -554,6 +581,15 @@ void TestProtocol::clientRoundTrip_data()
         << ClientFrame(SetRole { u"r-13"_s, u"s-1"_s, u"u-bob"_s, Role::Member }) << u"set_role"_s;
     QTest::newRow("create_invite")
         << ClientFrame(CreateInvite { u"r-14"_s, u"s-1"_s }) << u"create_invite"_s;
+    QTest::newRow("create_invite with terms")
+        << ClientFrame(CreateInvite { u"r-14"_s, u"s-1"_s, 3, 3600 }) << u"create_invite"_s;
+    QTest::newRow("revoke_invite")
+        << ClientFrame(RevokeInvite { u"r-17"_s, u"s-1"_s, u"K3Y42ABC"_s }) << u"revoke_invite"_s;
+    QTest::newRow("ban_participant")
+        << ClientFrame(BanParticipant { u"r-18"_s, u"s-1"_s, u"u-bob"_s }) << u"ban_participant"_s;
+    QTest::newRow("unban_participant")
+        << ClientFrame(UnbanParticipant { u"r-19"_s, u"s-1"_s, u"u-bob"_s })
+        << u"unban_participant"_s;
     QTest::newRow("list_sessions") << ClientFrame(ListSessions { u"r-15"_s }) << u"list_sessions"_s;
     QTest::newRow("list_sessions next page")
         << ClientFrame(ListSessions { u"r-15"_s, u"s-9"_s, 50 }) << u"list_sessions"_s;
@@ -798,8 +834,12 @@ void TestProtocol::typedAckResultsRoundTrip()
     QCOMPARE(throughTheWire(added, &text), std::optional(added));
     QVERIFY(text.contains(uR"("added":false,"participantId":"h-1")"_s));
 
-    const CreateInviteResult invite { u"K3Y42ABC"_s, u"s-1"_s };
+    CreateInviteResult invite { u"K3Y42ABC"_s, u"s-1"_s, kTime };
     QCOMPARE(throughTheWire(invite, &text), std::optional(invite));
+    QVERIFY(!text.contains(u"maxUses"_s));
+    invite.maxUses = 3;
+    QCOMPARE(throughTheWire(invite, &text), std::optional(invite));
+    QVERIFY(text.contains(uR"("maxUses":3)"_s));
 
     const ListSessionsResult list { { { u"s-1"_s, u"Algebra"_s, Role::Owner, 3, 12 },
         { u"s-2"_s, u"Chemistry"_s, Role::Member, 9, 400 } } };
@@ -834,6 +874,8 @@ void TestProtocol::malformedAckResultsAreRefused()
         ackOf({ { u"participantId"_s, u""_s }, { u"added"_s, true } })));
     QVERIFY(!resultOf<CreateInviteResult>(
         ackOf({ { u"inviteCode"_s, 42 }, { u"sessionId"_s, u"s-1"_s } })));
+    QVERIFY(!resultOf<CreateInviteResult>(ackOf({ { u"inviteCode"_s, u"K3Y42ABC"_s },
+        { u"sessionId"_s, u"s-1"_s }, { u"expiresAt"_s, u"soon"_s } })));
     QVERIFY(!resultOf<ListSessionsResult>(ackOf({ { u"sessions"_s, u"none"_s } })));
     QVERIFY(!resultOf<ListSessionsResult>(
         ackOf({ { u"sessions"_s, QJsonArray() }, { u"nextCursor"_s, 7 } })));
@@ -1331,6 +1373,60 @@ void TestProtocol::trimsNamesAndTitles()
         R"({"type":"send_message","requestId":"r-1","sessionId":"s-1","text":"  x = 1\n"})");
     QVERIFY(std::holds_alternative<ClientFrame>(decoded));
     QCOMPARE(std::get<SendMessage>(std::get<ClientFrame>(decoded)).text, u"  x = 1\n"_s);
+}
+
+void TestProtocol::normalizesDisplayNames_data()
+{
+    QTest::addColumn<QString>("raw");
+    QTest::addColumn<QString>("kept");
+    QTest::newRow("bidi override") << u"Ada\u202E"_s << u"Ada"_s;
+    QTest::newRow("zero width") << u"A\u200Bd\u200Da\uFEFF"_s << u"Ada"_s;
+    QTest::newRow("controls") << u"A\u0000d\u001ba\n"_s << u"Ada"_s;
+    QTest::newRow("inner spaces fold") << u" Ada \t\n Lovelace "_s << u"Ada Lovelace"_s;
+    QTest::newRow("NFC") << u"Be\u0301n"_s << u"B\u00e9n"_s;
+    QTest::newRow("emoji kept") << u"Ada \U0001F393"_s << u"Ada \U0001F393"_s;
+    QTest::newRow("lone surrogate dropped") << u"Ada"_s + QChar(0xD800) << u"Ada"_s;
+}
+
+void TestProtocol::normalizesDisplayNames()
+{
+    QFETCH(QString, raw);
+    QFETCH(QString, kept);
+    QCOMPARE(normalizeDisplayName(raw), kept);
+    if (raw.contains(QChar(0xD800)))
+        return; // JSON text cannot carry a lone surrogate: it arrives as U+FFFD
+    const QJsonObject hello { { u"type"_s, u"hello"_s }, { u"protocol"_s, 1 },
+        { u"displayName"_s, raw } };
+    const auto decoded = decodeClientFrame(QJsonDocument(hello).toJson());
+    QVERIFY(std::holds_alternative<ClientFrame>(decoded));
+    QCOMPARE(std::get<Hello>(std::get<ClientFrame>(decoded)).displayName, kept);
+
+    // The limit counts what is kept: 100 characters plus invisible ones pass, 101 do not.
+    const auto helloWith = [](const QString &name) {
+        return decodeClientFrame(QJsonDocument(
+            QJsonObject { { u"type"_s, u"hello"_s }, { u"protocol"_s, 1 },
+                { u"displayName"_s,
+                    name } }).toJson());
+    };
+    QVERIFY(std::holds_alternative<ClientFrame>(
+        helloWith(QString(100, u'x') + QString(60, QChar(0x200B)))));
+    const auto tooLong = helloWith(QString(101, u'x'));
+    QVERIFY(std::holds_alternative<DecodeError>(tooLong));
+    QVERIFY(std::get<DecodeError>(tooLong).code == ErrorCode::TooLarge);
+}
+
+void TestProtocol::refusesRoleLabelNames()
+{
+    for (const QString &name : { u"Ada (owner)"_s, u"(moderator)"_s, u"Bob (You)"_s,
+             u"Eve [admin]"_s, u"Eve \uFF08owner\uFF09"_s, u"Eve ( mod )"_s }) {
+        QVERIFY2(imitatesRoleLabel(name), qPrintable(name));
+        const QJsonObject hello { { u"type"_s, u"hello"_s }, { u"protocol"_s, 1 },
+            { u"displayName"_s, name } };
+        const auto decoded = decodeClientFrame(QJsonDocument(hello).toJson());
+        QVERIFY(std::holds_alternative<DecodeError>(decoded));
+    }
+    for (const QString &name : { u"Ada"_s, u"Owner Smith"_s, u"Bob (Math)"_s })
+        QVERIFY2(!imitatesRoleLabel(name), qPrintable(name));
 }
 
 void TestProtocol::unknownFieldsAreIgnored_data()

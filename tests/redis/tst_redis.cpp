@@ -242,14 +242,15 @@ private Q_SLOTS:
         cy.follow(id);
         QVERIFY(cy.session->hasState());
 
+        // Ben is made moderator first: only moderators and owners add Helpys (issue 11).
+        QVERIFY(await([&](auto done) {
+            ana.service.setRole(id, ben.service.userId(), Role::Moderator, done);
+        }).ok);
         QVERIFY(await([&](auto done) {
             ben.service.sendParticipantAdded(id, ParticipantType::Helpy, {}, u"Math Helpy"_s, done);
         }).ok);
         QVERIFY(
             await([&](auto done) { cy.service.sendMessage(id, u"hi from node 3"_s, done); }).ok);
-        QVERIFY(await([&](auto done) {
-            ana.service.setRole(id, ben.service.userId(), Role::Moderator, done);
-        }).ok);
         // Permissions hold across nodes: a member on node 3 cannot remove the moderator.
         const auto refused = await(
             [&](auto done) { cy.service.sendParticipantRemoved(id, ben.service.userId(), done); });
@@ -269,6 +270,50 @@ private Q_SLOTS:
         }
         QCOMPARE(nodes[1]->participants(id), nodes[0]->participants(id));
         QCOMPARE(nodes[2]->participants(id), nodes[0]->participants(id));
+    }
+
+    // Issue 11: a ban, a revocation and a code's uses made on one node hold on the other,
+    // which reads them from Redis when it decides (they change without an event to replay).
+    void bansAndInviteTermsHoldAcrossNodes()
+    {
+        startNodes(2);
+        RawClient a, b, c, d;
+        QVERIFY(a.signIn(nodes[0]->url(), u"Ana"_s));
+        QVERIFY(b.signIn(nodes[1]->url(), u"Ben"_s));
+        QVERIFY(c.signIn(nodes[1]->url(), u"Cy"_s));
+        QVERIFY(d.signIn(nodes[0]->url(), u"Dee"_s));
+        const QString id
+            = a.request({ { "type", "create_session" }, { "title", "Algebra" } })["sessionId"]
+                  .toString();
+        const auto invite = [&](int maxUses) {
+            return a
+                .request({ { "type", "create_invite" }, { "sessionId", id },
+                    { "maxUses", maxUses } })["inviteCode"]
+                .toString();
+        };
+        const auto join = [](RawClient &client, const QString &code) {
+            return client.request({ { "type", "join_session" }, { "inviteCode", code } });
+        };
+        const QString code = invite(5);
+        QCOMPARE(join(b, code)["type"], "ack");
+        QCOMPARE(a.request({ { "type", "ban_participant" }, { "sessionId", id },
+                     { "participantId", b.userId } })["type"],
+            "ack");
+        QCOMPARE(join(b, code)["code"], "forbidden"); // node 2 knows the ban
+
+        QCOMPARE(a.request({ { "type", "revoke_invite" }, { "sessionId", id },
+                     { "inviteCode", code } })["type"],
+            "ack");
+        QCOMPARE(join(c, code)["code"], "not_found"); // node 2 knows the revocation
+
+        const QString once = invite(1);
+        QCOMPARE(join(c, once)["type"], "ack"); // used on node 2 …
+        QCOMPARE(join(d, once)["code"], "not_found"); // … node 1 knows it is used up
+
+        QCOMPARE(a.request({ { "type", "unban_participant" }, { "sessionId", id },
+                     { "participantId", b.userId } })["type"],
+            "ack");
+        QCOMPARE(join(b, invite(1))["type"], "ack");
     }
 
     void retryOnAnotherNodeIsAppliedOnce()

@@ -74,6 +74,9 @@ private Q_SLOTS:
         case Action::CreateInvite:
             verdict = Rules::mayCreateInvite(roster, actor);
             break;
+        case Action::Ban:
+            verdict = Rules::mayBan(roster, actor, target);
+            break;
         }
         QCOMPARE(verdict ? u"allowed"_s : toString(verdict.code), expected(row));
 
@@ -98,7 +101,10 @@ private Q_SLOTS:
             QCOMPARE(model.isManager(), !row.refusal.has_value());
             break;
         case Action::AddHelpy:
-            break; // offered to everyone in the session
+            QCOMPARE(model.selfMayAddHelpy(), !row.refusal.has_value());
+            break;
+        case Action::Ban:
+            break; // not offered in the app yet
         }
 
         // The server's answer to A's request: the same decision, in the rule book's words.
@@ -129,6 +135,10 @@ private Q_SLOTS:
         case Action::CreateInvite:
             request = { { "type", "create_invite" }, { "sessionId", scene.sessionId } };
             break;
+        case Action::Ban:
+            request = { { "type", "ban_participant" }, { "sessionId", scene.sessionId },
+                { "participantId", target } };
+            break;
         }
         const QJsonObject answer = a.request(request);
         QCOMPARE(answerOf(answer), expected(row));
@@ -136,8 +146,8 @@ private Q_SLOTS:
             QCOMPARE(answer["message"].toString(), verdict.reason);
     }
 
-    // The offers follow the table as the situation changes live: a second owner lets the
-    // first one leave, and the rows say so without a reload.
+    // The offers follow the table as the situation changes live: a change of the local
+    // user's role changes the rows and the Add Helpy offer without a reload.
     void offersFollowTheRoster()
     {
         Roster roster;
@@ -150,11 +160,20 @@ private Q_SLOTS:
         roster.upsert(a);
         QVERIFY(model.index(0).data(ParticipantListModel::CanRemoveRole).toBool()); // alone
         roster.upsert(b);
-        QVERIFY(!model.index(0).data(ParticipantListModel::CanRemoveRole).toBool());
+        // Issue 11: the last owner may leave with others there (ownership passes on); this
+        // used to turn the offer off until b became owner too.
+        QVERIFY(model.index(0).data(ParticipantListModel::CanRemoveRole).toBool());
+        QCOMPARE(Rules::nextOwner(roster, u"a"_s), u"b"_s);
+        QVERIFY(model.index(1).data(ParticipantListModel::CanRemoveRole).toBool());
+        QVERIFY(model.selfMayAddHelpy());
         b.role = Role::Owner;
         roster.upsert(b);
-        QVERIFY(model.index(0).data(ParticipantListModel::CanRemoveRole).toBool());
+        a.role = Role::Member;
+        roster.upsert(a);
+        QVERIFY(!model.index(1).data(ParticipantListModel::CanRemoveRole).toBool());
+        QVERIFY(!model.selfMayAddHelpy());
         QCOMPARE(bool(Rules::mayRemove(roster, u"a"_s, u"a"_s)), true);
+        QVERIFY(Rules::nextOwner(roster, u"a"_s).isEmpty()); // a owns nothing to pass on
     }
 };
 

@@ -189,6 +189,7 @@ private Q_SLOTS:
             QVERIFY(q.exec(
                 u"CREATE TABLE invites (code TEXT PRIMARY KEY, session_id TEXT NOT NULL)"_s));
             QVERIFY(q.exec(u"INSERT INTO users VALUES ('u-old', 'old-token', 'Olga')"_s));
+            QVERIFY(q.exec(u"INSERT INTO invites VALUES ('OLDC0DE2', 's-gone')"_s));
             db.close();
         }
         QSqlDatabase::removeDatabase(u"old"_s);
@@ -210,6 +211,11 @@ private Q_SLOTS:
             QCOMPARE(q.value(0).toInt(), SqliteSessionStore::SchemaVersion);
             QVERIFY(q.exec(u"SELECT COUNT(*) FROM answers"_s) && q.next());
             QCOMPARE(q.value(0).toInt(), 1);
+            // Migration 3: a code made before invites had terms expires a week after it.
+            QVERIFY(q.exec(u"SELECT expires_at, uses FROM invites WHERE code = 'OLDC0DE2'"_s)
+                && q.next());
+            QVERIFY(!q.value(0).isNull());
+            QCOMPARE(q.value(1).toInt(), 0);
             QVERIFY(q.exec(u"UPDATE meta SET value = '99' WHERE key = 'schema_version'"_s));
             db.close();
         }

@@ -109,13 +109,19 @@ private Q_SLOTS:
             QVERIFY(c->session->hasState());
         }
 
-        // add and remove a Helpy, a member adds one too, remove a member, one leaves
+        // add and remove a Helpy, a member may not add one (issue 11: only moderators and
+        // owners add Helpys) so the owner adds a second, remove a member, one leaves
         const auto helpy = await([&](auto done) {
             ana.service.sendParticipantAdded(id, ParticipantType::Helpy, {}, u"Math Helpy"_s, done);
         });
         QVERIFY(helpy.ok);
-        QVERIFY(await([&](auto done) {
+        const auto memberAdds = await([&](auto done) {
             ben.service.sendParticipantAdded(id, ParticipantType::Helpy, {}, u"Chem Helpy"_s, done);
+        });
+        QVERIFY(!memberAdds.ok);
+        QVERIFY(memberAdds.error.code == ErrorCode::Forbidden);
+        QVERIFY(await([&](auto done) {
+            ana.service.sendParticipantAdded(id, ParticipantType::Helpy, {}, u"Chem Helpy"_s, done);
         }).ok);
         QVERIFY(await([&](auto done) { ana.service.sendMessage(id, u"hello all"_s, done); }).ok);
         QVERIFY(await([&](auto done) {

@@ -73,7 +73,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("index");
         const auto rows = PermissionTable::rows();
         for (int i = 0; i < rows.size(); ++i) {
-            if (rows.at(i).action == Action::Remove || rows.at(i).action == Action::SetRole)
+            if (rows.at(i).action == Action::Remove || rows.at(i).action == Action::SetRole
+                || rows.at(i).action == Action::AddHelpy)
                 QTest::newRow(rows.at(i).name) << i;
         }
     }
@@ -110,6 +111,13 @@ private Q_SLOTS:
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
 
+        if (row.action == Action::AddHelpy) {
+            // The toolbar offers "Add Helpy…" only where the rule book allows it.
+            QQuickItem *add = findItem(view.rootObject(), u"addHelpyButton"_s);
+            QVERIFY(add);
+            QTRY_COMPARE(add->isVisible(), allowed);
+            return;
+        }
         QQuickItem *delegate = nullptr;
         QTRY_VERIFY((delegate = findItem(view.rootObject(), u"participant_"_s + target)));
         QObject *menu = delegate->findChild<QObject *>(u"participantMenu"_s);
