@@ -47,7 +47,7 @@ ChatMessage messageFromFields(const Fields &f)
 
 QString nonEmptyDisplayName(const Fields &f, const char *key)
 {
-    const QString name = f.string(key, f.limits().maxNameLength).trimmed();
+    const QString name = f.trimmedString(key, f.limits().maxNameLength);
     if (name.isEmpty())
         f.fail(QStringLiteral("field '%1' must not be empty").arg(QLatin1String(key)));
     return name;
@@ -64,7 +64,7 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
         return h;
     }
     if (type == QLatin1String("create_session")) {
-        const QString title = f.string("title", f.limits().maxNameLength).trimmed();
+        const QString title = f.trimmedString("title", f.limits().maxNameLength);
         if (title.isEmpty())
             f.fail(QStringLiteral("field 'title' must not be empty"));
         return CreateSession { f.requestId(), title };
@@ -88,7 +88,7 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
         a.sessionId = f.id("sessionId");
         a.participantType = f.enumeration("participantType", participantTypeNames);
         a.participantId = f.optionalId("participantId");
-        a.displayName = f.optionalString("displayName", f.limits().maxNameLength).trimmed();
+        a.displayName = f.trimmedString("displayName", f.limits().maxNameLength, true);
         if (a.participantType == ParticipantType::User && a.participantId.isEmpty())
             f.fail(QStringLiteral("a user is added by 'participantId'"));
         if (a.participantType == ParticipantType::Helpy && a.participantId.isEmpty()

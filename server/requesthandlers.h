@@ -3,6 +3,9 @@
 
 #include "protocol.h"
 
+#include <QElapsedTimer>
+#include <QHash>
+
 #include <variant>
 
 class ClientConnection;
@@ -51,6 +54,12 @@ private:
     Outcome listSessions(User &user);
     Outcome sendMessage(User &user, const Protocol::SendMessage &request);
 
+    /// limit_exceeded when the user owns maxSessionsOwnedPerUser sessions already.
+    std::optional<Refusal> ownedSessionsCap(const User &user);
+    /// limit_exceeded when the user created maxInvitesPerUserPerHour invites this hour;
+    /// else the invite is counted.
+    std::optional<Refusal> chargeInvite(const User &user);
+
     /// The session, or the refusal (not_found). Who may act in it is the rule book's.
     std::variant<Session *, Refusal> sessionOf(const QString &sessionId);
     /// A new participant for `added`: a user by id, or a helpy (new or by id).
@@ -61,4 +70,12 @@ private:
         Protocol::ParticipantChangeEvent::Reason reason, const QString &actorId);
 
     HandlerContext &m_context;
+    /// Invites created per user in the current hour (since hourStartMs of m_clock).
+    struct InviteWindow
+    {
+        qint64 hourStartMs = 0;
+        int created = 0;
+    };
+    QHash<QString, InviteWindow> m_invitesByUser;
+    QElapsedTimer m_clock;
 };
