@@ -33,6 +33,12 @@ Budgets::Budgets(const ServerOptions &options)
                          << fdLimit << "and" << FdHeadroom << "descriptors are kept free";
     }
     m_sinceForget.start();
+    m_overflowTimer.setSingleShot(true);
+    m_overflowTimer.setInterval(0);
+    QObject::connect(&m_overflowTimer, &QTimer::timeout, [this] {
+        if (queueOverCap() && m_onQueueOverflow)
+            m_onQueueOverflow();
+    });
 }
 
 qint64 Budgets::fileDescriptorLimit()
@@ -106,15 +112,9 @@ bool Budgets::tryHello(const QHostAddress &address)
 void Budgets::addQueued(qint64 delta)
 {
     m_queued += delta;
-    if (!queueOverCap() || m_overflowScheduled || !m_onQueueOverflow)
-        return;
     // Not in the middle of a fan-out: the connections must not close under it.
-    m_overflowScheduled = true;
-    QTimer::singleShot(0, [this] {
-        m_overflowScheduled = false;
-        if (queueOverCap())
-            m_onQueueOverflow();
-    });
+    if (delta > 0 && queueOverCap() && m_onQueueOverflow && !m_overflowTimer.isActive())
+        m_overflowTimer.start();
 }
 
 qint64 Budgets::queueTarget() const

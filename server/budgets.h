@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QString>
+#include <QTimer>
 
 #include <functional>
 
@@ -27,7 +28,8 @@ class Budgets
 public:
     explicit Budgets(const ServerOptions &options);
 
-    /// A request of a signed-in user from this address: both budgets pay, or neither.
+    /// A request of a signed-in user from this address: the user's budget pays, then the
+    /// address's; false as soon as one of them is empty.
     bool tryRequest(const QString &userId, const QHostAddress &address);
     /// A hello from this address.
     bool tryHello(const QHostAddress &address);
@@ -74,6 +76,8 @@ private:
     QHash<QString, RateLimiter> m_hellosByAddress;
     QElapsedTimer m_sinceForget;
     qint64 m_queued = 0;
-    bool m_overflowScheduled = false;
+    /// Runs the overflow handler once the event loop comes round (not inside a fan-out);
+    /// a member, so that nothing runs once the budgets are gone.
+    QTimer m_overflowTimer;
     std::function<void()> m_onQueueOverflow;
 };

@@ -80,9 +80,12 @@ void SessionServer::close()
             continue;
         const int retryAfterMs = QRandomGenerator::global()->bounded(500, 5000);
         connection->closing = true;
-        connection->closeWith(QWebSocketProtocol::CloseCodeGoingAway,
-            QStringLiteral("server going away; retry-after-ms=%1").arg(retryAfterMs));
-        connection->socket()->flush();
+        // A peer already gone (its disconnect not yet handled) has nothing to be told.
+        if (connection->socket()->state() == QAbstractSocket::ConnectedState) {
+            connection->closeWith(QWebSocketProtocol::CloseCodeGoingAway,
+                QStringLiteral("server going away; retry-after-ms=%1").arg(retryAfterMs));
+            connection->socket()->flush();
+        }
         // Their users' presence is recorded now, while the store is still there.
         d->core.connectionClosed(connection);
         // The socket stays (its frames read and dropped) until the peer answers the close:
