@@ -18,9 +18,7 @@ SessionServer::Private::Private(SessionServer *q, ServerOptions options)
     , wsServer(QStringLiteral("helpy-server"), QWebSocketServer::NonSecureMode)
     , core(this->options)
     , budgets(this->options)
-{
-    refusalLogClock.start();
-}
+{ }
 
 SessionServer::SessionServer(ServerOptions options, QObject *parent)
     : QObject(parent)
@@ -184,7 +182,7 @@ void SessionServer::Private::refuse(
     QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
 {
     ++refusing;
-    if (refusing >= MaxRefusing && wsServer.isListening()) {
+    if (refusing == MaxRefusing && wsServer.isListening()) {
         qCWarning(lcServer) << refusing << "connections being refused; pausing accepting";
         wsServer.pauseAccepting();
     }
@@ -203,12 +201,12 @@ void SessionServer::Private::logRefusal(const QString &peer, const QString &reas
 {
     // A flood must not become a flood of log lines.
     ++refusalsNotLogged;
-    if (refusalsNotLogged > 1 && refusalLogClock.elapsed() < 1000)
+    if (refusalLogClock.isValid() && refusalLogClock.elapsed() < 1000)
         return;
     qCWarning(lcServer).noquote() << "refused" << peer << "-" << reason << "(" << refusalsNotLogged
                                   << "refusal(s) since the last line)";
     refusalsNotLogged = 0;
-    refusalLogClock.restart();
+    refusalLogClock.start();
 }
 
 void SessionServer::Private::wire(ClientConnection *connection)

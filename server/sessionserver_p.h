@@ -36,7 +36,8 @@ public:
     QString storeError;
     /// Connections refused at accept and not yet gone: each still holds a descriptor.
     int refusing = 0;
-    /// Refusals are logged at most once a second, with how many there were.
+    /// Refusals are logged at most once a second, with how many there were since the last
+    /// line (the clock is invalid until the first one).
     QElapsedTimer refusalLogClock;
     int refusalsNotLogged = 0;
 
