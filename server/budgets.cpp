@@ -6,6 +6,9 @@
 
 #include <QTimer>
 
+#include <algorithm>
+#include <limits>
+
 #include <sys/resource.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -17,13 +20,19 @@ namespace {
 constexpr qsizetype ForgetAbove = 4096;
 constexpr qint64 ForgetEveryMs = 10000;
 
+/// n × factor, held within an int (a rate of "a billion" must not wrap to a negative one).
+int times(int n, int factor)
+{
+    return int(std::min<qint64>(qint64(n) * factor, std::numeric_limits<int>::max()));
+}
+
 } // namespace
 
 Budgets::Budgets(const ServerOptions &options)
     : m_options(options)
     , m_requestsPerAddress(options.maxRequestsPerSecondPerAddress > 0
               ? options.maxRequestsPerSecondPerAddress
-              : 4 * options.maxRequestsPerSecond)
+              : times(options.maxRequestsPerSecond, 4))
     , m_maxConnections(options.maxConnections)
 {
     const qint64 fdLimit = fileDescriptorLimit();
@@ -106,7 +115,7 @@ bool Budgets::tryHello(const QHostAddress &address)
     if (address.isNull())
         return true;
     const int rate = m_options.maxHellosPerSecondPerAddress;
-    return bucket(m_hellosByAddress, addressKey(address), rate, 3 * rate).tryAcquire();
+    return bucket(m_hellosByAddress, addressKey(address), rate, times(rate, 3)).tryAcquire();
 }
 
 void Budgets::addQueued(qint64 delta)
