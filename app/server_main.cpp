@@ -10,6 +10,8 @@
 
 #include <cstdio>
 
+#include <sys/resource.h>
+
 namespace {
 
 bool parseListen(const QString &text, ServerOptions &options)
@@ -40,6 +42,17 @@ bool parsePositive(const QCommandLineParser &parser, const QString &name, int &v
         return false;
     value = parsed;
     return true;
+}
+
+/// Raises the soft limit on open files to the hard one: each connection holds a descriptor.
+/// The server keeps its connections under what is left (see Budgets::maxConnections).
+void raiseFileLimit()
+{
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
 }
 
 QString defaultDataPath()
@@ -93,8 +106,33 @@ int main(int argc, char *argv[])
         QStringLiteral("Unknown invite codes an address may try a minute before rate_limited."),
         QStringLiteral("count"), QStringLiteral("10"));
     const QCommandLineOption rate(QStringLiteral("max-requests-per-second"),
-        QStringLiteral("Requests a connection may send a second."), QStringLiteral("count"),
-        QStringLiteral("50"));
+        QStringLiteral("Requests a user (token) may send a second, over all its connections."),
+        QStringLiteral("count"), QStringLiteral("50"));
+    const QCommandLineOption ratePerAddress(QStringLiteral("max-requests-per-second-per-address"),
+        QStringLiteral("Requests, malformed frames and frames before hello one address (IPv6: "
+                       "its /64) may send a second (0: 4 x --max-requests-per-second)."),
+        QStringLiteral("count"), QStringLiteral("0"));
+    const QCommandLineOption hellos(QStringLiteral("max-hellos-per-second"),
+        QStringLiteral("hellos one address may send a second (bursts of 3x); past it: "
+                       "rate_limited and close 1013."),
+        QStringLiteral("count"), QStringLiteral("20"));
+    const QCommandLineOption maxConnections(QStringLiteral("max-connections"),
+        QStringLiteral("Connections kept at once; more are refused at accept with 1013 (lowered "
+                       "to the open-file limit minus 64)."),
+        QStringLiteral("count"), QStringLiteral("10000"));
+    const QCommandLineOption perUser(QStringLiteral("max-connections-per-user"),
+        QStringLiteral("Connections one user may have at once."), QStringLiteral("count"),
+        QStringLiteral("32"));
+    const QCommandLineOption sessionsOwned(QStringLiteral("max-sessions-per-user"),
+        QStringLiteral("Sessions one user may own at once."), QStringLiteral("count"),
+        QStringLiteral("1000"));
+    const QCommandLineOption invites(QStringLiteral("max-invites-per-hour"),
+        QStringLiteral("Invites one user may create an hour."), QStringLiteral("count"),
+        QStringLiteral("200"));
+    const QCommandLineOption queued(QStringLiteral("max-queued-mib"),
+        QStringLiteral("MiB queued to slow readers over all connections; past it the largest "
+                       "backlogs are closed with 1013."),
+        QStringLiteral("MiB"), QStringLiteral("256"));
     const QCommandLineOption data(QStringLiteral("data"),
         QStringLiteral("SQLite file that keeps sessions across restarts (default: %1).")
             .arg(defaultDataPath()),
@@ -108,10 +146,12 @@ int main(int argc, char *argv[])
         QStringLiteral("This node's name among those sharing --redis (default: a random one)."),
         QStringLiteral("name"));
     parser.addOptions({ listen, heartbeat, grace, maxParticipants, maxHelpys, inviteExpiry,
-        maxInviteExpiry, inviteGuesses, rate, data, memory, redis, nodeId });
+        maxInviteExpiry, inviteGuesses, rate, ratePerAddress, hellos, maxConnections, perUser,
+        sessionsOwned, invites, queued, data, memory, redis, nodeId });
     parser.process(app);
 
     ServerOptions options;
+    int queuedMiB = int(options.maxQueuedBytesTotal / (1024 * 1024));
     if (!parseListen(parser.value(listen), options)) {
         std::fprintf(stderr, "helpy-server: --listen expects HOST:PORT, got '%s'\n",
             qPrintable(parser.value(listen)));
@@ -126,10 +166,20 @@ int main(int argc, char *argv[])
             parser, maxInviteExpiry.names().constFirst(), options.maxInviteExpirySeconds)
         || !parsePositive(
             parser, inviteGuesses.names().constFirst(), options.inviteGuessesPerMinute)
-        || !parsePositive(parser, rate.names().constFirst(), options.maxRequestsPerSecond)) {
+        || !parsePositive(parser, rate.names().constFirst(), options.maxRequestsPerSecond)
+        || !parsePositive(
+            parser, ratePerAddress.names().constFirst(), options.maxRequestsPerSecondPerAddress)
+        || !parsePositive(parser, hellos.names().constFirst(), options.maxHellosPerSecondPerAddress)
+        || !parsePositive(parser, maxConnections.names().constFirst(), options.maxConnections)
+        || !parsePositive(parser, perUser.names().constFirst(), options.maxConnectionsPerUser)
+        || !parsePositive(
+            parser, sessionsOwned.names().constFirst(), options.maxSessionsOwnedPerUser)
+        || !parsePositive(parser, invites.names().constFirst(), options.maxInvitesPerUserPerHour)
+        || !parsePositive(parser, queued.names().constFirst(), queuedMiB)) {
         std::fprintf(stderr, "helpy-server: numeric options take a non-negative integer\n");
         return 2;
     }
+    options.maxQueuedBytesTotal = qint64(queuedMiB) * 1024 * 1024;
 
     if (int(parser.isSet(data)) + int(parser.isSet(memory)) + int(parser.isSet(redis)) > 1) {
         std::fprintf(stderr, "helpy-server: --data, --memory and --redis exclude each other\n");
@@ -142,6 +192,7 @@ int main(int argc, char *argv[])
         options.dataPath = parser.isSet(data) ? parser.value(data) : defaultDataPath();
     }
 
+    raiseFileLimit();
     SessionServer server(options);
     QObject::connect(&server, &SessionServer::storageFailed, &app, [](const QString &error) {
         std::fprintf(stderr, "helpy-server: storage failed: %s\n", qPrintable(error));

@@ -100,6 +100,15 @@ public:
         return checkedString(key, value, maxLength);
     }
 
+    /// A name or title: trimmed first, then held to maxLength (as docs/protocol.md says).
+    QString trimmedString(const char *key, qsizetype maxLength, bool optional = false) const
+    {
+        const QString text = optional ? optionalString(key, m_limits.maxFrameBytes).trimmed()
+                                      : string(key, m_limits.maxFrameBytes).trimmed();
+        checkLength(key, text, maxLength);
+        return text;
+    }
+
     QString id(const char *key) const
     {
         const QString value = string(key, m_limits.maxIdLength);
@@ -201,12 +210,22 @@ private:
         if (!value.isString())
             fail(QStringLiteral("field '%1' must be a string").arg(QLatin1String(key)));
         QString text = value.toString();
+        checkLength(key, text, maxLength);
+        // A lone surrogate ("\ud800" in JSON) cannot be stored as UTF-8: it would come back
+        // from storage as something else. Refused here, in every string field.
+        if (!QStringView(text).isValidUtf16())
+            fail(QStringLiteral("field '%1' is not valid Unicode (a lone surrogate)")
+                     .arg(QLatin1String(key)));
+        return text;
+    }
+
+    void checkLength(const char *key, const QString &text, qsizetype maxLength) const
+    {
         if (text.size() > maxLength)
             fail(QStringLiteral("field '%1' is longer than %2 characters")
                      .arg(QLatin1String(key))
                      .arg(maxLength),
                 ErrorCode::TooLarge);
-        return text;
     }
 
     QJsonObject m_object;

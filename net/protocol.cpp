@@ -91,7 +91,7 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
         return h;
     }
     if (type == QLatin1String("create_session")) {
-        const QString title = f.string("title", f.limits().maxNameLength).trimmed();
+        const QString title = f.trimmedString("title", f.limits().maxNameLength);
         if (title.isEmpty())
             f.fail(QStringLiteral("field 'title' must not be empty"));
         return CreateSession { f.requestId(), title };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "clientconnection.h"
 
+#include "budgets.h"
 #include "logging.h"
 #include "loopclock.h"
 
@@ -23,11 +24,11 @@ quint64 ClientConnection::currentPass()
 }
 
 ClientConnection::ClientConnection(
-    QWebSocket *socket, int requestsPerSecond, qint64 maxPendingBytes, QObject *parent)
+    QWebSocket *socket, qint64 maxPendingBytes, int graceMs, QObject *parent)
     : QObject(parent)
-    , rateLimiter(requestsPerSecond)
     , m_socket(socket)
     , m_maxPendingBytes(maxPendingBytes)
+    , m_graceMs(graceMs)
 {
     m_socket->setParent(this);
     helloTimer.setSingleShot(true);
@@ -37,6 +38,25 @@ ClientConnection::ClientConnection(
 ClientConnection::~ClientConnection()
 {
     m_socket->disconnect(this);
+    if (m_budgets)
+        m_budgets->addQueued(-m_metered);
+}
+
+void ClientConnection::meterBacklog(Budgets *budgets)
+{
+    m_budgets = budgets;
+    connect(m_socket, &QWebSocket::bytesWritten, this, &ClientConnection::updateBacklog);
+    updateBacklog();
+}
+
+void ClientConnection::updateBacklog()
+{
+    if (!m_budgets)
+        return;
+    const qint64 now = m_socket->bytesToWrite();
+    const qint64 delta = now - std::exchange(m_metered, now);
+    if (delta != 0)
+        m_budgets->addQueued(delta);
 }
 
 void ClientConnection::setLoopClock(const LoopClock *clock)
@@ -68,12 +88,9 @@ void ClientConnection::send(const QString &text)
     if (m_overloaded || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     if (m_socket->bytesToWrite() > m_maxPendingBytes) {
-        m_overloaded = true;
         qCInfo(lcServer) << peer() << userId << "has" << m_socket->bytesToWrite()
                          << "bytes unread; closing it with 1013";
-        // The close frame queues behind the backlog; a peer that never reads is cut later.
-        m_socket->close(QWebSocketProtocol::CloseCode(1013), QStringLiteral("try again later"));
-        QTimer::singleShot(10000, m_socket, &QWebSocket::abort);
+        shed(m_graceMs);
         return;
     }
     const bool wasIdle = m_socket->bytesToWrite() == 0;
@@ -88,6 +105,18 @@ void ClientConnection::send(const QString &text)
         m_flushedInPass = pass;
         m_socket->flush();
     }
+    updateBacklog();
+}
+
+void ClientConnection::shed(int abortAfterMs)
+{
+    m_overloaded = true;
+    // The close frame queues behind the backlog; a peer that never reads is cut later.
+    m_socket->close(QWebSocketProtocol::CloseCode(1013), QStringLiteral("try again later"));
+    QTimer::singleShot(abortAfterMs, m_socket, [this] {
+        m_socket->abort();
+        updateBacklog();
+    });
 }
 
 void ClientConnection::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)

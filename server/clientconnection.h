@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "ratelimiter.h"
-
 #include <QElapsedTimer>
 #include <QObject>
 #include <QSet>
@@ -14,15 +12,18 @@ class LoopClock;
 
 /**
  * @brief The server's side of one client connection: its socket, the user it signed in
- * as, the sessions it follows, its request budget and its liveness clock.
+ * as, the sessions it follows, its backlog and its liveness clock. (Its request budget is
+ * its user's and its address's, shared with their other connections: see Budgets.)
  */
+class Budgets;
+
 class ClientConnection : public QObject
 {
     Q_OBJECT
 
 public:
-    ClientConnection(QWebSocket *socket, int requestsPerSecond, qint64 maxPendingBytes,
-        QObject *parent = nullptr);
+    ClientConnection(
+        QWebSocket *socket, qint64 maxPendingBytes, int graceMs = 10000, QObject *parent = nullptr);
     ~ClientConnection() override;
 
     static constexpr qint64 FlushThresholdBytes = 64 * 1024;
@@ -37,6 +38,15 @@ public:
     virtual void send(const QString &text);
     bool isOverloaded() const { return m_overloaded; }
     virtual void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
+    /// Closes with 1013 "try again later" behind the backlog, and cuts the connection (its
+    /// backlog freed) if the peer has not taken it all within `abortAfterMs`.
+    void shed(int abortAfterMs);
+    /// Closed for its backlog: once it is gone, the memory is worth returning to the OS.
+    bool wasShed() const { return m_overloaded; }
+
+    /// Reports this connection's backlog to the shared budget from now on.
+    void meterBacklog(Budgets *budgets);
+    qint64 backlog() const { return m_metered; }
 
     /// Silence is measured on this clock's running time: a stall of our own loop (when we
     /// read nobody) does not count. Without one, on the wall clock.
@@ -50,16 +60,22 @@ public:
     /// Sessions whose events this connection receives, each with the last revision it has
     /// (by snapshot, resume or event): nothing is delivered to it twice.
     QHash<QString, qint64> subscriptions;
-    RateLimiter rateLimiter;
     QTimer helloTimer;
+    /// The server is going away: frames still arriving are not answered.
+    bool closing = false;
 
 private:
     QWebSocket *m_socket;
     qint64 m_maxPendingBytes;
+    int m_graceMs; ///< after a 1013 for its backlog, the socket is cut this much later
     quint64 m_flushedInPass = 0;
     /// A number that changes each time the event loop comes round.
     static quint64 currentPass();
+    void updateBacklog();
+
     bool m_overloaded = false;
+    Budgets *m_budgets = nullptr;
+    qint64 m_metered = 0; ///< bytes of backlog last reported to m_budgets
     QElapsedTimer m_lastTraffic;
     const LoopClock *m_loopClock = nullptr;
     qint64 m_stalledAtTraffic = 0; ///< m_loopClock->stalledMs() when m_lastTraffic restarted

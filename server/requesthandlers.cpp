@@ -106,8 +106,41 @@ std::variant<Session *, Refusal> RequestHandlers::sessionOf(const QString &sessi
     return Refusal { ErrorCode::NotFound, QStringLiteral("no session %1").arg(sessionId) };
 }
 
+std::optional<Refusal> RequestHandlers::ownedSessionsCap(const User &user)
+{
+    const int cap = m_context.options().maxSessionsOwnedPerUser;
+    int owned = 0;
+    for (const QString &sessionId : user.sessionIds) {
+        const Session *session = m_context.findSession(sessionId);
+        const Participant *me = session ? session->roster().find(user.id) : nullptr;
+        if (me && me->role == Role::Owner && ++owned >= cap) {
+            return Refusal { ErrorCode::LimitExceeded,
+                QStringLiteral("you own %1 sessions already (the limit)").arg(cap) };
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Refusal> RequestHandlers::chargeInvite(const User &user)
+{
+    constexpr qint64 HourMs = 3600 * 1000;
+    const int cap = m_context.options().maxInvitesPerUserPerHour;
+    const qint64 now = m_clock.elapsed();
+    InviteWindow &window = m_invitesByUser[user.id];
+    if (now - window.hourStartMs >= HourMs)
+        window = { now, 0 };
+    if (window.created >= cap) {
+        return Refusal { ErrorCode::LimitExceeded,
+            QStringLiteral("you created %1 invites this hour (the limit)").arg(cap) };
+    }
+    ++window.created;
+    return std::nullopt;
+}
+
 Outcome RequestHandlers::createSession(User &user, const CreateSession &request)
 {
+    if (auto refusal = ownedSessionsCap(user))
+        return *refusal;
     Session &created = m_context.createSession(request.title);
     Participant owner;
     owner.id = user.id;
@@ -292,6 +325,8 @@ Outcome RequestHandlers::createInvite(User &user, const CreateInvite &request)
     const Session *session = std::get<Session *>(found);
     if (const auto verdict = Rules::mayCreateInvite(session->roster(), user.id); !verdict)
         return refusalOf(verdict);
+    if (auto refusal = chargeInvite(user))
+        return *refusal;
     const ServerOptions &options = m_context.options();
     const int seconds = request.expiresInSeconds.value_or(options.inviteExpirySeconds);
     if (seconds > options.maxInviteExpirySeconds)

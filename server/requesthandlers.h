@@ -57,6 +57,12 @@ private:
     Outcome listSessions(User &user, const Protocol::ListSessions &request);
     Outcome sendMessage(User &user, const Protocol::SendMessage &request);
 
+    /// limit_exceeded when the user owns maxSessionsOwnedPerUser sessions already.
+    std::optional<Refusal> ownedSessionsCap(const User &user);
+    /// limit_exceeded when the user created maxInvitesPerUserPerHour invites this hour;
+    /// else the invite is counted.
+    std::optional<Refusal> chargeInvite(const User &user);
+
     /// The session, or the refusal (not_found). Who may act in it is the rule book's.
     std::variant<Session *, Refusal> sessionOf(const QString &sessionId);
     /// A new participant for `added`: a user by id, or a helpy (new or by id).
@@ -84,5 +90,12 @@ private:
         int failures = 0;
     };
     QHash<QString, GuessWindow> m_inviteGuesses;
+    /// Invites created per user in the current hour (since hourStartMs of m_clock).
+    struct InviteWindow
+    {
+        qint64 hourStartMs = 0;
+        int created = 0;
+    };
+    QHash<QString, InviteWindow> m_invitesByUser;
     QElapsedTimer m_clock;
 };

@@ -24,7 +24,20 @@ struct ServerOptions
     int maxInviteExpirySeconds = 30 * 24 * 3600; ///< the longest a create_invite may ask
     /// Failed invite look-ups an address may make in a minute; past it, rate_limited.
     int inviteGuessesPerMinute = 10;
+    /// Requests a user (token) may send a second, across all of its connections.
     int maxRequestsPerSecond = 50;
+    /// Requests, malformed frames and frames before hello one address (IPv6: its /64) may
+    /// send a second, across users and connections; 0: 4 × maxRequestsPerSecond.
+    int maxRequestsPerSecondPerAddress = 0;
+    /// hellos an address may send a second (bursts of 3 ×); past it: rate_limited, closed.
+    int maxHellosPerSecondPerAddress = 20;
+    /// Connections kept at once; lowered at start to stay under RLIMIT_NOFILE (see Budgets).
+    int maxConnections = 10000;
+    int maxConnectionsPerUser = 32;
+    /// Sessions a user may own at once (create_session past it: limit_exceeded).
+    int maxSessionsOwnedPerUser = 1000;
+    /// Invites a user may create in an hour (create_invite past it: limit_exceeded).
+    int maxInvitesPerUserPerHour = 200;
     int eventLogSize = 1000; ///< events kept per session for resume
     /// Rows of one list_sessions answer at most (a larger `limit` gets this many).
     int maxListPage = 200;
@@ -39,6 +52,11 @@ struct ServerOptions
     int snapshotMessages = 50;
     /// Bytes a connection may have queued unsent; past it the slow reader is closed with 1013.
     qint64 maxPendingBytes = 4 * 1024 * 1024;
+    /// Bytes queued unsent across all connections; past it the largest backlogs are closed
+    /// with 1013 until ¾ of it is left, and the memory is handed back to the OS.
+    qint64 maxQueuedBytesTotal = 256 * 1024 * 1024;
+    /// A slow reader closed with 1013 keeps its socket this long to take the close frame.
+    int slowReaderGraceMs = 10000;
     /// Frames up to this size are read and answered with too_large; larger ones are cut by Qt.
     qsizetype hardFrameLimit = 2 * 1024 * 1024;
     Protocol::Limits limits;

@@ -8,6 +8,8 @@
 
 #include <QRandomGenerator>
 
+#include <algorithm>
+
 using namespace Protocol;
 
 SessionServer::Private::Private(SessionServer *q, ServerOptions options)
@@ -15,6 +17,7 @@ SessionServer::Private::Private(SessionServer *q, ServerOptions options)
     , options(std::move(options))
     , wsServer(QStringLiteral("helpy-server"), QWebSocketServer::NonSecureMode)
     , core(this->options)
+    , budgets(this->options)
 { }
 
 SessionServer::SessionServer(ServerOptions options, QObject *parent)
@@ -28,11 +31,18 @@ SessionServer::SessionServer(ServerOptions options, QObject *parent)
         });
     connect(&d->heartbeat, &QTimer::timeout, this, [this] { d->onHeartbeat(); });
     d->core.setStorageFailedHandler([this](const QString &error) { d->onStorageFailed(error); });
+    d->budgets.setQueueOverflowHandler([this] { d->shedSlowReaders(); });
 }
 
 SessionServer::~SessionServer()
 {
     close();
+    // Connections report to the budgets and refused sockets to the front end: they go first.
+    const auto children = findChildren<QObject *>(Qt::FindDirectChildrenOnly);
+    for (QObject *child : children) {
+        if (qobject_cast<ClientConnection *>(child) || qobject_cast<QWebSocket *>(child))
+            delete child;
+    }
 }
 
 bool SessionServer::listen()
@@ -67,13 +77,23 @@ void SessionServer::close()
     // Each client gets its own retry time, so that they do not all come back at once.
     const auto connections = d->connections;
     for (ClientConnection *connection : connections) {
+        if (connection->closing)
+            continue;
         const int retryAfterMs = QRandomGenerator::global()->bounded(500, 5000);
-        connection->closeWith(QWebSocketProtocol::CloseCodeGoingAway,
-            QStringLiteral("server going away; retry-after-ms=%1").arg(retryAfterMs));
+        connection->closing = true;
+        // A peer already gone (its disconnect not yet handled) has nothing to be told.
+        if (connection->socket()->state() == QAbstractSocket::ConnectedState) {
+            connection->closeWith(QWebSocketProtocol::CloseCodeGoingAway,
+                QStringLiteral("server going away; retry-after-ms=%1").arg(retryAfterMs));
+            connection->socket()->flush();
+        }
+        // Their users' presence is recorded now, while the store is still there.
+        d->core.connectionClosed(connection);
+        // The socket stays (its frames read and dropped) until the peer answers the close:
+        // closing it with unread bytes would reset the TCP connection, and a client that
+        // was sending would see 1006 instead of this close frame.
+        QTimer::singleShot(2000, connection->socket(), &QWebSocket::abort);
     }
-    // Their users' presence is recorded now, while the store is still there.
-    for (ClientConnection *connection : connections)
-        d->onClosed(connection);
     d->core.flush();
 }
 
@@ -140,18 +160,56 @@ void SessionServer::Private::onNewConnection()
     while (QWebSocket *socket = wsServer.nextPendingConnection()) {
         if (socket->requestUrl().path() != QLatin1String(EndpointPath)) {
             qCInfo(lcServer) << "refusing" << socket->requestUrl().path() << "(endpoint is /v1)";
-            socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+            refuse(socket, QWebSocketProtocol::CloseCodePolicyViolated,
                 QStringLiteral("unknown endpoint; use /v1"));
-            QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
             continue;
         }
-        auto *connection = new ClientConnection(
-            socket, options.maxRequestsPerSecond, options.maxPendingBytes, q);
+        if (connections.size() >= budgets.maxConnections()) {
+            const QString reason = QStringLiteral("server full (%1 connections); try again later")
+                                       .arg(budgets.maxConnections());
+            logRefusal(socket->peerAddress().toString(), reason);
+            refuse(socket, QWebSocketProtocol::CloseCode(1013), reason);
+            continue;
+        }
+        auto *connection
+            = new ClientConnection(socket, options.maxPendingBytes, options.slowReaderGraceMs, q);
         connections.append(connection);
         wire(connection);
+        connection->meterBacklog(&budgets);
         qCDebug(lcServer) << "connection from" << connection->peer();
         Q_EMIT q->connectionCountChanged(int(connections.size()));
     }
+}
+
+void SessionServer::Private::refuse(
+    QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    ++refusing;
+    if (refusing == MaxRefusing && wsServer.isListening()) {
+        qCWarning(lcServer) << refusing << "connections being refused; pausing accepting";
+        wsServer.pauseAccepting();
+    }
+    socket->setParent(q);
+    socket->close(code, reason);
+    socket->flush();
+    QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    QObject::connect(socket, &QObject::destroyed, q, [this] {
+        if (--refusing < MaxRefusing / 2 && wsServer.isListening())
+            wsServer.resumeAccepting();
+    });
+    QTimer::singleShot(RefusedAbortAfterMs, socket, &QWebSocket::abort);
+}
+
+void SessionServer::Private::logRefusal(const QString &peer, const QString &reason)
+{
+    // A flood must not become a flood of log lines.
+    ++refusalsNotLogged;
+    if (refusalLogClock.isValid() && refusalLogClock.elapsed() < 1000)
+        return;
+    qCWarning(lcServer).noquote() << "refused" << peer << "-" << reason << "(" << refusalsNotLogged
+                                  << "refusal(s) since the last line)";
+    refusalsNotLogged = 0;
+    refusalLogClock.start();
 }
 
 void SessionServer::Private::wire(ClientConnection *connection)
@@ -166,6 +224,8 @@ void SessionServer::Private::wire(ClientConnection *connection)
     QObject::connect(socket, &QWebSocket::binaryMessageReceived, connection,
         [this, connection](const QByteArray &) {
             connection->markAlive();
+            if (connection->closing || !chargeStrayFrame(connection))
+                return;
             sendError(connection, {}, ErrorCode::BadRequest,
                 QStringLiteral("binary frames are not supported; send JSON text"));
         });
@@ -196,7 +256,11 @@ void SessionServer::Private::onClosed(ClientConnection *connection)
     if (!connections.removeOne(connection))
         return;
     qCDebug(lcServer) << "closed" << connection->peer() << connection->userId;
-    core.connectionClosed(connection);
+    if (!connection->closing) // else recorded by close()
+        core.connectionClosed(connection);
+    if (connection->wasShed()) {
+        QObject::connect(connection, &QObject::destroyed, [] { Budgets::returnFreedMemory(); });
+    }
     connection->deleteLater();
     Q_EMIT q->connectionCountChanged(int(connections.size()));
 }
@@ -263,7 +327,7 @@ void SessionServer::Private::sendError(
 void SessionServer::Private::onTextMessage(ClientConnection *connection, const QString &text)
 {
     connection->markAlive();
-    if (core.storageFailed())
+    if (core.storageFailed() || connection->closing)
         return;
     const QByteArray utf8 = text.toUtf8();
     if (utf8.size() > options.limits.maxFrameBytes) {
@@ -279,6 +343,8 @@ void SessionServer::Private::onTextMessage(ClientConnection *connection, const Q
     auto decoded = decodeClientFrame(utf8, options.limits);
     if (const auto *error = std::get_if<DecodeError>(&decoded)) {
         qCDebug(lcServer) << connection->peer() << "bad frame:" << error->message;
+        if (!chargeStrayFrame(connection))
+            return;
         sendError(connection, error->requestId, error->code, error->message);
         return;
     }
@@ -289,20 +355,89 @@ void SessionServer::Private::onTextMessage(ClientConnection *connection, const Q
     }
     User *user = core.signedInUser(connection->userId);
     if (!user) {
+        if (!chargeStrayFrame(connection))
+            return;
         sendError(connection, requestIdOf(frame), ErrorCode::NotAuthenticated,
             QStringLiteral("send hello first"));
         return;
     }
-    if (!connection->rateLimiter.tryAcquire()) {
+    if (!budgets.tryRequest(user->id, connection->socket()->peerAddress())) {
         sendError(connection, requestIdOf(frame), ErrorCode::RateLimited,
-            QStringLiteral("more than %1 requests a second").arg(options.maxRequestsPerSecond));
+            QStringLiteral("more than %1 requests a second from this user or %2 from this "
+                           "address")
+                .arg(options.maxRequestsPerSecond)
+                .arg(budgets.requestsPerSecondPerAddress()));
         return;
     }
     core.handleRequest(connection, *user, frame);
 }
 
+bool SessionServer::Private::chargeStrayFrame(ClientConnection *connection)
+{
+    if (budgets.tryStrayFrame(connection->socket()->peerAddress()))
+        return true;
+    const QString reason = QStringLiteral("too many bad frames from this address");
+    logRefusal(connection->peer(), reason);
+    sendError(connection, {}, ErrorCode::RateLimited, reason);
+    connection->closeWith(QWebSocketProtocol::CloseCodePolicyViolated, reason);
+    return false;
+}
+
+bool SessionServer::Private::admitHello(ClientConnection *connection, const Hello &hello)
+{
+    QString reason;
+    ErrorCode code = ErrorCode::RateLimited;
+    if (!budgets.tryHello(connection->socket()->peerAddress())) {
+        reason = QStringLiteral("more than %1 hellos a second from this address; try again later")
+                     .arg(options.maxHellosPerSecondPerAddress);
+    } else if (const User *known = core.registry().users().findByToken(hello.token);
+               known && known->connections.size() >= options.maxConnectionsPerUser) {
+        code = ErrorCode::LimitExceeded;
+        reason = QStringLiteral("more than %1 connections for this user; try again later")
+                     .arg(options.maxConnectionsPerUser);
+    } else {
+        return true;
+    }
+    logRefusal(connection->peer(), reason);
+    sendError(connection, {}, code, reason);
+    connection->closeWith(QWebSocketProtocol::CloseCode(1013), reason);
+    return false;
+}
+
+void SessionServer::Private::shedSlowReaders()
+{
+    // Those closed already free their bytes soon: only the rest must come under the target.
+    QList<ClientConnection *> candidates;
+    qint64 remaining = budgets.queuedBytes();
+    for (ClientConnection *connection : std::as_const(connections)) {
+        if (connection->wasShed())
+            remaining -= connection->backlog();
+        else if (connection->backlog() > 0)
+            candidates.append(connection);
+    }
+    std::sort(candidates.begin(), candidates.end(),
+        [](const ClientConnection *a, const ClientConnection *b) {
+            return a->backlog() > b->backlog();
+        });
+    int shed = 0;
+    for (ClientConnection *connection : std::as_const(candidates)) {
+        if (remaining <= budgets.queueTarget())
+            break;
+        remaining -= connection->backlog();
+        connection->shed(std::min(options.slowReaderGraceMs, RefusedAbortAfterMs));
+        ++shed;
+    }
+    if (shed == 0)
+        return; // those closed already are on their way out
+    qCWarning(lcServer) << budgets.queuedBytes() << "bytes queued to slow readers (cap"
+                        << options.maxQueuedBytesTotal << "); closed the" << shed
+                        << "largest backlog(s) with 1013";
+}
+
 void SessionServer::Private::handleHello(ClientConnection *connection, const Hello &hello)
 {
+    if (!admitHello(connection, hello))
+        return;
     if (connection->isSignedIn()) {
         sendError(connection, {}, ErrorCode::BadRequest, QStringLiteral("already signed in"));
         return;
@@ -329,7 +464,8 @@ void SessionServer::Private::onStorageFailed(const QString &error)
 {
     const auto all = connections;
     for (ClientConnection *connection : all)
-        connection->closeWith(
-            QWebSocketProtocol::CloseCodeAbnormalDisconnection, QStringLiteral("storage failure"));
+        // 1006 may not be sent (RFC 6455 §7.4.1): 1011, with a reason a client can show.
+        connection->closeWith(QWebSocketProtocol::CloseCodeBadOperation,
+            QStringLiteral("storage failure; the server stops answering"));
     Q_EMIT q->storageFailed(error);
 }

@@ -4,10 +4,12 @@
 // Not part of SessionServer's API: the socket front end's insides, shared with
 // SessionServerTester (tests/common/sessionservertester.h) and nothing else.
 
+#include "budgets.h"
 #include "loopclock.h"
 #include "servercore.h"
 #include "sessionserver.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QTimer>
 #include <QWebSocketServer>
@@ -15,8 +17,9 @@
 class ClientConnection;
 
 /**
- * @brief SessionServer's socket front end: accepts connections and wires them, decodes
- * frames, applies the rate limit, signs users in, beats the heart (pings, digests, dropping
+ * @brief SessionServer's socket front end: accepts connections (within the connection caps)
+ * and wires them, decodes frames, charges the shared budgets, signs users in, sheds the
+ * largest backlogs when the queued bytes pass their cap, beats the heart (pings, digests, dropping
  * silent peers) and closes. Everything past a decoded request is ServerCore's.
  */
 class SessionServer::Private
@@ -32,9 +35,30 @@ public:
     LoopClock loopClock;
     QList<ClientConnection *> connections;
     ServerCore core;
+    Budgets budgets;
     QString storeError;
+    /// Connections refused at accept and not yet gone: each still holds a descriptor.
+    int refusing = 0;
+    /// Refusals are logged at most once a second, with how many there were since the last
+    /// line (the clock is invalid until the first one).
+    QElapsedTimer refusalLogClock;
+    int refusalsNotLogged = 0;
+
+    /// A peer refused past a budget may keep its socket this long to read why.
+    static constexpr int RefusedAbortAfterMs = 1000;
+    /// Past this many refusals in flight, accepting pauses: they must not exhaust descriptors.
+    static constexpr int MaxRefusing = Budgets::FdHeadroom / 2;
 
     void onNewConnection();
+    /// Closes a socket not taken (with code and reason), counted until it is gone.
+    void refuse(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason);
+    void logRefusal(const QString &peer, const QString &reason);
+    /// A frame that is not a request: the address pays; false when it could not (closed).
+    bool chargeStrayFrame(ClientConnection *connection);
+    /// The queued bytes passed their cap: the largest backlogs are closed with 1013.
+    void shedSlowReaders();
+    /// hello past the per-address or per-user budget: refused, closed; false then.
+    bool admitHello(ClientConnection *connection, const Protocol::Hello &hello);
     /// Connects the socket's signals to this front end (frames, pongs, progress, close).
     void wire(ClientConnection *connection);
     void onTextMessage(ClientConnection *connection, const QString &text);

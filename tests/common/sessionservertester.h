@@ -22,7 +22,7 @@ public:
     CapturedConnection(
         const ServerOptions &options, std::shared_ptr<QStringList> capture, QObject *parent)
         : ClientConnection(
-            new QWebSocket, options.maxRequestsPerSecond, options.maxPendingBytes, parent)
+            new QWebSocket, options.maxPendingBytes, options.slowReaderGraceMs, parent)
         , m_capture(std::move(capture))
     { }
 
@@ -69,6 +69,9 @@ public:
             dropConnection(connection);
         return std::exchange(*m_capture, {});
     }
+
+    /// What the front end does when a change could not be stored, without breaking a disk.
+    void simulateStorageFailure(const QString &error) { m_server.d->onStorageFailed(error); }
 
     /// Drops in-memory connection `connection` as if its network had died.
     void dropConnection(int connection)

@@ -444,6 +444,8 @@ private Q_SLOTS:
     void normalizesDisplayNames_data();
     void normalizesDisplayNames();
     void refusesRoleLabelNames();
+    void nameLimitAppliesAfterTrimming();
+    void loneSurrogatesAreRefused();
 
     void unknownFieldsAreIgnored_data();
     void unknownFieldsAreIgnored();
@@ -1427,6 +1429,44 @@ void TestProtocol::refusesRoleLabelNames()
     }
     for (const QString &name : { u"Ada"_s, u"Owner Smith"_s, u"Bob (Math)"_s })
         QVERIFY2(!imitatesRoleLabel(name), qPrintable(name));
+}
+
+void TestProtocol::nameLimitAppliesAfterTrimming()
+{
+    // 100 characters with padding around them: within the limit once trimmed (docs say so).
+    const QString padded = u"   "_s + QString(100, u'a') + u"\n  "_s;
+    const auto frame = [](const char *type, const char *key, const QString &value) {
+        QJsonObject object { { "type", type }, { key, value }, { "requestId", "r-1" },
+            { "protocol", 1 }, { "sessionId", "s-1" }, { "participantType", "helpy" } };
+        return QJsonDocument(object).toJson(QJsonDocument::Compact);
+    };
+    auto decoded = decodeClientFrame(frame("hello", "displayName", padded));
+    QVERIFY(std::holds_alternative<ClientFrame>(decoded));
+    QCOMPARE(std::get<Hello>(std::get<ClientFrame>(decoded)).displayName.size(), 100);
+    decoded = decodeClientFrame(frame("create_session", "title", padded));
+    QVERIFY(std::holds_alternative<ClientFrame>(decoded));
+    decoded = decodeClientFrame(frame("add_participant", "displayName", padded));
+    QVERIFY(std::holds_alternative<ClientFrame>(decoded));
+    // 101 characters after trimming: too long.
+    decoded = decodeClientFrame(frame("hello", "displayName", u" "_s + QString(101, u'a')));
+    QVERIFY(std::holds_alternative<DecodeError>(decoded));
+    QCOMPARE(toString(std::get<DecodeError>(decoded).code), u"too_large"_s);
+}
+
+void TestProtocol::loneSurrogatesAreRefused()
+{
+    // "\ud800" has no pair: stored as UTF-8 it would come back as something else.
+    for (const char *json : { R"({"type":"create_session","requestId":"r-1","title":"A\ud800B"})",
+             R"({"type":"hello","protocol":1,"displayName":"\udc00"})",
+             R"({"type":"send_message","requestId":"r-1","sessionId":"s-1","text":"x\ud83d"})" }) {
+        const auto decoded = decodeClientFrame(QByteArray(json));
+        QVERIFY2(std::holds_alternative<DecodeError>(decoded), json);
+        QCOMPARE(toString(std::get<DecodeError>(decoded).code), u"bad_request"_s);
+    }
+    // A pair is fine.
+    const auto decoded = decodeClientFrame(
+        QByteArray(R"({"type":"create_session","requestId":"r-1","title":"\ud83d\ude00"})"));
+    QVERIFY(std::holds_alternative<ClientFrame>(decoded));
 }
 
 void TestProtocol::unknownFieldsAreIgnored_data()
