@@ -179,11 +179,14 @@ int main(int argc, char *argv[])
     const QCommandLineOption clientsOption(QStringLiteral("clients"),
         QStringLiteral("Well-behaved chat clients (default 20)."), QStringLiteral("count"),
         QStringLiteral("20"));
-    parser.addOptions({ urlOption, secondsOption, clientsOption });
+    const QCommandLineOption calmOption(QStringLiteral("calm"),
+        QStringLiteral("Only the chat clients: the baseline to compare the mix with."));
+    parser.addOptions({ urlOption, secondsOption, clientsOption, calmOption });
     parser.process(app);
     const QUrl url(parser.value(urlOption));
     const int seconds = parser.value(secondsOption).toInt();
     const int clientCount = parser.value(clientsOption).toInt();
+    const bool calm = parser.isSet(calmOption);
     if (!url.isValid() || url.host() != QLatin1String("127.0.0.1") || seconds <= 0) {
         std::fprintf(stderr, "helpy-soak: --url ws://127.0.0.1:PORT/v1 and --seconds N > 0\n");
         return 2;
@@ -228,27 +231,9 @@ int main(int argc, char *argv[])
         });
     };
 
-    auto startTheMix = [&] {
-        std::printf("set-up done at %.1f s: %d chat clients in %s; the mix runs %d s\n",
-            double(s_clock.elapsed()) / 1000.0, clientCount, qPrintable(sessionId), seconds);
-        std::fflush(stdout);
+    auto startTheAttacks = [&] {
         for (int i = 0; i < 10; ++i)
             quiet.push_back(std::make_unique<NonReader>(url, inviteCode));
-        for (size_t i = 0; i < chat.size(); ++i) {
-            Peer *peer = chat[i].get();
-            const bool talker = i == 0; // one long-winded client: the non-readers fill up
-            every(500, [&, peer, talker] {
-                const QString text = talker ? QString(3000, QLatin1Char('x'))
-                                            : QStringLiteral("ping %1").arg(s_clock.elapsed());
-                QJsonObject frame { { "type", "send_message" }, { "sessionId", sessionId },
-                    { "text", text } };
-                const QString id = peer->request(frame, [&](const QJsonObject &answer) {
-                    if (answer[QLatin1String("type")] == QLatin1String("error"))
-                        ++chatCounts.refused;
-                });
-                sentAt.insert(id, s_clock.nsecsElapsed() / 1000); // the echo closes it
-            });
-        }
         every(25, [&] {
             lister->request({ { "type", "list_sessions" } }, [&](const QJsonObject &answer) {
                 ++(answer[QLatin1String("type")] == QLatin1String("ack") ? listCounts.answered
@@ -268,25 +253,53 @@ int main(int argc, char *argv[])
                 });
         });
         flap();
+    };
+
+    auto printWindow = [&](qint64 start) {
+        int closed = 0;
+        for (const auto &q : quiet)
+            closed += q->closed;
+        std::printf("t=%3llds  chat p50 %s ms p99 %s ms (%zu msgs, %d refused)", //
+            (long long)((s_clock.elapsed() - start) / 1000), qPrintable(percentile(latencyUs, 0.5)),
+            qPrintable(percentile(latencyUs, 0.99)), latencyUs.size(), chatCounts.refused);
+        if (!calm)
+            std::printf("  list_sessions %d answered %d refused  flaps %d  guesses %d answered "
+                        "%d throttled  non-readers closed %d/%zu",
+                listCounts.answered, listCounts.refused, flaps, guessCounts.answered,
+                guessCounts.refused, closed, quiet.size());
+        std::printf("\n");
+        std::fflush(stdout);
+        latencyUs.clear();
+        chatCounts = {};
+        listCounts = {};
+        guessCounts = {};
+        flaps = 0;
+    };
+
+    auto startTheMix = [&] {
+        std::printf("set-up done at %.1f s: %d chat clients in %s; %s for %d s\n",
+            double(s_clock.elapsed()) / 1000.0, clientCount, qPrintable(sessionId),
+            calm ? "alone (--calm)" : "with the hostile mix", seconds);
+        std::fflush(stdout);
+        for (size_t i = 0; i < chat.size(); ++i) {
+            Peer *peer = chat[i].get();
+            const bool talker = i == 0; // one long-winded client: the non-readers fill up
+            every(500, [&, peer, talker] {
+                const QString text = talker ? QString(3000, QLatin1Char('x'))
+                                            : QStringLiteral("ping %1").arg(s_clock.elapsed());
+                QJsonObject frame { { "type", "send_message" }, { "sessionId", sessionId },
+                    { "text", text } };
+                const QString id = peer->request(frame, [&](const QJsonObject &answer) {
+                    if (answer[QLatin1String("type")] == QLatin1String("error"))
+                        ++chatCounts.refused;
+                });
+                sentAt.insert(id, s_clock.nsecsElapsed() / 1000); // the echo closes it
+            });
+        }
+        if (!calm)
+            startTheAttacks();
         const qint64 start = s_clock.elapsed();
-        every(10000, [&, start] {
-            int closed = 0;
-            for (const auto &q : quiet)
-                closed += q->closed;
-            std::printf("t=%3llds  chat p50 %s ms p99 %s ms (%zu msgs, %d refused)  "
-                        "list_sessions %d answered %d refused  flaps %d  guesses %d answered %d "
-                        "throttled  non-readers closed %d/10\n",
-                (long long)((s_clock.elapsed() - start) / 1000),
-                qPrintable(percentile(latencyUs, 0.5)), qPrintable(percentile(latencyUs, 0.99)),
-                latencyUs.size(), chatCounts.refused, listCounts.answered, listCounts.refused,
-                flaps, guessCounts.answered, guessCounts.refused, closed);
-            std::fflush(stdout);
-            latencyUs.clear();
-            chatCounts = {};
-            listCounts = {};
-            guessCounts = {};
-            flaps = 0;
-        });
+        every(10000, [&, start] { printWindow(start); });
         QTimer::singleShot(seconds * 1000 + 100, &app, [] { QCoreApplication::quit(); });
     };
 

@@ -3,11 +3,13 @@
 # well-behaved chat clients beside a list_sessions flooder, a reconnect flapper, an invite
 # guesser and ten connections that never read. Prints the chat latency every 10 s, then the
 # server's memory. Loopback only; stops by itself.
-#   scripts/soak.sh [SECONDS] [CLIENTS]      (default 120 s, 20 clients; needs a build)
+#   scripts/soak.sh [SECONDS] [CLIENTS] [--calm]   (default 120 s, 20 clients; needs a build)
+#   --calm: the chat clients alone, the baseline the mix's latency compares with
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-120}
 clients=${2:-20}
+calm=${3:-}
 build=${HELPY_BUILD:-build}
 cmake --build "$build" --target helpy-server helpy-soak >/dev/null
 
@@ -22,7 +24,7 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 
-"$build/bench/helpy-soak" --url "ws://127.0.0.1:$port/v1" --seconds "$seconds" --clients "$clients"
+"$build/bench/helpy-soak" --url "ws://127.0.0.1:$port/v1" --seconds "$seconds" --clients "$clients" $calm
 echo "server: $(grep -E '^(VmRSS|VmHWM)' /proc/$server/status | tr -s ' \n' ' ')"
 echo "server log: $(grep -ciE 'warn|critical' "$work/server.log") warnings; last lines:"
 tail -3 "$work/server.log"
