@@ -65,8 +65,12 @@ guest() { # NAME OUTFILE ARGS...
     wait_for "$log" "ready"
 }
 
-guest "Ben Okafor" "$work/ben.out" --add-helpy "Math Helpy" \
-    --say "Hi all! Can we go over question 3 first?" --typing
+# Ana adds the Helpy (only owners and moderators may): a second connection of hers, with
+# the identity token the app keeps in its settings.
+token=$(sed -n 's/^[0-9a-f]\{40\}=\(.*\)$/\1/p' "$XDG_CONFIG_HOME/Helpy/helpy.conf" | head -1)
+[[ -n "$token" ]] || { echo "screenshot.sh: the host's token is not in its settings" >&2; exit 1; }
+guest "Ana Lima" "$work/ana.out" --token "$token" --add-helpy "Math Helpy" --exit-when-done
+guest "Ben Okafor" "$work/ben.out" --say "Hi all! Can we go over question 3 first?" --typing
 guest "Cleo Park" "$work/cleo.out" --say "Sure, I got x = 4 for that one." \
     --say "Math Helpy, can you check the factorisation step?"
 # Dan joins and drops off again: his presence shows as reconnecting.

@@ -32,7 +32,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption typing(QStringLiteral("typing"), QStringLiteral("Start typing."));
     const QCommandLineOption exitWhenDone(
         QStringLiteral("exit-when-done"), QStringLiteral("Drop the connection when done."));
-    parser.addOptions({ server, join, name, addHelpy, say, typing, exitWhenDone });
+    const QCommandLineOption token(QStringLiteral("token"),
+        QStringLiteral("Sign in as the user with this token (e.g. a second connection of the "
+                       "host's own user)."),
+        QStringLiteral("token"));
+    parser.addOptions({ server, join, name, addHelpy, say, typing, exitWhenDone, token });
     parser.process(app);
     if (!parser.isSet(server) || !parser.isSet(join) || !parser.isSet(name))
         parser.showHelp(2);
@@ -97,6 +101,6 @@ int main(int argc, char *argv[])
     QObject::connect(&service, &WebSocketService::errorOccurred, &app, [](const QString &message) {
         std::fprintf(stderr, "demo-client: %s\n", qPrintable(message));
     });
-    service.connectToServer(QUrl(parser.value(server)), parser.value(name));
+    service.connectToServer(QUrl(parser.value(server)), parser.value(name), parser.value(token));
     return QCoreApplication::exec();
 }
