@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: MIT
+// The codec's encoding half: frames and values to JSON, and the wire names of frames. The
+// decoding half, with its validation, is protocol.cpp.
+#include "protocol.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace Protocol {
+
+namespace {
+
+QJsonValue optionalString(const QString &value)
+{
+    return value.isEmpty() ? QJsonValue() : QJsonValue(value);
+}
+
+void insertIfSet(QJsonObject &object, const char *key, const QString &value)
+{
+    if (!value.isEmpty())
+        object.insert(QLatin1String(key), value);
+}
+
+QJsonObject messageFields(const ChatMessage &m)
+{
+    QJsonObject o { { QStringLiteral("messageId"), m.messageId },
+        { QStringLiteral("authorId"), m.authorId }, { QStringLiteral("text"), m.text },
+        { QStringLiteral("timestamp"), formatTimestamp(m.timestamp) },
+        { QStringLiteral("revision"), m.revision } };
+    insertIfSet(o, "requestId", m.requestId);
+    return o;
+}
+
+template<class... Ts> struct Overloaded : Ts...
+{
+    using Ts::operator()...;
+};
+// Clang before 17 does not deduce an aggregate's template arguments (P1816) without a guide.
+template<class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>;
+
+QString toText(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+QJsonObject toJson(const Participant &p)
+{
+    return { { QStringLiteral("id"), p.id }, { QStringLiteral("type"), toString(p.type) },
+        { QStringLiteral("displayName"), p.displayName },
+        { QStringLiteral("role"), toString(p.role) },
+        { QStringLiteral("presence"), toString(p.presence) },
+        { QStringLiteral("joinedAt"), formatTimestamp(p.joinedAt) } };
+}
+
+QJsonObject toJson(const ChatMessage &message)
+{
+    return messageFields(message);
+}
+
+QJsonObject toJson(const SessionSummary &s)
+{
+    return { { QStringLiteral("sessionId"), s.sessionId }, { QStringLiteral("title"), s.title },
+        { QStringLiteral("role"), toString(s.role) },
+        { QStringLiteral("participantCount"), s.participantCount },
+        { QStringLiteral("revision"), s.revision } };
+}
+
+QString typeName(const ClientFrame &frame)
+{
+    return QString::fromLatin1(
+        std::visit(Overloaded {
+                       [](const Hello &) { return "hello"; },
+                       [](const CreateSession &) { return "create_session"; },
+                       [](const JoinSession &) { return "join_session"; },
+                       [](const LeaveSession &) { return "leave_session"; },
+                       [](const AddParticipant &) { return "add_participant"; },
+                       [](const RemoveParticipant &) { return "remove_participant"; },
+                       [](const SetRole &) { return "set_role"; },
+                       [](const CreateInvite &) { return "create_invite"; },
+                       [](const ListSessions &) { return "list_sessions"; },
+                       [](const SendMessage &) { return "send_message"; },
+                       [](const SetTyping &) { return "set_typing"; },
+                       [](const RevokeInvite &) { return "revoke_invite"; },
+                       [](const BanParticipant &) { return "ban_participant"; },
+                       [](const UnbanParticipant &) { return "unban_participant"; },
+                   },
+            frame));
+}
+
+QString typeName(const ServerFrame &frame)
+{
+    return std::visit(
+        Overloaded {
+            [](const Welcome &) { return QStringLiteral("welcome"); },
+            [](const Ack &) { return QStringLiteral("ack"); },
+            [](const Error &) { return QStringLiteral("error"); },
+            [](const SessionSnapshot &) { return QStringLiteral("session_snapshot"); },
+            [](const ParticipantChangeEvent &e) { return e.typeName(); },
+            [](const MessageEvent &) { return QStringLiteral("message"); },
+            [](const TypingEvent &) { return QStringLiteral("typing"); },
+            [](const SessionDigest &) { return QStringLiteral("session_digest"); },
+        },
+        frame);
+}
+
+QString requestIdOf(const ClientFrame &frame)
+{
+    return std::visit(
+        [](const auto &f) -> QString {
+            if constexpr (requires { f.requestId; })
+                return f.requestId;
+            else
+                return {};
+        },
+        frame);
+}
+
+// One lambda per frame type, in the order of docs/protocol.md: a table, read top to bottom.
+QJsonObject toJson(const ClientFrame &frame)
+{
+    QJsonObject o = std::visit(
+        Overloaded {
+            [](const Hello &h) {
+                QJsonObject o { { QStringLiteral("protocol"), h.protocol },
+                    { QStringLiteral("displayName"), h.displayName } };
+                insertIfSet(o, "token", h.token);
+                return o;
+            },
+            [](const CreateSession &c) {
+                return QJsonObject { { QStringLiteral("requestId"), c.requestId },
+                    { QStringLiteral("title"), c.title } };
+            },
+            [](const JoinSession &j) {
+                QJsonObject o { { QStringLiteral("requestId"), j.requestId } };
+                insertIfSet(o, "sessionId", j.sessionId);
+                insertIfSet(o, "inviteCode", j.inviteCode);
+                insertIfSet(o, "epoch", j.epoch);
+                if (j.sinceRevision)
+                    o.insert(QStringLiteral("sinceRevision"), *j.sinceRevision);
+                return o;
+            },
+            [](const LeaveSession &l) {
+                return QJsonObject { { QStringLiteral("requestId"), l.requestId },
+                    { QStringLiteral("sessionId"), l.sessionId } };
+            },
+            [](const AddParticipant &a) {
+                QJsonObject o { { QStringLiteral("requestId"), a.requestId },
+                    { QStringLiteral("sessionId"), a.sessionId },
+                    { QStringLiteral("participantType"), toString(a.participantType) } };
+                insertIfSet(o, "participantId", a.participantId);
+                insertIfSet(o, "displayName", a.displayName);
+                return o;
+            },
+            [](const RemoveParticipant &r) {
+                return QJsonObject { { QStringLiteral("requestId"), r.requestId },
+                    { QStringLiteral("sessionId"), r.sessionId },
+                    { QStringLiteral("participantId"), r.participantId } };
+            },
+            [](const SetRole &s) {
+                return QJsonObject { { QStringLiteral("requestId"), s.requestId },
+                    { QStringLiteral("sessionId"), s.sessionId },
+                    { QStringLiteral("participantId"), s.participantId },
+                    { QStringLiteral("role"), toString(s.role) } };
+            },
+            [](const CreateInvite &c) {
+                QJsonObject o { { QStringLiteral("requestId"), c.requestId },
+                    { QStringLiteral("sessionId"), c.sessionId } };
+                if (c.maxUses)
+                    o.insert(QStringLiteral("maxUses"), *c.maxUses);
+                if (c.expiresInSeconds)
+                    o.insert(QStringLiteral("expiresInSeconds"), *c.expiresInSeconds);
+                return o;
+            },
+            [](const RevokeInvite &r) {
+                return QJsonObject { { QStringLiteral("requestId"), r.requestId },
+                    { QStringLiteral("sessionId"), r.sessionId },
+                    { QStringLiteral("inviteCode"), r.inviteCode } };
+            },
+            [](const BanParticipant &b) {
+                return QJsonObject { { QStringLiteral("requestId"), b.requestId },
+                    { QStringLiteral("sessionId"), b.sessionId },
+                    { QStringLiteral("participantId"), b.participantId } };
+            },
+            [](const UnbanParticipant &u) {
+                return QJsonObject { { QStringLiteral("requestId"), u.requestId },
+                    { QStringLiteral("sessionId"), u.sessionId },
+                    { QStringLiteral("participantId"), u.participantId } };
+            },
+            [](const ListSessions &l) {
+                QJsonObject o { { QStringLiteral("requestId"), l.requestId } };
+                insertIfSet(o, "cursor", l.cursor);
+                if (l.limit)
+                    o.insert(QStringLiteral("limit"), *l.limit);
+                return o;
+            },
+            [](const SendMessage &s) {
+                return QJsonObject { { QStringLiteral("requestId"), s.requestId },
+                    { QStringLiteral("sessionId"), s.sessionId },
+                    { QStringLiteral("text"), s.text } };
+            },
+            [](const SetTyping &s) {
+                return QJsonObject { { QStringLiteral("sessionId"), s.sessionId },
+                    { QStringLiteral("typing"), s.typing } };
+            },
+        },
+        frame);
+    o.insert(QStringLiteral("type"), typeName(frame));
+    return o;
+}
+
+// One lambda per frame type, in the order of docs/protocol.md: a table, read top to bottom.
+QJsonObject toJson(const ServerFrame &frame)
+{
+    QJsonObject o = std::visit(
+        Overloaded {
+            [](const Welcome &w) {
+                return QJsonObject { { QStringLiteral("protocol"), w.protocol },
+                    { QStringLiteral("userId"), w.userId }, { QStringLiteral("token"), w.token },
+                    { QStringLiteral("serverTime"), formatTimestamp(w.serverTime) },
+                    { QStringLiteral("heartbeatSeconds"), w.heartbeatSeconds } };
+            },
+            [](const Ack &a) {
+                QJsonObject o = a.result;
+                o.insert(QStringLiteral("requestId"), a.requestId);
+                if (a.revision)
+                    o.insert(QStringLiteral("revision"), *a.revision);
+                return o;
+            },
+            [](const Error &e) {
+                return QJsonObject { { QStringLiteral("requestId"), optionalString(e.requestId) },
+                    { QStringLiteral("code"), toString(e.code) },
+                    { QStringLiteral("message"), e.message } };
+            },
+            [](const SessionSnapshot &s) {
+                QJsonArray participants;
+                for (const Participant &p : s.participants)
+                    participants.append(toJson(p));
+                QJsonArray messages;
+                for (const ChatMessage &m : s.messages)
+                    messages.append(toJson(m));
+                return QJsonObject { { QStringLiteral("sessionId"), s.sessionId },
+                    { QStringLiteral("epoch"), s.epoch },
+                    { QStringLiteral("revision"), s.revision },
+                    { QStringLiteral("title"), s.title },
+                    { QStringLiteral("participants"), participants },
+                    { QStringLiteral("messages"), messages } };
+            },
+            [](const ParticipantChangeEvent &e) {
+                QJsonObject o { { QStringLiteral("sessionId"), e.sessionId },
+                    { QStringLiteral("epoch"), e.epoch },
+                    { QStringLiteral("revision"), e.revision },
+                    { QStringLiteral("participantId"), e.participantId },
+                    { QStringLiteral("actorId"), optionalString(e.actorId) },
+                    { QStringLiteral("timestamp"), formatTimestamp(e.timestamp) } };
+                if (e.type == ParticipantChangeEvent::Type::Removed) {
+                    o.insert(QStringLiteral("participantType"), toString(e.participantType));
+                    o.insert(QStringLiteral("reason"),
+                        e.reason == ParticipantChangeEvent::Reason::Left
+                            ? QStringLiteral("left")
+                            : QStringLiteral("removed"));
+                } else {
+                    o.insert(QStringLiteral("participantType"), toString(e.participant.type));
+                    o.insert(QStringLiteral("participant"), toJson(e.participant));
+                }
+                return o;
+            },
+            [](const MessageEvent &m) {
+                QJsonObject o = messageFields(m.message);
+                o.insert(QStringLiteral("sessionId"), m.sessionId);
+                o.insert(QStringLiteral("epoch"), m.epoch);
+                return o;
+            },
+            [](const TypingEvent &t) {
+                return QJsonObject { { QStringLiteral("sessionId"), t.sessionId },
+                    { QStringLiteral("participantId"), t.participantId },
+                    { QStringLiteral("typing"), t.typing } };
+            },
+            [](const SessionDigest &d) {
+                return QJsonObject { { QStringLiteral("sessionId"), d.sessionId },
+                    { QStringLiteral("epoch"), d.epoch },
+                    { QStringLiteral("revision"), d.revision },
+                    { QStringLiteral("rosterHash"), d.rosterHash } };
+            },
+        },
+        frame);
+    // Null values stand for "absent"; drop them so the wire carries only set fields.
+    for (auto it = o.begin(); it != o.end();) {
+        if (it->isNull())
+            it = o.erase(it);
+        else
+            ++it;
+    }
+    o.insert(QStringLiteral("type"), typeName(frame));
+    return o;
+}
+
+QString encode(const ClientFrame &frame)
+{
+    return toText(toJson(frame));
+}
+QString encode(const ServerFrame &frame)
+{
+    return toText(toJson(frame));
+}
+
+} // namespace Protocol
