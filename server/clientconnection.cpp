@@ -32,6 +32,11 @@ ClientConnection::ClientConnection(
 {
     m_socket->setParent(this);
     helloTimer.setSingleShot(true);
+    m_abortTimer.setSingleShot(true);
+    connect(&m_abortTimer, &QTimer::timeout, this, [this] {
+        m_socket->abort();
+        updateBacklog();
+    });
     m_lastTraffic.start();
 }
 
@@ -113,10 +118,12 @@ void ClientConnection::shed(int abortAfterMs)
     m_overloaded = true;
     // The close frame queues behind the backlog; a peer that never reads is cut later.
     m_socket->close(QWebSocketProtocol::CloseCode(1013), QStringLiteral("try again later"));
-    QTimer::singleShot(abortAfterMs, m_socket, [this] {
-        m_socket->abort();
-        updateBacklog();
-    });
+    abortAfter(abortAfterMs);
+}
+
+void ClientConnection::abortAfter(int ms)
+{
+    m_abortTimer.start(ms);
 }
 
 void ClientConnection::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)

@@ -41,6 +41,9 @@ public:
     /// Closes with 1013 "try again later" behind the backlog, and cuts the connection (its
     /// backlog freed) if the peer has not taken it all within `abortAfterMs`.
     void shed(int abortAfterMs);
+    /// Cuts the connection in `ms` unless it is gone by then (the timer is this object's,
+    /// so nothing outlives the connection; a repeated call moves the deadline).
+    void abortAfter(int ms);
     /// Closed for its backlog: once it is gone, the memory is worth returning to the OS.
     bool wasShed() const { return m_overloaded; }
 
@@ -65,6 +68,7 @@ public:
     bool closing = false;
 
 private:
+    QTimer m_abortTimer;
     QWebSocket *m_socket;
     qint64 m_maxPendingBytes;
     int m_graceMs; ///< after a 1013 for its backlog, the socket is cut this much later

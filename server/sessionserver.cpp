@@ -92,7 +92,7 @@ void SessionServer::close()
         // The socket stays (its frames read and dropped) until the peer answers the close:
         // closing it with unread bytes would reset the TCP connection, and a client that
         // was sending would see 1006 instead of this close frame.
-        QTimer::singleShot(2000, connection->socket(), &QWebSocket::abort);
+        connection->abortAfter(2000);
     }
     d->core.flush();
 }
