@@ -68,9 +68,6 @@ public:
     /// address was reached, that is the bound after which connecting fails for good.
     void setHandshakeTimeoutMs(int ms) { m_handshakeTimer.setInterval(ms); }
     int handshakeTimeoutMs() const { return m_handshakeTimer.interval(); }
-    /// Whether a `welcome` came on this address since connectToServer(): only then does a
-    /// dropped connection reconnect by itself.
-    bool hasReachedServer() const { return m_reached; }
 
     State state() const;
     QString userId() const;

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void connectingToASilentListenerGivesUpInTime();
     void connectingToAnHttpServerSaysNotHelpy();
     void cancelWhileConnectingStopsAtOnce();
+    void aReachedServerThatGoesAwayIsRetried();
 
 private:
     /// Fills in the sign-in page and presses Join for `serverUrl`.
@@ -411,6 +412,28 @@ void TestUi::cancelWhileConnectingStopsAtOnce()
     QCOMPARE(m_controller->errorString(), QString());
     QVERIFY(item(QStringLiteral("signInPage")));
     verifyGaveUp();
+}
+
+void TestUi::aReachedServerThatGoesAwayIsRetried()
+{
+    joinViaUi();
+    if (QTest::currentTestFailed())
+        return;
+    m_owner.reset();
+    m_server.reset(); // the session was reached: this is a drop, not a dead address
+    QTRY_COMPARE(m_controller->connectionState(), WebSocketService::State::Reconnecting);
+    QTRY_VERIFY(item(QStringLiteral("connectionStatus"))
+                    ->property("text")
+                    .toString()
+                    .startsWith(u"Connection lost — reconnecting in"));
+    QVERIFY(item(QStringLiteral("bannerCancelButton"))->isVisible());
+    QVERIFY(item(QStringLiteral("sessionPage")));
+
+    // Cancel stops the retries too: offline, with Retry, and nothing scheduled.
+    click(item(QStringLiteral("bannerCancelButton")));
+    QCOMPARE(m_controller->connectionState(), WebSocketService::State::Disconnected);
+    QCOMPARE(m_controller->reconnectSeconds(), 0);
+    QTRY_VERIFY(item(QStringLiteral("retryButton"))->isVisible());
 }
 
 QTEST_MAIN(TestUi)
