@@ -5,6 +5,7 @@
 
 #include <QNetworkInformation>
 #include <QRegularExpression>
+#include <QScopedValueRollback>
 #include <QUuid>
 
 #include <algorithm>
@@ -25,12 +26,25 @@ WebSocketService::WebSocketService(QObject *parent)
         qCWarning(lcNet) << "ignoring a binary frame of" << data.size() << "bytes";
     });
     connect(&m_socket, &QWebSocket::pong, this, [this] { m_lastTraffic.restart(); });
+    // The upgrade request going out means a TCP connection: a later failure is not a refusal.
+    connect(&m_socket, &QWebSocket::bytesWritten, this, [this] {
+        if (!m_upgraded)
+            m_tcpConnected = true;
+    });
 
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &WebSocketService::open);
     m_handshakeTimer.setSingleShot(true);
     m_handshakeTimer.setInterval(10000);
     connect(&m_handshakeTimer, &QTimer::timeout, this, [this] {
+        if (!m_reached) {
+            qCInfo(lcNet) << "no welcome within" << m_handshakeTimer.interval()
+                          << "ms on a first connection; upgraded:" << m_upgraded;
+            giveUp(m_upgraded
+                    ? tr("%1 is not a Helpy server").arg(address())
+                    : tr("Nothing answers at %1 — is the session still hosted?").arg(address()));
+            return;
+        }
         qCInfo(lcNet) << "no welcome within" << m_handshakeTimer.interval() << "ms; retrying";
         m_socket.abort();
     });
@@ -62,11 +76,14 @@ void WebSocketService::connectToServer(
     m_displayName = displayName;
     m_token = token;
     m_wantConnected = true;
+    m_reached = false; // until its welcome, a failure ends the attempt instead of retrying
     m_backoff.reset();
     m_reconnectTimer.stop();
     // A connection to elsewhere (or a half-open one) is dropped; open() then goes at once.
-    if (m_socket.state() != QAbstractSocket::UnconnectedState)
+    if (m_socket.state() != QAbstractSocket::UnconnectedState) {
+        const QScopedValueRollback replacing(m_replacing, true);
         m_socket.abort();
+    }
     open();
 }
 
@@ -77,6 +94,8 @@ void WebSocketService::open()
         return;
     qCInfo(lcNet) << "connecting to" << m_url.toString() << "attempt" << m_backoff.attempt();
     setState(State::Connecting);
+    m_tcpConnected = false;
+    m_upgraded = false;
     m_handshakeTimer.start();
     m_socket.open(m_url);
 }
@@ -87,6 +106,19 @@ void WebSocketService::disconnectFromServer()
     m_reconnectTimer.stop();
     m_heartbeatTimer.stop();
     m_handshakeTimer.stop();
+    failPending();
+    if (m_socket.state() == QAbstractSocket::ConnectedState) {
+        m_socket.close(QWebSocketProtocol::CloseCodeNormal);
+        return;
+    }
+    // Still connecting (Cancel): nothing to say goodbye to; stop at once.
+    if (m_socket.state() != QAbstractSocket::UnconnectedState)
+        m_socket.abort();
+    setState(State::Disconnected);
+}
+
+void WebSocketService::failPending()
+{
     // Nothing will carry the outbox now: its requests fail rather than wait forever.
     const auto pending = std::exchange(m_pending, {});
     for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
@@ -96,11 +128,51 @@ void WebSocketService::disconnectFromServer()
             it->onReply(reply);
         Q_EMIT requestFailed(reply.error);
     }
-    if (m_socket.state() == QAbstractSocket::UnconnectedState) {
-        setState(State::Disconnected);
-        return;
+}
+
+void WebSocketService::giveUp(const QString &message)
+{
+    if (!m_wantConnected)
+        return; // already given up (the error and the disconnect both report one failure)
+    qCInfo(lcNet) << "giving up on" << m_url.toString() << "before any welcome:" << message;
+    m_wantConnected = false;
+    m_reconnectTimer.stop();
+    m_handshakeTimer.stop();
+    failPending();
+    if (m_socket.state() != QAbstractSocket::UnconnectedState)
+        m_socket.abort();
+    setState(State::Disconnected);
+    Q_EMIT errorOccurred(message);
+}
+
+QString WebSocketService::address() const
+{
+    const QString host = m_url.host();
+    const int port = m_url.port(m_url.scheme() == QLatin1String("wss") ? 443 : 80);
+    return (host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host)
+        + QLatin1Char(':') + QString::number(port);
+}
+
+QString WebSocketService::describeFailure(QAbstractSocket::SocketError error) const
+{
+    const QString where = address();
+    const QString notHelpy = tr("%1 is not a Helpy server").arg(where);
+    // Something answered (an HTTP server, a WebSocket without our welcome): not Helpy.
+    if (m_upgraded)
+        return notHelpy;
+    switch (error) {
+    case QAbstractSocket::ConnectionRefusedError:
+        // Qt reports a refused upgrade (an HTTP 404, a wrong endpoint) as a refusal too.
+        return m_tcpConnected ? notHelpy : tr("%1 refused the connection").arg(where);
+    case QAbstractSocket::HostNotFoundError:
+        return tr("No computer named %1 was found — check the server address.").arg(m_url.host());
+    case QAbstractSocket::SocketTimeoutError:
+        return tr("Nothing answers at %1 — is the session still hosted?").arg(where);
+    default:
+        return m_tcpConnected
+            ? notHelpy
+            : tr("Could not reach %1 — check the network and the address.").arg(where);
     }
-    m_socket.close(QWebSocketProtocol::CloseCodeNormal);
 }
 
 void WebSocketService::reconnectNow()
@@ -181,6 +253,7 @@ void WebSocketService::setState(State state)
 void WebSocketService::onConnected()
 {
     qCDebug(lcNet) << "socket open, sending hello";
+    m_upgraded = true;
     m_socket.sendTextMessage(encode(Hello { Version, m_displayName, m_token }));
 }
 
@@ -201,6 +274,12 @@ void WebSocketService::onDisconnected()
             (it++)->sent = false;
     }
     Q_EMIT disconnected();
+    if (m_replacing)
+        return; // connectToServer() opens the new connection itself
+    if (m_wantConnected && !m_reached) {
+        giveUp(describeFailure(m_socket.error()));
+        return;
+    }
     if (!m_wantConnected || !m_autoReconnect) {
         m_wantConnected = false;
         setState(State::Disconnected);
@@ -216,12 +295,20 @@ void WebSocketService::onDisconnected()
 
 void WebSocketService::onSocketError(QAbstractSocket::SocketError error)
 {
-    qCWarning(lcNet) << "socket error" << error << m_socket.errorString();
+    // Qt's wording is for the log; the user gets describeFailure()'s sentence.
+    qCInfo(lcNet) << "socket error" << error << m_socket.errorString()
+                  << "tcp connected:" << m_tcpConnected << "upgraded:" << m_upgraded;
+    // Replaced, cancelled, or already given up (Qt may report the disconnect first).
+    if (m_replacing || !m_wantConnected)
+        return;
+    if (!m_reached) {
+        giveUp(describeFailure(error));
+        return;
+    }
     // While retrying, the banner shows the countdown; only the first failure is news.
     if (m_state == State::Reconnecting || m_backoff.attempt() > 0)
         return;
-    Q_EMIT errorOccurred(
-        tr("Connection to %1 failed: %2").arg(m_url.toDisplayString(), m_socket.errorString()));
+    Q_EMIT errorOccurred(tr("Lost the connection to %1.").arg(address()));
 }
 
 void WebSocketService::onTextMessage(const QString &text)
@@ -241,6 +328,7 @@ void WebSocketService::dispatch(const ServerFrame &frame)
     if (const auto *welcome = std::get_if<Welcome>(&frame)) {
         m_handshakeTimer.stop();
         m_backoff.reset();
+        m_reached = true;
         m_userId = welcome->userId;
         m_token = welcome->token;
         m_heartbeatSeconds = welcome->heartbeatSeconds;
@@ -269,8 +357,13 @@ void WebSocketService::dispatch(const ServerFrame &frame)
     } else if (const auto *error = std::get_if<Error>(&frame)) {
         qCInfo(lcNet) << "error" << toString(error->code) << error->message << error->requestId;
         if (error->code == ErrorCode::UnsupportedProtocol
-            || error->code == ErrorCode::NotAuthenticated)
-            Q_EMIT errorOccurred(error->message);
+            || error->code == ErrorCode::NotAuthenticated) {
+            // Before a welcome this ends the first connection (one message, no retry loop).
+            if (m_wantConnected && !m_reached)
+                giveUp(error->message);
+            else
+                Q_EMIT errorOccurred(error->message);
+        }
         Reply reply;
         reply.error = *error;
         finishRequest(error->requestId, reply);

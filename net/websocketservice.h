@@ -20,10 +20,15 @@
  * answer, and turns the server's frames into Qt signals. It knows nothing of models or QML.
  * Lives on the thread that owns it (QWebSocket is asynchronous already).
  *
- * Survives the network: a dropped or silent connection is re-opened with exponential
- * backoff and full jitter (0.5 s → 30 s), at once when the network comes back; requests not
- * yet answered stay in an outbox and are re-sent with their original requestId after the
- * sessions resumed, so the server applies each exactly once.
+ * Survives the network once a session has been reached: a dropped or silent connection is
+ * re-opened with exponential backoff and full jitter (0.5 s → 30 s), at once when the network
+ * comes back; requests not yet answered stay in an outbox and are re-sent with their original
+ * requestId after the sessions resumed, so the server applies each exactly once.
+ *
+ * The first connection after connectToServer() (before any `welcome`) is not retried: it
+ * fails within the connect timeout (10 s by default) with one readable sentence through
+ * errorOccurred() (nothing answers, not a Helpy server, refused, unknown host), and the
+ * service is Disconnected. Qt's own wording goes only to the helpy.net log.
  */
 class WebSocketService : public QObject
 {
@@ -59,8 +64,10 @@ public:
     void setAutoReconnect(bool enabled) { m_autoReconnect = enabled; }
     /// The delay of the reconnect now scheduled (0 when none is).
     int reconnectDelayMs() const { return m_reconnectTimer.isActive() ? m_reconnectDelayMs : 0; }
-    /// Abandon an open or a hello that takes longer than this (default 10 s).
+    /// Abandon an open or a hello that takes longer than this (default 10 s). Before the
+    /// address was reached, that is the bound after which connecting fails for good.
     void setHandshakeTimeoutMs(int ms) { m_handshakeTimer.setInterval(ms); }
+    int handshakeTimeoutMs() const { return m_handshakeTimer.interval(); }
 
     State state() const;
     QString userId() const;
@@ -128,6 +135,12 @@ private:
     void onNetworkReachable();
     void flushOutbox(const QList<QString> &requestIds);
     void onSocketError(QAbstractSocket::SocketError error);
+    /// The first connection failed: stop, fail the outbox and say why (once).
+    void giveUp(const QString &message);
+    void failPending();
+    /// The one place that turns a socket failure into a sentence for the user.
+    QString describeFailure(QAbstractSocket::SocketError error) const;
+    QString address() const;
     void dispatch(const Protocol::ServerFrame &frame);
     void finishRequest(const QString &requestId, const Reply &reply);
     QString nextRequestId();
@@ -152,6 +165,10 @@ private:
     QHash<QString, Pending> m_pending; ///< the outbox: every request not yet answered
     bool m_wantConnected = false;
     bool m_autoReconnect = true;
+    bool m_reached = false; ///< a welcome came on this address since connectToServer()
+    bool m_tcpConnected = false; ///< this attempt got a TCP connection (the upgrade went out)
+    bool m_upgraded = false; ///< this attempt's WebSocket upgrade succeeded
+    bool m_replacing = false; ///< connectToServer() is dropping the previous connection
     int m_heartbeatSeconds = 0;
     int m_reconnectDelayMs = 0;
     Backoff m_backoff;

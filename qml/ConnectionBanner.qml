@@ -58,6 +58,13 @@ Pane {
             Accessible.name: qsTr("Retry connecting")
             onClicked: AppController.retry()
         }
+        Button {
+            objectName: "bannerCancelButton"
+            text: qsTr("Cancel")
+            visible: banner.connecting || banner.reconnecting
+            Accessible.name: qsTr("Stop connecting")
+            onClicked: AppController.cancelConnecting()
+        }
         ToolButton {
             text: "✕"
             visible: banner.hasError && !banner.offline

@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Helpy
+import Helpy.Client
 
 // Who you are, then: host a session on this computer, or join one by address and code.
 Page {
@@ -141,6 +142,15 @@ Page {
                 visible: running
                 Layout.preferredWidth: 24
                 Layout.preferredHeight: 24
+            }
+            Button {
+                objectName: "cancelConnectingButton"
+                text: qsTr("Cancel")
+                // Connecting to a server that may not be there: the user can always stop it.
+                visible: AppController.busy
+                         && AppController.connectionState !== WebSocketService.Connected
+                Accessible.name: qsTr("Cancel connecting")
+                onClicked: AppController.cancelConnecting()
             }
             Label {
                 objectName: "signInError"

@@ -353,6 +353,15 @@ void AppController::retry()
     m_service->connectToServer(url, m_displayName, m_service->token());
 }
 
+void AppController::cancelConnecting()
+{
+    qCInfo(lcApp) << "connecting cancelled by the user";
+    m_afterWelcome = {};
+    m_service->disconnectFromServer();
+    setBusy(false);
+    clearError();
+}
+
 void AppController::signOut()
 {
     closeSession();

@@ -82,6 +82,8 @@ public:
     /// QML loads: canHost does not change afterwards.
     void setHosting(SessionHosting *hosting);
     void setSessionTitle(const QString &title) { m_defaultTitle = title; }
+    /// How long a first connection may take before it fails (default 10 s; tests shorten it).
+    void setConnectTimeoutMs(int ms) { m_service->setHandshakeTimeoutMs(ms); }
 
     /// Starts the hosting server, connects to it and creates a session.
     Q_INVOKABLE void hostSession(const QString &title);
@@ -96,6 +98,8 @@ public:
     Q_INVOKABLE void refreshSessions();
     /// Reconnects now: after a failure, or instead of waiting for the next attempt.
     Q_INVOKABLE void retry();
+    /// Stops connecting or reconnecting at once: nothing retries until the user asks again.
+    Q_INVOKABLE void cancelConnecting();
     Q_INVOKABLE void signOut();
     Q_INVOKABLE void clearError();
     Q_INVOKABLE void copyToClipboard(const QString &text);

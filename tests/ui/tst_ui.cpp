@@ -6,6 +6,7 @@
 #include "sessionserver.h"
 #include "websocketservice.h"
 
+#include <QElapsedTimer>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickStyle>
@@ -14,6 +15,8 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 #include <QtQml/QQmlExtensionPlugin>
 
@@ -39,7 +42,18 @@ private Q_SLOTS:
     void removeActionAbsentForPlainMember();
     void enterSendsAMessage();
 
+    // Connecting to a server that is not (or not any more) a Helpy session ends in a sentence.
+    void connectingToAClosedPortSaysRefused();
+    void connectingToASilentListenerGivesUpInTime();
+    void connectingToAnHttpServerSaysNotHelpy();
+    void cancelWhileConnectingStopsAtOnce();
+    void aReachedServerThatGoesAwayIsRetried();
+
 private:
+    /// Fills in the sign-in page and presses Join for `serverUrl`.
+    void startJoin(const QString &serverUrl);
+    /// The failure left the sign-in page usable and nothing retrying.
+    void verifyGaveUp();
     QQuickItem *item(const QString &objectName) const;
     QQuickItem *participantDelegate(const QString &participantId) const;
     void click(QQuickItem *target, Qt::MouseButton button = Qt::LeftButton);
@@ -300,6 +314,126 @@ void TestUi::enterSendsAMessage()
         messages->data(messages->index(messages->count() - 1), MessageListModel::StatusRole)
             .toString(),
         u"sent");
+}
+
+void TestUi::startJoin(const QString &serverUrl)
+{
+    QVERIFY(item(QStringLiteral("signInPage")));
+    typeInto(QStringLiteral("nameField"), QStringLiteral("Ben"));
+    typeInto(QStringLiteral("serverField"), serverUrl);
+    typeInto(QStringLiteral("inviteCodeField"), QStringLiteral("K7PQ2M"));
+    QQuickItem *join = item(QStringLiteral("joinButton"));
+    QVERIFY(join && join->isEnabled());
+    click(join);
+}
+
+void TestUi::verifyGaveUp()
+{
+    QCOMPARE(m_controller->connectionState(), WebSocketService::State::Disconnected);
+    QCOMPARE(m_controller->isBusy(), false);
+    QCOMPARE(m_controller->reconnectSeconds(), 0);
+    QVERIFY(item(QStringLiteral("joinButton"))->isEnabled());
+    QVERIFY(!item(QStringLiteral("cancelConnectingButton"))->isVisible());
+    // A reconnect loop would try again within 0.5 s (the backoff's first step).
+    QSignalSpy stateChanges(m_controller.get(), &AppController::connectionStateChanged);
+    QVERIFY(!stateChanges.wait(700));
+}
+
+void TestUi::connectingToAClosedPortSaysRefused()
+{
+    quint16 port = 0;
+    {
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        port = closed.serverPort();
+    }
+    startJoin(QStringLiteral("ws://127.0.0.1:%1").arg(port));
+    const QString expected = QStringLiteral("127.0.0.1:%1 refused the connection").arg(port);
+    QTRY_COMPARE(m_controller->errorString(), expected);
+    QCOMPARE(item(QStringLiteral("signInError"))->property("text").toString(), expected);
+    verifyGaveUp();
+}
+
+void TestUi::connectingToASilentListenerGivesUpInTime()
+{
+    QTcpServer silent; // accepts, never answers the upgrade
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    m_controller->setConnectTimeoutMs(1000);
+    QElapsedTimer elapsed;
+    elapsed.start();
+    startJoin(QStringLiteral("ws://127.0.0.1:%1").arg(silent.serverPort()));
+    QTRY_VERIFY(silent.hasPendingConnections());
+    QCOMPARE(m_controller->connectionState(), WebSocketService::State::Connecting);
+    QVERIFY(item(QStringLiteral("cancelConnectingButton"))->isVisible());
+    const QString expected
+        = QStringLiteral("Nothing answers at 127.0.0.1:%1 — is the session still hosted?")
+              .arg(silent.serverPort());
+    QTRY_COMPARE_WITH_TIMEOUT(m_controller->errorString(), expected, 5000);
+    QVERIFY2(elapsed.elapsed() >= 900, qPrintable(QString::number(elapsed.elapsed())));
+    QCOMPARE(item(QStringLiteral("signInError"))->property("text").toString(), expected);
+    verifyGaveUp();
+}
+
+void TestUi::connectingToAnHttpServerSaysNotHelpy()
+{
+    QTcpServer http;
+    QVERIFY(http.listen(QHostAddress::LocalHost));
+    connect(&http, &QTcpServer::newConnection, &http, [&http] {
+        QTcpSocket *socket = http.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            if (!socket->peek(4096).contains("\r\n\r\n"))
+                return;
+            socket->readAll();
+            socket->write("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
+                          "Content-Length: 9\r\nConnection: close\r\n\r\nNot Found");
+            socket->disconnectFromHost();
+        });
+    });
+    startJoin(QStringLiteral("ws://127.0.0.1:%1").arg(http.serverPort()));
+    const QString expected
+        = QStringLiteral("127.0.0.1:%1 is not a Helpy server").arg(http.serverPort());
+    QTRY_COMPARE(m_controller->errorString(), expected);
+    QCOMPARE(item(QStringLiteral("signInError"))->property("text").toString(), expected);
+    verifyGaveUp();
+}
+
+void TestUi::cancelWhileConnectingStopsAtOnce()
+{
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    startJoin(QStringLiteral("ws://127.0.0.1:%1").arg(silent.serverPort()));
+    QTRY_VERIFY(silent.hasPendingConnections());
+    QCOMPARE(m_controller->connectionState(), WebSocketService::State::Connecting);
+    QQuickItem *cancel = item(QStringLiteral("cancelConnectingButton"));
+    QVERIFY(cancel);
+    QTRY_VERIFY(cancel->isVisible());
+    click(cancel);
+    QCOMPARE(m_controller->connectionState(), WebSocketService::State::Disconnected);
+    QCOMPARE(m_controller->errorString(), QString());
+    QVERIFY(item(QStringLiteral("signInPage")));
+    verifyGaveUp();
+}
+
+void TestUi::aReachedServerThatGoesAwayIsRetried()
+{
+    joinViaUi();
+    if (QTest::currentTestFailed())
+        return;
+    m_owner.reset();
+    m_server.reset(); // the session was reached: this is a drop, not a dead address
+    QTRY_COMPARE(m_controller->connectionState(), WebSocketService::State::Reconnecting);
+    QTRY_VERIFY(item(QStringLiteral("connectionStatus"))
+                    ->property("text")
+                    .toString()
+                    .startsWith(u"Connection lost — reconnecting in"));
+    QVERIFY(item(QStringLiteral("bannerCancelButton"))->isVisible());
+    QVERIFY(item(QStringLiteral("sessionPage")));
+
+    // Cancel stops the retries too: offline, with Retry, and nothing scheduled.
+    click(item(QStringLiteral("bannerCancelButton")));
+    QCOMPARE(m_controller->connectionState(), WebSocketService::State::Disconnected);
+    QCOMPARE(m_controller->reconnectSeconds(), 0);
+    QTRY_VERIFY(item(QStringLiteral("retryButton"))->isVisible());
 }
 
 QTEST_MAIN(TestUi)
