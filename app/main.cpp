@@ -15,6 +15,7 @@
 #include <QTimer>
 #include <QtQml/QQmlExtensionPlugin>
 
+#include <algorithm>
 #include <cstdio>
 
 Q_IMPORT_QML_PLUGIN(HelpyPlugin)
@@ -61,6 +62,51 @@ QStringList reclaimArguments(const QStringList &raw, QStringList kept)
     return kept;
 }
 
+/// @brief The command line: parsed the same way with or without a display.
+struct CommandLine
+{
+    CommandLine()
+    {
+        parser.setApplicationDescription(QCoreApplication::translate(
+            "main", "Live study sessions with your group and Helpy tutors."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addOptions(
+            { nameOption, serverOption, joinOption, hostOption, titleOption, quitOption });
+    }
+
+    QCommandLineParser parser;
+    const QCommandLineOption nameOption { QStringLiteral("name"),
+        QCoreApplication::translate("main", "Your display name."), QStringLiteral("name") };
+    const QCommandLineOption serverOption { QStringLiteral("server"),
+        QCoreApplication::translate("main", "Server to join, e.g. ws://127.0.0.1:8787."),
+        QStringLiteral("url") };
+    const QCommandLineOption joinOption { QStringLiteral("join"),
+        QCoreApplication::translate("main", "Invite code to join (with --server)."),
+        QStringLiteral("code") };
+    const QCommandLineOption hostOption { QStringLiteral("host"),
+        QCoreApplication::translate("main",
+            "Host a session on this computer, on PORT of every interface (default 0: any "
+            "free port)."),
+        QStringLiteral("port") };
+    const QCommandLineOption titleOption { QStringLiteral("title"),
+        QCoreApplication::translate("main", "Title of the hosted session."),
+        QStringLiteral("title") };
+    const QCommandLineOption quitOption { QStringLiteral("quit-after-load"),
+        QCoreApplication::translate("main",
+            "Quit once the window (and a hosted session) is shown; exit code 1 "
+            "if anything warned. For tests.") };
+};
+
+/// --help and --version need no window: answered before the GUI needs a display.
+bool onlyAsksForHelp(const QStringList &arguments)
+{
+    static const QStringList helpArguments { QStringLiteral("-h"), QStringLiteral("--help"),
+        QStringLiteral("-?"), QStringLiteral("-v"), QStringLiteral("--version") };
+    return std::any_of(arguments.cbegin() + 1, arguments.cend(),
+        [](const QString &argument) { return helpArguments.contains(argument); });
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -68,6 +114,14 @@ int main(int argc, char *argv[])
     QStringList rawArguments;
     for (int i = 0; i < argc; ++i)
         rawArguments << QString::fromLocal8Bit(argv[i]);
+    if (onlyAsksForHelp(rawArguments)) {
+        QCoreApplication core(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("helpy"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(HELPY_VERSION));
+        CommandLine commandLine;
+        commandLine.parser.process(core); // prints and exits
+        return 0;
+    }
     QGuiApplication app(argc, argv);
     QGuiApplication::setOrganizationName(QStringLiteral("Helpy"));
     QGuiApplication::setApplicationName(QStringLiteral("helpy"));
@@ -76,33 +130,14 @@ int main(int argc, char *argv[])
     QGuiApplication::setDesktopFileName(QStringLiteral("helpy"));
     QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/helpy/helpy.png")));
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate(
-        "main", "Live study sessions with your group and Helpy tutors."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption nameOption(QStringLiteral("name"),
-        QCoreApplication::translate("main", "Your display name."), QStringLiteral("name"));
-    const QCommandLineOption serverOption(QStringLiteral("server"),
-        QCoreApplication::translate("main", "Server to join, e.g. ws://127.0.0.1:8787."),
-        QStringLiteral("url"));
-    const QCommandLineOption joinOption(QStringLiteral("join"),
-        QCoreApplication::translate("main", "Invite code to join (with --server)."),
-        QStringLiteral("code"));
-    const QCommandLineOption hostOption(QStringLiteral("host"),
-        QCoreApplication::translate("main",
-            "Host a session on this computer, on PORT of every interface (default 0: any "
-            "free port)."),
-        QStringLiteral("port"));
-    const QCommandLineOption titleOption(QStringLiteral("title"),
-        QCoreApplication::translate("main", "Title of the hosted session."),
-        QStringLiteral("title"));
-    const QCommandLineOption quitOption(QStringLiteral("quit-after-load"),
-        QCoreApplication::translate("main",
-            "Quit once the window (and a hosted session) is shown; exit code 1 "
-            "if anything warned. For tests."));
-    parser.addOptions(
-        { nameOption, serverOption, joinOption, hostOption, titleOption, quitOption });
+    CommandLine commandLine;
+    QCommandLineParser &parser = commandLine.parser;
+    const QCommandLineOption &nameOption = commandLine.nameOption;
+    const QCommandLineOption &serverOption = commandLine.serverOption;
+    const QCommandLineOption &joinOption = commandLine.joinOption;
+    const QCommandLineOption &hostOption = commandLine.hostOption;
+    const QCommandLineOption &titleOption = commandLine.titleOption;
+    const QCommandLineOption &quitOption = commandLine.quitOption;
     parser.process(
         withDefaultHostPort(reclaimArguments(rawArguments, QCoreApplication::arguments())));
 

@@ -14,6 +14,7 @@ class TestApp : public QObject
 private Q_SLOTS:
     void initTestCase();
     void help();
+    void helpWithoutADisplay();
     void signInPageLoads();
     void hostQuitsCleanly();
     void secondInstanceJoinsTheHost();
@@ -67,6 +68,26 @@ void TestApp::help()
     const QByteArray out = process.readAllStandardOutput();
     for (const char *option : { "--name", "--server", "--join", "--host" })
         QVERIFY2(out.contains(option), option);
+}
+
+// On a terminal with no display (ssh, a container) --help and --version still answer.
+void TestApp::helpWithoutADisplay()
+{
+    for (const QString &argument : { QStringLiteral("--help"), QStringLiteral("--version") }) {
+        QProcess process;
+        prepare(process);
+        QProcessEnvironment env = process.processEnvironment();
+        for (const char *name : { "QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY" })
+            env.remove(QString::fromLatin1(name));
+        process.setProcessEnvironment(env);
+        process.setArguments({ argument });
+        process.start();
+        QVERIFY(process.waitForFinished(20000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 0);
+        const QByteArray out = process.readAllStandardOutput();
+        QVERIFY2(out.contains(argument == u"--help" ? "--server" : "helpy"), out.constData());
+    }
 }
 
 void TestApp::signInPageLoads()
