@@ -9,11 +9,35 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <array>
 #include <limits>
 #include <utility>
 
 namespace Protocol::detail {
+
+/**
+ * `text` cut to at most `n` characters without splitting a surrogate pair, with lone
+ * surrogates as U+FFFD: safe to quote back in an error message (a peer refuses text that is
+ * not valid Unicode, and so would never read the error).
+ */
+inline QString quotable(const QString &text, qsizetype n)
+{
+    QString out;
+    out.reserve(std::min(n, text.size()));
+    for (qsizetype i = 0; i < text.size() && out.size() < n; ++i) {
+        const QChar c = text.at(i);
+        if (c.isHighSurrogate() && i + 1 < text.size() && text.at(i + 1).isLowSurrogate()) {
+            if (out.size() + 2 > n)
+                break;
+            out += c;
+            out += text.at(++i);
+        } else {
+            out += c.isSurrogate() ? QChar(QChar::ReplacementCharacter) : c;
+        }
+    }
+    return out;
+}
 
 template<typename Enum, std::size_t N>
 using NameTable = std::array<std::pair<Enum, const char *>, N>;
@@ -176,7 +200,7 @@ public:
         const auto value = valueOf(table, text);
         if (!value)
             fail(QStringLiteral("field '%1' has unknown value '%2'")
-                     .arg(QLatin1String(key), text.left(32)));
+                     .arg(QLatin1String(key), quotable(text, 32)));
         return *value;
     }
 

@@ -160,7 +160,7 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
     if (type == QLatin1String("set_typing"))
         return SetTyping { f.id("sessionId"), f.boolean("typing") };
     throw Reject { ErrorCode::BadRequest,
-        QStringLiteral("unknown frame type '%1'").arg(type.left(64)) };
+        QStringLiteral("unknown frame type '%1'").arg(quotable(type, 64)) };
 }
 
 SessionSnapshot snapshotFromFields(const Fields &f)
@@ -270,7 +270,7 @@ ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, 
         return SessionDigest { f.id("sessionId"), f.id("epoch"), f.integer("revision"), hash };
     }
     throw Reject { ErrorCode::BadRequest,
-        QStringLiteral("unknown frame type '%1'").arg(type.left(64)) };
+        QStringLiteral("unknown frame type '%1'").arg(quotable(type, 64)) };
 }
 
 /// Parses the JSON envelope shared by both directions and hands the object on.
@@ -299,7 +299,9 @@ Decoded<Frame> decodeEnvelope(QByteArrayView text, const Limits &limits, Build b
     }
     const QJsonObject object = document.object();
     const QJsonValue requestId = object.value(QLatin1String("requestId"));
-    if (requestId.isString() && requestId.toString().size() <= limits.maxIdLength)
+    // Echoed only when the peer can read it back (no lone surrogate, within the limit).
+    if (requestId.isString() && requestId.toString().size() <= limits.maxIdLength
+        && quotable(requestId.toString(), limits.maxIdLength) == requestId.toString())
         error.requestId = requestId.toString();
     const QJsonValue type = object.value(QLatin1String("type"));
     if (!type.isString()) {
@@ -307,7 +309,8 @@ Decoded<Frame> decodeEnvelope(QByteArrayView text, const Limits &limits, Build b
         return error;
     }
     try {
-        return build(type.toString(), object, Fields(object, type.toString().left(64), limits));
+        return build(
+            type.toString(), object, Fields(object, quotable(type.toString(), 64), limits));
     } catch (const Reject &reject) {
         error.code = reject.code;
         error.message = reject.message;

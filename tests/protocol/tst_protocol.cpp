@@ -446,6 +446,7 @@ private Q_SLOTS:
     void refusesRoleLabelNames();
     void nameLimitAppliesAfterTrimming();
     void loneSurrogatesAreRefused();
+    void errorsQuoteOnlyReadableText();
 
     void unknownFieldsAreIgnored_data();
     void unknownFieldsAreIgnored();
@@ -1627,6 +1628,24 @@ void TestProtocol::timestampsWithoutZoneOrOutOfRangeAreRefused()
     const auto decoded = decodeServerFrame(
         R"({"type":"welcome","protocol":1,"userId":"u-1","token":"t","serverTime":"9999-12-31T23:00:00-14:00","heartbeatSeconds":15})");
     QVERIFY(std::holds_alternative<DecodeError>(decoded));
+}
+
+// A refusal quotes what it refused; the quote must be valid Unicode, or the client would
+// refuse the error itself (found by the request-handler fuzzer).
+void TestProtocol::errorsQuoteOnlyReadableText()
+{
+    for (const char *json :
+        { R"({"type":"sen\ud800age","requestId":"m4"})",
+            R"({"type":"send_message","requestId":"r\ud800","sessionId":"s-1","text":"x"})",
+            R"({"type":"set_role","requestId":"r1","sessionId":"s","participantId":"p","role":"\ud83d\ude00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\ud83d\ude00x"})" }) {
+        const auto decoded = decodeClientFrame(QByteArray(json));
+        QVERIFY2(std::holds_alternative<DecodeError>(decoded), json);
+        const DecodeError &error = std::get<DecodeError>(decoded);
+        const QString text
+            = encode(ServerFrame(Error { error.requestId, error.code, error.message }));
+        const auto back = decodeServerFrame(text.toUtf8());
+        QVERIFY2(std::holds_alternative<ServerFrame>(back), qPrintable(text));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestProtocol)
