@@ -2,6 +2,7 @@
 // One user must not stall or bloat the server (issue 11): each test attacks as a hostile or
 // careless client would, against a real server on 127.0.0.1 (and real SQLite where storage
 // is involved), and prints the figure it measures.
+#include "processmemory.h"
 #include "rawclient.h"
 #include "rawtcpwebsocket.h"
 #include "sessionserver.h"
@@ -31,17 +32,10 @@ namespace {
 
 /// Resident memory of this process (server and test clients alike), after giving freed heap
 /// back to the system so that a figure measures what is held, not what was once used.
-qint64 residentKiB()
+qint64 heldKiB()
 {
     malloc_trim(0);
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
+    return residentKiB();
 }
 
 /// CPU time this thread has used, in microseconds.
@@ -154,7 +148,7 @@ private Q_SLOTS:
         QCOMPARE(pipeline(ana, creates).size(), Sessions);
         ana.frames.clear();
 
-        const qint64 before = residentKiB();
+        const qint64 before = heldKiB();
         qsizetype largestPage = 0;
         for (int i = 0; i < Lists; ++i) {
             const QJsonObject answer
@@ -163,7 +157,7 @@ private Q_SLOTS:
             largestPage = std::max(largestPage, answer["sessions"].toArray().size());
             ana.frames.clear();
         }
-        const qint64 grownKiB = residentKiB() - before;
+        const qint64 grownKiB = heldKiB() - before;
         const auto [storedRows, storedBytes] = storedListAnswers(options.dataPath);
         qInfo("%d list_sessions answers (user in %d sessions, largest page %lld rows): "
               "resident memory +%lld KiB; %lld of them stored, %lld bytes",
@@ -207,10 +201,10 @@ private Q_SLOTS:
         // What start-up loads is bounded too.
         ana.socket.abort();
         server.reset();
-        const qint64 beforeStart = residentKiB();
+        const qint64 beforeStart = heldKiB();
         server = std::make_unique<SessionServer>(options);
         QVERIFY(server->listen());
-        const qint64 startKiB = residentKiB() - beforeStart;
+        const qint64 startKiB = heldKiB() - beforeStart;
         qInfo("a restart on that file: resident memory +%lld KiB", startKiB);
         QVERIFY2(startKiB < 24 * 1024, "start-up must not load answers to reads");
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Issue 11, items 5 and 7: budgets a client cannot side-step by opening more connections,
 // and the smaller wire-level fixes. Each test prints the figure it measures.
+#include "processmemory.h"
 #include "rawclient.h"
 #include "rawtcpwebsocket.h"
 #include "sessionserver.h"
@@ -17,18 +18,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-qint64 residentKiB()
-{
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
 
 bool isAnswer(const QJsonObject &f)
 {

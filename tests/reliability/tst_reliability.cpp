@@ -2,6 +2,7 @@
 // Liveness, backpressure, shutdown, digests and the reconnect policy, on real sockets.
 #include "backoff.h"
 #include "groupsessionnotifier.h"
+#include "processmemory.h"
 #include "rawclient.h"
 #include "rawtcpwebsocket.h"
 #include "scriptedserver.h"
@@ -24,18 +25,6 @@ namespace {
 template<typename Result> Result resultIn(const Ack &ack)
 {
     return resultOf<Result>(ack).value_or(Result {});
-}
-
-qint64 residentKiB()
-{
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
 }
 
 /// Reads frames from a raw client until one matches (or 5 s pass).

@@ -7,7 +7,9 @@
 #include "permissionscene.h"
 #include "websocketservice.h"
 
+#include "quickitems.h"
 #include <QQmlEngine>
+
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickView>
@@ -26,18 +28,6 @@ using namespace Qt::StringLiterals;
 using PermissionTable::Action;
 
 namespace {
-
-QQuickItem *findItem(QQuickItem *root, const QString &objectName)
-{
-    if (root->objectName() == objectName)
-        return root;
-    const auto children = root->childItems();
-    for (QQuickItem *child : children) {
-        if (QQuickItem *found = findItem(child, objectName))
-            return found;
-    }
-    return nullptr;
-}
 
 /// The menu item a row's action is offered by.
 QString menuItemFor(const PermissionTable::Row &row, bool self)

@@ -6,8 +6,10 @@
 #include "sessionserver.h"
 #include "websocketservice.h"
 
+#include "quickitems.h"
 #include <QElapsedTimer>
 #include <QQmlApplicationEngine>
+
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
@@ -128,21 +130,6 @@ void TestUi::cleanup()
     m_sessionId.clear();
     m_inviteCode.clear();
 }
-
-namespace {
-/// Depth-first through the visual tree (ListView delegates are only reachable that way).
-QQuickItem *findItem(QQuickItem *root, const QString &objectName)
-{
-    if (root->objectName() == objectName)
-        return root;
-    const auto children = root->childItems();
-    for (QQuickItem *child : children) {
-        if (QQuickItem *found = findItem(child, objectName))
-            return found;
-    }
-    return nullptr;
-}
-} // namespace
 
 QQuickItem *TestUi::item(const QString &objectName) const
 {
