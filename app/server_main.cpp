@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 // helpy-server: the session server, headless. All logic lives in the helpy_server library.
+#include "configfile.h"
+#include "logformat.h"
+#include "metricsendpoint.h"
 #include "sessionserver.h"
 #include "shutdownsignals.h"
 
@@ -78,7 +81,9 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Helpy session server: the single source of truth for group study sessions."));
+        "Helpy session server: the single source of truth for group study sessions.\n\n"
+        "Each option's value comes from the command line, else from the --config file (INI: "
+        "name = value, flags: name = true), else from the built-in default shown below."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption listen(QStringLiteral("listen"),
@@ -145,10 +150,38 @@ int main(int argc, char *argv[])
     const QCommandLineOption nodeId(QStringLiteral("node-id"),
         QStringLiteral("This node's name among those sharing --redis (default: a random one)."),
         QStringLiteral("name"));
-    parser.addOptions({ listen, heartbeat, grace, maxParticipants, maxHelpys, inviteExpiry,
-        maxInviteExpiry, inviteGuesses, rate, ratePerAddress, hellos, maxConnections, perUser,
-        sessionsOwned, invites, queued, data, memory, redis, nodeId });
-    parser.process(app);
+    const QCommandLineOption metricsListen(QStringLiteral("metrics"),
+        QStringLiteral("Serve /healthz and /metrics (Prometheus) over HTTP on this address and "
+                       "port (default: off)."),
+        QStringLiteral("host:port"));
+    const QCommandLineOption logFormat(QStringLiteral("log-format"),
+        QStringLiteral("Log lines on stderr as text or json (one object per line)."),
+        QStringLiteral("text|json"), QStringLiteral("text"));
+    const QCommandLineOption config(QStringLiteral("config"),
+        QStringLiteral("Read options from this INI file; the command line wins."),
+        QStringLiteral("file"));
+    const QList<QCommandLineOption> configurable { listen, heartbeat, grace, maxParticipants,
+        maxHelpys, inviteExpiry, maxInviteExpiry, inviteGuesses, rate, ratePerAddress, hellos,
+        maxConnections, perUser, sessionsOwned, invites, queued, data, memory, redis, nodeId,
+        metricsListen, logFormat };
+    parser.addOptions(configurable);
+    parser.addOption(config);
+    QString configError;
+    const auto arguments = ConfigFile::merge(parser, app.arguments(), config, configurable,
+        { { data.names().constFirst(), memory.names().constFirst(), redis.names().constFirst() } },
+        &configError);
+    if (!arguments) {
+        std::fprintf(stderr, "helpy-server: %s\n", qPrintable(configError));
+        return 2;
+    }
+    parser.process(*arguments);
+    const auto format = LogFormat::fromString(parser.value(logFormat));
+    if (!format) {
+        std::fprintf(stderr, "helpy-server: --log-format expects text or json, got '%s'\n",
+            qPrintable(parser.value(logFormat)));
+        return 2;
+    }
+    LogFormat::install(*format);
 
     ServerOptions options;
     int queuedMiB = int(options.maxQueuedBytesTotal / (1024 * 1024));
@@ -205,6 +238,23 @@ int main(int argc, char *argv[])
     }
     std::printf("helpy-server listening on %s\n", qPrintable(server.url().toString()));
     std::fflush(stdout);
+    MetricsEndpoint metricsEndpoint(server);
+    if (parser.isSet(metricsListen)) {
+        ServerOptions where; // parsed as --listen is
+        if (!parseListen(parser.value(metricsListen), where)) {
+            std::fprintf(stderr, "helpy-server: --metrics expects HOST:PORT, got '%s'\n",
+                qPrintable(parser.value(metricsListen)));
+            return 2;
+        }
+        if (!metricsEndpoint.listen(where.address, where.port)) {
+            std::fprintf(stderr, "helpy-server: cannot serve metrics on %s: %s\n",
+                qPrintable(parser.value(metricsListen)), qPrintable(metricsEndpoint.errorString()));
+            return 1;
+        }
+        std::printf("helpy-server metrics on http://%s:%d/metrics\n",
+            qPrintable(where.address.toString()), int(metricsEndpoint.port()));
+        std::fflush(stdout);
+    }
 
     ShutdownSignals shutdownSignals;
     QObject::connect(&shutdownSignals, &ShutdownSignals::received, &app, [&server] {

@@ -2,11 +2,15 @@
 #include "fanout.h"
 
 #include "clientconnection.h"
+#include "metrics.h"
 #include "session.h"
 #include "sessionregistry.h"
 
-Fanout::Fanout(SessionRegistry &registry)
+#include <QElapsedTimer>
+
+Fanout::Fanout(SessionRegistry &registry, ServerMetrics &metrics)
     : m_registry(registry)
+    , m_metrics(metrics)
 { }
 
 void Fanout::deliver(const Delivery &delivery)
@@ -14,12 +18,16 @@ void Fanout::deliver(const Delivery &delivery)
     const Session *session = m_registry.find(delivery.sessionId);
     if (!session)
         return;
+    qint64 sent = 0;
+    QElapsedTimer firstToLast; // helpy_fanout_seconds: from the first write to the last
     const auto sendTo = [&](const User &user) {
         for (ClientConnection *connection : user.connections) {
             auto it = connection->subscriptions.find(delivery.sessionId);
             if (it == connection->subscriptions.end() || *it >= delivery.revision)
                 continue; // not following, or already has it by snapshot or resume
             *it = delivery.revision;
+            if (sent++ == 0)
+                firstToLast.start();
             connection->send(delivery.text);
         }
     };
@@ -33,6 +41,8 @@ void Fanout::deliver(const Delivery &delivery)
         for (ClientConnection *connection : removed->connections)
             connection->subscriptions.remove(delivery.sessionId);
     }
+    if (sent > 0)
+        m_metrics.observeFanout(sent, double(firstToLast.nsecsElapsed()) / 1e9);
 }
 
 void Fanout::broadcast(const Session &session, const QString &text, const ClientConnection *except)

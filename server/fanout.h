@@ -6,6 +6,7 @@
 class ClientConnection;
 class Session;
 class SessionRegistry;
+class ServerMetrics;
 
 /// @brief A committed event on its way to the followers of its session.
 struct Delivery
@@ -25,7 +26,7 @@ struct Delivery
 class Fanout
 {
 public:
-    explicit Fanout(SessionRegistry &registry);
+    Fanout(SessionRegistry &registry, ServerMetrics &metrics);
     Q_DISABLE_COPY_MOVE(Fanout)
 
     /// Sends the event to each follower that does not have its revision yet (by snapshot
@@ -36,4 +37,5 @@ public:
 
 private:
     SessionRegistry &m_registry;
+    ServerMetrics &m_metrics;
 };

@@ -5,6 +5,7 @@
 #include "sessionstore.h"
 
 class ClientConnection;
+class ServerMetrics;
 class Session;
 struct ServerOptions;
 struct User;
@@ -24,6 +25,8 @@ public:
     virtual ~HandlerContext() = default;
 
     virtual const ServerOptions &options() const = 0;
+    /// The server's counters (a Helpy tutor counts its answers and failures there).
+    virtual ServerMetrics &metrics() = 0;
 
     /// The session, wherever it was created; null when there is none.
     virtual Session *findSession(const QString &sessionId) = 0;

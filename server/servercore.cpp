@@ -5,6 +5,7 @@
 #include "clusterevents.h"
 #include "clustersync.h"
 #include "identifiers.h"
+#include "logformat.h"
 #include "logging.h"
 #include "redisclustersync.h"
 #include "serveroptions.h"
@@ -12,13 +13,15 @@
 #include "sqlitesessionstore.h"
 #include "storeloader.h"
 
+#include <QScopeGuard>
+
 using namespace Protocol;
 
 ServerCore::ServerCore(const ServerOptions &options)
     : m_options(options)
     , m_registry(options, m_backends)
-    , m_fanout(m_registry)
-    , m_transactions(m_backends, m_registry, m_fanout)
+    , m_fanout(m_registry, m_metrics)
+    , m_transactions(m_backends, m_registry, m_fanout, m_metrics)
     , m_presence(options, m_backends, m_registry, m_transactions)
     , m_handlers(*this)
 { }
@@ -121,17 +124,22 @@ std::optional<QString> ServerCore::rememberedAnswer(const User &user, const QStr
 
 void ServerCore::handleRequest(ClientConnection *connection, User &user, const ClientFrame &frame)
 {
+    const LogContext logContext(user.id, sessionIdIn(frame), requestIdOf(frame));
+    QString outcome = QStringLiteral("ok"); // helpy_requests_total{type,outcome}
+    const auto count = qScopeGuard([&] { m_metrics.countRequest(typeName(frame), outcome); });
     if (const auto *typing = std::get_if<SetTyping>(&frame)) {
         m_handlers.setTyping(connection, user, *typing);
         return;
     }
     const QString requestId = requestIdOf(frame);
-    const auto answerOf = [&](const RequestHandlers::Outcome &outcome) {
-        if (const auto *refusal = std::get_if<RequestHandlers::Refusal>(&outcome)) {
+    const auto answerOf = [&](const RequestHandlers::Outcome &result) {
+        if (const auto *refusal = std::get_if<RequestHandlers::Refusal>(&result)) {
             qCDebug(lcServer) << user.id << typeName(frame) << "refused:" << refusal->message;
+            outcome = toString(refusal->code);
             return encode(Error { requestId, refusal->code, refusal->message });
         }
-        Ack ack = std::get<Ack>(outcome);
+        outcome = QStringLiteral("ok");
+        Ack ack = std::get<Ack>(result);
         ack.requestId = requestId;
         return encode(ack);
     };
@@ -147,6 +155,7 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
     if (remembered) {
         if (const auto answer = rememberedAnswer(user, requestId)) {
             qCDebug(lcServer) << user.id << "retried" << requestId << "; answering as before";
+            outcome = QStringLiteral("replayed");
             m_transactions.sendAfterCommit(connection, *answer);
             return;
         }
@@ -166,6 +175,7 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
             m_backends.store->saveAnswer(user.id, requestId, answer);
     }); // committed; the events went out
     if (!committed) {
+        outcome = toString(ErrorCode::Internal);
         answer = encode(Error { requestId, ErrorCode::Internal,
             QStringLiteral("the session kept changing under this request; try again") });
     } else if (remembered) {

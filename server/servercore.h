@@ -4,6 +4,7 @@
 #include "backends.h"
 #include "fanout.h"
 #include "handlercontext.h"
+#include "metrics.h"
 #include "presencetracker.h"
 #include "requesthandlers.h"
 #include "sessionregistry.h"
@@ -59,6 +60,7 @@ public:
 
     // HandlerContext
     const ServerOptions &options() const override { return m_options; }
+    ServerMetrics &metrics() override { return m_metrics; }
     Session *findSession(const QString &sessionId) override;
     Session *findSessionByInvite(const QString &code) override;
     Session &createSession(const QString &title) override;
@@ -89,6 +91,7 @@ private:
     std::unique_ptr<SessionStore> m_ownStore; ///< SQLite; a cluster's store is the cluster's
     std::unique_ptr<ClusterSync> m_cluster; ///< null: a single node
     Backends m_backends;
+    ServerMetrics m_metrics; ///< before the parts that count into it
     SessionRegistry m_registry;
     Fanout m_fanout;
     Transactions m_transactions;

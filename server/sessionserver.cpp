@@ -3,9 +3,11 @@
 
 #include "clientconnection.h"
 #include "logging.h"
+#include "metrics.h"
 #include "session.h"
 #include "sessionserver_p.h"
 
+#include <QFileInfo>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -18,7 +20,15 @@ SessionServer::Private::Private(SessionServer *q, ServerOptions options)
     , wsServer(QStringLiteral("helpy-server"), QWebSocketServer::NonSecureMode)
     , core(this->options)
     , budgets(this->options)
-{ }
+{
+    ServerMetrics &metrics = core.metrics();
+    metrics.addGauge("helpy_connections", "WebSocket connections open now.",
+        [this] { return double(connections.size()); });
+    metrics.addGauge("helpy_sessions", "Sessions this node holds in memory.",
+        [this] { return double(core.registry().count()); });
+    metrics.addGauge("helpy_queued_bytes", "Bytes queued unsent to slow readers, all connections.",
+        [this] { return double(budgets.queuedBytes()); });
+}
 
 SessionServer::SessionServer(ServerOptions options, QObject *parent)
     : QObject(parent)
@@ -113,6 +123,23 @@ const ServerOptions &SessionServer::options() const
 {
     return d->options;
 }
+ServerMetrics &SessionServer::metrics()
+{
+    return d->core.metrics();
+}
+
+QString SessionServer::healthProblem() const
+{
+    if (!d->storageFailure.isEmpty())
+        return tr("storage failed: %1").arg(d->storageFailure);
+    if (!d->wsServer.isListening())
+        return tr("not serving (not listening, or shutting down)");
+    const QFileInfo file(d->options.dataPath);
+    if (!d->options.dataPath.isEmpty() && d->options.redisUrl.isEmpty() && !file.isWritable())
+        return tr("storage not writable: %1").arg(d->options.dataPath);
+    return {};
+}
+
 int SessionServer::connectionCount() const
 {
     return int(d->connections.size());
@@ -259,6 +286,7 @@ void SessionServer::Private::onClosed(ClientConnection *connection)
     if (!connection->closing) // else recorded by close()
         core.connectionClosed(connection);
     if (connection->wasShed()) {
+        core.metrics().countSlowReaderClosed();
         QObject::connect(connection, &QObject::destroyed, [] { Budgets::returnFreedMemory(); });
     }
     connection->deleteLater();
@@ -362,6 +390,7 @@ void SessionServer::Private::onTextMessage(ClientConnection *connection, const Q
         return;
     }
     if (!budgets.tryRequest(user->id, connection->socket()->peerAddress())) {
+        core.metrics().countRateLimited(ServerMetrics::Budget::Request);
         sendError(connection, requestIdOf(frame), ErrorCode::RateLimited,
             QStringLiteral("more than %1 requests a second from this user or %2 from this "
                            "address")
@@ -376,6 +405,7 @@ bool SessionServer::Private::chargeStrayFrame(ClientConnection *connection)
 {
     if (budgets.tryStrayFrame(connection->socket()->peerAddress()))
         return true;
+    core.metrics().countRateLimited(ServerMetrics::Budget::StrayFrame);
     const QString reason = QStringLiteral("too many bad frames from this address");
     logRefusal(connection->peer(), reason);
     sendError(connection, {}, ErrorCode::RateLimited, reason);
@@ -388,6 +418,7 @@ bool SessionServer::Private::admitHello(ClientConnection *connection, const Hell
     QString reason;
     ErrorCode code = ErrorCode::RateLimited;
     if (!budgets.tryHello(connection->socket()->peerAddress())) {
+        core.metrics().countRateLimited(ServerMetrics::Budget::Hello);
         reason = QStringLiteral("more than %1 hellos a second from this address; try again later")
                      .arg(options.maxHellosPerSecondPerAddress);
     } else if (const User *known = core.registry().users().findByToken(hello.token);
@@ -462,6 +493,7 @@ void SessionServer::Private::handleHello(ClientConnection *connection, const Hel
 
 void SessionServer::Private::onStorageFailed(const QString &error)
 {
+    storageFailure = error.isEmpty() ? QStringLiteral("unknown error") : error;
     const auto all = connections;
     for (ClientConnection *connection : all)
         // 1006 may not be sent (RFC 6455 §7.4.1): 1011, with a reason a client can show.

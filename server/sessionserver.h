@@ -9,6 +9,8 @@
 
 #include <memory>
 
+class ServerMetrics;
+
 /**
  * @brief The Helpy session server: the single source of truth for sessions.
  *
@@ -33,6 +35,11 @@ public:
     QUrl url() const;
     QString errorString() const;
     const ServerOptions &options() const;
+
+    /// The server's Prometheus metrics (served by MetricsEndpoint).
+    ServerMetrics &metrics();
+    /// Empty while the server is serving and its storage writable; else why not (/healthz).
+    QString healthProblem() const;
 
     int connectionCount() const;
     int sessionCount() const;

@@ -37,6 +37,7 @@ public:
     ServerCore core;
     Budgets budgets;
     QString storeError;
+    QString storageFailure; ///< why storage failed; empty while it works
     /// Connections refused at accept and not yet gone: each still holds a descriptor.
     int refusing = 0;
     /// Refusals are logged at most once a second, with how many there were since the last

@@ -4,9 +4,12 @@
 #include "clientconnection.h"
 #include "clustersync.h"
 #include "logging.h"
+#include "metrics.h"
 #include "session.h"
 #include "sessionregistry.h"
 #include "sessionstore.h"
+
+#include <QElapsedTimer>
 
 using namespace Protocol;
 
@@ -31,10 +34,12 @@ private:
     Transactions *t;
 };
 
-Transactions::Transactions(const Backends &backends, SessionRegistry &registry, Fanout &fanout)
+Transactions::Transactions(
+    const Backends &backends, SessionRegistry &registry, Fanout &fanout, ServerMetrics &metrics)
     : m_backends(backends)
     , m_registry(registry)
     , m_fanout(fanout)
+    , m_metrics(metrics)
 {
     m_groupCommitTimer.setSingleShot(true);
     m_groupCommitTimer.setInterval(0); // when this pass of the event loop is done
@@ -81,7 +86,7 @@ void Transactions::finish()
         return;
     }
     SessionStore *store = m_backends.store;
-    if (store && !store->commit()) {
+    if (store && !commitStore()) {
         if (store->conflicted()) {
             // Another node's commit came first: undo, learn what it did, and let the
             // caller run the change again on the new state. Nothing of ours went out.
@@ -98,6 +103,15 @@ void Transactions::finish()
     }
     m_registry.closeUndoLog();
     sendAll(std::exchange(m_outbox, {}));
+}
+
+bool Transactions::commitStore()
+{
+    QElapsedTimer timer;
+    timer.start();
+    const bool committed = m_backends.store->commit();
+    m_metrics.observeCommit(double(timer.nsecsElapsed()) / 1e9);
+    return committed;
 }
 
 void Transactions::failStorage()
@@ -119,7 +133,7 @@ void Transactions::commitGroup()
     if (!m_groupOpen)
         return;
     m_groupOpen = false;
-    if (!m_backends.store->commit()) {
+    if (!commitStore()) {
         failStorage();
         return;
     }
@@ -174,6 +188,7 @@ void Transactions::publish(Session &session, ServerFrame event)
         && change->type != ParticipantChangeEvent::Type::Updated)
         m_backends.cluster->setMembership(change->participantId, session.id(),
             change->type == ParticipantChangeEvent::Type::Added);
+    m_metrics.countEventPublished();
     Outgoing out;
     out.delivery = Delivery { session.id(), revision, text,
         change && change->type == ParticipantChangeEvent::Type::Removed ? change->participantId

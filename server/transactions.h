@@ -15,6 +15,7 @@
 class ClientConnection;
 class Session;
 class SessionRegistry;
+class ServerMetrics;
 
 /**
  * @brief Every change runs in a transaction: the store commits before anyone sees its events
@@ -35,7 +36,8 @@ class Transactions
 public:
     static constexpr int MaxCommitAttempts = 8;
 
-    Transactions(const Backends &backends, SessionRegistry &registry, Fanout &fanout);
+    Transactions(const Backends &backends, SessionRegistry &registry, Fanout &fanout,
+        ServerMetrics &metrics);
     ~Transactions();
     Q_DISABLE_COPY_MOVE(Transactions)
 
@@ -88,10 +90,13 @@ private:
     void finish();
     void sendAll(const QList<Outgoing> &sends);
     void failStorage();
+    /// The store's commit, timed for helpy_commit_seconds.
+    bool commitStore();
 
     const Backends &m_backends;
     SessionRegistry &m_registry;
     Fanout &m_fanout;
+    ServerMetrics &m_metrics;
     std::function<void(const QString &)> m_onStorageFailed;
     std::function<void(const QStringList &)> m_onUndone;
 
