@@ -226,6 +226,8 @@ int main(int argc, char *argv[])
     }
 
     raiseFileLimit();
+    // Before anything is announced: a SIGTERM right after start must drain too.
+    ShutdownSignals shutdownSignals;
     SessionServer server(options);
     QObject::connect(&server, &SessionServer::storageFailed, &app, [](const QString &error) {
         std::fprintf(stderr, "helpy-server: storage failed: %s\n", qPrintable(error));
@@ -256,7 +258,6 @@ int main(int argc, char *argv[])
         std::fflush(stdout);
     }
 
-    ShutdownSignals shutdownSignals;
     QObject::connect(&shutdownSignals, &ShutdownSignals::received, &app, [&server] {
         // 1001 "going away" to every client; quit once they are gone (or after 2 s).
         server.close();
