@@ -99,6 +99,20 @@ private Q_SLOTS:
         stop(process);
     }
 
+    void exampleConfigIsAccepted()
+    {
+        // resources/helpy-server.conf, as installed, with the paths and ports of a test.
+        QProcess process;
+        const QUrl url = startServer(process,
+            { u"--config"_s, QStringLiteral(HELPY_EXAMPLE_CONFIG), u"--listen=127.0.0.1:0"_s,
+                u"--metrics=127.0.0.1:0"_s, u"--data"_s, dir.filePath(u"example.sqlite"_s) });
+        QVERIFY2(url.isValid(), process.readAllStandardError().constData());
+        stop(process);
+        // Its log-format = json applied.
+        const QByteArray firstLine = process.readAllStandardError().split('\n').constFirst();
+        QVERIFY2(QJsonDocument::fromJson(firstLine).isObject(), firstLine.constData());
+    }
+
     void commandLineWins()
     {
         // The file's listen is unusable: the server starts only if the command line's wins.
