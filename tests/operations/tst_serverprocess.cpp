@@ -185,11 +185,15 @@ private Q_SLOTS:
             QVERIFY(!object["level"].toString().isEmpty());
             QVERIFY(!object["category"].toString().isEmpty());
             if (object["category"] == "helpy.server" && object["level"] == "info"
-                && object["message"].toString().contains("listening on"))
+                && object["message"].toString().contains("listening on")) {
+                qInfo("the listening line: %s", line.constData());
                 sawListening = true;
+            }
             if (object["request"] == "r-42") {
                 QCOMPARE(object["user"].toString(), client.userId);
                 QCOMPARE(object["session"], "s-nope");
+                if (!sawRequest)
+                    qInfo("a request's line: %s", line.constData());
                 sawRequest = true;
             }
         }
