@@ -64,14 +64,14 @@ bool MetricsEndpoint::listen(const QHostAddress &address, quint16 port)
 void MetricsEndpoint::onNewConnection()
 {
     while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
-        if (m_clients >= MaxClients) {
+        if (m_clients.size() >= MaxClients) {
             socket->abort();
             socket->deleteLater();
             continue;
         }
-        ++m_clients;
+        m_clients.insert(socket, {});
         socket->setParent(this);
-        connect(socket, &QObject::destroyed, this, [this] { --m_clients; });
+        connect(socket, &QObject::destroyed, this, [this, socket] { m_clients.remove(socket); });
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         QTimer::singleShot(RequestTimeoutMs, socket, [socket] {
@@ -83,19 +83,16 @@ void MetricsEndpoint::onNewConnection()
 
 void MetricsEndpoint::onReadyRead(QTcpSocket *socket)
 {
-    if (socket->property("answered").toBool()) {
+    Client &client = m_clients[socket];
+    if (client.answered) {
         socket->readAll(); // a body or a second request: one request per connection
         return;
     }
-    QByteArray buffer = socket->property("request").toByteArray();
+    QByteArray &buffer = client.request;
     buffer += socket->read(MaxRequestBytes + 1 - buffer.size());
-    const qsizetype end = buffer.indexOf("\r\n\r\n");
-    if (end < 0) {
-        if (buffer.size() > MaxRequestBytes) {
+    if (!buffer.contains("\r\n\r\n")) {
+        if (buffer.size() > MaxRequestBytes)
             respond(socket, 400, PlainText, "request too large\n");
-            return;
-        }
-        socket->setProperty("request", buffer);
         return;
     }
     // "GET /metrics HTTP/1.1": three parts, an absolute path, HTTP/1.x.
@@ -130,7 +127,7 @@ void MetricsEndpoint::onReadyRead(QTcpSocket *socket)
 void MetricsEndpoint::respond(QTcpSocket *socket, int status, const QByteArray &contentType,
     const QByteArray &body, bool headOnly)
 {
-    socket->setProperty("answered", true);
+    m_clients[socket].answered = true;
     if (status >= 400)
         qCDebug(lcMetrics) << socket->peerAddress() << "got" << status;
     QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)

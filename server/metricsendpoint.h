@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QTcpServer>
@@ -39,7 +40,14 @@ private:
     void respond(QTcpSocket *socket, int status, const QByteArray &contentType,
         const QByteArray &body, bool headOnly = false);
 
+    /// What one connection sent so far; answered: anything more is read and dropped.
+    struct Client
+    {
+        QByteArray request;
+        bool answered = false;
+    };
+
     SessionServer &m_server;
     QTcpServer m_tcp;
-    int m_clients = 0;
+    QHash<QTcpSocket *, Client> m_clients; ///< at most MaxClients
 };

@@ -235,6 +235,32 @@ private Q_SLOTS:
         QCOMPARE(get(endpoint->port(), "/healthz").status, 200);
     }
 
+    void clientsThatGoAwayOrOverstayAreCut()
+    {
+        start();
+        // Gone in the middle of a request line.
+        {
+            QTcpSocket half;
+            half.connectToHost(QHostAddress::LocalHost, endpoint->port());
+            QVERIFY(half.waitForConnected(5000));
+            half.write("GET /met");
+            QVERIFY(half.waitForBytesWritten(5000));
+        }
+        // More than MaxClients at once, sending nothing: those past the cap are cut at once,
+        // and the endpoint still answers once the others go.
+        std::vector<std::unique_ptr<QTcpSocket>> idle;
+        for (int i = 0; i < MetricsEndpoint::MaxClients + 4; ++i) {
+            idle.push_back(std::make_unique<QTcpSocket>());
+            idle.back()->connectToHost(QHostAddress::LocalHost, endpoint->port());
+            QVERIFY(idle.back()->waitForConnected(5000));
+        }
+        QTRY_VERIFY(std::count_if(idle.begin(), idle.end(), [](const auto &socket) {
+            return socket->state() == QAbstractSocket::UnconnectedState;
+        }) >= 4);
+        idle.clear();
+        QTRY_COMPARE(get(endpoint->port(), "/healthz").status, 200);
+    }
+
     void headGetsNoBody()
     {
         start();
