@@ -5,6 +5,7 @@
 #include "metricsendpoint.h"
 #include "sessionserver.h"
 #include "shutdownsignals.h"
+#include "systemdnotify.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -258,7 +259,10 @@ int main(int argc, char *argv[])
         std::fflush(stdout);
     }
 
+    // Type=notify: systemd starts what depends on us only now, once we serve.
+    SystemdNotify::notify("READY=1\nSTATUS=listening on " + server.url().toString().toUtf8());
     QObject::connect(&shutdownSignals, &ShutdownSignals::received, &app, [&server] {
+        SystemdNotify::notify("STOPPING=1");
         // 1001 "going away" to every client; quit once they are gone (or after 2 s).
         server.close();
         if (server.connectionCount() == 0)

@@ -5,9 +5,16 @@
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cstring>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -27,17 +34,23 @@ class tst_ServerProcess : public QObject
         return path;
     }
 
+    /// What startServer() read of the server's stdout.
+    QByteArray serverOutput;
+
     /// Starts helpy-server with `arguments` and waits for its "listening on" line; the URL.
-    static QUrl startServer(QProcess &process, const QStringList &arguments,
-        const QByteArray &loggingRules = "helpy.*.debug=false")
+    QUrl startServer(QProcess &process, const QStringList &arguments,
+        const QByteArray &loggingRules = "helpy.*.debug=false", const QString &notifySocket = {})
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"QT_LOGGING_RULES"_s, QString::fromLatin1(loggingRules));
+        if (!notifySocket.isEmpty())
+            env.insert(u"NOTIFY_SOCKET"_s, notifySocket);
         process.setProcessEnvironment(env);
         process.start(QStringLiteral(HELPY_SERVER_PATH), arguments);
         if (!process.waitForStarted(5000))
             return {};
-        QByteArray out;
+        QByteArray &out = serverOutput;
+        out.clear();
         const QRegularExpression listening(u"listening on (\\S+)"_s);
         for (QDeadlineTimer deadline(10000); !deadline.hasExpired();) {
             if (process.state() == QProcess::NotRunning)
@@ -215,7 +228,7 @@ private Q_SLOTS:
         const QUrl url = startServer(
             process, { u"--memory"_s, u"--listen=127.0.0.1:0"_s, u"--metrics=127.0.0.1:0"_s });
         QVERIFY(url.isValid());
-        QByteArray out;
+        QByteArray out = serverOutput;
         QRegularExpressionMatch match;
         const QRegularExpression metricsLine(u"metrics on http://127.0.0.1:(\\d+)/metrics"_s);
         QTRY_VERIFY((out += process.readAllStandardOutput(),
@@ -228,6 +241,36 @@ private Q_SLOTS:
         QTRY_VERIFY((response += socket.readAll(), response.endsWith("ok\n")));
         QVERIFY(response.startsWith("HTTP/1.1 200 OK"));
         stop(process);
+    }
+
+    void tellsSystemdWhenReadyAndStopping()
+    {
+        // What systemd does for Type=notify: a datagram socket named by $NOTIFY_SOCKET.
+        const QByteArray path = QFile::encodeName(dir.filePath(u"notify"_s));
+        const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        QVERIFY(fd >= 0);
+        const auto closeFd = qScopeGuard([fd] { ::close(fd); });
+        sockaddr_un address {};
+        address.sun_family = AF_UNIX;
+        std::memcpy(address.sun_path, path.constData(), size_t(path.size()));
+        QVERIFY(::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0);
+        QByteArray received;
+        const auto receive = [&] {
+            char buffer[512];
+            const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+            if (n > 0)
+                received += QByteArray(buffer, qsizetype(n)) + '\n';
+            return received;
+        };
+
+        QProcess process;
+        const QUrl url = startServer(process, { u"--memory"_s, u"--listen=127.0.0.1:0"_s },
+            "helpy.*.debug=false", QString::fromLocal8Bit(path));
+        QVERIFY(url.isValid());
+        QTRY_VERIFY(receive().contains("READY=1"));
+        QVERIFY(received.contains("STATUS=listening on " + url.toString().toUtf8()));
+        stop(process);
+        QTRY_VERIFY(receive().contains("STOPPING=1"));
     }
 
     void badMetricsAddressIsAnError()
