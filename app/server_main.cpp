@@ -226,6 +226,13 @@ int main(int argc, char *argv[])
         options.dataPath = parser.isSet(data) ? parser.value(data) : defaultDataPath();
     }
 
+    ServerOptions metricsWhere; // --metrics, parsed as --listen is
+    if (parser.isSet(metricsListen) && !parseListen(parser.value(metricsListen), metricsWhere)) {
+        std::fprintf(stderr, "helpy-server: --metrics expects HOST:PORT, got '%s'\n",
+            qPrintable(parser.value(metricsListen)));
+        return 2;
+    }
+
     raiseFileLimit();
     // Before anything is announced: a SIGTERM right after start must drain too.
     ShutdownSignals shutdownSignals;
@@ -243,19 +250,13 @@ int main(int argc, char *argv[])
     std::fflush(stdout);
     MetricsEndpoint metricsEndpoint(server);
     if (parser.isSet(metricsListen)) {
-        ServerOptions where; // parsed as --listen is
-        if (!parseListen(parser.value(metricsListen), where)) {
-            std::fprintf(stderr, "helpy-server: --metrics expects HOST:PORT, got '%s'\n",
-                qPrintable(parser.value(metricsListen)));
-            return 2;
-        }
-        if (!metricsEndpoint.listen(where.address, where.port)) {
+        if (!metricsEndpoint.listen(metricsWhere.address, metricsWhere.port)) {
             std::fprintf(stderr, "helpy-server: cannot serve metrics on %s: %s\n",
                 qPrintable(parser.value(metricsListen)), qPrintable(metricsEndpoint.errorString()));
             return 1;
         }
         std::printf("helpy-server metrics on http://%s:%d/metrics\n",
-            qPrintable(where.address.toString()), int(metricsEndpoint.port()));
+            qPrintable(metricsWhere.address.toString()), int(metricsEndpoint.port()));
         std::fflush(stdout);
     }
 

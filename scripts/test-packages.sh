@@ -14,9 +14,11 @@ debs=("$dir"/helpy_*.deb "$dir"/helpy-server_*.deb)
 for deb in "${debs[@]}"; do
     [ -f "$deb" ] || { echo "test-packages.sh: no $deb; run scripts/package.sh first" >&2; exit 1; }
 done
+# apt takes a file for a package name only with a path: make each one absolute.
+for i in "${!debs[@]}"; do debs[i]=$(realpath "${debs[i]}"); done
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    "${debs[@]/#/./}"
+    "${debs[@]}"
 
 fail() { echo "test-packages.sh: FAIL: $*" >&2; exit 1; }
 command -v helpy-server > /dev/null || fail "helpy-server is not on PATH"

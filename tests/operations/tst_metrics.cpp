@@ -3,6 +3,7 @@
 #include "metrics.h"
 #include "metricsendpoint.h"
 #include "rawclient.h"
+#include "rawtcpwebsocket.h"
 #include "sessionserver.h"
 #include "sessionservertester.h"
 
@@ -128,13 +129,21 @@ private Q_SLOTS:
                 "ack");
         QCOMPARE(
             a.request({ { "type", "join_session" }, { "sessionId", "s-nope" } })["type"], "error");
+        // A retry (same requestId) is answered as before, not applied again.
+        const QJsonObject message { { "type", "send_message" }, { "sessionId", id },
+            { "text", "once" }, { "requestId", "r-once" } };
+        QCOMPARE(a.request(message)["type"], "ack");
+        QCOMPARE(a.request(message)["type"], "ack");
 
         const Response after = get(endpoint->port(), "/metrics");
         QCOMPARE(after.status, 200);
         QCOMPARE(sample(after.body, "helpy_connections"), 2.0);
         QCOMPARE(sample(after.body, "helpy_sessions"), 1.0);
         QCOMPARE(
-            sample(after.body, "helpy_requests_total{type=\"send_message\",outcome=\"ok\"}"), 3.0);
+            sample(after.body, "helpy_requests_total{type=\"send_message\",outcome=\"ok\"}"), 4.0);
+        QCOMPARE(
+            sample(after.body, "helpy_requests_total{type=\"send_message\",outcome=\"replayed\"}"),
+            1.0);
         QCOMPARE(
             sample(after.body, "helpy_requests_total{type=\"join_session\",outcome=\"not_found\"}"),
             1.0);
@@ -170,6 +179,44 @@ private Q_SLOTS:
         QCOMPARE(sample(get(endpoint->port(), "/metrics").body,
                      "helpy_rate_limited_total{budget=\"request\"}"),
             double(refused));
+    }
+
+    void slowReadersClosedAreCounted()
+    {
+        options.maxRequestsPerSecond = 1000000;
+        options.maxPendingBytes = 256 * 1024;
+        options.slowReaderGraceMs = 500;
+        start();
+        RawClient writer;
+        QVERIFY(writer.signIn(server->url(), u"Writer"_s));
+        const QString id
+            = writer.request({ { "type", "create_session" }, { "title", "Flood" } })["sessionId"]
+                  .toString();
+        const QString code
+            = writer.request({ { "type", "create_invite" }, { "sessionId", id } })["inviteCode"]
+                  .toString();
+        // A reader that joins, then stops reading: its backlog grows past maxPendingBytes.
+        RawTcpWebSocket reader;
+        QVERIFY(reader.open(server->url()));
+        reader.sendText({ { "type", "hello" }, { "protocol", 1 }, { "displayName", "Reader" } });
+        reader.sendText(
+            { { "type", "join_session" }, { "requestId", "j" }, { "inviteCode", code } });
+        QTRY_COMPARE(server->participants(id).size(), 2);
+        reader.stopReading();
+        const QString text(4000, QChar(0xe9)); // 8 kB of UTF-8
+        int sent = 0;
+        QDeadlineTimer deadline(20000);
+        while (server->connectionCount() > 1 && !deadline.hasExpired()) {
+            for (int i = 0; i < 50; ++i, ++sent)
+                writer.send({ { "type", "send_message" }, { "requestId", u"m%1"_s.arg(sent) },
+                    { "sessionId", id }, { "text", text } });
+            writer.request({ { "type", "list_sessions" } }); // paced by the server
+        }
+        QTRY_COMPARE(server->connectionCount(), 1);
+        const QByteArray scrape = get(endpoint->port(), "/metrics").body;
+        QCOMPARE(sample(scrape, "helpy_slow_readers_closed_total"), 1.0);
+        QVERIFY(sample(scrape, "helpy_queued_bytes") >= 0);
+        qInfo("the slow reader was closed after %d messages of 8 kB", sent);
     }
 
     void healthzSaysWhyNotHealthy()
