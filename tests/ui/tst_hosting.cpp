@@ -87,6 +87,7 @@ private Q_SLOTS:
     void hostingTwiceReusesTheSession();
     void hostRestartGuestReconnectsToTheSameSession();
     void pastingAnInviteLinkJoins();
+    void ownerRenamesAndDeletesFromTheList();
 
 private:
     /// Hosts `title` and waits until its page is loaded with an invite code.
@@ -343,6 +344,100 @@ void TestHosting::pastingAnInviteLinkJoins()
     QTRY_COMPARE(item(u"sessionLocation"_s)->property("text").toString(),
         u"Hosted on 127.0.0.1:%1"_s.arg(server.port()));
     controller.signOut();
+}
+
+// The list's ⋯ menu: Rename… changes the title for every member; Delete… asks first, then
+// the member's page closes with a notice and the row goes.
+void TestHosting::ownerRenamesAndDeletesFromTheList()
+{
+    HostApp app(m_firstPort);
+    QQmlApplicationEngine engine;
+    engine.addImportPath(u"qrc:/qt/qml"_s);
+    QTest::failOnWarning(QRegularExpression(u".*"_s));
+    engine.load(QUrl(u"qrc:/qt/qml/Helpy/Main.qml"_s));
+    QCOMPARE(engine.rootObjects().size(), 1);
+    auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
+    QVERIFY(window);
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+    auto item = [window](const QString &name) { return findItem(window->contentItem(), name); };
+    auto click = [window](QQuickItem *target) {
+        QVERIFY(target && target->isVisible());
+        const QPointF center
+            = target->mapToScene(QPointF(target->width() / 2, target->height() / 2));
+        QTest::mouseClick(window, Qt::LeftButton, Qt::NoModifier, center.toPoint());
+    };
+
+    GroupSession *hosted = nullptr;
+    hostAndWait(app.controller, u"Algebra"_s, hosted);
+    QVERIFY(hosted);
+    const QString sessionId = hosted->sessionId();
+    QTRY_VERIFY(item(u"sessionLocation"_s)
+        && item(u"sessionLocation"_s)
+               ->property("text")
+               .toString()
+               .startsWith(u"Hosted on this computer at "_s));
+
+    // Ben is in it, with its page open.
+    WebSocketService ben;
+    QSignalSpy welcomed(&ben, &WebSocketService::welcomed);
+    ben.connectToServer(app.host.url(), u"Ben"_s);
+    QVERIFY(welcomed.wait());
+    bool joined = false;
+    ben.joinByInvite(hosted->inviteCode(),
+        [&joined](const WebSocketService::Reply &reply) { joined = reply.ok; });
+    QTRY_VERIFY(joined);
+    GroupSession benSession(&ben, sessionId);
+    if (!benSession.isLoaded())
+        benSession.join();
+    QTRY_VERIFY(benSession.isLoaded());
+
+    // Copy invite: the link; the ▾ menu: the other addresses, and the bare code.
+    click(item(u"copyInviteButton"_s));
+    QTRY_COMPARE(
+        QGuiApplication::clipboard()->text(), app.controller.inviteLink(hosted->inviteCode()));
+    QVERIFY(QGuiApplication::clipboard()->text().startsWith(u"helpy://"_s));
+    click(item(u"inviteMenuButton"_s));
+    QTRY_VERIFY(item(u"copyCodeItem"_s) && item(u"copyCodeItem"_s)->isVisible());
+    click(item(u"copyCodeItem"_s));
+    QTRY_COMPARE(QGuiApplication::clipboard()->text(), hosted->inviteCode());
+
+    click(item(u"backButton"_s));
+    QTRY_VERIFY(item(u"sessionListPage"_s));
+    QTRY_VERIFY(item(u"sessionMenuButton"_s) && item(u"sessionMenuButton"_s)->isVisible());
+
+    // Rename.
+    click(item(u"sessionMenuButton"_s));
+    QTRY_VERIFY(item(u"renameSessionItem"_s) && item(u"renameSessionItem"_s)->isVisible());
+    click(item(u"renameSessionItem"_s));
+    QQuickItem *field = nullptr;
+    QTRY_VERIFY((field = item(u"renameSessionField"_s)) && field->hasActiveFocus());
+    QTest::keyClick(window, Qt::Key_A, Qt::ControlModifier);
+    for (const char c : QByteArray("Algebra II"))
+        QTest::keyClick(window, c);
+    QTest::keyClick(window, Qt::Key_Return);
+    QTRY_COMPARE(benSession.title(), u"Algebra II"_s);
+    QTRY_COMPARE(titlesIn(app.controller.sessions()), QStringList { u"Algebra II"_s });
+
+    // Delete: a question first.
+    QSignalSpy benClosed(&benSession, &GroupSession::closed);
+    QTRY_VERIFY(item(u"sessionMenuButton"_s) && item(u"sessionMenuButton"_s)->isVisible());
+    click(item(u"sessionMenuButton"_s));
+    QTRY_VERIFY(item(u"deleteSessionItem"_s) && item(u"deleteSessionItem"_s)->isVisible());
+    click(item(u"deleteSessionItem"_s));
+    QObject *dialog
+        = engine.rootObjects().constFirst()->findChild<QObject *>(u"deleteSessionDialog"_s);
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->property("opened").toBool());
+    QCOMPARE(benClosed.count(), 0); // nothing happens before the answer
+    QVERIFY(QMetaObject::invokeMethod(dialog, "accept"));
+
+    QTRY_COMPARE(benClosed.count(), 1);
+    const QString notice = benClosed.constFirst().constFirst().toString();
+    QVERIFY2(notice.contains(u"Ana"_s) && notice.contains(u"deleted"_s)
+            && notice.contains(u"Algebra II"_s),
+        qPrintable(notice));
+    QVERIFY(benSession.isRemoved());
+    QTRY_COMPARE(app.controller.sessions()->count(), 0);
 }
 
 QTEST_MAIN(TestHosting)
