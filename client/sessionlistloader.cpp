@@ -20,7 +20,14 @@ void SessionListLoader::refresh(std::function<void()> then)
     // A newer refresh supersedes one still paging: only the latest list is shown.
     ++m_generation;
     m_pages.clear();
-    m_then = std::move(then);
+    // Whoever waited for the superseded list gets this one (it is newer still).
+    if (then && m_then)
+        m_then = [first = std::move(m_then), second = std::move(then)] {
+            first();
+            second();
+        };
+    else if (then)
+        m_then = std::move(then);
     requestPage({});
 }
 

@@ -26,8 +26,8 @@ public:
     SessionListModel *model() const { return m_model; }
 
     /// Asks for the list when connected (otherwise nothing); the model changes on the answer.
-    /// `then` runs once the whole list has arrived (or was refused); not when a newer
-    /// refresh superseded this one, nor when not connected.
+    /// `then` runs once the whole list has arrived (or was refused); when a newer refresh
+    /// supersedes this one, once that one's has. Not at all when not connected.
     void refresh(std::function<void()> then = {});
     /// The rows of the last list that arrived.
     const QList<Protocol::SessionSummary> &sessions() const { return m_sessions; }

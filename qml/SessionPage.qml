@@ -45,7 +45,8 @@ Page {
                     // Where the session lives: this computer (and the address others use),
                     // or the host's address.
                     objectName: "sessionLocation"
-                    text: AppController.sessionLocation
+                    // (A page shown without the app, as tests do, has no controller.)
+                    text: AppController?.sessionLocation ?? ""
                     visible: text.length > 0
                     color: Theme.subtleText
                     font.pixelSize: 12
@@ -88,7 +89,7 @@ Page {
                     padding: 4
                     contentItem: Column {
                         Repeater {
-                            model: AppController.hostAddresses
+                            model: AppController?.hostAddresses ?? []
                             delegate: ItemDelegate {
                                 required property string modelData
                                 width: 260
