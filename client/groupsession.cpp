@@ -3,6 +3,7 @@
 
 #include "groupsessionnotifier.h"
 #include "logging.h"
+#include "rules.h"
 #include "websocketservice.h"
 
 #include <QUuid>
@@ -43,6 +44,8 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     connect(m_notifier, &GroupSessionNotifier::messageAppended, this, &GroupSession::onMessage);
     connect(m_notifier, &GroupSessionNotifier::typingChanged, this, &GroupSession::onTyping);
     connect(m_notifier, &GroupSessionNotifier::removedFromSession, this, &GroupSession::onRemoved);
+    connect(m_notifier, &GroupSessionNotifier::renamed, this, &GroupSession::onRenamed);
+    connect(m_notifier, &GroupSessionNotifier::deleted, this, &GroupSession::onDeleted);
     connect(
         m_participants, &ParticipantListModel::myRoleChanged, this, &GroupSession::myRoleChanged);
     connect(m_participants, &ParticipantListModel::selfMayLeaveChanged, this,
@@ -308,6 +311,49 @@ void GroupSession::onRemoved(ParticipantChangeEvent::Reason reason)
     Q_EMIT closed(reason == ParticipantChangeEvent::Reason::Left
             ? tr("You left “%1”.").arg(m_title)
             : tr("You were removed from “%1”.").arg(m_title));
+}
+
+void GroupSession::onRenamed(const SessionRenamedEvent &event)
+{
+    const QString before = m_title;
+    m_title = event.title;
+    Q_EMIT titleChanged();
+    m_messages->addSystemLine(QStringLiteral("event:%1:%2").arg(event.epoch).arg(event.revision),
+        tr("%1 renamed the session from “%2” to “%3”").arg(nameOf(event.actorId), before, m_title),
+        event.timestamp);
+}
+
+void GroupSession::onDeleted(const SessionDeletedEvent &event)
+{
+    m_removed = true;
+    Q_EMIT removedChanged();
+    Q_EMIT closed(tr("%1 deleted “%2”.").arg(nameOf(event.actorId), m_title));
+}
+
+bool GroupSession::canRename() const
+{
+    return m_service && bool(Rules::mayRenameSession(*m_notifier->roster(), m_service->userId()));
+}
+
+bool GroupSession::canDelete() const
+{
+    return m_service && bool(Rules::mayDeleteSession(*m_notifier->roster(), m_service->userId()));
+}
+
+void GroupSession::rename(const QString &title)
+{
+    const QString simplified = title.simplified();
+    if (!m_service || simplified.isEmpty() || simplified == m_title)
+        return;
+    m_service->renameSession(
+        m_sessionId, simplified, reportFailure(tr("Could not rename the session: %1")));
+}
+
+void GroupSession::deleteSession()
+{
+    if (!m_service)
+        return;
+    m_service->deleteSession(m_sessionId, reportFailure(tr("Could not delete the session: %1")));
 }
 
 WebSocketService::ReplyHandler GroupSession::reportFailure(const QString &what)

@@ -40,6 +40,9 @@ class GroupSession : public QObject
     Q_PROPERTY(bool canLeave READ canLeave NOTIFY canLeaveChanged)
     /// Adding a Helpy is allowed by the rule book (moderators and owners): it follows myRole.
     Q_PROPERTY(bool canAddHelpy READ canAddHelpy NOTIFY myRoleChanged)
+    /// Renaming and deleting the session are allowed by the rule book (owners).
+    Q_PROPERTY(bool canRename READ canRename NOTIFY myRoleChanged)
+    Q_PROPERTY(bool canDelete READ canDelete NOTIFY myRoleChanged)
     Q_PROPERTY(ParticipantListModel *participants READ participants CONSTANT)
     Q_PROPERTY(MessageListModel *messages READ messages CONSTANT)
     Q_PROPERTY(QString typingText READ typingText NOTIFY typingTextChanged)
@@ -58,6 +61,8 @@ public:
     bool canLeave() const { return m_participants->selfMayLeave(); }
     bool canAddHelpy() const { return m_participants->selfMayAddHelpy(); }
     bool isOwner() const { return myRole() == QLatin1String("owner"); }
+    bool canRename() const;
+    bool canDelete() const;
     ParticipantListModel *participants() const { return m_participants; }
     MessageListModel *messages() const { return m_messages; }
     QString typingText() const { return m_typingText; }
@@ -77,6 +82,10 @@ public:
     Q_INVOKABLE void leave();
     /// The code comes back through inviteCode / inviteCreated.
     Q_INVOKABLE void createInvite();
+    /// Gives the session a new title (owners); every member sees it through session_renamed.
+    Q_INVOKABLE void rename(const QString &title);
+    /// Deletes the session for everyone (owners): closed() follows with a notice.
+    Q_INVOKABLE void deleteSession();
     /// The display name of a participant, including ones who have left.
     Q_INVOKABLE QString nameOf(const QString &participantId) const;
 
@@ -91,7 +100,7 @@ Q_SIGNALS:
     void inviteCreated(const QString &inviteCode);
     /// A readable message for the user (a refused request, …).
     void errorOccurred(const QString &message);
-    /// The local user left (leave() acknowledged) or was removed.
+    /// The local user left (leave() acknowledged) or was removed, or the session was deleted.
     void closed(const QString &reason);
 
 private:
@@ -112,6 +121,8 @@ private:
     void onMessage(const Protocol::ChatMessage &message);
     void onTyping(const QString &participantId, bool typing);
     void onRemoved(Protocol::ParticipantChangeEvent::Reason reason);
+    void onRenamed(const Protocol::SessionRenamedEvent &event);
+    void onDeleted(const Protocol::SessionDeletedEvent &event);
     void setLocalUserId(const QString &userId);
     /// Rows leaving the roster: their names stay for the chat, their messages say "(left)".
     void rememberFormerNames(int firstRow, int lastRow);

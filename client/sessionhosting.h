@@ -24,4 +24,7 @@ public:
     virtual quint16 port() const = 0;
     /// Why the last listen() failed.
     virtual QString errorString() const = 0;
+    /// Whether this computer hosted sessions before (they are kept): the app reopens them at
+    /// launch, on the same port, so guests find them again.
+    virtual bool hasHostedBefore() const { return false; }
 };

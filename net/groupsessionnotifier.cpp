@@ -25,6 +25,8 @@ GroupSessionNotifier::GroupSessionNotifier(
     connect(service, &WebSocketService::typingChanged, this, &GroupSessionNotifier::onTyping);
     connect(
         service, &WebSocketService::sessionDigestReceived, this, &GroupSessionNotifier::onDigest);
+    connect(service, &WebSocketService::sessionRenamed, this, &GroupSessionNotifier::onRenamed);
+    connect(service, &WebSocketService::sessionDeleted, this, &GroupSessionNotifier::onDeleted);
     // A new connection has no subscriptions: resume what we had.
     connect(service, &WebSocketService::welcomed, this, [this] {
         m_resyncing = false;
@@ -152,6 +154,22 @@ void GroupSessionNotifier::onMessage(const MessageEvent &event)
     if (m_messages.size() > MaxKeptMessages)
         m_messages.remove(0, m_messages.size() - MaxKeptMessages);
     Q_EMIT messageAppended(event.message);
+}
+
+void GroupSessionNotifier::onRenamed(const SessionRenamedEvent &event)
+{
+    if (event.sessionId != m_sessionId || !acceptRevision(event.epoch, event.revision))
+        return;
+    m_title = event.title;
+    Q_EMIT renamed(event);
+}
+
+void GroupSessionNotifier::onDeleted(const SessionDeletedEvent &event)
+{
+    if (event.sessionId != m_sessionId || !acceptRevision(event.epoch, event.revision))
+        return;
+    m_removed = true; // nothing follows: no resume either
+    Q_EMIT deleted(event);
 }
 
 void GroupSessionNotifier::onTyping(const TypingEvent &event)

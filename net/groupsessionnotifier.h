@@ -78,6 +78,10 @@ Q_SIGNALS:
     void divergenceDetected(const QString &ourHash, const QString &serverHash);
     /// This user was removed from the session (or left it).
     void removedFromSession(Protocol::ParticipantChangeEvent::Reason reason);
+    /// An in-order session_renamed: title() is the new one.
+    void renamed(const Protocol::SessionRenamedEvent &event);
+    /// The owner deleted the session: no more events will come.
+    void deleted(const Protocol::SessionDeletedEvent &event);
 
 private:
     bool acceptRevision(const QString &epoch, qint64 revision);
@@ -87,6 +91,8 @@ private:
     void onMessage(const Protocol::MessageEvent &event);
     void onTyping(const Protocol::TypingEvent &event);
     void onDigest(const Protocol::SessionDigest &digest);
+    void onRenamed(const Protocol::SessionRenamedEvent &event);
+    void onDeleted(const Protocol::SessionDeletedEvent &event);
     void resync();
     /// The handler of our join / resume answers.
     WebSocketService::ReplyHandler onAnswered();

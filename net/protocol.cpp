@@ -176,6 +176,15 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
     }
     if (type == QLatin1String("set_typing"))
         return SetTyping { f.id("sessionId"), f.boolean("typing") };
+    if (type == QLatin1String("rename_session")) {
+        RenameSession r { f.requestId(), f.id("sessionId"),
+            f.trimmedString("title", f.limits().maxNameLength) };
+        if (r.title.isEmpty())
+            f.fail(QStringLiteral("field 'title' must not be empty"));
+        return r;
+    }
+    if (type == QLatin1String("delete_session"))
+        return DeleteSession { f.requestId(), f.id("sessionId") };
     throw Reject { ErrorCode::BadRequest,
         QStringLiteral("unknown frame type '%1'").arg(quotable(type, 64)) };
 }
@@ -294,6 +303,17 @@ ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, 
             f.fail(QStringLiteral("field 'rosterHash' must be 64 hex digits"));
         return SessionDigest { f.id("sessionId"), f.id("epoch"), f.integer("revision"), hash };
     }
+    if (type == QLatin1String("session_renamed")) {
+        SessionRenamedEvent e { f.id("sessionId"), f.id("epoch"), f.integer("revision"),
+            f.trimmedString("title", f.limits().maxNameLength), f.optionalId("actorId"),
+            f.timestamp("timestamp") };
+        if (e.title.isEmpty())
+            f.fail(QStringLiteral("field 'title' must not be empty"));
+        return e;
+    }
+    if (type == QLatin1String("session_deleted"))
+        return SessionDeletedEvent { f.id("sessionId"), f.id("epoch"), f.integer("revision"),
+            f.optionalId("actorId"), f.timestamp("timestamp") };
     throw Reject { ErrorCode::BadRequest,
         QStringLiteral("unknown frame type '%1'").arg(quotable(type, 64)) };
 }

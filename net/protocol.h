@@ -229,6 +229,21 @@ struct ListSessions
     std::optional<int> limit; ///< rows wanted (≥ 1); unset or above the server's page: its page
 };
 
+/// The owner gives the session a new title (session_renamed to every member).
+struct RenameSession
+{
+    QString requestId;
+    QString sessionId;
+    QString title;
+};
+
+/// The owner deletes the session for everyone (session_deleted to every member).
+struct DeleteSession
+{
+    QString requestId;
+    QString sessionId;
+};
+
 struct SendMessage
 {
     QString requestId;
@@ -244,7 +259,7 @@ struct SetTyping
 
 using ClientFrame = std::variant<Hello, CreateSession, JoinSession, LeaveSession, AddParticipant,
     RemoveParticipant, SetRole, CreateInvite, ListSessions, SendMessage, SetTyping, RevokeInvite,
-    BanParticipant, UnbanParticipant>;
+    BanParticipant, UnbanParticipant, RenameSession, DeleteSession>;
 
 // ---------------------------------------------------------------- server → client
 
@@ -403,6 +418,30 @@ struct TypingEvent
     bool typing = false;
 };
 
+/// @brief The session has a new title (an event: it has a revision).
+struct SessionRenamedEvent
+{
+    QString sessionId;
+    QString epoch;
+    qint64 revision = 0;
+    QString title;
+    QString actorId;
+    QDateTime timestamp;
+};
+
+/**
+ * @brief The session was deleted by its owner (an event: it has a revision, the session's
+ * last). Members drop it from their lists; it is no longer joined, listed nor changed.
+ */
+struct SessionDeletedEvent
+{
+    QString sessionId;
+    QString epoch;
+    qint64 revision = 0;
+    QString actorId;
+    QDateTime timestamp;
+};
+
 /**
  * @brief Sent with each heartbeat for each session a connection follows, so a client at the
  * same revision can prove its roster equals the server's (see rosterHash()).
@@ -416,7 +455,7 @@ struct SessionDigest
 };
 
 using ServerFrame = std::variant<Welcome, Ack, Error, SessionSnapshot, ParticipantChangeEvent,
-    MessageEvent, TypingEvent, SessionDigest>;
+    MessageEvent, TypingEvent, SessionDigest, SessionRenamedEvent, SessionDeletedEvent>;
 
 /**
  * Lowercase hex SHA-256 of the roster sorted by id, one line per participant:

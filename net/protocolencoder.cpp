@@ -100,6 +100,8 @@ QString typeName(const ClientFrame &frame)
                        [](const RevokeInvite &) { return "revoke_invite"; },
                        [](const BanParticipant &) { return "ban_participant"; },
                        [](const UnbanParticipant &) { return "unban_participant"; },
+                       [](const RenameSession &) { return "rename_session"; },
+                       [](const DeleteSession &) { return "delete_session"; },
                    },
             frame));
 }
@@ -116,6 +118,8 @@ QString typeName(const ServerFrame &frame)
             [](const MessageEvent &) { return QStringLiteral("message"); },
             [](const TypingEvent &) { return QStringLiteral("typing"); },
             [](const SessionDigest &) { return QStringLiteral("session_digest"); },
+            [](const SessionRenamedEvent &) { return QStringLiteral("session_renamed"); },
+            [](const SessionDeletedEvent &) { return QStringLiteral("session_deleted"); },
         },
         frame);
 }
@@ -219,6 +223,15 @@ QJsonObject toJson(const ClientFrame &frame)
                 return QJsonObject { { QStringLiteral("sessionId"), s.sessionId },
                     { QStringLiteral("typing"), s.typing } };
             },
+            [](const RenameSession &r) {
+                return QJsonObject { { QStringLiteral("requestId"), r.requestId },
+                    { QStringLiteral("sessionId"), r.sessionId },
+                    { QStringLiteral("title"), r.title } };
+            },
+            [](const DeleteSession &d) {
+                return QJsonObject { { QStringLiteral("requestId"), d.requestId },
+                    { QStringLiteral("sessionId"), d.sessionId } };
+            },
         },
         frame);
     o.insert(QStringLiteral("type"), typeName(frame));
@@ -301,6 +314,21 @@ QJsonObject toJson(const ServerFrame &frame)
                     { QStringLiteral("epoch"), d.epoch },
                     { QStringLiteral("revision"), d.revision },
                     { QStringLiteral("rosterHash"), d.rosterHash } };
+            },
+            [](const SessionRenamedEvent &e) {
+                return QJsonObject { { QStringLiteral("sessionId"), e.sessionId },
+                    { QStringLiteral("epoch"), e.epoch },
+                    { QStringLiteral("revision"), e.revision },
+                    { QStringLiteral("title"), e.title },
+                    { QStringLiteral("actorId"), optionalString(e.actorId) },
+                    { QStringLiteral("timestamp"), formatTimestamp(e.timestamp) } };
+            },
+            [](const SessionDeletedEvent &e) {
+                return QJsonObject { { QStringLiteral("sessionId"), e.sessionId },
+                    { QStringLiteral("epoch"), e.epoch },
+                    { QStringLiteral("revision"), e.revision },
+                    { QStringLiteral("actorId"), optionalString(e.actorId) },
+                    { QStringLiteral("timestamp"), formatTimestamp(e.timestamp) } };
             },
         },
         frame);

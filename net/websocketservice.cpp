@@ -390,6 +390,11 @@ void WebSocketService::dispatch(const ServerFrame &frame)
         Q_EMIT typingChanged(*typing);
     } else if (const auto *digest = std::get_if<SessionDigest>(&frame)) {
         Q_EMIT sessionDigestReceived(*digest);
+    } else if (const auto *renamed = std::get_if<SessionRenamedEvent>(&frame)) {
+        Q_EMIT sessionRenamed(*renamed);
+    } else if (const auto *deleted = std::get_if<SessionDeletedEvent>(&frame)) {
+        m_lastSnapshots.remove(deleted->sessionId);
+        Q_EMIT sessionDeleted(*deleted);
     }
 }
 
@@ -511,6 +516,17 @@ QString WebSocketService::createInvite(const QString &sessionId, ReplyHandler on
 {
     return sendRequest(
         CreateInvite { {}, sessionId, std::nullopt, std::nullopt }, std::move(onReply));
+}
+
+QString WebSocketService::renameSession(
+    const QString &sessionId, const QString &title, ReplyHandler onReply)
+{
+    return sendRequest(RenameSession { {}, sessionId, title }, std::move(onReply));
+}
+
+QString WebSocketService::deleteSession(const QString &sessionId, ReplyHandler onReply)
+{
+    return sendRequest(DeleteSession { {}, sessionId }, std::move(onReply));
 }
 
 QString WebSocketService::listSessions(ReplyHandler onReply)

@@ -92,6 +92,9 @@ public:
     QString setRole(const QString &sessionId, const QString &participantId, Protocol::Role role,
         ReplyHandler onReply = {});
     QString createInvite(const QString &sessionId, ReplyHandler onReply = {});
+    QString renameSession(
+        const QString &sessionId, const QString &title, ReplyHandler onReply = {});
+    QString deleteSession(const QString &sessionId, ReplyHandler onReply = {});
     QString listSessions(ReplyHandler onReply = {});
     QString sendMessage(const QString &sessionId, const QString &text, ReplyHandler onReply = {});
     void setTyping(const QString &sessionId, bool typing);
@@ -124,6 +127,8 @@ Q_SIGNALS:
     void messageReceived(const Protocol::MessageEvent &event);
     void typingChanged(const Protocol::TypingEvent &event);
     void sessionDigestReceived(const Protocol::SessionDigest &digest);
+    void sessionRenamed(const Protocol::SessionRenamedEvent &event);
+    void sessionDeleted(const Protocol::SessionDeletedEvent &event);
 
 private:
     void setState(State state);

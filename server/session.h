@@ -26,6 +26,8 @@ public:
 
     const QString &id() const { return m_id; }
     const QString &title() const { return m_title; }
+    /// A session_renamed event's title (live and on replay).
+    void setTitle(const QString &title) { m_title = title; }
     const QString &epoch() const { return m_epoch; }
     qint64 revision() const { return m_revision; }
 
@@ -66,9 +68,13 @@ public:
     /**
      * A session with no person left is closed: it is no longer joined (by id or invite),
      * added to nor listed; its log stays. It cannot reopen, as only a person lets others in.
-     * Derived from the roster, so it survives a restart as the log does.
+     * Derived from the roster, so it survives a restart as the log does. A deleted session
+     * (session_deleted, its last event) is closed too.
      */
-    bool isClosed() const { return m_revision > 0 && m_roster.userCount() == 0; }
+    bool isClosed() const { return m_deleted || (m_revision > 0 && m_roster.userCount() == 0); }
+    bool isDeleted() const { return m_deleted; }
+    /// A session_deleted event (live and on replay).
+    void markDeleted() { m_deleted = true; }
 
     Protocol::SessionSnapshot snapshot() const;
 
@@ -84,6 +90,7 @@ private:
     std::deque<Protocol::MembershipEntry> m_membership; // as many as m_messages may hold
     std::deque<QString> m_log; // m_log.back() has revision m_revision
     QSet<QString> m_banned;
+    bool m_deleted = false;
 };
 
 /// A roster event about `participant`; Transactions::publish() fills in session, revision

@@ -177,6 +177,18 @@ void Transactions::publish(Session &session, ServerFrame event)
         // The name travels with the message, so it outlives the author's membership.
         message->message.authorName = session.displayNameOf(message->message.authorId);
         session.appendMessage(message->message);
+    } else if (auto *renamed = std::get_if<SessionRenamedEvent>(&event)) {
+        renamed->sessionId = session.id();
+        renamed->epoch = session.epoch();
+        renamed->revision = revision;
+        renamed->timestamp = now;
+        session.setTitle(renamed->title);
+    } else if (auto *deleted = std::get_if<SessionDeletedEvent>(&event)) {
+        deleted->sessionId = session.id();
+        deleted->epoch = session.epoch();
+        deleted->revision = revision;
+        deleted->timestamp = now;
+        session.markDeleted();
     }
     // Encoded once; every recipient and every later resume gets this very text.
     const QString text = encode(event);

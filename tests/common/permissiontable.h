@@ -24,6 +24,8 @@ enum class Action {
     AddHelpy, ///< add_participant of a new Helpy
     CreateInvite, ///< create_invite
     Ban, ///< ban_participant of the target
+    Rename, ///< rename_session
+    Delete, ///< delete_session
 };
 
 struct Row
@@ -105,6 +107,15 @@ inline QList<Row> rows()
         { "member bans member", asMember, Action::Ban, "B", {}, ErrorCode::Forbidden },
         { "owner bans helpy", ownerAndMember, Action::Ban, "H", {}, ErrorCode::BadRequest },
         { "owner bans self", ownerAndMember, Action::Ban, "A", {}, ErrorCode::Forbidden },
+        // the session itself: its title and its existence are the owners'
+        { "owner renames", ownerAndMember, Action::Rename },
+        { "second owner renames", twoOwners, Action::Rename },
+        { "moderator renames", asModerator, Action::Rename, {}, {}, ErrorCode::Forbidden },
+        { "member renames", asMember, Action::Rename, {}, {}, ErrorCode::Forbidden },
+        { "owner deletes", ownerAndMember, Action::Delete },
+        { "second owner deletes", twoOwners, Action::Delete },
+        { "moderator deletes", asModerator, Action::Delete, {}, {}, ErrorCode::Forbidden },
+        { "member deletes", asMember, Action::Delete, {}, {}, ErrorCode::Forbidden },
     };
 }
 

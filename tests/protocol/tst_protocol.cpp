@@ -79,6 +79,14 @@ auto members(const SetTyping &f)
 {
     return std::tie(f.sessionId, f.typing);
 }
+auto members(const RenameSession &f)
+{
+    return std::tie(f.requestId, f.sessionId, f.title);
+}
+auto members(const DeleteSession &f)
+{
+    return std::tie(f.requestId, f.sessionId);
+}
 auto members(const Welcome &f)
 {
     return std::tie(f.protocol, f.userId, f.token, f.serverTime, f.heartbeatSeconds);
@@ -112,6 +120,14 @@ auto members(const TypingEvent &f)
 auto members(const SessionDigest &f)
 {
     return std::tie(f.sessionId, f.epoch, f.revision, f.rosterHash);
+}
+auto members(const SessionRenamedEvent &f)
+{
+    return std::tie(f.sessionId, f.epoch, f.revision, f.title, f.actorId, f.timestamp);
+}
+auto members(const SessionDeletedEvent &f)
+{
+    return std::tie(f.sessionId, f.epoch, f.revision, f.actorId, f.timestamp);
 }
 
 template<typename Variant> bool sameFrame(const Variant &a, const Variant &b)
@@ -249,6 +265,13 @@ QList<FrameSpec> clientSpecs()
             { { u"type"_s, u"unban_participant"_s }, { rid, u"r-15"_s }, { sid, u"s-1"_s },
                 { u"participantId"_s, u"u-bob"_s } },
             { rid, sid, u"participantId"_s }, {} },
+        { u"rename_session"_s, false,
+            { { u"type"_s, u"rename_session"_s }, { rid, u"r-16"_s }, { sid, u"s-1"_s },
+                { u"title"_s, u"Algebra II"_s } },
+            { rid, sid, u"title"_s }, {} },
+        { u"delete_session"_s, false,
+            { { u"type"_s, u"delete_session"_s }, { rid, u"r-17"_s }, { sid, u"s-1"_s } },
+            { rid, sid }, {} },
     };
 }
 
@@ -329,6 +352,16 @@ QList<FrameSpec> serverSpecs()
             { { u"type"_s, u"typing"_s }, { u"sessionId"_s, u"s-1"_s },
                 { u"participantId"_s, u"u-ada"_s }, { u"typing"_s, false } },
             { u"sessionId"_s, u"participantId"_s, u"typing"_s }, {} },
+        { u"session_renamed"_s, true,
+            { { u"type"_s, u"session_renamed"_s }, { u"sessionId"_s, u"s-1"_s },
+                { u"epoch"_s, u"e-1"_s }, { u"revision"_s, 7 }, { u"title"_s, u"Algebra II"_s },
+                { u"actorId"_s, u"u-ada"_s }, { u"timestamp"_s, formatTimestamp(kTime) } },
+            { u"sessionId"_s, u"epoch"_s, u"revision"_s, u"title"_s, u"timestamp"_s }, {} },
+        { u"session_deleted"_s, true,
+            { { u"type"_s, u"session_deleted"_s }, { u"sessionId"_s, u"s-1"_s },
+                { u"epoch"_s, u"e-1"_s }, { u"revision"_s, 8 }, { u"actorId"_s, u"u-ada"_s },
+                { u"timestamp"_s, formatTimestamp(kTime) } },
+            { u"sessionId"_s, u"epoch"_s, u"revision"_s, u"timestamp"_s }, {} },
     };
 }
 
@@ -601,6 +634,11 @@ void TestProtocol::clientRoundTrip_data()
         << ClientFrame(ListSessions { u"r-15"_s, u"s-9"_s, 50 }) << u"list_sessions"_s;
     QTest::newRow("list_sessions one row")
         << ClientFrame(ListSessions { u"r-15"_s, {}, 1 }) << u"list_sessions"_s;
+    QTest::newRow("rename_session")
+        << ClientFrame(RenameSession { u"r-20"_s, u"s-1"_s, u"Algebra II"_s })
+        << u"rename_session"_s;
+    QTest::newRow("delete_session")
+        << ClientFrame(DeleteSession { u"r-21"_s, u"s-1"_s }) << u"delete_session"_s;
     QTest::newRow("send_message") << ClientFrame(
         SendMessage { u"r-16"_s, u"s-1"_s, u"Line one\nline \"two\" — ünïcödé 🎓"_s })
                                   << u"send_message"_s;
@@ -766,6 +804,12 @@ void TestProtocol::serverRoundTrip_data()
     QTest::newRow("session_digest")
         << ServerFrame(SessionDigest { u"s-1"_s, u"e-1"_s, 42, QString(64, u'a') })
         << u"session_digest"_s;
+    QTest::newRow("session_renamed") << ServerFrame(
+        SessionRenamedEvent { u"s-1"_s, u"e-1"_s, 43, u"Algebra II"_s, u"u-ada"_s, kTime })
+                                     << u"session_renamed"_s;
+    QTest::newRow("session_deleted")
+        << ServerFrame(SessionDeletedEvent { u"s-1"_s, u"e-1"_s, 44, u"u-ada"_s, kTime })
+        << u"session_deleted"_s;
 }
 
 // authorName and membership were added after v1 shipped: frames of older servers (and

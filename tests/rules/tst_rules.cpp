@@ -77,6 +77,12 @@ private Q_SLOTS:
         case Action::Ban:
             verdict = Rules::mayBan(roster, actor, target);
             break;
+        case Action::Rename:
+            verdict = Rules::mayRenameSession(roster, actor);
+            break;
+        case Action::Delete:
+            verdict = Rules::mayDeleteSession(roster, actor);
+            break;
         }
         QCOMPARE(verdict ? u"allowed"_s : toString(verdict.code), expected(row));
 
@@ -105,6 +111,9 @@ private Q_SLOTS:
             break;
         case Action::Ban:
             break; // not offered in the app yet
+        case Action::Rename:
+        case Action::Delete:
+            break; // offered by GroupSession::canRename / canDelete, which ask the rule book
         }
 
         // The server's answer to A's request: the same decision, in the rule book's words.
@@ -138,6 +147,13 @@ private Q_SLOTS:
         case Action::Ban:
             request = { { "type", "ban_participant" }, { "sessionId", scene.sessionId },
                 { "participantId", target } };
+            break;
+        case Action::Rename:
+            request = { { "type", "rename_session" }, { "sessionId", scene.sessionId },
+                { "title", "Renamed" } };
+            break;
+        case Action::Delete:
+            request = { { "type", "delete_session" }, { "sessionId", scene.sessionId } };
             break;
         }
         const QJsonObject answer = a.request(request);
