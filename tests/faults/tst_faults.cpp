@@ -299,14 +299,20 @@ private Q_SLOTS:
                         sessionId, ParticipantType::Helpy, {}, u"Tutor %1"_s.arg(step), count);
                     break;
                 case 3: // may be forbidden: refusals are answers too
-                    c.service.sendParticipantRemoved(sessionId, target.id, count);
+                    // (the owner stays: a session with no people left is closed for good)
+                    if (target.id != owner.service.userId())
+                        c.service.sendParticipantRemoved(sessionId, target.id, count);
+                    else
+                        c.service.sendMessage(sessionId, u"%1 stays"_s.arg(c.name), count);
                     break;
                 case 4:
                     owner.service.setRole(sessionId, target.id,
                         random.bounded(2) ? Role::Moderator : Role::Member, count);
                     break;
-                case 5: // leave, or come back by invite when out
-                    if (inSession(c))
+                case 5: // leave (not the owner), or come back by invite when out
+                    if (&c == &owner)
+                        c.service.sendMessage(sessionId, u"%1 stays"_s.arg(c.name), count);
+                    else if (inSession(c))
                         c.service.leaveSession(sessionId, count);
                     else
                         c.service.joinByInvite(inviteCode, count);
