@@ -25,6 +25,9 @@ ItemDelegate {
 
     readonly property bool hasActions: canRemove || canChangeRole
 
+    /// The actions menu closed (the page gives the focus back to the message box).
+    signal actionsClosed()
+
     function roleText(r: string): string {
         return r === "owner" ? qsTr("Owner") : r === "moderator" ? qsTr("Moderator") : qsTr("Member")
     }
@@ -108,6 +111,7 @@ ItemDelegate {
     Menu {
         id: actions
         objectName: "participantMenu"
+        onClosed: row.actionsClosed()
 
         MenuItem {
             objectName: "makeModeratorAction"

@@ -47,6 +47,7 @@ Page {
             }
             ToolButton {
                 objectName: "copyInviteButton"
+                focusPolicy: Qt.TabFocus
                 visible: page.canManage
                 text: qsTr("Copy invite code")
                 Accessible.name: qsTr("Copy the invite code")
@@ -59,6 +60,7 @@ Page {
             }
             ToolButton {
                 objectName: "addHelpyButton"
+                focusPolicy: Qt.TabFocus
                 // The rule book's answer: moderators and owners add Helpys.
                 visible: page.session?.canAddHelpy ?? false
                 text: qsTr("Add Helpy…")
@@ -88,6 +90,33 @@ Page {
             ListView {
                 id: messageList
                 objectName: "messageList"
+
+                // True while the reader is at the newest message: then the list follows the
+                // conversation; scrolled up, it stays put and counts what arrives instead.
+                property bool followsEnd: true
+                // The message count when the reader left the bottom.
+                property int countWhenLeft: 0
+                readonly property int unseenCount: followsEnd ? 0 : Math.max(0, count - countWhenLeft)
+                // Only the reader moves the list away from the end: a wheel, a drag, a flick or
+                // the scroll bar (a model reset or our own positioning moves contentY too).
+                readonly property bool readerScrolling: moving || messageScrollBar.pressed
+
+                function isAtEnd(): bool {
+                    const end = originY + contentHeight + bottomMargin - height
+                    return contentY >= end - 4
+                }
+                function showNewest() {
+                    followsEnd = true
+                    followEnd()
+                }
+                // Delegates settle their height after they are placed (text wraps once it
+                // has a width), so following means positioning again whenever that happens.
+                function followEnd() {
+                    if (!followsEnd || count === 0)
+                        return
+                    positionViewAtEnd()
+                }
+
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 clip: true
@@ -97,13 +126,34 @@ Page {
                 bottomMargin: 12
                 Accessible.role: Accessible.List
                 Accessible.name: qsTr("Messages")
-                ScrollBar.vertical: ScrollBar {}
+                ScrollBar.vertical: ScrollBar {
+                    id: messageScrollBar
+                    onPressedChanged: messageList.readerMoved()
+                }
                 delegate: MessageDelegate {
                     width: ListView.view.width
                 }
-                // Follow the conversation as it grows.
-                onCountChanged: positionViewAtEnd()
-                Component.onCompleted: positionViewAtEnd()
+
+                function readerMoved() {
+                    const atEnd = isAtEnd()
+                    if (followsEnd === atEnd)
+                        return
+                    if (!atEnd)
+                        countWhenLeft = count
+                    followsEnd = atEnd
+                }
+                onContentYChanged: if (readerScrolling) readerMoved()
+                onMovementEnded: readerMoved()
+                onCountChanged: Qt.callLater(followEnd)
+                onContentHeightChanged: Qt.callLater(followEnd)
+                onHeightChanged: Qt.callLater(followEnd)
+                onWidthChanged: Qt.callLater(followEnd)
+                Component.onCompleted: followEnd()
+                Connections {
+                    target: messageList.model
+                    // A resync swaps the rows: contentY jumps, but the reader did not move.
+                    function onModelReset() { Qt.callLater(messageList.followEnd) }
+                }
 
                 Label {
                     objectName: "emptyChatHint"
@@ -114,6 +164,14 @@ Page {
                     color: Theme.subtleText
                     wrapMode: Text.Wrap
                     horizontalAlignment: Text.AlignHCenter
+                }
+
+                NewMessagesButton {
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    anchors.bottom: parent.bottom
+                    anchors.bottomMargin: 12
+                    count: messageList.unseenCount
+                    onClicked: messageList.showNewest()
                 }
             }
 
@@ -129,36 +187,15 @@ Page {
                 opacity: text.length > 0 ? 1 : 0
             }
 
-            Pane {
+            MessageComposer {
+                id: composer
                 Layout.fillWidth: true
-                padding: 10
-                RowLayout {
-                    anchors.fill: parent
-                    spacing: 8
-                    TextField {
-                        id: input
-                        objectName: "messageInput"
-                        Layout.fillWidth: true
-                        placeholderText: qsTr("Write a message — Enter sends")
-                        maximumLength: 4000
-                        Accessible.name: qsTr("Message")
-                        focus: true
-                        onTextEdited: page.session.setTyping(text.length > 0)
-                        onAccepted: sendButton.clicked()
-                    }
-                    Button {
-                        id: sendButton
-                        objectName: "sendButton"
-                        text: qsTr("Send")
-                        highlighted: true
-                        enabled: input.text.trim().length > 0
-                        Accessible.name: qsTr("Send the message")
-                        onClicked: {
-                            page.session.sendMessage(input.text)
-                            input.clear()
-                            input.forceActiveFocus()
-                        }
-                    }
+                maxLength: AppController.maxMessageLength
+                onTypingChanged: (typing) => page.session.setTyping(typing)
+                onSendRequested: (text) => {
+                    // Your own message takes you to the newest, wherever you were.
+                    messageList.showNewest()
+                    page.session.sendMessage(text)
                 }
             }
         }
@@ -201,6 +238,7 @@ Page {
                     delegate: ParticipantDelegate {
                         width: ListView.view.width
                         session: page.session
+                        onActionsClosed: composer.focusInput()
                     }
                 }
             }
@@ -211,5 +249,6 @@ Page {
         id: addHelpyDialog
         anchors.centerIn: Overlay.overlay
         onHelpyRequested: (name) => page.session.addHelpy(name)
+        onClosed: composer.focusInput()
     }
 }

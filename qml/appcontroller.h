@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QSettings>
+#include <QTimer>
 #include <QUrl>
 #include <QtQml/qqmlregistration.h>
 
@@ -45,6 +46,8 @@ class AppController : public QObject
     Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     Q_PROPERTY(bool canHost READ canHost CONSTANT)
+    /// The longest message the server takes (Protocol::Limits; the server has no option for it).
+    Q_PROPERTY(int maxMessageLength READ maxMessageLength CONSTANT)
     Q_PROPERTY(bool hosting READ isHosting NOTIFY hostingChanged)
     Q_PROPERTY(QString hostAddress READ hostAddress NOTIFY hostingChanged)
     Q_PROPERTY(QString userId READ userId NOTIFY signedInChanged)
@@ -72,6 +75,7 @@ public:
     bool isBusy() const { return m_busy; }
     QString errorString() const { return m_errorString; }
     bool canHost() const { return m_hosting != nullptr; }
+    int maxMessageLength() const { return int(Protocol::Limits {}.maxTextLength); }
     bool isHosting() const;
     QString hostAddress() const;
     QString userId() const;
@@ -84,6 +88,8 @@ public:
     void setSessionTitle(const QString &title) { m_defaultTitle = title; }
     /// How long a first connection may take before it fails (default 10 s; tests shorten it).
     void setConnectTimeoutMs(int ms) { m_service->setHandshakeTimeoutMs(ms); }
+    /// How long a refused request's error stays when nothing succeeds after it (default 10 s).
+    void setRequestErrorTimeoutMs(int ms) { m_requestErrorExpiry.setInterval(ms); }
 
     /// Starts the hosting server, connects to it and creates a session.
     Q_INVOKABLE void hostSession(const QString &title);
@@ -124,7 +130,10 @@ private:
     void onWelcomed();
     void onServiceState(WebSocketService::State state);
     void onConnectionError(const QString &message);
+    /// An error that lasts until its cause is gone (connected again, or a new attempt).
     void setError(const QString &message);
+    /// A refused request's error: it goes with the next success, or after a while.
+    void setRequestError(const QString &message);
     void setBusy(bool busy);
     static QUrl normalizedServerUrl(const QString &text);
 
@@ -141,5 +150,7 @@ private:
     bool m_signedIn = false;
     bool m_busy = false;
     bool m_hostedSessionAnnounced = false;
+    bool m_errorFromRequest = false;
+    QTimer m_requestErrorExpiry;
     std::function<void()> m_afterWelcome;
 };

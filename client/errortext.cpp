@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+#include "errortext.h"
+
+#include <QCoreApplication>
+
+using namespace Protocol;
+
+QString ErrorText::reason(const Error &error)
+{
+    switch (error.code) {
+    case ErrorCode::RateLimited:
+        // The server's text counts requests a second; the reader needs what to do.
+        return QCoreApplication::translate(
+            "ErrorText", "the server is busy — wait a moment and try again");
+    default:
+        return error.message;
+    }
+}
