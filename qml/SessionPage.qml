@@ -190,7 +190,7 @@ Page {
             MessageComposer {
                 id: composer
                 Layout.fillWidth: true
-                maxLength: AppController.maxMessageLength
+                maxLength: page.session?.maxMessageLength ?? 4000
                 onTypingChanged: (typing) => page.session.setTyping(typing)
                 onSendRequested: (text) => {
                     // Your own message takes you to the newest, wherever you were.

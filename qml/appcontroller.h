@@ -46,8 +46,6 @@ class AppController : public QObject
     Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     Q_PROPERTY(bool canHost READ canHost CONSTANT)
-    /// The longest message the server takes (Protocol::Limits; the server has no option for it).
-    Q_PROPERTY(int maxMessageLength READ maxMessageLength CONSTANT)
     Q_PROPERTY(bool hosting READ isHosting NOTIFY hostingChanged)
     Q_PROPERTY(QString hostAddress READ hostAddress NOTIFY hostingChanged)
     Q_PROPERTY(QString userId READ userId NOTIFY signedInChanged)
@@ -75,7 +73,6 @@ public:
     bool isBusy() const { return m_busy; }
     QString errorString() const { return m_errorString; }
     bool canHost() const { return m_hosting != nullptr; }
-    int maxMessageLength() const { return int(Protocol::Limits {}.maxTextLength); }
     bool isHosting() const;
     QString hostAddress() const;
     QString userId() const;
