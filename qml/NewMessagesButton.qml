@@ -1,6 +1,5 @@
 import QtQuick
 import QtQuick.Controls
-import Helpy
 
 // "3 new messages ↓" over the bottom of the message list while the reader is scrolled up;
 // a click takes them to the newest message.

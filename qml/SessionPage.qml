@@ -144,15 +144,21 @@ Page {
                 }
                 onContentYChanged: if (readerScrolling) readerMoved()
                 onMovementEnded: readerMoved()
-                onCountChanged: Qt.callLater(followEnd)
-                onContentHeightChanged: Qt.callLater(followEnd)
-                onHeightChanged: Qt.callLater(followEnd)
-                onWidthChanged: Qt.callLater(followEnd)
+                onCountChanged: followLater.start()
+                onContentHeightChanged: followLater.start()
+                onHeightChanged: followLater.start()
+                onWidthChanged: followLater.start()
                 Component.onCompleted: followEnd()
+                // Once the current changes have settled (one event-loop turn), not per change.
+                Timer {
+                    id: followLater
+                    interval: 0
+                    onTriggered: messageList.followEnd()
+                }
                 Connections {
                     target: messageList.model
                     // A resync swaps the rows: contentY jumps, but the reader did not move.
-                    function onModelReset() { Qt.callLater(messageList.followEnd) }
+                    function onModelReset() { followLater.start() }
                 }
 
                 Label {
