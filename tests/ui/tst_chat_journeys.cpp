@@ -51,6 +51,7 @@ private Q_SLOTS:
     void errorClearsWhenConnectionReturns();
     void refusedRequestErrorGoesWithTheNextSuccess();
     void busyServerIsSaidInASentence();
+    void rateLimitedRequestSaysTheServerIsBusy();
 
 private:
     /// Starts the server (with `options`) and Ana's session, invite code included.
@@ -541,6 +542,28 @@ void TestChatJourneys::busyServerIsSaidInASentence()
     click(item(QStringLiteral("joinButton")));
     QTRY_VERIFY(item(QStringLiteral("sessionPage")));
     QCOMPARE(m_controller->errorString(), QString());
+}
+
+void TestChatJourneys::rateLimitedRequestSaysTheServerIsBusy()
+{
+    ServerOptions options;
+    options.inviteGuessesPerMinute = 1;
+    restartWith(options);
+    if (QTest::currentTestFailed())
+        return;
+    typeInto(item(QStringLiteral("nameField")), QStringLiteral("Ben"));
+    typeInto(item(QStringLiteral("serverField")), m_server->url().toString());
+    typeInto(item(QStringLiteral("inviteCodeField")), QStringLiteral("ZZZZZZ"));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("throttled")));
+    click(item(QStringLiteral("joinButton")));
+    QTRY_VERIFY2(m_controller->errorString().startsWith(u"Could not join with code ZZZZZZ"),
+        qPrintable(m_controller->errorString()));
+
+    // A second wrong guess within the minute: rate_limited, in words a person can act on.
+    m_controller->joinByCode(QStringLiteral("YYYYYY"));
+    QTRY_COMPARE(m_controller->errorString(),
+        u"Could not join with code YYYYYY: the server is busy or this was tried too often — "
+        u"wait a minute and try again");
 }
 
 QTEST_MAIN(TestChatJourneys)
