@@ -51,6 +51,12 @@ Pane {
                 Layout.preferredHeight: Math.min(input.implicitHeight,
                                                  input.topPadding + input.bottomPadding
                                                  + composer.maxVisibleLines * fontMetrics.lineSpacing)
+                // A field's frame, as the single-line box had (a TextArea has none of its own).
+                background: Rectangle {
+                    color: composer.palette.base
+                    border.color: input.activeFocus ? composer.palette.highlight : Theme.border
+                    radius: 2
+                }
 
                 TextArea {
                     id: input
