@@ -449,6 +449,14 @@ void TestChatJourneys::focusReturnsToTheInputAfterADialog()
     QTRY_VERIFY(copy->isVisible());
     click(copy);
     QVERIFY(input->hasActiveFocus());
+
+    // So does dismissing an error on the banner.
+    m_controller->currentSession()->setRole(m_owner->userId(), QStringLiteral("member"));
+    QQuickItem *dismiss = item(QStringLiteral("dismissErrorButton"));
+    QTRY_VERIFY(dismiss->isVisible());
+    click(dismiss);
+    QTRY_COMPARE(m_controller->errorString(), QString());
+    QVERIFY(input->hasActiveFocus());
 }
 
 void TestChatJourneys::errorClearsWhenConnectionReturns()
