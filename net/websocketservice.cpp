@@ -186,7 +186,9 @@ bool WebSocketService::refusedAsBusy() const
         return false;
     // Qt 6.4 reads close codes 1012–2999 as 1002 with a reason of its own, so the server's
     // 1013 "try again later" arrives as 1002. Our server sends 1002 itself only after an
-    // unsupported_protocol error, which has ended the attempt already.
+    // unsupported_protocol error, which has ended the attempt already. (QWebSocket keeps the
+    // last close code until the next close: a drop without a close frame right after a busy
+    // refusal reads as busy too; this is only asked before a welcome.)
     const auto code = m_socket.closeCode();
     return code == QWebSocketProtocol::CloseCode(1013)
         || code == QWebSocketProtocol::CloseCodeProtocolError;

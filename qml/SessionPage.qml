@@ -173,6 +173,9 @@ Page {
                 }
 
                 NewMessagesButton {
+                    // On the view itself, not on its content: it stays put while the list scrolls.
+                    parent: messageList
+                    z: 1
                     anchors.horizontalCenter: parent.horizontalCenter
                     anchors.bottom: parent.bottom
                     anchors.bottomMargin: 12

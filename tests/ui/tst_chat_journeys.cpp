@@ -280,6 +280,14 @@ void TestChatJourneys::scrolledUpReaderIsNotPulledDown()
     anaSends(3);
     QTRY_VERIFY(button->isVisible());
     QCOMPARE(button->property("text").toString(), u"3 new messages ↓");
+    // Over the bottom of the list as it shows now, not of its content.
+    const QRectF onList
+        = button->mapRectToItem(list, QRectF(0, 0, button->width(), button->height()));
+    QVERIFY2(onList.top() >= 0 && onList.bottom() <= list->height(),
+        qPrintable(QStringLiteral("button at %1..%2 of %3")
+                       .arg(onList.top())
+                       .arg(onList.bottom())
+                       .arg(list->height())));
     QCOMPARE(list->property("contentY").toReal(), readingAt);
     QVERIFY(!newestFullyVisible());
 
