@@ -45,6 +45,7 @@ private Q_SLOTS:
 
     void scrolledUpReaderIsNotPulledDown();
     void newestMessageIsFullyVisibleAfterATallMessage();
+    void newestMessageIsFullyVisibleAfterAResync();
     void shiftEnterInsertsANewline();
     void overlongPasteIsRefusedWithAWord();
     void focusReturnsToTheInputAfterADialog();
@@ -334,6 +335,53 @@ void TestChatJourneys::newestMessageIsFullyVisibleAfterATallMessage()
     // A narrower window wraps the text anew: the newest stays in full.
     m_window->setWidth(m_window->width() - 220);
     QTRY_VERIFY(newestFullyVisible());
+}
+
+void TestChatJourneys::newestMessageIsFullyVisibleAfterAResync()
+{
+    // A server that keeps its sessions on disk, so it comes back with Ben's session.
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+    ServerOptions options;
+    options.maxRequestsPerSecond = 1000;
+    options.dataPath = data.filePath(QStringLiteral("sessions.sqlite"));
+    restartWith(options);
+    if (QTest::currentTestFailed())
+        return;
+    anaSends(10);
+    joinViaUi();
+    if (QTest::currentTestFailed())
+        return;
+    QQuickItem *list = messageList();
+    QTRY_VERIFY(newestFullyVisible());
+
+    // The server restarts; while Ben is away, Ana says a lot; Ben comes back to it.
+    const QString anaToken = m_owner->token();
+    options.port = m_server->url().port();
+    m_owner.reset();
+    m_server.reset();
+    QTRY_COMPARE(m_controller->connectionState(), WebSocketService::State::Reconnecting);
+    m_server = std::make_unique<SessionServer>(options);
+    QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+    m_owner = std::make_unique<WebSocketService>();
+    QSignalSpy welcomed(m_owner.get(), &WebSocketService::welcomed);
+    m_owner->connectToServer(m_server->url(), QStringLiteral("Ana"), anaToken);
+    QVERIFY(welcomed.wait());
+    QSignalSpy snapshot(m_owner.get(), &WebSocketService::sessionSnapshotReceived);
+    m_owner->joinSession(m_sessionId);
+    QVERIFY(snapshot.wait());
+    const int before = list->property("count").toInt();
+    int acked = 0;
+    for (int i = 0; i < 30; ++i) {
+        m_owner->sendMessage(m_sessionId, QStringLiteral("While you were away %1").arg(i),
+            [&acked](const WebSocketService::Reply &reply) { acked += reply.ok ? 1 : 0; });
+    }
+    QTRY_COMPARE(acked, 30);
+    click(item(QStringLiteral("retryButton"))); // "Retry now" while reconnecting
+    QTRY_COMPARE(m_controller->connectionState(), WebSocketService::State::Connected);
+    QTRY_VERIFY(list->property("count").toInt() >= before + 30);
+    QTRY_VERIFY(newestFullyVisible());
+    cleanup(); // the server closes its storage before the folder goes
 }
 
 void TestChatJourneys::shiftEnterInsertsANewline()
