@@ -76,6 +76,7 @@ private:
     /// Scrolls the message list up with the mouse wheel, as a reader does.
     void wheelUp(int steps);
 
+    std::unique_ptr<QTemporaryDir> m_data; ///< storage of a server that restarts
     std::unique_ptr<SessionServer> m_server;
     std::unique_ptr<WebSocketService> m_owner;
     QString m_sessionId;
@@ -165,6 +166,7 @@ void TestChatJourneys::cleanup()
     m_controller.reset();
     m_owner.reset();
     m_server.reset();
+    m_data.reset(); // after the server: it closes its storage first
     m_sessionId.clear();
     m_inviteCode.clear();
     m_sent = 0;
@@ -340,11 +342,11 @@ void TestChatJourneys::newestMessageIsFullyVisibleAfterATallMessage()
 void TestChatJourneys::newestMessageIsFullyVisibleAfterAResync()
 {
     // A server that keeps its sessions on disk, so it comes back with Ben's session.
-    QTemporaryDir data;
-    QVERIFY(data.isValid());
+    m_data = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_data->isValid());
     ServerOptions options;
     options.maxRequestsPerSecond = 1000;
-    options.dataPath = data.filePath(QStringLiteral("sessions.sqlite"));
+    options.dataPath = m_data->filePath(QStringLiteral("sessions.sqlite"));
     restartWith(options);
     if (QTest::currentTestFailed())
         return;
@@ -381,7 +383,6 @@ void TestChatJourneys::newestMessageIsFullyVisibleAfterAResync()
     QTRY_COMPARE(m_controller->connectionState(), WebSocketService::State::Connected);
     QTRY_VERIFY(list->property("count").toInt() >= before + 30);
     QTRY_VERIFY(newestFullyVisible());
-    cleanup(); // the server closes its storage before the folder goes
 }
 
 void TestChatJourneys::shiftEnterInsertsANewline()
@@ -518,10 +519,10 @@ void TestChatJourneys::focusReturnsToTheInputAfterADialog()
 void TestChatJourneys::errorClearsWhenConnectionReturns()
 {
     // A server that keeps its sessions on disk, so it comes back with Ben's session.
-    QTemporaryDir data;
-    QVERIFY(data.isValid());
+    m_data = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_data->isValid());
     ServerOptions options;
-    options.dataPath = data.filePath(QStringLiteral("sessions.sqlite"));
+    options.dataPath = m_data->filePath(QStringLiteral("sessions.sqlite"));
     restartWith(options);
     if (QTest::currentTestFailed())
         return;
@@ -552,7 +553,6 @@ void TestChatJourneys::errorClearsWhenConnectionReturns()
     QTRY_COMPARE(m_controller->connectionState(), WebSocketService::State::Connected);
     QTRY_COMPARE(m_controller->errorString(), QString());
     QTRY_VERIFY(!banner->isVisible());
-    cleanup(); // the server closes its storage before the folder goes
 }
 
 void TestChatJourneys::refusedRequestErrorGoesWithTheNextSuccess()
