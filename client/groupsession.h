@@ -102,14 +102,22 @@ private:
     /// A reply handler that reports a failure as `what` with %1 = the server's message.
     WebSocketService::ReplyHandler reportFailure(const QString &what);
     void onInviteReply(const WebSocketService::Reply &reply);
+    /// Shows a snapshot's state (chat, title); not yet `loaded`, see setLoaded().
+    void showSnapshot(const Protocol::SessionSnapshot &snapshot);
     void onSnapshot(const Protocol::SessionSnapshot &snapshot);
-    void onParticipantChanged(const Protocol::ParticipantChangeEvent &event,
-        const std::optional<Protocol::Participant> &before);
-    QString roleLine(const QString &actor, const Protocol::Participant &changed) const;
+    /// The page may show the state: it is no older than the server's when we asked.
+    void setLoaded();
+    void onConnectionStateChanged(WebSocketService::State state);
+    void onParticipantChanged(const Protocol::ParticipantChangeEvent &event);
+    void onMembershipEntry(const Protocol::MembershipEntry &entry);
+    MessageListModel::Entry lineOf(const Protocol::MembershipEntry &entry) const;
+    QString lineText(const Protocol::MembershipEntry &entry) const;
+    MessageListModel::Entry entryOf(const Protocol::ChatMessage &message);
     void onMessage(const Protocol::ChatMessage &message);
     void onTyping(const QString &participantId, bool typing);
     void onRemoved(Protocol::ParticipantChangeEvent::Reason reason);
     void setLocalUserId(const QString &userId);
+    /// Rows leaving the roster: their names stay for the chat, their messages say "(left)".
     void rememberFormerNames(int firstRow, int lastRow);
     void forgetFormerNames(int firstRow, int lastRow);
     void updateTypingText();

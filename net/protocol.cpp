@@ -42,7 +42,24 @@ ChatMessage messageFromFields(const Fields &f)
     m.timestamp = f.timestamp("timestamp");
     m.revision = f.integer("revision");
     m.requestId = f.optionalId("requestId");
+    m.authorName = f.optionalString("authorName", f.limits().maxNameLength);
     return m;
+}
+
+MembershipEntry membershipFromJson(const QJsonObject &object, const Limits &limits)
+{
+    const Fields f(object, QStringLiteral("membership entry"), limits);
+    MembershipEntry e;
+    e.revision = f.integer("revision");
+    e.timestamp = f.timestamp("timestamp");
+    e.change = f.enumeration("change", membershipChangeNames);
+    e.participantId = f.id("participantId");
+    e.participantName = f.optionalString("participantName", limits.maxNameLength);
+    e.participantType = f.enumeration("participantType", participantTypeNames);
+    e.actorId = f.optionalId("actorId");
+    e.actorName = f.optionalString("actorName", limits.maxNameLength);
+    e.role = f.enumeration("role", roleNames);
+    return e;
 }
 
 /// A display name read raw (up to 4× the limit, as invisible characters do not count), then
@@ -181,6 +198,14 @@ SessionSnapshot snapshotFromFields(const Fields &f)
             f.fail(QStringLiteral("messages must be objects"));
         s.messages.append(
             messageFromFields(Fields(value.toObject(), QStringLiteral("message"), limits)));
+    }
+    // Added after v1 shipped: a snapshot without it has no membership history.
+    if (f.has("membership")) {
+        for (const QJsonValue &value : f.array("membership")) {
+            if (!value.isObject())
+                f.fail(QStringLiteral("membership entries must be objects"));
+            s.membership.append(membershipFromJson(value.toObject(), limits));
+        }
     }
     return s;
 }
@@ -331,6 +356,10 @@ QString toString(Role role)
 QString toString(Presence presence)
 {
     return nameOf(presenceNames, presence);
+}
+QString toString(MembershipEntry::Change change)
+{
+    return nameOf(membershipChangeNames, change);
 }
 QString toString(ErrorCode code)
 {

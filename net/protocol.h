@@ -92,9 +92,37 @@ struct ChatMessage
     QDateTime timestamp;
     qint64 revision = 0;
     QString requestId; ///< the author's requestId, so the author can match its own send
+    /// The author's display name when the message was sent, so the line keeps a name after
+    /// the author left (empty only in logs written before the field existed).
+    QString authorName;
 
     bool operator==(const ChatMessage &) const = default;
 };
+
+/**
+ * @brief One line of a session's membership history: someone joined, was added, left, was
+ * removed or was given a role, with the names as they were then. The server derives it from
+ * the roster event and the roster before it (Membership::entryOf), and so does the client
+ * for a live event, so every member sees the same line. Presence changes are not entries.
+ */
+struct MembershipEntry
+{
+    enum class Change { Joined, Added, Left, Removed, RoleChanged };
+
+    qint64 revision = 0; ///< the roster event's revision
+    QDateTime timestamp;
+    Change change = Change::Joined;
+    QString participantId;
+    QString participantName;
+    ParticipantType participantType = ParticipantType::User;
+    QString actorId; ///< empty when the server did it (an ownership handed on)
+    QString actorName;
+    Role role = Role::Member; ///< the new role (role_changed), else the role at the time
+
+    bool operator==(const MembershipEntry &) const = default;
+};
+
+QString toString(MembershipEntry::Change change);
 
 /// @brief A row of `list_sessions`' answer.
 struct SessionSummary
@@ -332,6 +360,9 @@ struct SessionSnapshot
     QString title;
     QList<Participant> participants;
     QList<ChatMessage> messages; ///< the last 50, oldest first
+    /// The last membership changes (as many as messages), oldest first: the chat interleaves
+    /// them with `messages` by revision.
+    QList<MembershipEntry> membership;
 };
 
 /**
@@ -410,6 +441,7 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView text);
 
 QJsonObject toJson(const Participant &participant);
 QJsonObject toJson(const ChatMessage &message);
+QJsonObject toJson(const MembershipEntry &entry);
 QJsonObject toJson(const SessionSummary &summary);
 QJsonObject toJson(const ClientFrame &frame);
 QJsonObject toJson(const ServerFrame &frame);

@@ -28,6 +28,7 @@ QJsonObject messageFields(const ChatMessage &m)
         { QStringLiteral("timestamp"), formatTimestamp(m.timestamp) },
         { QStringLiteral("revision"), m.revision } };
     insertIfSet(o, "requestId", m.requestId);
+    insertIfSet(o, "authorName", m.authorName);
     return o;
 }
 
@@ -57,6 +58,20 @@ QJsonObject toJson(const Participant &p)
 QJsonObject toJson(const ChatMessage &message)
 {
     return messageFields(message);
+}
+
+QJsonObject toJson(const MembershipEntry &e)
+{
+    QJsonObject o { { QStringLiteral("revision"), e.revision },
+        { QStringLiteral("timestamp"), formatTimestamp(e.timestamp) },
+        { QStringLiteral("change"), toString(e.change) },
+        { QStringLiteral("participantId"), e.participantId },
+        { QStringLiteral("participantName"), e.participantName },
+        { QStringLiteral("participantType"), toString(e.participantType) },
+        { QStringLiteral("role"), toString(e.role) } };
+    insertIfSet(o, "actorId", e.actorId);
+    insertIfSet(o, "actorName", e.actorName);
+    return o;
 }
 
 QJsonObject toJson(const SessionSummary &s)
@@ -240,12 +255,16 @@ QJsonObject toJson(const ServerFrame &frame)
                 QJsonArray messages;
                 for (const ChatMessage &m : s.messages)
                     messages.append(toJson(m));
+                QJsonArray membership;
+                for (const MembershipEntry &e : s.membership)
+                    membership.append(toJson(e));
                 return QJsonObject { { QStringLiteral("sessionId"), s.sessionId },
                     { QStringLiteral("epoch"), s.epoch },
                     { QStringLiteral("revision"), s.revision },
                     { QStringLiteral("title"), s.title },
                     { QStringLiteral("participants"), participants },
-                    { QStringLiteral("messages"), messages } };
+                    { QStringLiteral("messages"), messages },
+                    { QStringLiteral("membership"), membership } };
             },
             [](const ParticipantChangeEvent &e) {
                 QJsonObject o { { QStringLiteral("sessionId"), e.sessionId },

@@ -261,6 +261,15 @@ std::optional<SessionSnapshot> WebSocketService::lastSnapshot(const QString &ses
     return *it;
 }
 
+void WebSocketService::forgetSnapshotBefore(
+    const QString &sessionId, const QString &epoch, qint64 revision)
+{
+    // A later event makes the kept snapshot an old state: no one may start from it.
+    const auto it = m_lastSnapshots.constFind(sessionId);
+    if (it != m_lastSnapshots.cend() && (it->epoch != epoch || it->revision < revision))
+        m_lastSnapshots.erase(it);
+}
+
 void WebSocketService::setState(State state)
 {
     if (m_state == state)
@@ -394,8 +403,10 @@ void WebSocketService::dispatch(const ServerFrame &frame)
         m_lastSnapshots.insert(snapshot->sessionId, *snapshot);
         Q_EMIT sessionSnapshotReceived(*snapshot);
     } else if (const auto *change = std::get_if<ParticipantChangeEvent>(&frame)) {
+        forgetSnapshotBefore(change->sessionId, change->epoch, change->revision);
         Q_EMIT participantChanged(*change);
     } else if (const auto *message = std::get_if<MessageEvent>(&frame)) {
+        forgetSnapshotBefore(message->sessionId, message->epoch, message->message.revision);
         Q_EMIT messageReceived(*message);
     } else if (const auto *typing = std::get_if<TypingEvent>(&frame)) {
         Q_EMIT typingChanged(*typing);

@@ -104,6 +104,7 @@ public:
 
     /// The last snapshot received for a session on this connection, so that an object
     /// created when a join is acked (the snapshot came just before the ack) can start from it.
+    /// Only while it is the latest state received: an event of the session after it drops it.
     std::optional<Protocol::SessionSnapshot> lastSnapshot(const QString &sessionId) const;
 
 Q_SIGNALS:
@@ -126,6 +127,7 @@ Q_SIGNALS:
 
 private:
     void setState(State state);
+    void forgetSnapshotBefore(const QString &sessionId, const QString &epoch, qint64 revision);
     void onTextMessage(const QString &text);
     void onConnected();
     void onDisconnected();

@@ -48,7 +48,16 @@ public:
         });
     }
 
-    void appendMessage(const Protocol::ChatMessage &message);
+    /**
+     * Applies a roster event (Roster::apply) and keeps its membership line, derived from the
+     * roster before it (Membership::entryOf). Live (Transactions::publish) and on replay.
+     */
+    void applyChange(const Protocol::ParticipantChangeEvent &event);
+    /// Keeps a message for snapshots; one without an author name (a log written before
+    /// authorName existed) gets the author's name from the roster.
+    void appendMessage(Protocol::ChatMessage message);
+    /// A participant's display name, or empty when they are not in the session.
+    QString displayNameOf(const QString &participantId) const;
 
     /// Users kept out (ban_participant): no invite and no add lets them in.
     bool isBanned(const QString &userId) const { return m_banned.contains(userId); }
@@ -72,6 +81,7 @@ private:
     int m_snapshotMessages;
     Roster m_roster;
     std::deque<Protocol::ChatMessage> m_messages;
+    std::deque<Protocol::MembershipEntry> m_membership; // as many as m_messages may hold
     std::deque<QString> m_log; // m_log.back() has revision m_revision
     QSet<QString> m_banned;
 };

@@ -15,7 +15,7 @@ void replay(Session &session, const QString &event)
     const auto decoded = decodeServerFrame(event.toUtf8());
     if (const auto *frame = std::get_if<ServerFrame>(&decoded)) {
         if (const auto *change = std::get_if<ParticipantChangeEvent>(frame))
-            session.roster().apply(*change);
+            session.applyChange(*change);
         else if (const auto *message = std::get_if<MessageEvent>(frame))
             session.appendMessage(message->message);
     } else {

@@ -152,13 +152,16 @@ void Transactions::publish(Session &session, ServerFrame event)
         change->epoch = session.epoch();
         change->revision = revision;
         change->timestamp = now;
-        // The one way a live change reaches the roster, as a replay's does.
-        session.roster().apply(*change);
+        // The one way a live change reaches the roster (and the membership history), as a
+        // replay's does.
+        session.applyChange(*change);
     } else if (auto *message = std::get_if<MessageEvent>(&event)) {
         message->sessionId = session.id();
         message->epoch = session.epoch();
         message->message.revision = revision;
         message->message.timestamp = now;
+        // The name travels with the message, so it outlives the author's membership.
+        message->message.authorName = session.displayNameOf(message->message.authorId);
         session.appendMessage(message->message);
     }
     // Encoded once; every recipient and every later resume gets this very text.

@@ -93,7 +93,8 @@ auto members(const Error &f)
 }
 auto members(const SessionSnapshot &f)
 {
-    return std::tie(f.sessionId, f.epoch, f.revision, f.title, f.participants, f.messages);
+    return std::tie(
+        f.sessionId, f.epoch, f.revision, f.title, f.participants, f.messages, f.membership);
 }
 auto members(const ParticipantChangeEvent &f)
 {
@@ -422,6 +423,8 @@ private Q_SLOTS:
     void serverRoundTrip_data();
     void serverRoundTrip();
     void sessionSummaryRoundTrip();
+    void framesWithoutHistoryFieldsStillDecode();
+    void malformedMembershipEntriesAreRefused();
     void ackResultCarriesOnlyTheRequestsOwnFields();
     void typedAckResultsRoundTrip();
     void malformedAckResultsAreRefused();
@@ -686,6 +689,22 @@ void TestProtocol::serverRoundTrip_data()
         << ServerFrame(SessionSnapshot { u"s-1"_s, u"e-1"_s, 9, u"Algebra"_s,
                { ada(), offline, reconnecting, helpy() }, { chatLine(u"r-12"_s), chatLine({}) } })
         << u"session_snapshot"_s;
+    ChatMessage named = chatLine(u"r-13"_s);
+    named.authorName = u"Ada"_s;
+    MembershipEntry joined { 1, kTime, MembershipEntry::Change::Joined, u"u-ada"_s, u"Ada"_s,
+        ParticipantType::User, {}, {}, Role::Owner };
+    MembershipEntry removedEntry { 4, kTime, MembershipEntry::Change::Removed, u"h-1"_s,
+        u"Math Helpy"_s, ParticipantType::Helpy, u"u-ada"_s, u"Ada"_s, Role::Member };
+    MembershipEntry promoted { 6, kTime, MembershipEntry::Change::RoleChanged, u"u-bob"_s, u"Bob"_s,
+        ParticipantType::User, u"u-ada"_s, u"Ada"_s, Role::Moderator };
+    MembershipEntry addedEntry { 2, kTime, MembershipEntry::Change::Added, u"u-bob"_s, u"Bob"_s,
+        ParticipantType::User, u"u-ada"_s, u"Ada"_s, Role::Member };
+    MembershipEntry left { 7, kTime, MembershipEntry::Change::Left, u"u-bob"_s, u"Bob"_s,
+        ParticipantType::User, {}, {}, Role::Moderator };
+    SessionSnapshot withHistory { u"s-1"_s, u"e-1"_s, 9, u"Algebra"_s, { ada() }, { named },
+        { joined, addedEntry, removedEntry, promoted, left } };
+    QTest::newRow("session_snapshot with authorName and membership")
+        << ServerFrame(withHistory) << u"session_snapshot"_s;
 
     const auto added = [](const Participant &p, const QString &actor) {
         return ParticipantChangeEvent { .type = ParticipantChangeEvent::Type::Added,
@@ -736,6 +755,8 @@ void TestProtocol::serverRoundTrip_data()
     QTest::newRow("message") << ServerFrame(
         MessageEvent { u"s-1"_s, u"e-1"_s, chatLine(u"r-12"_s) })
                              << u"message"_s;
+    QTest::newRow("message with authorName")
+        << ServerFrame(MessageEvent { u"s-1"_s, u"e-1"_s, named }) << u"message"_s;
     QTest::newRow("message without requestId")
         << ServerFrame(MessageEvent { u"s-1"_s, u"e-1"_s, chatLine({}) }) << u"message"_s;
     QTest::newRow("typing on") << ServerFrame(TypingEvent { u"s-1"_s, u"u-ada"_s, true })
@@ -745,6 +766,55 @@ void TestProtocol::serverRoundTrip_data()
     QTest::newRow("session_digest")
         << ServerFrame(SessionDigest { u"s-1"_s, u"e-1"_s, 42, QString(64, u'a') })
         << u"session_digest"_s;
+}
+
+// authorName and membership were added after v1 shipped: frames of older servers (and
+// older stored logs) without them are read as before.
+void TestProtocol::framesWithoutHistoryFieldsStillDecode()
+{
+    const QByteArray snapshot = R"({"type":"session_snapshot","sessionId":"s-1","epoch":"e-1",)"
+                                R"("revision":1,"title":"A","participants":[],"messages":[{)"
+                                R"("messageId":"m-1","authorId":"u-1","text":"hi",)"
+                                R"("timestamp":"2026-11-26T10:15:30.123Z","revision":1}]})";
+    const auto decoded = decodeServerFrame(snapshot);
+    QVERIFY(std::holds_alternative<ServerFrame>(decoded));
+    const auto *s = std::get_if<SessionSnapshot>(&std::get<ServerFrame>(decoded));
+    QVERIFY(s);
+    QVERIFY(s->membership.isEmpty());
+    QCOMPARE(s->messages.size(), 1);
+    QVERIFY(s->messages.first().authorName.isEmpty());
+    // And what a newer server encodes without them has no such keys.
+    const QJsonObject json = toJson(ServerFrame(MessageEvent { u"s-1"_s, u"e-1"_s, chatLine({}) }));
+    QVERIFY(!json.contains(u"authorName"_s));
+}
+
+void TestProtocol::malformedMembershipEntriesAreRefused()
+{
+    const auto snapshotWith = [](const QByteArray &entry) {
+        return QByteArray(R"({"type":"session_snapshot","sessionId":"s-1","epoch":"e-1",)"
+                          R"("revision":1,"title":"A","participants":[],"messages":[],)"
+                          R"("membership":[)")
+            + entry + "]}";
+    };
+    const QByteArray good = R"({"revision":1,"timestamp":"2026-11-26T10:15:30.123Z",)"
+                            R"("change":"joined","participantId":"u-1","participantName":"Ana",)"
+                            R"("participantType":"user","role":"owner"})";
+    QVERIFY(std::holds_alternative<ServerFrame>(decodeServerFrame(snapshotWith(good))));
+    const auto refusal = [&](const QByteArray &entry) {
+        const auto decoded = decodeServerFrame(snapshotWith(entry));
+        const auto *error = std::get_if<DecodeError>(&decoded);
+        return error ? error->message : QString();
+    };
+    QVERIFY(refusal("42").contains(u"membership entries must be objects"_s));
+    QVERIFY(refusal(QByteArray(good).replace("joined", "vanished")).contains(u"'change'"_s));
+    QVERIFY(refusal(QByteArray(good).replace(R"("participantId":"u-1",)", ""))
+                .contains(u"missing field 'participantId'"_s));
+    const auto decoded = decodeServerFrame(QByteArray(R"({"type":"session_snapshot",)"
+                                                      R"("sessionId":"s-1","epoch":"e-1",)"
+                                                      R"("revision":1,"title":"A",)"
+                                                      R"("participants":[],"messages":[],)"
+                                                      R"("membership":"none"})"));
+    QVERIFY(std::holds_alternative<DecodeError>(decoded));
 }
 
 void TestProtocol::serverRoundTrip()
