@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "groupsession.h"
 
+#include "errortext.h"
 #include "groupsessionnotifier.h"
 #include "logging.h"
 #include "rules.h"
@@ -361,7 +362,7 @@ WebSocketService::ReplyHandler GroupSession::reportFailure(const QString &what)
     // The service may answer after this session was closed: never touch a dead object.
     return [self = QPointer<GroupSession>(this), what](const WebSocketService::Reply &reply) {
         if (self && !reply.ok)
-            Q_EMIT self->errorOccurred(what.arg(reply.error.message));
+            Q_EMIT self->errorOccurred(what.arg(ErrorText::reason(reply.error)));
     };
 }
 
@@ -417,7 +418,7 @@ void GroupSession::sendMessage(const QString &text)
                 return;
             self->m_messages->markFailed(requestId);
             Q_EMIT self->errorOccurred(
-                tr("Your message was not sent: %1").arg(reply.error.message));
+                tr("Your message was not sent: %1").arg(ErrorText::reason(reply.error)));
         });
 }
 
@@ -467,7 +468,8 @@ void GroupSession::createInvite()
 void GroupSession::onInviteReply(const WebSocketService::Reply &reply)
 {
     if (!reply.ok) {
-        Q_EMIT errorOccurred(tr("Could not create an invite: %1").arg(reply.error.message));
+        Q_EMIT errorOccurred(
+            tr("Could not create an invite: %1").arg(ErrorText::reason(reply.error)));
         return;
     }
     const auto result = resultOf<CreateInviteResult>(reply.ack);

@@ -47,6 +47,9 @@ class GroupSession : public QObject
     Q_PROPERTY(MessageListModel *messages READ messages CONSTANT)
     Q_PROPERTY(QString typingText READ typingText NOTIFY typingTextChanged)
     Q_PROPERTY(QString inviteCode READ inviteCode NOTIFY inviteCodeChanged)
+    /// The longest message text the server takes (Protocol::Limits: the server has no option
+    /// for it, so the welcome does not carry it).
+    Q_PROPERTY(int maxMessageLength READ maxMessageLength CONSTANT)
 
 public:
     GroupSession(WebSocketService *service, const QString &sessionId, QObject *parent = nullptr);
@@ -63,6 +66,7 @@ public:
     bool isOwner() const { return myRole() == QLatin1String("owner"); }
     bool canRename() const;
     bool canDelete() const;
+    int maxMessageLength() const { return int(Protocol::Limits {}.maxTextLength); }
     ParticipantListModel *participants() const { return m_participants; }
     MessageListModel *messages() const { return m_messages; }
     QString typingText() const { return m_typingText; }

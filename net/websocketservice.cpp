@@ -96,6 +96,7 @@ void WebSocketService::open()
     setState(State::Connecting);
     m_tcpConnected = false;
     m_upgraded = false;
+    m_rateLimited = false;
     m_handshakeTimer.start();
     m_socket.open(m_url);
 }
@@ -156,6 +157,8 @@ QString WebSocketService::address() const
 QString WebSocketService::describeFailure(QAbstractSocket::SocketError error) const
 {
     const QString where = address();
+    if (refusedAsBusy())
+        return tr("%1 is busy — try again in a minute.").arg(where);
     const QString notHelpy = tr("%1 is not a Helpy server").arg(where);
     // Something answered (an HTTP server, a WebSocket without our welcome): not Helpy.
     if (m_upgraded)
@@ -173,6 +176,22 @@ QString WebSocketService::describeFailure(QAbstractSocket::SocketError error) co
             ? notHelpy
             : tr("Could not reach %1 — check the network and the address.").arg(where);
     }
+}
+
+bool WebSocketService::refusedAsBusy() const
+{
+    if (m_rateLimited)
+        return true;
+    if (!m_upgraded)
+        return false;
+    // Qt 6.4 reads close codes 1012–2999 as 1002 with a reason of its own, so the server's
+    // 1013 "try again later" arrives as 1002. Our server sends 1002 itself only after an
+    // unsupported_protocol error, which has ended the attempt already. (QWebSocket keeps the
+    // last close code until the next close: a drop without a close frame right after a busy
+    // refusal reads as busy too; this is only asked before a welcome.)
+    const auto code = m_socket.closeCode();
+    return code == QWebSocketProtocol::CloseCode(1013)
+        || code == QWebSocketProtocol::CloseCodeProtocolError;
 }
 
 void WebSocketService::reconnectNow()
@@ -365,6 +384,9 @@ void WebSocketService::dispatch(const ServerFrame &frame)
         Q_EMIT acknowledged(*ack);
     } else if (const auto *error = std::get_if<Error>(&frame)) {
         qCInfo(lcNet) << "error" << toString(error->code) << error->message << error->requestId;
+        // Load shedding aimed at the connection (a hello too many): a close follows.
+        if (error->code == ErrorCode::RateLimited && error->requestId.isEmpty())
+            m_rateLimited = true;
         if (error->code == ErrorCode::UnsupportedProtocol
             || error->code == ErrorCode::NotAuthenticated) {
             // Before a welcome this ends the first connection (one message, no retry loop).

@@ -147,6 +147,8 @@ private:
     void failPending();
     /// The one place that turns a socket failure into a sentence for the user.
     QString describeFailure(QAbstractSocket::SocketError error) const;
+    /// The server turned this attempt away for load (rate_limited, or close 1013).
+    bool refusedAsBusy() const;
     QString address() const;
     void dispatch(const Protocol::ServerFrame &frame);
     void finishRequest(const QString &requestId, const Reply &reply);
@@ -175,6 +177,7 @@ private:
     bool m_reached = false; ///< a welcome came on this address since connectToServer()
     bool m_tcpConnected = false; ///< this attempt got a TCP connection (the upgrade went out)
     bool m_upgraded = false; ///< this attempt's WebSocket upgrade succeeded
+    bool m_rateLimited = false; ///< this attempt got a rate_limited error for the connection
     bool m_replacing = false; ///< connectToServer() is dropping the previous connection
     int m_heartbeatSeconds = 0;
     int m_reconnectDelayMs = 0;

@@ -53,6 +53,7 @@ Pane {
         }
         Button {
             objectName: "retryButton"
+            focusPolicy: Qt.TabFocus // a click leaves the focus where the user was typing
             text: banner.reconnecting ? qsTr("Retry now") : qsTr("Retry")
             visible: banner.offline || banner.reconnecting
             Accessible.name: qsTr("Retry connecting")
@@ -60,13 +61,16 @@ Pane {
         }
         Button {
             objectName: "bannerCancelButton"
+            focusPolicy: Qt.TabFocus
             text: qsTr("Cancel")
             visible: banner.connecting || banner.reconnecting
             Accessible.name: qsTr("Stop connecting")
             onClicked: AppController.cancelConnecting()
         }
         ToolButton {
+            objectName: "dismissErrorButton"
             text: "✕"
+            focusPolicy: Qt.TabFocus
             visible: banner.hasError && !banner.offline
             Accessible.name: qsTr("Dismiss the message")
             onClicked: AppController.clearError()

@@ -1,6 +1,5 @@
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Layouts
 import Helpy
 
 // A chat line: a bubble with author and time, or a centred system line.
@@ -34,11 +33,24 @@ Item {
         horizontalAlignment: Text.AlignHCenter
     }
 
+    // The body's unwrapped width: a bubble is as wide as its longest line, up to 72 % of the
+    // list. Measured apart from the shown body, whose width the bubble sets (measuring the
+    // shown one made a binding loop on width).
+    Text {
+        id: naturalBody
+        visible: false
+        text: line.text
+        font: body.font
+        textFormat: Text.PlainText
+    }
+
     Rectangle {
         id: bubble
+        objectName: "messageBubble"
         visible: !line.isSystem
         x: line.isOwn ? line.width - width - 16 : 16
-        width: Math.min(Math.ceil(Math.max(body.implicitWidth, meta.implicitWidth)) + 26, line.width * 0.72)
+        width: Math.min(Math.ceil(Math.max(naturalBody.implicitWidth, meta.implicitWidth)) + 24,
+                        Math.max(0, line.width * 0.72))
         height: column.implicitHeight + 14
         radius: 10
         color: line.isOwn ? Theme.ownBubble : Theme.otherBubble
@@ -46,15 +58,15 @@ Item {
         border.color: Theme.border
         opacity: line.status === "pending" ? 0.7 : 1
 
-        ColumnLayout {
+        // Plain positioners, not layouts: the widths flow one way (bubble → column → body).
+        Column {
             id: column
-            anchors.fill: parent
-            anchors.margins: 7
-            anchors.leftMargin: 12
-            anchors.rightMargin: 12
+            x: 12
+            y: 7
+            width: Math.max(0, bubble.width - 24)
             spacing: 2
 
-            RowLayout {
+            Row {
                 id: meta
                 spacing: 8
                 Label {
@@ -73,7 +85,8 @@ Item {
             }
             Label {
                 id: body
-                Layout.fillWidth: true
+                objectName: "messageBody"
+                width: column.width
                 text: line.text
                 wrapMode: Text.Wrap
                 textFormat: Text.PlainText

@@ -28,6 +28,9 @@ ItemDelegate {
     readonly property bool hasActions: canRemove || canChangeRole
     readonly property string shownPresence: presenceKnown ? presence : "unknown"
 
+    /// The actions menu closed (the page gives the focus back to the message box).
+    signal actionsClosed()
+
     function roleText(r: string): string {
         return r === "owner" ? qsTr("Owner") : r === "moderator" ? qsTr("Moderator") : qsTr("Member")
     }
@@ -119,6 +122,7 @@ ItemDelegate {
     Menu {
         id: actions
         objectName: "participantMenu"
+        onClosed: row.actionsClosed()
 
         MenuItem {
             objectName: "makeModeratorAction"

@@ -64,6 +64,7 @@ Page {
             }
             ToolButton {
                 objectName: "copyInviteButton"
+                focusPolicy: Qt.TabFocus
                 visible: page.canManage
                 text: qsTr("Copy invite")
                 Accessible.name: qsTr("Copy the invite link")
@@ -115,6 +116,7 @@ Page {
             }
             ToolButton {
                 objectName: "addHelpyButton"
+                focusPolicy: Qt.TabFocus
                 // The rule book's answer: moderators and owners add Helpys.
                 visible: page.session?.canAddHelpy ?? false
                 text: qsTr("Add Helpy…")
@@ -144,6 +146,33 @@ Page {
             ListView {
                 id: messageList
                 objectName: "messageList"
+
+                // True while the reader is at the newest message: then the list follows the
+                // conversation; scrolled up, it stays put and counts what arrives instead.
+                property bool followsEnd: true
+                // The message count when the reader left the bottom.
+                property int countWhenLeft: 0
+                readonly property int unseenCount: followsEnd ? 0 : Math.max(0, count - countWhenLeft)
+                // Only the reader moves the list away from the end: a wheel, a drag, a flick or
+                // the scroll bar (a model reset or our own positioning moves contentY too).
+                readonly property bool readerScrolling: moving || messageScrollBar.pressed
+
+                function isAtEnd(): bool {
+                    const end = originY + contentHeight + bottomMargin - height
+                    return contentY >= end - 4
+                }
+                function showNewest() {
+                    followsEnd = true
+                    followEnd()
+                }
+                // Delegates settle their height after they are placed (text wraps once it
+                // has a width), so following means positioning again whenever that happens.
+                function followEnd() {
+                    if (!followsEnd || count === 0)
+                        return
+                    positionViewAtEnd()
+                }
+
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 clip: true
@@ -153,13 +182,40 @@ Page {
                 bottomMargin: 12
                 Accessible.role: Accessible.List
                 Accessible.name: qsTr("Messages")
-                ScrollBar.vertical: ScrollBar {}
+                ScrollBar.vertical: ScrollBar {
+                    id: messageScrollBar
+                    onPressedChanged: messageList.readerMoved()
+                }
                 delegate: MessageDelegate {
                     width: ListView.view.width
                 }
-                // Follow the conversation as it grows.
-                onCountChanged: positionViewAtEnd()
-                Component.onCompleted: positionViewAtEnd()
+
+                function readerMoved() {
+                    const atEnd = isAtEnd()
+                    if (followsEnd === atEnd)
+                        return
+                    if (!atEnd)
+                        countWhenLeft = count
+                    followsEnd = atEnd
+                }
+                onContentYChanged: if (readerScrolling) readerMoved()
+                onMovementEnded: readerMoved()
+                onCountChanged: followLater.start()
+                onContentHeightChanged: followLater.start()
+                onHeightChanged: followLater.start()
+                onWidthChanged: followLater.start()
+                Component.onCompleted: followEnd()
+                // Once the current changes have settled (one event-loop turn), not per change.
+                Timer {
+                    id: followLater
+                    interval: 0
+                    onTriggered: messageList.followEnd()
+                }
+                Connections {
+                    target: messageList.model
+                    // A resync swaps the rows: contentY jumps, but the reader did not move.
+                    function onModelReset() { followLater.start() }
+                }
 
                 Label {
                     objectName: "emptyChatHint"
@@ -170,6 +226,17 @@ Page {
                     color: Theme.subtleText
                     wrapMode: Text.Wrap
                     horizontalAlignment: Text.AlignHCenter
+                }
+
+                NewMessagesButton {
+                    // On the view itself, not on its content: it stays put while the list scrolls.
+                    parent: messageList
+                    z: 1
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    anchors.bottom: parent.bottom
+                    anchors.bottomMargin: 12
+                    count: messageList.unseenCount
+                    onClicked: messageList.showNewest()
                 }
             }
 
@@ -185,36 +252,15 @@ Page {
                 opacity: text.length > 0 ? 1 : 0
             }
 
-            Pane {
+            MessageComposer {
+                id: composer
                 Layout.fillWidth: true
-                padding: 10
-                RowLayout {
-                    anchors.fill: parent
-                    spacing: 8
-                    TextField {
-                        id: input
-                        objectName: "messageInput"
-                        Layout.fillWidth: true
-                        placeholderText: qsTr("Write a message — Enter sends")
-                        maximumLength: 4000
-                        Accessible.name: qsTr("Message")
-                        focus: true
-                        onTextEdited: page.session.setTyping(text.length > 0)
-                        onAccepted: sendButton.clicked()
-                    }
-                    Button {
-                        id: sendButton
-                        objectName: "sendButton"
-                        text: qsTr("Send")
-                        highlighted: true
-                        enabled: input.text.trim().length > 0
-                        Accessible.name: qsTr("Send the message")
-                        onClicked: {
-                            page.session.sendMessage(input.text)
-                            input.clear()
-                            input.forceActiveFocus()
-                        }
-                    }
+                maxLength: page.session?.maxMessageLength ?? 4000
+                onTypingChanged: (typing) => page.session.setTyping(typing)
+                onSendRequested: (text) => {
+                    // Your own message takes you to the newest, wherever you were.
+                    messageList.showNewest()
+                    page.session.sendMessage(text)
                 }
             }
         }
@@ -257,6 +303,7 @@ Page {
                     delegate: ParticipantDelegate {
                         width: ListView.view.width
                         session: page.session
+                        onActionsClosed: composer.focusInput()
                     }
                 }
             }
@@ -267,5 +314,6 @@ Page {
         id: addHelpyDialog
         anchors.centerIn: Overlay.overlay
         onHelpyRequested: (name) => page.session.addHelpy(name)
+        onClosed: composer.focusInput()
     }
 }

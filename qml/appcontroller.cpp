@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "appcontroller.h"
 
+#include "errortext.h"
 #include "groupsession.h"
 #include "invitelink.h"
 #include "reconnectcountdown.h"
@@ -51,6 +52,18 @@ AppController::AppController(QObject *parent)
             m_sessionList->model()->remove(event.sessionId);
             refreshSessions();
         });
+
+    // A refused request's error is news until something works again, or for a while.
+    m_requestErrorExpiry.setSingleShot(true);
+    m_requestErrorExpiry.setInterval(10000);
+    connect(&m_requestErrorExpiry, &QTimer::timeout, this, [this] {
+        if (m_errorFromRequest)
+            clearError();
+    });
+    connect(m_service.get(), &WebSocketService::acknowledged, this, [this] {
+        if (m_errorFromRequest)
+            clearError();
+    });
 }
 
 AppController::~AppController()
@@ -223,10 +236,19 @@ void AppController::setError(const QString &message)
 {
     if (!message.isEmpty())
         qCInfo(lcApp) << "error shown:" << message;
+    m_errorFromRequest = false;
+    m_requestErrorExpiry.stop();
     if (m_errorString == message)
         return;
     m_errorString = message;
     Q_EMIT errorStringChanged();
+}
+
+void AppController::setRequestError(const QString &message)
+{
+    setError(message);
+    m_errorFromRequest = true;
+    m_requestErrorExpiry.start();
 }
 
 void AppController::clearError()
@@ -406,7 +428,8 @@ void AppController::joinByCode(const QString &inviteCode)
     m_service->joinByInvite(code, [this, code](const WebSocketService::Reply &reply) {
         setBusy(false);
         if (!reply.ok) {
-            setError(tr("Could not join with code %1: %2").arg(code, reply.error.message));
+            setRequestError(
+                tr("Could not join with code %1: %2").arg(code, ErrorText::reason(reply.error)));
             return;
         }
         if (const auto result = resultOf<JoinSessionResult>(reply.ack))
@@ -423,7 +446,8 @@ void AppController::createSession(const QString &title)
     m_service->createSession(title, [this](const WebSocketService::Reply &reply) {
         setBusy(false);
         if (!reply.ok) {
-            setError(tr("Could not create the session: %1").arg(reply.error.message));
+            setRequestError(
+                tr("Could not create the session: %1").arg(ErrorText::reason(reply.error)));
             return;
         }
         if (const auto result = resultOf<CreateSessionResult>(reply.ack))
@@ -441,7 +465,7 @@ void AppController::openSession(const QString &sessionId)
     if (m_currentSession && m_currentSession->sessionId() == sessionId)
         return;
     auto *session = new GroupSession(m_service.get(), sessionId, this);
-    connect(session, &GroupSession::errorOccurred, this, &AppController::setError);
+    connect(session, &GroupSession::errorOccurred, this, &AppController::setRequestError);
     connect(session, &GroupSession::closed, this, [this, session](const QString &reason) {
         Q_EMIT notice(reason);
         if (m_currentSession == session)

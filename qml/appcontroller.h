@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QSettings>
+#include <QTimer>
 #include <QUrl>
 #include <QtQml/qqmlregistration.h>
 
@@ -103,6 +104,8 @@ public:
     void setPendingInviteLink(const QString &link) { m_pendingInviteLink = link.trimmed(); }
     /// How long a first connection may take before it fails (default 10 s; tests shorten it).
     void setConnectTimeoutMs(int ms) { m_service->setHandshakeTimeoutMs(ms); }
+    /// How long a refused request's error stays when nothing succeeds after it (default 10 s).
+    void setRequestErrorTimeoutMs(int ms) { m_requestErrorExpiry.setInterval(ms); }
 
     /// Starts the hosting server, connects to it and opens the session of that title: the
     /// one hosted already (no duplicate titles), else a new one.
@@ -164,7 +167,10 @@ private:
     void onWelcomed();
     void onServiceState(WebSocketService::State state);
     void onConnectionError(const QString &message);
+    /// An error that lasts until its cause is gone (connected again, or a new attempt).
     void setError(const QString &message);
+    /// A refused request's error: it goes with the next success, or after a while.
+    void setRequestError(const QString &message);
     void setBusy(bool busy);
     static QUrl normalizedServerUrl(const QString &text);
     /// Opens the session titled `title` on the connected server, or creates it.
@@ -184,5 +190,7 @@ private:
     bool m_signedIn = false;
     bool m_busy = false;
     bool m_hostedSessionAnnounced = false;
+    bool m_errorFromRequest = false;
+    QTimer m_requestErrorExpiry;
     std::function<void()> m_afterWelcome;
 };
