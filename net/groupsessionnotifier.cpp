@@ -24,6 +24,13 @@ GroupSessionNotifier::GroupSessionNotifier(
     connect(service, &WebSocketService::typingChanged, this, &GroupSessionNotifier::onTyping);
     connect(
         service, &WebSocketService::sessionDigestReceived, this, &GroupSessionNotifier::onDigest);
+    connect(service, &WebSocketService::sessionSettingsChanged, this,
+        &GroupSessionNotifier::onSettings);
+    connect(service, &WebSocketService::messageDeltaReceived, this,
+        [this](const MessageDelta &delta) {
+            if (delta.sessionId == m_sessionId)
+                Q_EMIT messageDeltaReceived(delta);
+        });
     // A new connection has no subscriptions: resume what we had.
     connect(service, &WebSocketService::welcomed, this, [this] {
         m_resyncing = false;
@@ -70,6 +77,8 @@ void GroupSessionNotifier::adopt(const SessionSnapshot &snapshot)
     m_removed = false;
     m_roster.applySnapshot(snapshot.participants); // the difference, row by row
     m_messages = snapshot.messages;
+    if (std::exchange(m_settings, snapshot.settings) != snapshot.settings)
+        Q_EMIT settingsChanged(m_settings);
 }
 
 /// True when the event is the next one; false when it is old or after a gap.
@@ -140,6 +149,14 @@ void GroupSessionNotifier::onTyping(const TypingEvent &event)
 {
     if (event.sessionId == m_sessionId)
         Q_EMIT typingChanged(event.participantId, event.typing);
+}
+
+void GroupSessionNotifier::onSettings(const SessionSettingsEvent &event)
+{
+    if (event.sessionId != m_sessionId || !acceptRevision(event.epoch, event.revision))
+        return;
+    m_settings = event.settings;
+    Q_EMIT settingsChanged(m_settings);
 }
 
 void GroupSessionNotifier::onDigest(const SessionDigest &digest)

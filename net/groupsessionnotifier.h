@@ -31,6 +31,7 @@ public:
     qint64 revision() const { return m_revision; }
     QString title() const { return m_title; }
     bool hasState() const { return !m_epoch.isEmpty(); }
+    const Protocol::SessionSettings &settings() const { return m_settings; }
 
     /**
      * The session's roster, in join order: the client's one copy. A list model shows it
@@ -62,6 +63,10 @@ Q_SIGNALS:
         const std::optional<Protocol::Participant> &before);
     void messageAppended(const Protocol::ChatMessage &message);
     void typingChanged(const QString &participantId, bool typing);
+    /// A Helpy's draft answer grew (ephemeral; the final message carries draftId as requestId).
+    void messageDeltaReceived(const Protocol::MessageDelta &delta);
+    /// The session's settings changed (an in-order event, or a snapshot that differs).
+    void settingsChanged(const Protocol::SessionSettings &settings);
     /// A gap was detected and a resume was requested from `sinceRevision`.
     void resyncRequested(qint64 sinceRevision);
     /// A digest at our revision had another roster hash: a snapshot was requested.
@@ -76,6 +81,7 @@ private:
     void onParticipantChanged(const Protocol::ParticipantChangeEvent &event);
     void onMessage(const Protocol::MessageEvent &event);
     void onTyping(const Protocol::TypingEvent &event);
+    void onSettings(const Protocol::SessionSettingsEvent &event);
     void onDigest(const Protocol::SessionDigest &digest);
     void resync();
 
@@ -88,4 +94,5 @@ private:
     bool m_removed = false;
     Roster m_roster;
     QList<Protocol::ChatMessage> m_messages;
+    Protocol::SessionSettings m_settings;
 };

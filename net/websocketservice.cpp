@@ -379,6 +379,10 @@ void WebSocketService::dispatch(const ServerFrame &frame)
         Q_EMIT typingChanged(*typing);
     } else if (const auto *digest = std::get_if<SessionDigest>(&frame)) {
         Q_EMIT sessionDigestReceived(*digest);
+    } else if (const auto *delta = std::get_if<MessageDelta>(&frame)) {
+        Q_EMIT messageDeltaReceived(*delta);
+    } else if (const auto *settings = std::get_if<SessionSettingsEvent>(&frame)) {
+        Q_EMIT sessionSettingsChanged(*settings);
     }
 }
 
@@ -481,7 +485,16 @@ QString WebSocketService::sendParticipantAdded(const QString &sessionId, Partici
     const QString &participantId, const QString &displayName, ReplyHandler onReply)
 {
     return sendRequest(
-        AddParticipant { {}, sessionId, type, participantId, displayName }, std::move(onReply));
+        AddParticipant { {}, sessionId, type, participantId, displayName, {}, {} },
+        std::move(onReply));
+}
+
+QString WebSocketService::addHelpy(const QString &sessionId, const QString &displayName,
+    const QString &subject, const QString &instructions, ReplyHandler onReply)
+{
+    return sendRequest(AddParticipant { {}, sessionId, ParticipantType::Helpy, {}, displayName,
+                           subject, instructions },
+        std::move(onReply));
 }
 
 QString WebSocketService::sendParticipantRemoved(
@@ -510,7 +523,7 @@ QString WebSocketService::listSessions(ReplyHandler onReply)
 QString WebSocketService::sendMessage(
     const QString &sessionId, const QString &text, ReplyHandler onReply)
 {
-    return sendRequest(SendMessage { {}, sessionId, text }, std::move(onReply));
+    return sendRequest(SendMessage { {}, sessionId, text, {} }, std::move(onReply));
 }
 
 void WebSocketService::setTyping(const QString &sessionId, bool typing)

@@ -65,6 +65,7 @@ SessionSnapshot Session::snapshot() const
     s.title = m_title;
     s.participants = m_roster.participants();
     s.messages = QList<ChatMessage>(m_messages.cbegin(), m_messages.cend());
+    s.settings = m_settings;
     return s;
 }
 

@@ -49,6 +49,12 @@ public:
     }
 
     void appendMessage(const Protocol::ChatMessage &message);
+    /// The last messages, oldest first (at most the snapshot's number): a tutor's context.
+    const std::deque<Protocol::ChatMessage> &recentMessages() const { return m_messages; }
+
+    /// Set by `session_settings_changed` events, live and on replay alike.
+    const Protocol::SessionSettings &settings() const { return m_settings; }
+    void setSettings(const Protocol::SessionSettings &settings) { m_settings = settings; }
 
     /// Users kept out (ban_participant): no invite and no add lets them in.
     bool isBanned(const QString &userId) const { return m_banned.contains(userId); }
@@ -74,6 +80,7 @@ private:
     std::deque<Protocol::ChatMessage> m_messages;
     std::deque<QString> m_log; // m_log.back() has revision m_revision
     QSet<QString> m_banned;
+    Protocol::SessionSettings m_settings;
 };
 
 /// A roster event about `participant`; Transactions::publish() fills in session, revision

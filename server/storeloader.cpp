@@ -18,6 +18,8 @@ void replay(Session &session, const QString &event)
             session.roster().apply(*change);
         else if (const auto *message = std::get_if<MessageEvent>(frame))
             session.appendMessage(message->message);
+        else if (const auto *settings = std::get_if<SessionSettingsEvent>(frame))
+            session.setSettings(settings->settings);
     } else {
         qCCritical(lcServer) << "storage: an event of" << session.id()
                              << "does not decode:" << std::get<DecodeError>(decoded).message;

@@ -160,6 +160,12 @@ void Transactions::publish(Session &session, ServerFrame event)
         message->message.revision = revision;
         message->message.timestamp = now;
         session.appendMessage(message->message);
+    } else if (auto *settings = std::get_if<SessionSettingsEvent>(&event)) {
+        settings->sessionId = session.id();
+        settings->epoch = session.epoch();
+        settings->revision = revision;
+        settings->timestamp = now;
+        session.setSettings(settings->settings);
     }
     // Encoded once; every recipient and every later resume gets this very text.
     const QString text = encode(event);
