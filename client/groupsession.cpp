@@ -11,6 +11,9 @@ using namespace Protocol;
 using namespace std::chrono_literals;
 
 namespace {
+// A Helpy's draft that no message replaced this long after it stopped thinking is dropped
+// (the message comes right after "stop", once stored).
+constexpr auto DraftGrace = 5s;
 // A remote "typing" is forgotten after this long without a refresh (its "stop" may be lost).
 constexpr auto TypingTimeout = 8s;
 // While typing, "typing: true" is repeated at most this often …
@@ -35,6 +38,8 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
         &GroupSession::onParticipantChanged);
     connect(m_notifier, &GroupSessionNotifier::messageAppended, this, &GroupSession::onMessage);
     connect(m_notifier, &GroupSessionNotifier::typingChanged, this, &GroupSession::onTyping);
+    connect(m_notifier, &GroupSessionNotifier::messageDeltaReceived, this,
+        &GroupSession::onMessageDelta);
     connect(m_notifier, &GroupSessionNotifier::removedFromSession, this, &GroupSession::onRemoved);
     connect(
         m_participants, &ParticipantListModel::myRoleChanged, this, &GroupSession::myRoleChanged);
@@ -62,7 +67,8 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     if (m_notifier->hasState()) {
         onSnapshot(
             SessionSnapshot { m_notifier->sessionId(), m_notifier->epoch(), m_notifier->revision(),
-                m_notifier->title(), m_notifier->participants(), m_notifier->messages() });
+                m_notifier->title(), m_notifier->participants(), m_notifier->messages(),
+                m_notifier->settings() });
     }
 }
 
@@ -159,6 +165,8 @@ void GroupSession::onParticipantChanged(
         const QString who = nameOf(event.participantId);
         if (m_typing.remove(event.participantId))
             updateTypingText();
+        if (const QString draftId = m_drafts.take(event.participantId); !draftId.isEmpty())
+            m_messages->dropDraft(draftId);
         m_messages->addSystemLine(lineId,
             event.reason == ParticipantChangeEvent::Reason::Left
                     || event.actorId == event.participantId
@@ -187,13 +195,44 @@ QString GroupSession::roleLine(const QString &actor, const Participant &changed)
 void GroupSession::onMessage(const ChatMessage &message)
 {
     m_messages->addMessage(MessageListModel::fromMessage(message, nameOf(message.authorId)));
+    if (!message.requestId.isEmpty() && m_drafts.value(message.authorId) == message.requestId)
+        m_drafts.remove(message.authorId); // the draft became this message
     // Whoever sent a message has stopped typing it.
     if (m_typing.remove(message.authorId))
         updateTypingText();
 }
 
+void GroupSession::onMessageDelta(const MessageDelta &delta)
+{
+    if (!isHelpy(delta.participantId))
+        return;
+    m_drafts.insert(delta.participantId, delta.draftId);
+    m_messages->updateDraft(
+        delta.draftId, delta.participantId, nameOf(delta.participantId), delta.text);
+}
+
+void GroupSession::dropDraftOf(const QString &helpyId)
+{
+    const QString draftId = m_drafts.value(helpyId);
+    if (draftId.isEmpty())
+        return;
+    QTimer::singleShot(DraftGrace, this, [this, helpyId, draftId] {
+        if (m_drafts.value(helpyId) == draftId)
+            m_drafts.remove(helpyId);
+        m_messages->dropDraft(draftId); // nothing when the message replaced it
+    });
+}
+
+bool GroupSession::isHelpy(const QString &participantId) const
+{
+    const Participant *p = m_notifier->roster()->find(participantId);
+    return p && p->type == ParticipantType::Helpy;
+}
+
 void GroupSession::onTyping(const QString &participantId, bool typing)
 {
+    if (!typing && isHelpy(participantId))
+        dropDraftOf(participantId);
     if (m_service && participantId == m_service->userId())
         return;
     bool changed;
@@ -225,9 +264,11 @@ void GroupSession::expireTyping()
 void GroupSession::updateTypingText()
 {
     QStringList names;
+    QStringList helpys; // a Helpy "typing" is working on an answer: thinking
     for (auto it = m_typing.cbegin(); it != m_typing.cend(); ++it)
-        names.append(nameOf(it.key()));
+        (isHelpy(it.key()) ? helpys : names).append(nameOf(it.key()));
     names.sort(Qt::CaseInsensitive);
+    helpys.sort(Qt::CaseInsensitive);
     QString text;
     if (names.size() == 1)
         text = tr("%1 is typing…").arg(names.first());
@@ -235,6 +276,12 @@ void GroupSession::updateTypingText()
         text = tr("%1 and %2 are typing…").arg(names.at(0), names.at(1));
     else if (names.size() > 2)
         text = tr("Several people are typing…");
+    if (!helpys.isEmpty()) {
+        const QString thinking = helpys.size() == 1
+            ? tr("%1 is thinking…").arg(helpys.first())
+            : tr("%1 are thinking…").arg(helpys.join(QStringLiteral(", ")));
+        text = text.isEmpty() ? thinking : text + QStringLiteral(" · ") + thinking;
+    }
     if (m_typing.isEmpty())
         m_typingExpiry.stop();
     else if (!m_typingExpiry.isActive())
@@ -263,12 +310,13 @@ WebSocketService::ReplyHandler GroupSession::reportFailure(const QString &what)
     };
 }
 
-void GroupSession::addHelpy(const QString &displayName)
+void GroupSession::addHelpy(
+    const QString &displayName, const QString &subject, const QString &instructions)
 {
     const QString name = displayName.simplified();
     if (!m_service || name.isEmpty())
         return;
-    m_service->sendParticipantAdded(m_sessionId, ParticipantType::Helpy, {}, name,
+    m_service->addHelpy(m_sessionId, name, subject.simplified(), instructions.trimmed(),
         reportFailure(tr("Could not add %1: %2").arg(name, u"%1")));
 }
 
@@ -309,7 +357,7 @@ void GroupSession::sendMessage(const QString &text)
     const QString requestId = QStringLiteral("msg-") + QUuid::createUuid().toString(QUuid::Id128);
     const QString me = m_service->userId();
     m_messages->addPending(requestId, me, nameOf(me), trimmed);
-    m_service->sendRequest(SendMessage { requestId, m_sessionId, trimmed },
+    m_service->sendRequest(SendMessage { requestId, m_sessionId, trimmed, {} },
         [self = QPointer<GroupSession>(this), requestId](const WebSocketService::Reply &reply) {
             if (reply.ok || !self)
                 return;

@@ -65,7 +65,9 @@ public:
 
     /// Joins (first time: snapshot) or resumes the session on the service's connection.
     Q_INVOKABLE void join();
-    Q_INVOKABLE void addHelpy(const QString &displayName);
+    /// Adds a Helpy tutor; `subject` and `instructions` may be empty.
+    Q_INVOKABLE void addHelpy(const QString &displayName, const QString &subject = {},
+        const QString &instructions = {});
     /// Adds a person by their userId.
     Q_INVOKABLE void addParticipant(const QString &userId);
     Q_INVOKABLE void removeParticipant(const QString &participantId);
@@ -104,6 +106,10 @@ private:
     QString roleLine(const QString &actor, const Protocol::Participant &changed) const;
     void onMessage(const Protocol::ChatMessage &message);
     void onTyping(const QString &participantId, bool typing);
+    void onMessageDelta(const Protocol::MessageDelta &delta);
+    /// Drops the Helpy's draft if no message replaced it (it stopped, or left).
+    void dropDraftOf(const QString &helpyId);
+    bool isHelpy(const QString &participantId) const;
     void onRemoved(Protocol::ParticipantChangeEvent::Reason reason);
     void setLocalUserId(const QString &userId);
     void rememberFormerNames(int firstRow, int lastRow);
@@ -125,6 +131,7 @@ private:
     QHash<QString, QString> m_formerNames;
 
     QHash<QString, QDeadlineTimer> m_typing; // remote participant → when to forget it
+    QHash<QString, QString> m_drafts; // Helpy → the draftId of the answer it is writing
     QString m_typingText;
     QTimer m_typingExpiry;
     bool m_sentTyping = false;

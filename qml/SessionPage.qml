@@ -210,6 +210,6 @@ Page {
     AddHelpyDialog {
         id: addHelpyDialog
         anchors.centerIn: Overlay.overlay
-        onHelpyRequested: (name) => page.session.addHelpy(name)
+        onHelpyRequested: (name, subject, instructions) => page.session.addHelpy(name, subject, instructions)
     }
 }
