@@ -4,10 +4,10 @@
 #include "shutdownsignals.h"
 
 #include <QCommandLineParser>
-#include <QUrl>
 #include <QCoreApplication>
 #include <QStandardPaths>
 #include <QTimer>
+#include <QUrl>
 
 #include <cstdio>
 
@@ -207,8 +207,8 @@ int main(int argc, char *argv[])
     options.helpyApiKey = qEnvironmentVariable("HELPY_API_KEY");
     if (!options.helpyEndpoint.isEmpty()) {
         const QUrl url(options.helpyEndpoint, QUrl::StrictMode);
-        if (!url.isValid() || (url.scheme() != QLatin1String("http")
-                && url.scheme() != QLatin1String("https"))) {
+        if (!url.isValid()
+            || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
             std::fprintf(stderr, "helpy-server: --helpy-endpoint expects an http(s) URL\n");
             return 2;
         }

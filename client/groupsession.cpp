@@ -65,10 +65,9 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     // The notifier may start from the service's last snapshot (a join acked just before
     // this object existed): show that state as the first load.
     if (m_notifier->hasState()) {
-        onSnapshot(
-            SessionSnapshot { m_notifier->sessionId(), m_notifier->epoch(), m_notifier->revision(),
-                m_notifier->title(), m_notifier->participants(), m_notifier->messages(),
-                m_notifier->settings() });
+        onSnapshot(SessionSnapshot { m_notifier->sessionId(), m_notifier->epoch(),
+            m_notifier->revision(), m_notifier->title(), m_notifier->participants(),
+            m_notifier->messages(), m_notifier->settings() });
     }
 }
 

@@ -66,8 +66,8 @@ public:
     /// Joins (first time: snapshot) or resumes the session on the service's connection.
     Q_INVOKABLE void join();
     /// Adds a Helpy tutor; `subject` and `instructions` may be empty.
-    Q_INVOKABLE void addHelpy(const QString &displayName, const QString &subject = {},
-        const QString &instructions = {});
+    Q_INVOKABLE void addHelpy(
+        const QString &displayName, const QString &subject = {}, const QString &instructions = {});
     /// Adds a person by their userId.
     Q_INVOKABLE void addParticipant(const QString &userId);
     Q_INVOKABLE void removeParticipant(const QString &participantId);

@@ -210,8 +210,8 @@ void MessageListModel::addSystemLine(
     append({ e });
 }
 
-void MessageListModel::updateDraft(const QString &draftId, const QString &authorId,
-    const QString &authorName, const QString &text)
+void MessageListModel::updateDraft(
+    const QString &draftId, const QString &authorId, const QString &authorName, const QString &text)
 {
     if (draftId.isEmpty() || m_finishedDrafts.contains(draftId))
         return;

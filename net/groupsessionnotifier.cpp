@@ -26,8 +26,8 @@ GroupSessionNotifier::GroupSessionNotifier(
         service, &WebSocketService::sessionDigestReceived, this, &GroupSessionNotifier::onDigest);
     connect(service, &WebSocketService::sessionSettingsChanged, this,
         &GroupSessionNotifier::onSettings);
-    connect(service, &WebSocketService::messageDeltaReceived, this,
-        [this](const MessageDelta &delta) {
+    connect(
+        service, &WebSocketService::messageDeltaReceived, this, [this](const MessageDelta &delta) {
             if (delta.sessionId == m_sessionId)
                 Q_EMIT messageDeltaReceived(delta);
         });

@@ -233,8 +233,8 @@ SessionSnapshot snapshotFromFields(const Fields &f)
     }
     // Absent from older servers: the defaults.
     if (f.has("settings"))
-        s.settings = settingsFromFields(
-            Fields(f.object("settings"), QStringLiteral("settings"), limits));
+        s.settings
+            = settingsFromFields(Fields(f.object("settings"), QStringLiteral("settings"), limits));
     return s;
 }
 

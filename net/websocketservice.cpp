@@ -484,8 +484,7 @@ QString WebSocketService::leaveSession(const QString &sessionId, ReplyHandler on
 QString WebSocketService::sendParticipantAdded(const QString &sessionId, ParticipantType type,
     const QString &participantId, const QString &displayName, ReplyHandler onReply)
 {
-    return sendRequest(
-        AddParticipant { {}, sessionId, type, participantId, displayName, {}, {} },
+    return sendRequest(AddParticipant { {}, sessionId, type, participantId, displayName, {}, {} },
         std::move(onReply));
 }
 

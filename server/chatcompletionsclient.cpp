@@ -131,8 +131,8 @@ void ChatCompletionsClient::handleEvent(const QByteArray &data)
     }
     if (chunk.contains(QLatin1String("error"))) {
         const QString message = errorMessageOf(data);
-        fail(mentionsContextLength(message) ? FailureKind::ContextTooLong
-                                            : FailureKind::Interrupted,
+        fail(
+            mentionsContextLength(message) ? FailureKind::ContextTooLong : FailureKind::Interrupted,
             QStringLiteral("error in the stream: %1").arg(message));
         return;
     }
@@ -187,7 +187,8 @@ void ChatCompletionsClient::onFinished()
         fail(FailureKind::Timeout, QStringLiteral("the model server went silent"));
         return;
     }
-    if (code == 0 || (error != QNetworkReply::NoError && error != QNetworkReply::RemoteHostClosedError)) {
+    if (code == 0
+        || (error != QNetworkReply::NoError && error != QNetworkReply::RemoteHostClosedError)) {
         fail(code == 0 ? FailureKind::Unreachable : FailureKind::Interrupted,
             QStringLiteral("network error: %1").arg(m_reply->errorString()));
         return;

@@ -66,8 +66,8 @@ signals:
     void textGrew();
     void finished(const QString &text);
     /// `retryAfterSeconds` from a 429's Retry-After (0: none given).
-    void failed(ChatCompletionsClient::FailureKind kind, const QString &detail,
-        int retryAfterSeconds);
+    void failed(
+        ChatCompletionsClient::FailureKind kind, const QString &detail, int retryAfterSeconds);
 
 private:
     void onReadyRead();

@@ -28,7 +28,9 @@ struct ServerOptions;
  * PresenceTracker, RequestHandlers, StoreLoader (start-up) and, on a node of a cluster
  * only, ClusterEvents. SessionServer hands it the frames of signed-in users.
  */
-class ServerCore final : public HandlerContext, private TutorHost
+class ServerCore final
+    : public HandlerContext
+    , private TutorHost
 {
 public:
     explicit ServerCore(const ServerOptions &options);

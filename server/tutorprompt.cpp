@@ -9,8 +9,7 @@ namespace TutorPrompt {
 
 QString systemPrompt(const Participant &helpy)
 {
-    QString prompt = QStringLiteral(
-        "You are %1, an AI tutor taking part in a group study chat. ")
+    QString prompt = QStringLiteral("You are %1, an AI tutor taking part in a group study chat. ")
                          .arg(helpy.displayName);
     if (!helpy.subject.isEmpty())
         prompt += QStringLiteral("Your subject is %1. ").arg(helpy.subject);
@@ -63,8 +62,7 @@ QJsonArray build(const Participant &helpy, const std::deque<ChatMessage> &histor
         if (left == 0)
             break;
     }
-    QJsonArray messages { QJsonObject {
-        { QStringLiteral("role"), QStringLiteral("system") },
+    QJsonArray messages { QJsonObject { { QStringLiteral("role"), QStringLiteral("system") },
         { QStringLiteral("content"), system } } };
     for (const QJsonObject &message : std::as_const(kept))
         messages.append(message);

@@ -69,7 +69,7 @@ QString TutorRuntime::noticeFor(Failure kind, int retryAfterSeconds)
         return retryAfterSeconds > 0
             ? tr("My tutor model is busy with too many questions. Please ask again in %n "
                  "second(s).",
-                  nullptr, retryAfterSeconds)
+                nullptr, retryAfterSeconds)
             : tr("My tutor model is busy with too many questions. Please ask again in a "
                  "minute.");
     case Failure::ContextTooLong:
@@ -176,7 +176,8 @@ void TutorRuntime::start(const QString &sessionId, SessionTutors &tutors, const 
     request.timeoutMs = std::max(1, m_options.helpyTimeoutSeconds) * 1000;
     request.maxAnswerChars = m_options.limits.maxTextLength;
     const Roster &roster = session->roster();
-    request.messages = TutorPrompt::build(*helpy, session->recentMessages(), question.messageId,
+    request.messages = TutorPrompt::build(
+        *helpy, session->recentMessages(), question.messageId,
         [&roster](const QString &id) {
             const Participant *p = roster.find(id);
             return p ? p->displayName : QString();
@@ -185,7 +186,8 @@ void TutorRuntime::start(const QString &sessionId, SessionTutors &tutors, const 
 
     answer->deltaTimer.setSingleShot(true);
     answer->deltaTimer.setInterval(std::max(1, m_options.helpyDeltaIntervalMs));
-    connect(&answer->deltaTimer, &QTimer::timeout, this, [this, sessionId] { sendDelta(sessionId); });
+    connect(
+        &answer->deltaTimer, &QTimer::timeout, this, [this, sessionId] { sendDelta(sessionId); });
     answer->typingTimer.setInterval(TypingRefreshMs);
     connect(&answer->typingTimer, &QTimer::timeout, this, [this, sessionId] {
         const auto it = m_sessions.find(sessionId);
@@ -196,7 +198,8 @@ void TutorRuntime::start(const QString &sessionId, SessionTutors &tutors, const 
     ChatCompletionsClient *client = answer->client.get();
     connect(client, &ChatCompletionsClient::textGrew, this, [this, sessionId] {
         const auto it = m_sessions.find(sessionId);
-        if (it != m_sessions.end() && it->second.current && !it->second.current->deltaTimer.isActive())
+        if (it != m_sessions.end() && it->second.current
+            && !it->second.current->deltaTimer.isActive())
             it->second.current->deltaTimer.start();
     });
     connect(client, &ChatCompletionsClient::finished, this,
@@ -208,8 +211,8 @@ void TutorRuntime::start(const QString &sessionId, SessionTutors &tutors, const 
             qCWarning(lcTutors).noquote()
                 << QStringLiteral("%1 in %2 could not answer (%3): %4")
                        .arg(helpyName, sessionId,
-                           QString::fromLatin1(QMetaEnum::fromType<Failure>().valueToKey(
-                               int(kind))),
+                           QString::fromLatin1(
+                               QMetaEnum::fromType<Failure>().valueToKey(int(kind))),
                            detail);
             finish(sessionId, noticeFor(kind, retryAfter), MessageKind::Notice);
         });
@@ -270,7 +273,8 @@ void TutorRuntime::finish(
         }
     }
     // The next question, once this call stack (a network reply's signal) is done.
-    QMetaObject::invokeMethod(this, [this, sessionId] { pump(sessionId); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, sessionId] { pump(sessionId); }, Qt::QueuedConnection);
 }
 
 void TutorRuntime::notice(Session &session, const QString &helpyId, const QString &text,

@@ -79,8 +79,8 @@ private:
     void pump(const QString &sessionId);
     void start(const QString &sessionId, SessionTutors &tutors, const Question &question);
     void sendDelta(const QString &sessionId);
-    void finish(const QString &sessionId, const QString &text,
-        std::optional<Protocol::MessageKind> kind);
+    void finish(
+        const QString &sessionId, const QString &text, std::optional<Protocol::MessageKind> kind);
     void notice(Session &session, const QString &helpyId, const QString &text,
         const QString &replyTo = {}, const QString &draftId = {});
     void setTyping(const Session &session, const QString &helpyId, bool typing);
@@ -88,7 +88,8 @@ private:
     const ServerOptions &m_options;
     TutorHost &m_host;
     std::unique_ptr<QNetworkAccessManager> m_network;
-    std::unordered_map<QString, SessionTutors> m_sessions; ///< sessions with questions waiting or answered
+    std::unordered_map<QString, SessionTutors>
+        m_sessions; ///< sessions with questions waiting or answered
     QSet<QString> m_toldNotConnected; ///< sessions told there is no tutor model
     QElapsedTimer m_clock;
 };

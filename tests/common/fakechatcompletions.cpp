@@ -106,9 +106,9 @@ void FakeChatCompletions::respond(QTcpSocket *socket)
     if (mode == Mode::Silent)
         return;
     if (mode == Mode::HttpError) {
-        const QByteArray body = QJsonDocument(QJsonObject { { "error",
-                                                   QJsonObject { { "message", errorMessage },
-                                                       { "type", "fake_error" } } } })
+        const QByteArray body = QJsonDocument(
+            QJsonObject { { "error",
+                QJsonObject { { "message", errorMessage }, { "type", "fake_error" } } } })
                                     .toJson(QJsonDocument::Compact);
         QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
             + "\r\nContent-Type: application/json\r\nContent-Length: "

@@ -81,11 +81,11 @@ private:
             = a->request({ { "type", "create_session" }, { "title", "Algebra" } });
         sessionId = created["sessionId"].toString();
         QVERIFY(!sessionId.isEmpty());
-        QCOMPARE(a->request({ { "type", "join_session" }, { "sessionId", sessionId } })["type"],
-            "ack");
-        const QString code = a->request({ { "type", "create_invite" }, { "sessionId", sessionId } })
-                                 ["inviteCode"]
-                                     .toString();
+        QCOMPARE(
+            a->request({ { "type", "join_session" }, { "sessionId", sessionId } })["type"], "ack");
+        const QString code
+            = a->request({ { "type", "create_invite" }, { "sessionId", sessionId } })["inviteCode"]
+                  .toString();
         QCOMPARE(b->request({ { "type", "join_session" }, { "inviteCode", code } })["type"], "ack");
         QCOMPARE(c->request({ { "type", "join_session" }, { "inviteCode", code } })["type"], "ack");
         mathId = addHelpy(u"Math Helpy"_s, u"Mathematics: algebra and geometry"_s);
@@ -214,8 +214,8 @@ private slots:
         const auto from = [](const QString &author, const QString &text) {
             return ChatMessage { u"m9"_s, author, text };
         };
-        QCOMPARE(TutorCoordinator::answerers(roster, from(u"u1"_s, u"@Bio Helpy and @Math Helpy?"_s),
-                     recent, off),
+        QCOMPARE(TutorCoordinator::answerers(
+                     roster, from(u"u1"_s, u"@Bio Helpy and @Math Helpy?"_s), recent, off),
             QStringList({ u"h2"_s, u"h1"_s }));
         // Never a Helpy's message (no loops), never its own.
         QVERIFY(TutorCoordinator::answerers(roster, from(u"h2"_s, u"@Math Helpy?"_s), recent, on)
@@ -227,8 +227,10 @@ private slots:
         QCOMPARE(TutorCoordinator::answerers(roster, reply, recent, off), QStringList { u"h2"_s });
         const ChatMessage question = from(u"u1"_s, u"How do plants make cells?"_s);
         QVERIFY(TutorCoordinator::answerers(roster, question, recent, off).isEmpty());
-        QCOMPARE(TutorCoordinator::answerers(roster, question, recent, on), QStringList { u"h2"_s });
-        QCOMPARE(TutorCoordinator::answerers(roster, from(u"u1"_s, u"Solve equations?"_s), recent, on),
+        QCOMPARE(
+            TutorCoordinator::answerers(roster, question, recent, on), QStringList { u"h2"_s });
+        QCOMPARE(
+            TutorCoordinator::answerers(roster, from(u"u1"_s, u"Solve equations?"_s), recent, on),
             QStringList { u"h1"_s });
         QVERIFY(TutorCoordinator::answerers(roster, from(u"u1"_s, u"Any idea?"_s), recent, on)
                     .isEmpty());
@@ -277,9 +279,8 @@ private slots:
         QVERIFY(std::get<SessionSettingsEvent>(std::get<ServerFrame>(settingsBack))
                     .settings.helpysAnswerQuestions);
 
-        const auto json = [](const QJsonObject &o) {
-            return QJsonDocument(o).toJson(QJsonDocument::Compact);
-        };
+        const auto json
+            = [](const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); };
         const QJsonObject update { { "type", "update_helpy" }, { "requestId", "r1" },
             { "sessionId", "s" }, { "participantId", "h" } };
         QJsonObject withSubject = update;
@@ -293,17 +294,18 @@ private slots:
         QJsonObject add { { "type", "add_participant" }, { "requestId", "r" }, { "sessionId", "s" },
             { "participantType", "helpy" }, { "displayName", "X" },
             { "subject", QString(101, u'a') } };
-        QCOMPARE(toString(std::get<DecodeError>(decodeClientFrame(json(add))).code), u"too_large"_s);
+        QCOMPARE(
+            toString(std::get<DecodeError>(decodeClientFrame(json(add))).code), u"too_large"_s);
         // A user has no subject.
         add.insert("participantType", "user");
         add.insert("participantId", "u");
         add.insert("subject", "x");
         QVERIFY(std::holds_alternative<DecodeError>(decodeClientFrame(json(add))));
         // replyTo and kind on a message.
-        ChatMessage m { u"m1"_s, u"h1"_s, u"hi"_s, QDateTime::currentDateTimeUtc(), 3, {},
-            u"m0"_s, MessageKind::Notice };
-        const auto messageBack = decodeServerFrame(
-            encode(ServerFrame(MessageEvent { u"s"_s, u"e"_s, m })).toUtf8());
+        ChatMessage m { u"m1"_s, u"h1"_s, u"hi"_s, QDateTime::currentDateTimeUtc(), 3, {}, u"m0"_s,
+            MessageKind::Notice };
+        const auto messageBack
+            = decodeServerFrame(encode(ServerFrame(MessageEvent { u"s"_s, u"e"_s, m })).toUtf8());
         const ChatMessage &mb = std::get<MessageEvent>(std::get<ServerFrame>(messageBack)).message;
         QCOMPARE(mb.replyTo, u"m0"_s);
         QCOMPARE(toString(mb.kind), u"notice"_s);
@@ -357,17 +359,19 @@ private slots:
             QVERIFY(fake->answer.startsWith(previous));
             QTRY_VERIFY(client->waitFor(
                 [&](const QJsonObject &f) {
-                    return f["type"] == "typing" && f["participantId"] == mathId && !f["typing"].toBool();
+                    return f["type"] == "typing" && f["participantId"] == mathId
+                        && !f["typing"].toBool();
                 },
                 0, 100));
         }
         // A late joiner sees only the final message: no draft, same text.
         RawClient late;
         QVERIFY(late.signIn(server->url(), u"Dan"_s));
-        const QString code = a->request({ { "type", "create_invite" }, { "sessionId", sessionId } })
-                                 ["inviteCode"]
-                                     .toString();
-        QCOMPARE(late.request({ { "type", "join_session" }, { "inviteCode", code } })["type"], "ack");
+        const QString code
+            = a->request({ { "type", "create_invite" }, { "sessionId", sessionId } })["inviteCode"]
+                  .toString();
+        QCOMPARE(
+            late.request({ { "type", "join_session" }, { "inviteCode", code } })["type"], "ack");
         const auto snapshot
             = late.waitFor([](const QJsonObject &f) { return f["type"] == "session_snapshot"; });
         QVERIFY(snapshot);
@@ -415,7 +419,8 @@ private slots:
         QVERIFY(messages.first()["content"].toString().contains(u"Mathematics"_s));
         QVERIFY(messages.first()["content"].toString().contains(u"Use small steps."_s));
         QCOMPARE(messages.last()["content"].toString(), u"Ben: @Math Helpy what is 7 × 8?"_s);
-        QVERIFY(messages.at(messages.size() - 2)["content"].toString().startsWith(u"Ben: note 29"_s));
+        QVERIFY(
+            messages.at(messages.size() - 2)["content"].toString().startsWith(u"Ben: note 29"_s));
         qsizetype total = 0;
         for (const QJsonValue &m : messages)
             total += m["content"].toString().size();
@@ -432,7 +437,8 @@ private slots:
         const auto first = messageFrom(*b, mathId);
         QVERIFY(first);
         const qsizetype from = b->frames.size();
-        const QString followUp = say(*b, u"and why is 1 not one?"_s, (*first)["messageId"].toString());
+        const QString followUp
+            = say(*b, u"and why is 1 not one?"_s, (*first)["messageId"].toString());
         const auto second = messageFrom(*b, mathId, from);
         QVERIFY(second);
         QCOMPARE((*second)["replyTo"].toString(), followUp);
@@ -507,8 +513,8 @@ private slots:
                                           << TutorRuntime::noticeFor(Failure::Interrupted, 0);
         QTest::newRow("no [DONE]") << int(Mode::NoDone) << 0 << QString()
                                    << TutorRuntime::noticeFor(Failure::Interrupted, 0);
-        QTest::newRow("never answers") << int(Mode::Silent) << 0 << QString()
-                                       << TutorRuntime::noticeFor(Failure::Timeout, 0);
+        QTest::newRow("never answers")
+            << int(Mode::Silent) << 0 << QString() << TutorRuntime::noticeFor(Failure::Timeout, 0);
     }
 
     void failuresBecomeOneReadableNotice()
@@ -556,10 +562,10 @@ private slots:
         sessionId = ana.request({ { "type", "create_session" }, { "title", "T" } })["sessionId"]
                         .toString();
         ana.request({ { "type", "join_session" }, { "sessionId", sessionId } });
-        const QString helpy = ana.request({ { "type", "add_participant" },
-            { "sessionId", sessionId }, { "participantType", "helpy" },
-            { "displayName", "Math Helpy" } })["participantId"]
-                                  .toString();
+        const QString helpy
+            = ana.request({ { "type", "add_participant" }, { "sessionId", sessionId },
+                { "participantType", "helpy" }, { "displayName", "Math Helpy" } })["participantId"]
+                  .toString();
         say(ana, u"@Math Helpy hello?"_s);
         const auto got = messageFrom(ana, helpy);
         QVERIFY(got);
@@ -688,9 +694,9 @@ private slots:
         // And a late joiner's snapshot carries the setting.
         RawClient late;
         QVERIFY(late.signIn(server->url(), u"Dan"_s));
-        const QString code = a->request({ { "type", "create_invite" }, { "sessionId", sessionId } })
-                                 ["inviteCode"]
-                                     .toString();
+        const QString code
+            = a->request({ { "type", "create_invite" }, { "sessionId", sessionId } })["inviteCode"]
+                  .toString();
         late.request({ { "type", "join_session" }, { "inviteCode", code } });
         const auto snapshot
             = late.waitFor([](const QJsonObject &f) { return f["type"] == "session_snapshot"; });

@@ -89,13 +89,12 @@ private Q_SLOTS:
         QTRY_VERIFY((row = messages->count() - 1) >= 0
             && messages->data(messages->index(row), MessageListModel::StatusRole) == u"drafting"_s);
         const int rows = messages->count();
-        const QString draftRowId = messages->data(messages->index(row), MessageListModel::IdRole)
-                                       .toString();
+        const QString draftRowId
+            = messages->data(messages->index(row), MessageListModel::IdRole).toString();
         const QString first
             = messages->data(messages->index(row), MessageListModel::TextRole).toString();
-        QTRY_VERIFY(messages->data(messages->index(row), MessageListModel::TextRole)
-                        .toString()
-                        .size()
+        QTRY_VERIFY(
+            messages->data(messages->index(row), MessageListModel::TextRole).toString().size()
             > first.size());
         QVERIFY(fake.answer.startsWith(
             messages->data(messages->index(row), MessageListModel::TextRole).toString()));
