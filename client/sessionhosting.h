@@ -24,4 +24,8 @@ public:
     virtual quint16 port() const = 0;
     /// Why the last listen() failed.
     virtual QString errorString() const = 0;
+    /// The model the hosted Helpy tutors ask (docs/helpy.md); kept for the next listen() too.
+    virtual void setHelpyBackend(
+        const QString &endpoint, const QString &model, const QString &apiKey)
+        = 0;
 };

@@ -21,6 +21,9 @@ bool EmbeddedSessionHost::listen()
     options.port = m_port;
     options.dataPath = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
         + QStringLiteral("/hosted-sessions.sqlite");
+    options.helpyEndpoint = m_helpyEndpoint;
+    options.helpyModel = m_helpyModel;
+    options.helpyApiKey = m_helpyApiKey;
     m_server = std::make_unique<SessionServer>(options);
     if (!m_server->listen()) {
         // Not kept: the next listen() starts afresh (the port or data file may be free then).
@@ -32,6 +35,16 @@ bool EmbeddedSessionHost::listen()
     m_errorString.clear();
     qCInfo(lcHost) << "hosting on" << m_server->url().toString();
     return true;
+}
+
+void EmbeddedSessionHost::setHelpyBackend(
+    const QString &endpoint, const QString &model, const QString &apiKey)
+{
+    m_helpyEndpoint = endpoint;
+    m_helpyModel = model;
+    m_helpyApiKey = apiKey;
+    if (m_server)
+        m_server->setHelpyBackend(endpoint, model, apiKey);
 }
 
 bool EmbeddedSessionHost::isListening() const

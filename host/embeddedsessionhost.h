@@ -26,9 +26,12 @@ public:
     QUrl url() const override;
     quint16 port() const override;
     QString errorString() const override { return m_errorString; }
+    void setHelpyBackend(
+        const QString &endpoint, const QString &model, const QString &apiKey) override;
 
 private:
     quint16 m_port;
     std::unique_ptr<SessionServer> m_server;
     QString m_errorString;
+    QString m_helpyEndpoint, m_helpyModel, m_helpyApiKey;
 };

@@ -46,6 +46,11 @@ class AppController : public QObject
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     Q_PROPERTY(bool canHost READ canHost CONSTANT)
     Q_PROPERTY(bool hosting READ isHosting NOTIFY hostingChanged)
+    /// The Helpy tutors' model when hosting (docs/helpy.md): endpoint and model are kept in the
+    /// settings; the key only while the app runs (this build has no secret store).
+    Q_PROPERTY(QString helpyEndpoint READ helpyEndpoint NOTIFY helpyBackendChanged)
+    Q_PROPERTY(QString helpyModel READ helpyModel NOTIFY helpyBackendChanged)
+    Q_PROPERTY(bool helpyKeySet READ helpyKeySet NOTIFY helpyBackendChanged)
     Q_PROPERTY(QString hostAddress READ hostAddress NOTIFY hostingChanged)
     Q_PROPERTY(QString userId READ userId NOTIFY signedInChanged)
     Q_PROPERTY(GroupSession *currentSession READ currentSession NOTIFY currentSessionChanged)
@@ -85,6 +90,13 @@ public:
     /// How long a first connection may take before it fails (default 10 s; tests shorten it).
     void setConnectTimeoutMs(int ms) { m_service->setHandshakeTimeoutMs(ms); }
 
+    QString helpyEndpoint() const;
+    QString helpyModel() const;
+    bool helpyKeySet() const { return !m_helpyKey.isEmpty(); }
+    /// Sets the hosted Helpy tutors' model; an empty `apiKey` keeps the one set before.
+    Q_INVOKABLE void setHelpyBackend(
+        const QString &endpoint, const QString &model, const QString &apiKey);
+
     /// Starts the hosting server, connects to it and creates a session.
     Q_INVOKABLE void hostSession(const QString &title);
     /// Connects to `serverUrl` (ws://host:port) and joins with `inviteCode`.
@@ -106,6 +118,7 @@ public:
 
 Q_SIGNALS:
     void displayNameChanged();
+    void helpyBackendChanged();
     void lastServerChanged();
     void connectionStateChanged();
     void reconnectSecondsChanged();
@@ -130,6 +143,7 @@ private:
 
     std::unique_ptr<WebSocketService> m_service;
     SessionHosting *m_hosting = nullptr;
+    QString m_helpyKey; ///< never written anywhere
     IdentityTokens m_tokens;
     QSettings m_settings;
     ReconnectCountdown *m_countdown = nullptr;

@@ -33,6 +33,8 @@ public:
     QUrl url() const;
     QString errorString() const;
     const ServerOptions &options() const;
+    /// The Helpy tutors' model from now on (docs/helpy.md); an empty endpoint: none.
+    void setHelpyBackend(const QString &endpoint, const QString &model, const QString &apiKey);
 
     int connectionCount() const;
     int sessionCount() const;

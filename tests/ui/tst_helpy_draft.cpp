@@ -3,20 +3,25 @@
 // server whose tutors ask a fake chat-completions server that streams slowly. The typing
 // line says the Helpy is thinking, the draft grows in place, and the final message takes
 // the draft's row: no second row, no flicker through an empty state.
+#include "appcontroller.h"
 #include "fakechatcompletions.h"
 #include "groupsession.h"
 #include "messagelistmodel.h"
 #include "serveroptions.h"
+#include "sessionhosting.h"
 #include "sessionserver.h"
 #include "websocketservice.h"
 
 #include "quickitems.h"
 #include <QAbstractItemModelTester>
+#include <QQmlApplicationEngine>
 #include <QQmlEngine>
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickView>
+#include <QQuickWindow>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -29,6 +34,31 @@ Q_IMPORT_QML_PLUGIN(Helpy_ModelsPlugin)
 using namespace Protocol;
 using namespace Qt::StringLiterals;
 
+namespace {
+
+/// A host that only records what it is told.
+class RecordingHost final : public SessionHosting
+{
+public:
+    bool listen() override { return false; }
+    bool isListening() const override { return false; }
+    QUrl url() const override { return {}; }
+    quint16 port() const override { return 0; }
+    QString errorString() const override { return {}; }
+    void setHelpyBackend(
+        const QString &endpoint, const QString &model, const QString &apiKey) override
+    {
+        this->endpoint = endpoint;
+        this->model = model;
+        this->apiKey = apiKey;
+        ++calls;
+    }
+    QString endpoint, model, apiKey;
+    int calls = 0;
+};
+
+} // namespace
+
 class TestHelpyDraft : public QObject
 {
     Q_OBJECT
@@ -37,6 +67,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(u"HelpyTest"_s);
+        QCoreApplication::setApplicationName(u"tst_helpydraft"_s);
         QQuickStyle::setStyle(u"Fusion"_s);
     }
 
@@ -141,6 +173,52 @@ private Q_SLOTS:
         QTRY_COMPARE(
             messages->data(messages->index(messages->count() - 1), MessageListModel::KindRole),
             u"notice"_s);
+    }
+
+    void tutorsDialogHandsTheModelToTheHost()
+    {
+        QSettings().clear();
+        RecordingHost host;
+        AppController controller(nullptr);
+        controller.setHosting(&host);
+        QCOMPARE(host.calls, 1);
+        QVERIFY(host.endpoint.isEmpty());
+        QQmlApplicationEngine engine;
+        engine.addImportPath(u"qrc:/qt/qml"_s);
+        QTest::failOnWarning(QRegularExpression(u".*"_s));
+        engine.load(QUrl(u"qrc:/qt/qml/Helpy/Main.qml"_s));
+        QCOMPARE(engine.rootObjects().size(), 1);
+        auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
+        QVERIFY(window && QTest::qWaitForWindowExposed(window));
+
+        QQuickItem *button = nullptr;
+        QTRY_VERIFY((button = findItem(window->contentItem(), u"helpyTutorsButton"_s)));
+        QTRY_VERIFY(button->isVisible());
+        QMetaObject::invokeMethod(button, "clicked");
+        QObject *dialog = nullptr;
+        QTRY_VERIFY((dialog = window->findChild<QObject *>(u"helpyTutorsDialog"_s))
+            && dialog->property("opened").toBool());
+        QQuickItem *endpoint = nullptr;
+        QTRY_VERIFY((endpoint = findItem(window->contentItem(), u"helpyEndpointField"_s)));
+        endpoint->setProperty("text", u"http://127.0.0.1:11434/v1"_s);
+        findItem(window->contentItem(), u"helpyModelField"_s)->setProperty("text", u"llama3.2"_s);
+        findItem(window->contentItem(), u"helpyKeyField"_s)->setProperty("text", u"sk-ui-SECRET"_s);
+        QMetaObject::invokeMethod(dialog, "accept");
+
+        QTRY_COMPARE(host.calls, 2);
+        QCOMPARE(host.endpoint, u"http://127.0.0.1:11434/v1"_s);
+        QCOMPARE(host.model, u"llama3.2"_s);
+        QCOMPARE(host.apiKey, u"sk-ui-SECRET"_s);
+        QVERIFY(controller.helpyKeySet());
+        // Endpoint and model are remembered; the key is not written anywhere.
+        QSettings settings;
+        QCOMPARE(settings.value(u"helpy/endpoint"_s).toString(), host.endpoint);
+        for (const QString &key : settings.allKeys())
+            QVERIFY(!settings.value(key).toString().contains(u"SECRET"_s));
+        // A bad address is refused with a sentence, and nothing changes.
+        controller.setHelpyBackend(u"ftp://x"_s, {}, {});
+        QVERIFY(!controller.errorString().isEmpty());
+        QCOMPARE(host.calls, 2);
     }
 };
 
