@@ -40,6 +40,8 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     connect(m_notifier, &GroupSessionNotifier::typingChanged, this, &GroupSession::onTyping);
     connect(m_notifier, &GroupSessionNotifier::messageDeltaReceived, this,
         &GroupSession::onMessageDelta);
+    connect(m_notifier, &GroupSessionNotifier::settingsChanged, this,
+        &GroupSession::helpysAnswerQuestionsChanged);
     connect(m_notifier, &GroupSessionNotifier::removedFromSession, this, &GroupSession::onRemoved);
     connect(
         m_participants, &ParticipantListModel::myRoleChanged, this, &GroupSession::myRoleChanged);
@@ -208,6 +210,27 @@ void GroupSession::onMessageDelta(const MessageDelta &delta)
     m_drafts.insert(delta.participantId, delta.draftId);
     m_messages->updateDraft(
         delta.draftId, delta.participantId, nameOf(delta.participantId), delta.text);
+}
+
+bool GroupSession::helpysAnswerQuestions() const
+{
+    return m_notifier->settings().helpysAnswerQuestions;
+}
+
+void GroupSession::setHelpysAnswerQuestions(bool on)
+{
+    if (!m_service || on == helpysAnswerQuestions())
+        return;
+    m_service->sendRequest(SetSessionSettings { {}, m_sessionId, on },
+        [self = QPointer<GroupSession>(this)](const WebSocketService::Reply &reply) {
+            if (!self)
+                return;
+            if (!reply.ok)
+                Q_EMIT self->errorOccurred(
+                    tr("Could not change the setting: %1").arg(reply.error.message));
+            // Shown as the server has it (the event, or unchanged after a refusal).
+            Q_EMIT self->helpysAnswerQuestionsChanged();
+        });
 }
 
 void GroupSession::dropDraftOf(const QString &helpyId)

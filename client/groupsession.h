@@ -40,6 +40,10 @@ class GroupSession : public QObject
     Q_PROPERTY(bool canLeave READ canLeave NOTIFY canLeaveChanged)
     /// Adding a Helpy is allowed by the rule book (moderators and owners): it follows myRole.
     Q_PROPERTY(bool canAddHelpy READ canAddHelpy NOTIFY myRoleChanged)
+    /// The session setting "Helpys answer questions" (docs/helpy.md); owners and moderators
+    /// change it (the rule book's mayChangeSettings is the same as adding a Helpy).
+    Q_PROPERTY(bool helpysAnswerQuestions READ helpysAnswerQuestions WRITE setHelpysAnswerQuestions
+            NOTIFY helpysAnswerQuestionsChanged)
     Q_PROPERTY(ParticipantListModel *participants READ participants CONSTANT)
     Q_PROPERTY(MessageListModel *messages READ messages CONSTANT)
     Q_PROPERTY(QString typingText READ typingText NOTIFY typingTextChanged)
@@ -57,6 +61,8 @@ public:
     bool canManage() const { return m_participants->isManager(); }
     bool canLeave() const { return m_participants->selfMayLeave(); }
     bool canAddHelpy() const { return m_participants->selfMayAddHelpy(); }
+    bool helpysAnswerQuestions() const;
+    void setHelpysAnswerQuestions(bool on);
     bool isOwner() const { return myRole() == QLatin1String("owner"); }
     ParticipantListModel *participants() const { return m_participants; }
     MessageListModel *messages() const { return m_messages; }
@@ -89,6 +95,7 @@ Q_SIGNALS:
     void myRoleChanged();
     void canLeaveChanged();
     void typingTextChanged();
+    void helpysAnswerQuestionsChanged();
     void inviteCodeChanged();
     void inviteCreated(const QString &inviteCode);
     /// A readable message for the user (a refused request, …).

@@ -146,6 +146,23 @@ private Q_SLOTS:
         QTRY_VERIFY(findItem(view.rootObject(), u"bubble_"_s + messageId));
         QTRY_COMPARE(session.typingText(), QString());
         QCOMPARE(messages->count(), rows);
+
+        // The owner's switch turns on "Helpys answer questions" on the server.
+        QQuickItem *answers = findItem(view.rootObject(), u"helpysAnswerSwitch"_s);
+        QVERIFY(answers && answers->isVisible());
+        QVERIFY(!answers->property("checked").toBool());
+        QMetaObject::invokeMethod(answers, "toggle");
+        QMetaObject::invokeMethod(answers, "toggled");
+        QTRY_VERIFY(session.helpysAnswerQuestions()); // from the server's event
+        QVERIFY(answers->property("checked").toBool());
+        // Now a question that mentions no Helpy is answered too.
+        const int before = messages->count();
+        session.sendMessage(u"What is a square?"_s);
+        QTRY_COMPARE(messages->count(), before + 2);
+        QTRY_COMPARE(
+            messages->data(messages->index(before + 1), MessageListModel::StatusRole), u"sent"_s);
+        QCOMPARE(messages->data(messages->index(before + 1), MessageListModel::AuthorIdRole),
+            messages->data(messages->index(row), MessageListModel::AuthorIdRole));
     }
 
     void aNoticeIsShownAsANotice()
