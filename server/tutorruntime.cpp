@@ -42,7 +42,6 @@ TutorRuntime::TutorRuntime(const ServerOptions &options, TutorHost &host, QObjec
     : QObject(parent)
     , m_options(options)
     , m_host(host)
-    , m_network(std::make_unique<QNetworkAccessManager>())
 {
     m_clock.start();
 }
@@ -167,6 +166,8 @@ void TutorRuntime::start(const QString &sessionId, SessionTutors &tutors, const 
     answer->helpyId = question.helpyId;
     answer->questionId = question.messageId;
     answer->draftId = Identifiers::messageId();
+    if (!m_network) // made on first use: a server whose Helpys never ask pays nothing
+        m_network = std::make_unique<QNetworkAccessManager>();
     answer->client = std::make_unique<ChatCompletionsClient>(*m_network);
 
     ChatCompletionsClient::Request request;
