@@ -5,6 +5,7 @@
 #include "colorscheme.h"
 #include "embeddedsessionhost.h"
 #include "groupsession.h"
+#include "invitelink.h"
 
 #include <QCommandLineParser>
 #include <QGuiApplication>
@@ -17,6 +18,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <optional>
 
 Q_IMPORT_QML_PLUGIN(HelpyPlugin)
 Q_IMPORT_QML_PLUGIN(Helpy_ClientPlugin)
@@ -36,13 +39,15 @@ void countingHandler(QtMsgType type, const QMessageLogContext &context, const QS
     s_previousHandler(type, context, message);
 }
 
-/// QCommandLineParser has no optional values: a bare `--host` means `--host 0`.
+/// QCommandLineParser has no optional values: a bare `--host` means `--host ""`, the
+/// remembered port. (A bare link, helpy://…, is a positional argument, not --host's value.)
 QStringList withDefaultHostPort(QStringList arguments)
 {
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         if (arguments.at(i) == QLatin1String("--host")
-            && (i + 1 == arguments.size() || arguments.at(i + 1).startsWith(QLatin1Char('-'))))
-            arguments.insert(i + 1, QStringLiteral("0"));
+            && (i + 1 == arguments.size() || arguments.at(i + 1).startsWith(QLatin1Char('-'))
+                || InviteLink::looksLikeLink(arguments.at(i + 1))))
+            arguments.insert(i + 1, QString());
     }
     return arguments;
 }
@@ -73,21 +78,28 @@ struct CommandLine
         parser.addVersionOption();
         parser.addOptions(
             { nameOption, serverOption, joinOption, hostOption, titleOption, quitOption });
+        parser.addPositionalArgument(QStringLiteral("link"),
+            QCoreApplication::translate("main",
+                "An invite link to join, helpy://HOST:PORT/CODE (as the desktop's helpy:// "
+                "handler passes it)."),
+            QStringLiteral("[link]"));
     }
 
     QCommandLineParser parser;
     const QCommandLineOption nameOption { QStringLiteral("name"),
         QCoreApplication::translate("main", "Your display name."), QStringLiteral("name") };
     const QCommandLineOption serverOption { QStringLiteral("server"),
-        QCoreApplication::translate("main", "Server to join, e.g. ws://127.0.0.1:8787."),
+        QCoreApplication::translate(
+            "main", "Server to join, e.g. ws://192.168.1.5:8787 (not needed with an invite link)."),
         QStringLiteral("url") };
     const QCommandLineOption joinOption { QStringLiteral("join"),
-        QCoreApplication::translate("main", "Invite code to join (with --server)."),
-        QStringLiteral("code") };
+        QCoreApplication::translate("main",
+            "Invite link to join, helpy://HOST:PORT/CODE; or an invite code (with --server)."),
+        QStringLiteral("link") };
     const QCommandLineOption hostOption { QStringLiteral("host"),
         QCoreApplication::translate("main",
-            "Host a session on this computer, on PORT of every interface (default 0: any "
-            "free port)."),
+            "Host a session on this computer, on PORT of every interface (default: the port "
+            "hosted on before, first 8787 or the next free one; 0: any free port)."),
         QStringLiteral("port") };
     const QCommandLineOption titleOption { QStringLiteral("title"),
         QCoreApplication::translate("main", "Title of the hosted session."),
@@ -145,8 +157,8 @@ int main(int argc, char *argv[])
     if (quitAfterLoad)
         s_previousHandler = qInstallMessageHandler(countingHandler);
 
-    quint16 hostPort = 0;
-    if (parser.isSet(hostOption)) {
+    std::optional<quint16> hostPort; // none: the remembered one
+    if (parser.isSet(hostOption) && !parser.value(hostOption).isEmpty()) {
         bool ok = false;
         const uint port = parser.value(hostOption).toUInt(&ok);
         if (!ok || port > 65535) {
@@ -155,30 +167,56 @@ int main(int argc, char *argv[])
         }
         hostPort = quint16(port);
     }
-    if (parser.isSet(joinOption) && !parser.isSet(serverOption)) {
-        std::fprintf(stderr, "helpy: --join needs --server ws://HOST:PORT\n");
+    // What to join: --join LINK, --join CODE --server URL, or a bare helpy:// link.
+    QString joinLink;
+    if (parser.isSet(joinOption) && InviteLink::looksLikeLink(parser.value(joinOption)))
+        joinLink = parser.value(joinOption);
+    for (const QString &argument : parser.positionalArguments()) {
+        if (!InviteLink::looksLikeLink(argument)) {
+            std::fprintf(stderr, "helpy: %s is not an invite link (helpy://HOST:PORT/CODE)\n",
+                qPrintable(argument));
+            return 2;
+        }
+        joinLink = argument;
+    }
+    if (!joinLink.isEmpty()) {
+        if (const InviteLink link = InviteLink::parse(joinLink); !link.isValid()) {
+            std::fprintf(stderr, "helpy: %s\n", qPrintable(link.errorString()));
+            return 2;
+        }
+    } else if (parser.isSet(joinOption) && !parser.isSet(serverOption)) {
+        std::fprintf(stderr,
+            "helpy: --join needs an invite link (helpy://HOST:PORT/CODE), or --server "
+            "ws://HOST:PORT with a code\n");
         return 2;
     }
+    const bool joining = !joinLink.isEmpty() || parser.isSet(joinOption);
 
     QQuickStyle::setStyle(QStringLiteral("Fusion"));
     applyColorScheme();
 
     // Both outlive the engine (declared first, destroyed last); QML gets the controller via
     // create(). The host starts listening only when a session is hosted.
-    EmbeddedSessionHost host(hostPort);
+    std::unique_ptr<EmbeddedSessionHost> hostPtr = hostPort
+        ? std::make_unique<EmbeddedSessionHost>(*hostPort)
+        : std::make_unique<EmbeddedSessionHost>();
+    EmbeddedSessionHost &host = *hostPtr;
     AppController controller(nullptr);
     controller.setHosting(&host);
     if (parser.isSet(nameOption))
         controller.setDisplayName(parser.value(nameOption));
     if (parser.isSet(titleOption))
         controller.setSessionTitle(parser.value(titleOption));
+    controller.setPendingInviteLink(joinLink);
 
     QObject::connect(&controller, &AppController::hostedSessionReady, &app,
-        [](const QString &server, const QString &code) {
+        [&controller](const QString &server, const QString &code) {
+            const QString link = controller.inviteLink(code);
             std::printf("Hosting at %s with invite code %s\n"
+                        "Invite link: %s\n"
                         "Join from another terminal with:\n"
-                        "  helpy --name Ben --server %s --join %s\n",
-                qPrintable(server), qPrintable(code), qPrintable(server), qPrintable(code));
+                        "  helpy --name Ben --join %s\n",
+                qPrintable(server), qPrintable(code), qPrintable(link), qPrintable(link));
             std::fflush(stdout);
         });
 
@@ -195,17 +233,23 @@ int main(int argc, char *argv[])
         if (controller.displayName().isEmpty())
             controller.setDisplayName(qEnvironmentVariable("USER", QStringLiteral("Host")));
         controller.hostSession(parser.value(titleOption));
-    } else if (parser.isSet(joinOption)) {
+    } else if (joining) {
         if (controller.displayName().isEmpty()) {
-            std::fprintf(stderr, "helpy: --join needs --name (or a name saved earlier)\n");
+            // The sign-in page asks for the name; a link waits in its Join box.
+            std::fprintf(stderr, "helpy: joining needs --name (or a name saved earlier)\n");
+        } else if (!joinLink.isEmpty()) {
+            controller.joinLink(joinLink);
         } else {
             controller.join(parser.value(serverOption), parser.value(joinOption));
         }
+    } else {
+        // This computer hosted before: host its sessions again, so their guests come back.
+        controller.resumeHosting();
     }
 
     if (quitAfterLoad) {
         auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
-        const bool waitForSession = parser.isSet(hostOption) || parser.isSet(joinOption);
+        const bool waitForSession = parser.isSet(hostOption) || joining;
         auto quitWhenShown = [&controller, waitForSession] {
             GroupSession *session = controller.currentSession();
             if (waitForSession && !(session && session->isLoaded()))

@@ -3,9 +3,12 @@
 
 #include "groupsessionnotifier.h"
 #include "logging.h"
+#include "rules.h"
 #include "websocketservice.h"
 
 #include <QUuid>
+
+#include <algorithm>
 
 using namespace Protocol;
 using namespace std::chrono_literals;
@@ -34,8 +37,13 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     connect(service, &WebSocketService::welcomed, this,
         [this](const Welcome &welcome) { setLocalUserId(welcome.userId); });
     connect(m_notifier, &GroupSessionNotifier::snapshotApplied, this, &GroupSession::onSnapshot);
+    connect(m_notifier, &GroupSessionNotifier::caughtUp, this, &GroupSession::setLoaded);
+    connect(
+        service, &WebSocketService::stateChanged, this, &GroupSession::onConnectionStateChanged);
     connect(m_notifier, &GroupSessionNotifier::participantChanged, this,
         &GroupSession::onParticipantChanged);
+    connect(m_notifier, &GroupSessionNotifier::membershipEntryAppended, this,
+        &GroupSession::onMembershipEntry);
     connect(m_notifier, &GroupSessionNotifier::messageAppended, this, &GroupSession::onMessage);
     connect(m_notifier, &GroupSessionNotifier::typingChanged, this, &GroupSession::onTyping);
     connect(m_notifier, &GroupSessionNotifier::messageDeltaReceived, this,
@@ -43,6 +51,8 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     connect(m_notifier, &GroupSessionNotifier::settingsChanged, this,
         &GroupSession::helpysAnswerQuestionsChanged);
     connect(m_notifier, &GroupSessionNotifier::removedFromSession, this, &GroupSession::onRemoved);
+    connect(m_notifier, &GroupSessionNotifier::renamed, this, &GroupSession::onRenamed);
+    connect(m_notifier, &GroupSessionNotifier::deleted, this, &GroupSession::onDeleted);
     connect(
         m_participants, &ParticipantListModel::myRoleChanged, this, &GroupSession::myRoleChanged);
     connect(m_participants, &ParticipantListModel::selfMayLeaveChanged, this,
@@ -65,11 +75,13 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     connect(&m_typingIdle, &QTimer::timeout, this, [this] { sendTyping(false); });
 
     // The notifier may start from the service's last snapshot (a join acked just before
-    // this object existed): show that state as the first load.
+    // this object existed, nothing since). It is shown, but the page is not `loaded` before
+    // join() is answered: events the server had already sent may still be on their way.
+    m_participants->setPresenceKnown(service->state() == WebSocketService::State::Connected);
     if (m_notifier->hasState()) {
-        onSnapshot(SessionSnapshot { m_notifier->sessionId(), m_notifier->epoch(),
+        showSnapshot(SessionSnapshot { m_notifier->sessionId(), m_notifier->epoch(),
             m_notifier->revision(), m_notifier->title(), m_notifier->participants(),
-            m_notifier->messages(), m_notifier->settings() });
+            m_notifier->messages(), m_notifier->membership(), m_notifier->settings() });
     }
 }
 
@@ -107,24 +119,34 @@ void GroupSession::rememberFormerNames(int first, int last)
     for (int row = first; row <= last; ++row) {
         const Participant &leaving = roster.at(row);
         m_formerNames.insert(leaving.id, leaving.displayName);
+        m_messages->setAuthorLeft(leaving.id, true);
     }
 }
 
 void GroupSession::forgetFormerNames(int first, int last)
 {
-    if (m_formerNames.isEmpty())
-        return;
     const Roster &roster = m_participants->roster();
-    for (int row = first; row <= last; ++row)
+    for (int row = first; row <= last; ++row) {
         m_formerNames.remove(roster.at(row).id);
+        m_messages->setAuthorLeft(roster.at(row).id, false);
+    }
 }
 
-void GroupSession::onSnapshot(const SessionSnapshot &snapshot)
+void GroupSession::showSnapshot(const SessionSnapshot &snapshot)
 {
-    QList<MessageListModel::Entry> entries;
-    entries.reserve(snapshot.messages.size());
+    // Messages and membership lines interleaved in revision order, as they happened.
+    QList<std::pair<qint64, MessageListModel::Entry>> history;
+    history.reserve(snapshot.messages.size() + snapshot.membership.size());
     for (const ChatMessage &m : snapshot.messages)
-        entries.append(MessageListModel::fromMessage(m, nameOf(m.authorId)));
+        history.append({ m.revision, entryOf(m) });
+    for (const MembershipEntry &e : snapshot.membership)
+        history.append({ e.revision, lineOf(e) });
+    std::stable_sort(history.begin(), history.end(),
+        [](const auto &a, const auto &b) { return a.first < b.first; });
+    QList<MessageListModel::Entry> entries;
+    entries.reserve(history.size());
+    for (auto &[revision, entry] : history)
+        entries.append(std::move(entry));
     m_messages->applySnapshot(entries);
 
     if (m_title != snapshot.title) {
@@ -135,67 +157,106 @@ void GroupSession::onSnapshot(const SessionSnapshot &snapshot)
         m_removed = false;
         Q_EMIT removedChanged();
     }
+}
+
+void GroupSession::onSnapshot(const SessionSnapshot &snapshot)
+{
+    // A snapshot that arrives now is the server's state as it sent it.
+    showSnapshot(snapshot);
+    setLoaded();
+}
+
+void GroupSession::setLoaded()
+{
+    m_participants->setPresenceKnown(true);
     if (!m_loaded) {
         m_loaded = true;
         Q_EMIT loadedChanged();
     }
 }
 
-void GroupSession::onParticipantChanged(
-    const ParticipantChangeEvent &event, const std::optional<Participant> &before)
+void GroupSession::onConnectionStateChanged(WebSocketService::State state)
 {
-    // The roster (and so the participant rows) changed already; what is left is the line
-    // in the chat that says what happened.
-    const QString lineId = QStringLiteral("event:%1:%2").arg(event.epoch).arg(event.revision);
-    const QString actor = nameOf(event.actorId);
-    switch (event.type) {
-    case ParticipantChangeEvent::Type::Added: {
-        const QString who = nameOf(event.participantId);
-        m_messages->addSystemLine(lineId,
-            event.actorId == event.participantId || event.actorId.isEmpty()
-                ? tr("%1 joined").arg(who)
-                : tr("%1 added %2").arg(actor, who),
-            event.timestamp);
-        break;
-    }
-    case ParticipantChangeEvent::Type::Updated:
-        if (before && before->role != event.participant.role)
-            m_messages->addSystemLine(lineId, roleLine(actor, event.participant), event.timestamp);
-        break;
-    case ParticipantChangeEvent::Type::Removed: {
-        const QString who = nameOf(event.participantId);
-        if (m_typing.remove(event.participantId))
-            updateTypingText();
-        if (const QString draftId = m_drafts.take(event.participantId); !draftId.isEmpty())
-            m_messages->dropDraft(draftId);
-        m_messages->addSystemLine(lineId,
-            event.reason == ParticipantChangeEvent::Reason::Left
-                    || event.actorId == event.participantId
-                ? tr("%1 left").arg(who)
-                : tr("%1 removed %2").arg(actor, who),
-            event.timestamp);
-        break;
-    }
-    }
+    // Others' presence is what the server last said; without a connection that is a guess.
+    // It is known again when the session has caught up on the new connection (setLoaded).
+    if (state != WebSocketService::State::Connected)
+        m_participants->setPresenceKnown(false);
 }
 
-QString GroupSession::roleLine(const QString &actor, const Participant &changed) const
+void GroupSession::onParticipantChanged(const ParticipantChangeEvent &event)
 {
-    const QString who = changed.displayName;
-    switch (changed.role) {
+    // The rows changed already, and the chat line comes from the membership history.
+    if (event.type != ParticipantChangeEvent::Type::Removed)
+        return;
+    if (m_typing.remove(event.participantId))
+        updateTypingText();
+    if (const QString draftId = m_drafts.take(event.participantId); !draftId.isEmpty())
+        m_messages->dropDraft(draftId);
+}
+
+void GroupSession::onMembershipEntry(const MembershipEntry &entry)
+{
+    const MessageListModel::Entry line = lineOf(entry);
+    m_messages->addSystemLine(line.id, line.text, line.timestamp);
+}
+
+MessageListModel::Entry GroupSession::lineOf(const MembershipEntry &entry) const
+{
+    MessageListModel::Entry line;
+    // The same id for the live line and the snapshot's, so neither is shown twice.
+    line.id = QStringLiteral("event:%1:%2").arg(m_notifier->epoch()).arg(entry.revision);
+    line.text = lineText(entry);
+    line.timestamp = entry.timestamp;
+    line.isSystem = true;
+    return line;
+}
+
+QString GroupSession::lineText(const MembershipEntry &entry) const
+{
+    // The names are the server's, as they were: never an id, even after they left.
+    const QString who
+        = entry.participantName.isEmpty() ? nameOf(entry.participantId) : entry.participantName;
+    const QString &actor = entry.actorName;
+    switch (entry.change) {
+    case MembershipEntry::Change::Joined:
+        return tr("%1 joined").arg(who);
+    case MembershipEntry::Change::Added:
+        return actor.isEmpty() ? tr("%1 was added").arg(who) : tr("%1 added %2").arg(actor, who);
+    case MembershipEntry::Change::Left:
+        return tr("%1 left").arg(who);
+    case MembershipEntry::Change::Removed:
+        return actor.isEmpty() ? tr("%1 was removed").arg(who)
+                               : tr("%1 removed %2").arg(actor, who);
+    case MembershipEntry::Change::RoleChanged:
+        break;
+    }
+    switch (entry.role) {
     case Role::Owner:
-        return tr("%1 made %2 an owner").arg(actor, who);
+        return actor.isEmpty() ? tr("%1 is now an owner").arg(who)
+                               : tr("%1 made %2 an owner").arg(actor, who);
     case Role::Moderator:
-        return tr("%1 made %2 a moderator").arg(actor, who);
+        return actor.isEmpty() ? tr("%1 is now a moderator").arg(who)
+                               : tr("%1 made %2 a moderator").arg(actor, who);
     case Role::Member:
         break;
     }
-    return tr("%1 made %2 a member").arg(actor, who);
+    return actor.isEmpty() ? tr("%1 is now a member").arg(who)
+                           : tr("%1 made %2 a member").arg(actor, who);
+}
+
+MessageListModel::Entry GroupSession::entryOf(const ChatMessage &message)
+{
+    // The name the message was sent under; a log from before authorName falls back to ours.
+    const QString name
+        = message.authorName.isEmpty() ? nameOf(message.authorId) : message.authorName;
+    if (!m_participants->roster().find(message.authorId))
+        m_messages->setAuthorLeft(message.authorId, true);
+    return MessageListModel::fromMessage(message, name);
 }
 
 void GroupSession::onMessage(const ChatMessage &message)
 {
-    m_messages->addMessage(MessageListModel::fromMessage(message, nameOf(message.authorId)));
+    m_messages->addMessage(entryOf(message));
     if (!message.requestId.isEmpty() && m_drafts.value(message.authorId) == message.requestId)
         m_drafts.remove(message.authorId); // the draft became this message
     // Whoever sent a message has stopped typing it.
@@ -321,6 +382,49 @@ void GroupSession::onRemoved(ParticipantChangeEvent::Reason reason)
     Q_EMIT closed(reason == ParticipantChangeEvent::Reason::Left
             ? tr("You left “%1”.").arg(m_title)
             : tr("You were removed from “%1”.").arg(m_title));
+}
+
+void GroupSession::onRenamed(const SessionRenamedEvent &event)
+{
+    const QString before = m_title;
+    m_title = event.title;
+    Q_EMIT titleChanged();
+    m_messages->addSystemLine(QStringLiteral("event:%1:%2").arg(event.epoch).arg(event.revision),
+        tr("%1 renamed the session from “%2” to “%3”").arg(nameOf(event.actorId), before, m_title),
+        event.timestamp);
+}
+
+void GroupSession::onDeleted(const SessionDeletedEvent &event)
+{
+    m_removed = true;
+    Q_EMIT removedChanged();
+    Q_EMIT closed(tr("%1 deleted “%2”.").arg(nameOf(event.actorId), m_title));
+}
+
+bool GroupSession::canRename() const
+{
+    return m_service && bool(Rules::mayRenameSession(*m_notifier->roster(), m_service->userId()));
+}
+
+bool GroupSession::canDelete() const
+{
+    return m_service && bool(Rules::mayDeleteSession(*m_notifier->roster(), m_service->userId()));
+}
+
+void GroupSession::rename(const QString &title)
+{
+    const QString simplified = title.simplified();
+    if (!m_service || simplified.isEmpty() || simplified == m_title)
+        return;
+    m_service->renameSession(
+        m_sessionId, simplified, reportFailure(tr("Could not rename the session: %1")));
+}
+
+void GroupSession::deleteSession()
+{
+    if (!m_service)
+        return;
+    m_service->deleteSession(m_sessionId, reportFailure(tr("Could not delete the session: %1")));
 }
 
 WebSocketService::ReplyHandler GroupSession::reportFailure(const QString &what)

@@ -44,6 +44,9 @@ class GroupSession : public QObject
     /// change it (the rule book's mayChangeSettings is the same as adding a Helpy).
     Q_PROPERTY(bool helpysAnswerQuestions READ helpysAnswerQuestions WRITE setHelpysAnswerQuestions
             NOTIFY helpysAnswerQuestionsChanged)
+    /// Renaming and deleting the session are allowed by the rule book (owners).
+    Q_PROPERTY(bool canRename READ canRename NOTIFY myRoleChanged)
+    Q_PROPERTY(bool canDelete READ canDelete NOTIFY myRoleChanged)
     Q_PROPERTY(ParticipantListModel *participants READ participants CONSTANT)
     Q_PROPERTY(MessageListModel *messages READ messages CONSTANT)
     Q_PROPERTY(QString typingText READ typingText NOTIFY typingTextChanged)
@@ -64,6 +67,8 @@ public:
     bool helpysAnswerQuestions() const;
     void setHelpysAnswerQuestions(bool on);
     bool isOwner() const { return myRole() == QLatin1String("owner"); }
+    bool canRename() const;
+    bool canDelete() const;
     ParticipantListModel *participants() const { return m_participants; }
     MessageListModel *messages() const { return m_messages; }
     QString typingText() const { return m_typingText; }
@@ -85,6 +90,10 @@ public:
     Q_INVOKABLE void leave();
     /// The code comes back through inviteCode / inviteCreated.
     Q_INVOKABLE void createInvite();
+    /// Gives the session a new title (owners); every member sees it through session_renamed.
+    Q_INVOKABLE void rename(const QString &title);
+    /// Deletes the session for everyone (owners): closed() follows with a notice.
+    Q_INVOKABLE void deleteSession();
     /// The display name of a participant, including ones who have left.
     Q_INVOKABLE QString nameOf(const QString &participantId) const;
 
@@ -100,17 +109,24 @@ Q_SIGNALS:
     void inviteCreated(const QString &inviteCode);
     /// A readable message for the user (a refused request, …).
     void errorOccurred(const QString &message);
-    /// The local user left (leave() acknowledged) or was removed.
+    /// The local user left (leave() acknowledged) or was removed, or the session was deleted.
     void closed(const QString &reason);
 
 private:
     /// A reply handler that reports a failure as `what` with %1 = the server's message.
     WebSocketService::ReplyHandler reportFailure(const QString &what);
     void onInviteReply(const WebSocketService::Reply &reply);
+    /// Shows a snapshot's state (chat, title); not yet `loaded`, see setLoaded().
+    void showSnapshot(const Protocol::SessionSnapshot &snapshot);
     void onSnapshot(const Protocol::SessionSnapshot &snapshot);
-    void onParticipantChanged(const Protocol::ParticipantChangeEvent &event,
-        const std::optional<Protocol::Participant> &before);
-    QString roleLine(const QString &actor, const Protocol::Participant &changed) const;
+    /// The page may show the state: it is no older than the server's when we asked.
+    void setLoaded();
+    void onConnectionStateChanged(WebSocketService::State state);
+    void onParticipantChanged(const Protocol::ParticipantChangeEvent &event);
+    void onMembershipEntry(const Protocol::MembershipEntry &entry);
+    MessageListModel::Entry lineOf(const Protocol::MembershipEntry &entry) const;
+    QString lineText(const Protocol::MembershipEntry &entry) const;
+    MessageListModel::Entry entryOf(const Protocol::ChatMessage &message);
     void onMessage(const Protocol::ChatMessage &message);
     void onTyping(const QString &participantId, bool typing);
     void onMessageDelta(const Protocol::MessageDelta &delta);
@@ -118,7 +134,10 @@ private:
     void dropDraftOf(const QString &helpyId);
     bool isHelpy(const QString &participantId) const;
     void onRemoved(Protocol::ParticipantChangeEvent::Reason reason);
+    void onRenamed(const Protocol::SessionRenamedEvent &event);
+    void onDeleted(const Protocol::SessionDeletedEvent &event);
     void setLocalUserId(const QString &userId);
+    /// Rows leaving the roster: their names stay for the chat, their messages say "(left)".
     void rememberFormerNames(int firstRow, int lastRow);
     void forgetFormerNames(int firstRow, int lastRow);
     void updateTypingText();

@@ -28,4 +28,7 @@ public:
     virtual void setHelpyBackend(
         const QString &endpoint, const QString &model, const QString &apiKey)
         = 0;
+    /// Whether this computer hosted sessions before (they are kept): the app reopens them at
+    /// launch, on the same port, so guests find them again.
+    virtual bool hasHostedBefore() const { return false; }
 };

@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+
 class SessionListModel;
 
 /**
@@ -24,7 +26,11 @@ public:
     SessionListModel *model() const { return m_model; }
 
     /// Asks for the list when connected (otherwise nothing); the model changes on the answer.
-    void refresh();
+    /// `then` runs once the whole list has arrived (or was refused); when a newer refresh
+    /// supersedes this one, once that one's has. Not at all when not connected.
+    void refresh(std::function<void()> then = {});
+    /// The rows of the last list that arrived.
+    const QList<Protocol::SessionSummary> &sessions() const { return m_sessions; }
     /// Empties the list (signed out).
     void clear();
 
@@ -36,4 +42,6 @@ private:
     SessionListModel *m_model = nullptr;
     quint64 m_generation = 0; ///< of the refresh whose pages are arriving
     QList<Protocol::SessionSummary> m_pages; ///< the rows of its pages so far
+    QList<Protocol::SessionSummary> m_sessions; ///< the last whole list
+    std::function<void()> m_then; ///< of the refresh whose pages are arriving
 };

@@ -4,7 +4,16 @@
 #include "logging.h"
 #include "sessionserver.h"
 
+#include <QSettings>
 #include <QStandardPaths>
+
+namespace {
+const QString PortKey = QStringLiteral("hosting/port");
+} // namespace
+
+EmbeddedSessionHost::EmbeddedSessionHost()
+    : m_remembered(true)
+{ }
 
 EmbeddedSessionHost::EmbeddedSessionHost(quint16 port)
     : m_port(port)
@@ -12,13 +21,39 @@ EmbeddedSessionHost::EmbeddedSessionHost(quint16 port)
 
 EmbeddedSessionHost::~EmbeddedSessionHost() = default;
 
+quint16 EmbeddedSessionHost::rememberedPort()
+{
+    bool ok = false;
+    const uint port = QSettings().value(PortKey).toUInt(&ok);
+    return ok && port > 0 && port <= 65535 ? quint16(port) : 0;
+}
+
 bool EmbeddedSessionHost::listen()
 {
     if (isListening())
         return true;
+    if (!m_remembered)
+        return listenOn(m_port);
+    // The remembered port first: that is where guests reconnect to. Taken (another program
+    // has it now): the next free one, remembered from now on.
+    const quint16 start = rememberedPort() ? rememberedPort() : m_firstPort;
+    for (int i = 0; i < PortsTried && int(start) + i <= 65535; ++i) {
+        if (listenOn(quint16(start + i))) {
+            if (port() != rememberedPort()) {
+                qCInfo(lcHost) << "remembering port" << port() << "for hosting";
+                QSettings().setValue(PortKey, port());
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+bool EmbeddedSessionHost::listenOn(quint16 port)
+{
     ServerOptions options;
     options.address = QHostAddress::Any;
-    options.port = m_port;
+    options.port = port;
     options.dataPath = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
         + QStringLiteral("/hosted-sessions.sqlite");
     options.helpyEndpoint = m_helpyEndpoint;
@@ -29,10 +64,12 @@ bool EmbeddedSessionHost::listen()
         // Not kept: the next listen() starts afresh (the port or data file may be free then).
         m_errorString = m_server->errorString();
         m_server.reset();
-        qCWarning(lcHost) << "cannot host on port" << m_port << m_errorString;
+        qCWarning(lcHost) << "cannot host on port" << port << m_errorString;
         return false;
     }
     m_errorString.clear();
+    if (!m_remembered && port != 0)
+        QSettings().setValue(PortKey, port); // chosen on the command line: kept for next time
     qCInfo(lcHost) << "hosting on" << m_server->url().toString();
     return true;
 }
@@ -59,5 +96,9 @@ QUrl EmbeddedSessionHost::url() const
 
 quint16 EmbeddedSessionHost::port() const
 {
-    return isListening() ? m_server->port() : m_port;
+    if (isListening())
+        return m_server->port();
+    if (m_remembered)
+        return rememberedPort() ? rememberedPort() : m_firstPort;
+    return m_port;
 }

@@ -13,13 +13,29 @@ class SessionServer;
  * Listens on every interface, so others join from their own machines, and keeps its
  * sessions in AppDataLocation/hosted-sessions.sqlite, so they outlive the app. The server
  * (and its data file) exists only from the first successful listen() on.
+ *
+ * The port is stable across restarts, so guests reconnect to the same address by
+ * themselves: unless given one, the host listens on the port it remembers (QSettings
+ * `hosting/port`); the first time on FirstPort, or the next free one above it. The port it
+ * listened on is remembered.
  */
 class EmbeddedSessionHost final : public SessionHosting
 {
 public:
-    /// `port` 0: the OS picks a free one.
-    explicit EmbeddedSessionHost(quint16 port = 0);
+    static constexpr quint16 FirstPort = 8787;
+    /// Ports tried above the remembered (or first) one when it is taken.
+    static constexpr int PortsTried = 20;
+
+    /// Hosts on the remembered port (see above).
+    EmbeddedSessionHost();
+    /// Hosts on exactly `port` (0: any free port, not remembered).
+    explicit EmbeddedSessionHost(quint16 port);
     ~EmbeddedSessionHost() override;
+
+    /// The port tried first when none is remembered yet (tests: not 8787).
+    void setFirstPort(quint16 port) { m_firstPort = port; }
+    /// The port remembered from an earlier listen(); 0: none yet.
+    static quint16 rememberedPort();
 
     bool listen() override;
     bool isListening() const override;
@@ -28,9 +44,14 @@ public:
     QString errorString() const override { return m_errorString; }
     void setHelpyBackend(
         const QString &endpoint, const QString &model, const QString &apiKey) override;
+    bool hasHostedBefore() const override { return rememberedPort() != 0; }
 
 private:
-    quint16 m_port;
+    bool listenOn(quint16 port);
+
+    quint16 m_port = 0;
+    bool m_remembered = false; ///< the port is the remembered one (or the next free)
+    quint16 m_firstPort = FirstPort;
     std::unique_ptr<SessionServer> m_server;
     QString m_errorString;
     QString m_helpyEndpoint, m_helpyModel, m_helpyApiKey;

@@ -23,6 +23,8 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
     case AuthorIdRole:
         return e.authorId;
     case AuthorNameRole:
+        if (!e.isSystem && m_leftAuthors.contains(e.authorId))
+            return tr("%1 (left)").arg(e.authorName);
         return e.authorName;
     case Qt::DisplayRole:
     case TextRole:
@@ -271,4 +273,20 @@ void MessageListModel::clear()
     m_finishedDrafts.clear();
     endResetModel();
     Q_EMIT countChanged();
+}
+
+void MessageListModel::setAuthorLeft(const QString &authorId, bool left)
+{
+    if (authorId.isEmpty())
+        return;
+    if (left ? !m_leftAuthors.contains(authorId) : m_leftAuthors.remove(authorId)) {
+        if (left)
+            m_leftAuthors.insert(authorId);
+        // Rare (someone leaves or comes back): a pass over the rows is fine.
+        for (int row = 0; row < int(m_rows.size()); ++row) {
+            const Entry &e = m_rows.at(row);
+            if (!e.isSystem && e.authorId == authorId)
+                Q_EMIT dataChanged(index(row), index(row), { AuthorNameRole });
+        }
+    }
 }

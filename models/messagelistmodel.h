@@ -29,7 +29,9 @@ public:
     enum Roles {
         IdRole = Qt::UserRole + 1, ///< @brief messageId (a local id while pending)
         AuthorIdRole, ///< @brief the author's participant id ("" for system lines)
-        AuthorNameRole, ///< @brief the author's display name when the message arrived
+        /// @brief the author's display name when the message was sent, "Ben (left)" once the
+        /// author is no longer in the session
+        AuthorNameRole,
         TextRole, ///< @brief the text
         TimestampRole, ///< @brief server time (local time while pending), QDateTime
         IsSystemRole, ///< @brief a line about the session, not said by anyone
@@ -84,6 +86,9 @@ public:
     /// Whether a draft row for `draftId` is shown.
     bool hasDraft(const QString &draftId) const;
     void clear();
+    /// Whether a message author is no longer in the session (their rows say so).
+    void setAuthorLeft(const QString &authorId, bool left);
+    bool hasAuthorLeft(const QString &authorId) const { return m_leftAuthors.contains(authorId); }
 
     Q_INVOKABLE int rowOf(const QString &id) const { return m_rowOf.value(id, -1); }
     const Entry &entry(int row) const { return m_rows.at(row); }
@@ -101,4 +106,5 @@ private:
     QHash<QString, int> m_pendingRowOf; // requestId → row, while pending, failed or a draft
     QSet<QString> m_finishedDrafts; // drafts replaced already: a late delta is ignored
     QString m_localUserId;
+    QSet<QString> m_leftAuthors;
 };

@@ -60,6 +60,8 @@ QVariant ParticipantListModel::data(const QModelIndex &index, int role) const
         return bool(Rules::mayRemove(*m_roster, m_localUserId, p.id));
     case CanChangeRoleRole:
         return Rules::mayChangeRole(*m_roster, m_localUserId, p.id);
+    case PresenceKnownRole:
+        return m_presenceKnown || (!m_localUserId.isEmpty() && p.id == m_localUserId);
     }
     return {};
 }
@@ -78,6 +80,7 @@ QHash<int, QByteArray> ParticipantListModel::roleNames() const
         { IsSelfRole, "isSelf" },
         { CanRemoveRole, "canRemove" },
         { CanChangeRoleRole, "canChangeRole" },
+        { PresenceKnownRole, "presenceKnown" },
     };
     return names;
 }
@@ -105,6 +108,16 @@ bool ParticipantListModel::isManager() const
         && Rules::mayAdd(*m_roster, m_localUserId, ParticipantType::User);
 }
 
+void ParticipantListModel::setPresenceKnown(bool known)
+{
+    if (m_presenceKnown == known)
+        return;
+    m_presenceKnown = known;
+    if (count() > 0)
+        Q_EMIT dataChanged(index(0), index(count() - 1), { PresenceKnownRole });
+    Q_EMIT presenceKnownChanged();
+}
+
 void ParticipantListModel::setLocalUserId(const QString &userId)
 {
     if (m_localUserId == userId)
@@ -114,7 +127,8 @@ void ParticipantListModel::setLocalUserId(const QString &userId)
     const int newRow = rowOf(m_localUserId);
     for (int row : { oldRow, newRow }) {
         if (row >= 0)
-            Q_EMIT dataChanged(index(row), index(row), { IsSelfRole, CanRemoveRole });
+            Q_EMIT dataChanged(
+                index(row), index(row), { IsSelfRole, CanRemoveRole, PresenceKnownRole });
     }
     refreshPermissions();
 }

@@ -32,6 +32,8 @@ class ParticipantListModel
     Q_PROPERTY(int count READ count NOTIFY countChanged)
     Q_PROPERTY(QString myRole READ myRole NOTIFY myRoleChanged)
     Q_PROPERTY(bool selfMayLeave READ selfMayLeave NOTIFY selfMayLeaveChanged)
+    /// False while this client is not connected: others' presence is then only a guess.
+    Q_PROPERTY(bool presenceKnown READ presenceKnown NOTIFY presenceKnownChanged)
 
 public:
     enum Roles {
@@ -46,6 +48,9 @@ public:
         IsSelfRole, ///< @brief true on the local user's own row
         CanRemoveRole, ///< @brief the local user may remove this one (on self: may leave)
         CanChangeRoleRole, ///< @brief the local user may give this one another role
+        /// @brief false while this client is disconnected (presence then shows "unknown");
+        /// always true on the local user's own row
+        PresenceKnownRole,
     };
     Q_ENUM(Roles)
 
@@ -69,6 +74,10 @@ public:
     /// myRole only.
     bool selfMayAddHelpy() const;
 
+    bool presenceKnown() const { return m_presenceKnown; }
+    /// Set false while the connection is down, true once the session caught up again.
+    void setPresenceKnown(bool known);
+
     /// Whose row is "self"; set before the first load.
     void setLocalUserId(const QString &userId);
     QString localUserId() const { return m_localUserId; }
@@ -91,6 +100,7 @@ Q_SIGNALS:
     void countChanged();
     void myRoleChanged();
     void selfMayLeaveChanged();
+    void presenceKnownChanged();
 
 private:
     // RosterObserver: the roster's changes become row changes.
@@ -115,6 +125,7 @@ private:
     std::optional<Protocol::Role> m_shownMyRole;
     bool m_shownSelfMayLeave = false;
     bool m_shownSelfMayChangeRole = false;
+    bool m_presenceKnown = true;
     bool m_inSnapshot = false; // permissions are recomputed once, at its end
     bool m_readWithoutSelf = false; // a row changed while the local user's row was moving
 };

@@ -2,6 +2,7 @@
 #include "groupsessionnotifier.h"
 
 #include "logging.h"
+#include "membership.h"
 #include "websocketservice.h"
 
 using namespace Protocol;
@@ -31,6 +32,8 @@ GroupSessionNotifier::GroupSessionNotifier(
             if (delta.sessionId == m_sessionId)
                 Q_EMIT messageDeltaReceived(delta);
         });
+    connect(service, &WebSocketService::sessionRenamed, this, &GroupSessionNotifier::onRenamed);
+    connect(service, &WebSocketService::sessionDeleted, this, &GroupSessionNotifier::onDeleted);
     // A new connection has no subscriptions: resume what we had.
     connect(service, &WebSocketService::welcomed, this, [this] {
         m_resyncing = false;
@@ -54,9 +57,21 @@ void GroupSessionNotifier::join()
         return;
     m_removed = false;
     if (hasState())
-        m_service->resumeSession(m_sessionId, m_epoch, m_revision);
+        m_service->resumeSession(m_sessionId, m_epoch, m_revision, onAnswered());
     else
-        m_service->joinSession(m_sessionId);
+        m_service->joinSession(m_sessionId, onAnswered());
+}
+
+WebSocketService::ReplyHandler GroupSessionNotifier::onAnswered()
+{
+    return [self = QPointer(this)](const WebSocketService::Reply &reply) {
+        if (!self)
+            return;
+        self->m_resyncing = false;
+        // The events and snapshot of the answer came before it, so they are applied now.
+        if (reply.ok && self->hasState())
+            Q_EMIT self->caughtUp();
+    };
 }
 
 void GroupSessionNotifier::onSnapshot(const SessionSnapshot &snapshot)
@@ -79,6 +94,7 @@ void GroupSessionNotifier::adopt(const SessionSnapshot &snapshot)
     m_messages = snapshot.messages;
     if (std::exchange(m_settings, snapshot.settings) != snapshot.settings)
         Q_EMIT settingsChanged(m_settings);
+    m_membership = snapshot.membership;
 }
 
 /// True when the event is the next one; false when it is old or after a gap.
@@ -111,14 +127,10 @@ void GroupSessionNotifier::resync()
         return;
     m_resyncing = true;
     Q_EMIT resyncRequested(m_revision);
-    auto done = [self = QPointer(this)](const WebSocketService::Reply &) {
-        if (self)
-            self->m_resyncing = false;
-    };
     if (hasState())
-        m_service->resumeSession(m_sessionId, m_epoch, m_revision, done);
+        m_service->resumeSession(m_sessionId, m_epoch, m_revision, onAnswered());
     else
-        m_service->joinSession(m_sessionId, done);
+        m_service->joinSession(m_sessionId, onAnswered());
 }
 
 void GroupSessionNotifier::onParticipantChanged(const ParticipantChangeEvent &event)
@@ -126,8 +138,16 @@ void GroupSessionNotifier::onParticipantChanged(const ParticipantChangeEvent &ev
     if (event.sessionId != m_sessionId || !acceptRevision(event.epoch, event.revision))
         return;
     const std::optional<Participant> before = participant(event.participantId);
+    // Worded on the roster before the event, as the server did when it published it.
+    const std::optional<MembershipEntry> entry = Membership::entryOf(event, m_roster);
     m_roster.apply(event);
     Q_EMIT participantChanged(event, before);
+    if (entry) {
+        m_membership.append(*entry);
+        if (m_membership.size() > MaxKeptMessages)
+            m_membership.remove(0, m_membership.size() - MaxKeptMessages);
+        Q_EMIT membershipEntryAppended(*entry);
+    }
     if (event.type == ParticipantChangeEvent::Type::Removed && m_service
         && event.participantId == m_service->userId()) {
         m_removed = true;
@@ -143,6 +163,22 @@ void GroupSessionNotifier::onMessage(const MessageEvent &event)
     if (m_messages.size() > MaxKeptMessages)
         m_messages.remove(0, m_messages.size() - MaxKeptMessages);
     Q_EMIT messageAppended(event.message);
+}
+
+void GroupSessionNotifier::onRenamed(const SessionRenamedEvent &event)
+{
+    if (event.sessionId != m_sessionId || !acceptRevision(event.epoch, event.revision))
+        return;
+    m_title = event.title;
+    Q_EMIT renamed(event);
+}
+
+void GroupSessionNotifier::onDeleted(const SessionDeletedEvent &event)
+{
+    if (event.sessionId != m_sessionId || !acceptRevision(event.epoch, event.revision))
+        return;
+    m_removed = true; // nothing follows: no resume either
+    Q_EMIT deleted(event);
 }
 
 void GroupSessionNotifier::onTyping(const TypingEvent &event)
@@ -172,8 +208,5 @@ void GroupSessionNotifier::onDigest(const SessionDigest &digest)
                      << ours << "server" << digest.rosterHash << "; asking for a snapshot";
     Q_EMIT divergenceDetected(ours, digest.rosterHash);
     m_resyncing = true;
-    m_service->joinSession(m_sessionId, [self = QPointer(this)](const WebSocketService::Reply &) {
-        if (self)
-            self->m_resyncing = false;
-    });
+    m_service->joinSession(m_sessionId, onAnswered());
 }

@@ -3,12 +3,11 @@
 
 #include "protocol.h"
 #include "roster.h"
+#include "websocketservice.h"
 
 #include <QHash>
 #include <QObject>
 #include <QPointer>
-
-class WebSocketService;
 
 /**
  * @brief One session's state on the client: a snapshot plus the events after it.
@@ -45,8 +44,11 @@ public:
     std::optional<Protocol::Participant> participant(const QString &id) const;
     /// The messages known (last 50 of the snapshot plus those since), oldest first.
     const QList<Protocol::ChatMessage> &messages() const { return m_messages; }
+    /// The membership history known (the snapshot's plus the entries since), oldest first.
+    const QList<Protocol::MembershipEntry> &membership() const { return m_membership; }
 
-    /// Joins (or resumes, when state is known) the session on the current connection.
+    /// Joins (or resumes, when state is known) the session on the current connection;
+    /// caughtUp() follows the server's answer.
     void join();
     /// Removed from the session: no more events will come.
     bool isRemoved() const { return m_removed; }
@@ -61,7 +63,15 @@ Q_SIGNALS:
      */
     void participantChanged(const Protocol::ParticipantChangeEvent &event,
         const std::optional<Protocol::Participant> &before);
+    /// A roster event made a line of the membership history (Membership::entryOf); after
+    /// participantChanged().
+    void membershipEntryAppended(const Protocol::MembershipEntry &entry);
     void messageAppended(const Protocol::ChatMessage &message);
+    /**
+     * The server answered a join or resume of ours: everything it had when it answered has
+     * been applied, so the state is no older than the server's at that moment.
+     */
+    void caughtUp();
     void typingChanged(const QString &participantId, bool typing);
     /// A Helpy's draft answer grew (ephemeral; the final message carries draftId as requestId).
     void messageDeltaReceived(const Protocol::MessageDelta &delta);
@@ -73,6 +83,10 @@ Q_SIGNALS:
     void divergenceDetected(const QString &ourHash, const QString &serverHash);
     /// This user was removed from the session (or left it).
     void removedFromSession(Protocol::ParticipantChangeEvent::Reason reason);
+    /// An in-order session_renamed: title() is the new one.
+    void renamed(const Protocol::SessionRenamedEvent &event);
+    /// The owner deleted the session: no more events will come.
+    void deleted(const Protocol::SessionDeletedEvent &event);
 
 private:
     bool acceptRevision(const QString &epoch, qint64 revision);
@@ -83,7 +97,11 @@ private:
     void onTyping(const Protocol::TypingEvent &event);
     void onSettings(const Protocol::SessionSettingsEvent &event);
     void onDigest(const Protocol::SessionDigest &digest);
+    void onRenamed(const Protocol::SessionRenamedEvent &event);
+    void onDeleted(const Protocol::SessionDeletedEvent &event);
     void resync();
+    /// The handler of our join / resume answers.
+    WebSocketService::ReplyHandler onAnswered();
 
     QPointer<WebSocketService> m_service;
     QString m_sessionId;
@@ -95,4 +113,5 @@ private:
     Roster m_roster;
     QList<Protocol::ChatMessage> m_messages;
     Protocol::SessionSettings m_settings;
+    QList<Protocol::MembershipEntry> m_membership;
 };

@@ -51,6 +51,13 @@ constexpr NameTable<Role, 3> roleNames { {
     { Role::Moderator, "moderator" },
     { Role::Member, "member" },
 } };
+constexpr NameTable<MembershipEntry::Change, 5> membershipChangeNames { {
+    { MembershipEntry::Change::Joined, "joined" },
+    { MembershipEntry::Change::Added, "added" },
+    { MembershipEntry::Change::Left, "left" },
+    { MembershipEntry::Change::Removed, "removed" },
+    { MembershipEntry::Change::RoleChanged, "role_changed" },
+} };
 constexpr NameTable<Presence, 3> presenceNames { {
     { Presence::Online, "online" },
     { Presence::Reconnecting, "reconnecting" },
@@ -226,19 +233,19 @@ public:
         return object(key);
     }
 
-    /// Whether the field is there (and not null).
-    bool has(const char *key) const
-    {
-        const QJsonValue value = m_object.value(QLatin1String(key));
-        return !value.isUndefined() && !value.isNull();
-    }
-
     QJsonArray array(const char *key) const
     {
         const QJsonValue value = m_object.value(QLatin1String(key));
         if (!value.isArray())
             fail(QStringLiteral("field '%1' must be an array").arg(QLatin1String(key)));
         return value.toArray();
+    }
+
+    /// True when the field is present (and not null): for fields added after v1 shipped.
+    bool has(const char *key) const
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        return !value.isUndefined() && !value.isNull();
     }
 
     const Limits &limits() const { return m_limits; }

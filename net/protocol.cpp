@@ -63,7 +63,24 @@ ChatMessage messageFromFields(const Fields &f)
     m.requestId = f.optionalId("requestId");
     m.replyTo = f.optionalId("replyTo");
     m.kind = optionalKind(f);
+    m.authorName = f.optionalString("authorName", f.limits().maxNameLength);
     return m;
+}
+
+MembershipEntry membershipFromJson(const QJsonObject &object, const Limits &limits)
+{
+    const Fields f(object, QStringLiteral("membership entry"), limits);
+    MembershipEntry e;
+    e.revision = f.integer("revision");
+    e.timestamp = f.timestamp("timestamp");
+    e.change = f.enumeration("change", membershipChangeNames);
+    e.participantId = f.id("participantId");
+    e.participantName = f.optionalString("participantName", limits.maxNameLength);
+    e.participantType = f.enumeration("participantType", participantTypeNames);
+    e.actorId = f.optionalId("actorId");
+    e.actorName = f.optionalString("actorName", limits.maxNameLength);
+    e.role = f.enumeration("role", roleNames);
+    return e;
 }
 
 /// A display name read raw (up to 4× the limit, as invisible characters do not count), then
@@ -201,6 +218,15 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
     if (type == QLatin1String("set_session_settings"))
         return SetSessionSettings { f.requestId(), f.id("sessionId"),
             f.boolean("helpysAnswerQuestions") };
+    if (type == QLatin1String("rename_session")) {
+        RenameSession r { f.requestId(), f.id("sessionId"),
+            f.trimmedString("title", f.limits().maxNameLength) };
+        if (r.title.isEmpty())
+            f.fail(QStringLiteral("field 'title' must not be empty"));
+        return r;
+    }
+    if (type == QLatin1String("delete_session"))
+        return DeleteSession { f.requestId(), f.id("sessionId") };
     throw Reject { ErrorCode::BadRequest,
         QStringLiteral("unknown frame type '%1'").arg(quotable(type, 64)) };
 }
@@ -235,6 +261,14 @@ SessionSnapshot snapshotFromFields(const Fields &f)
     if (f.has("settings"))
         s.settings
             = settingsFromFields(Fields(f.object("settings"), QStringLiteral("settings"), limits));
+    // Added after v1 shipped: a snapshot without it has no membership history.
+    if (f.has("membership")) {
+        for (const QJsonValue &value : f.array("membership")) {
+            if (!value.isObject())
+                f.fail(QStringLiteral("membership entries must be objects"));
+            s.membership.append(membershipFromJson(value.toObject(), limits));
+        }
+    }
     return s;
 }
 
@@ -335,6 +369,17 @@ ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, 
         e.timestamp = f.timestamp("timestamp");
         return e;
     }
+    if (type == QLatin1String("session_renamed")) {
+        SessionRenamedEvent e { f.id("sessionId"), f.id("epoch"), f.integer("revision"),
+            f.trimmedString("title", f.limits().maxNameLength), f.optionalId("actorId"),
+            f.timestamp("timestamp") };
+        if (e.title.isEmpty())
+            f.fail(QStringLiteral("field 'title' must not be empty"));
+        return e;
+    }
+    if (type == QLatin1String("session_deleted"))
+        return SessionDeletedEvent { f.id("sessionId"), f.id("epoch"), f.integer("revision"),
+            f.optionalId("actorId"), f.timestamp("timestamp") };
     throw Reject { ErrorCode::BadRequest,
         QStringLiteral("unknown frame type '%1'").arg(quotable(type, 64)) };
 }
@@ -397,6 +442,10 @@ QString toString(Role role)
 QString toString(Presence presence)
 {
     return nameOf(presenceNames, presence);
+}
+QString toString(MembershipEntry::Change change)
+{
+    return nameOf(membershipChangeNames, change);
 }
 QString toString(ErrorCode code)
 {

@@ -99,6 +99,9 @@ struct ChatMessage
     QDateTime timestamp;
     qint64 revision = 0;
     QString requestId; ///< the author's requestId, so the author can match its own send
+    /// The author's display name when the message was sent, so the line keeps a name after
+    /// the author left (empty only in logs written before the field existed).
+    QString authorName;
     QString replyTo; ///< the messageId this one answers; empty: none
     MessageKind kind = MessageKind::Chat;
 
@@ -113,6 +116,31 @@ struct SessionSettings
 
     bool operator==(const SessionSettings &) const = default;
 };
+
+/**
+ * @brief One line of a session's membership history: someone joined, was added, left, was
+ * removed or was given a role, with the names as they were then. The server derives it from
+ * the roster event and the roster before it (Membership::entryOf), and so does the client
+ * for a live event, so every member sees the same line. Presence changes are not entries.
+ */
+struct MembershipEntry
+{
+    enum class Change { Joined, Added, Left, Removed, RoleChanged };
+
+    qint64 revision = 0; ///< the roster event's revision
+    QDateTime timestamp;
+    Change change = Change::Joined;
+    QString participantId;
+    QString participantName;
+    ParticipantType participantType = ParticipantType::User;
+    QString actorId; ///< empty when the server did it (an ownership handed on)
+    QString actorName;
+    Role role = Role::Member; ///< the new role (role_changed), else the role at the time
+
+    bool operator==(const MembershipEntry &) const = default;
+};
+
+QString toString(MembershipEntry::Change change);
 
 /// @brief A row of `list_sessions`' answer.
 struct SessionSummary
@@ -240,6 +268,21 @@ struct ListSessions
     std::optional<int> limit; ///< rows wanted (≥ 1); unset or above the server's page: its page
 };
 
+/// The owner gives the session a new title (session_renamed to every member).
+struct RenameSession
+{
+    QString requestId;
+    QString sessionId;
+    QString title;
+};
+
+/// The owner deletes the session for everyone (session_deleted to every member).
+struct DeleteSession
+{
+    QString requestId;
+    QString sessionId;
+};
+
 struct SendMessage
 {
     QString requestId;
@@ -256,7 +299,8 @@ struct SetTyping
 
 using ClientFrame = std::variant<Hello, CreateSession, JoinSession, LeaveSession, AddParticipant,
     RemoveParticipant, SetRole, CreateInvite, ListSessions, SendMessage, SetTyping, RevokeInvite,
-    BanParticipant, UnbanParticipant, UpdateHelpy, SetSessionSettings>;
+    BanParticipant, UnbanParticipant, RenameSession, DeleteSession, UpdateHelpy,
+    SetSessionSettings>;
 
 // ---------------------------------------------------------------- server → client
 
@@ -372,6 +416,9 @@ struct SessionSnapshot
     QString title;
     QList<Participant> participants;
     QList<ChatMessage> messages; ///< the last 50, oldest first
+    /// The last membership changes (as many as messages), oldest first: the chat interleaves
+    /// them with `messages` by revision.
+    QList<MembershipEntry> membership;
     SessionSettings settings;
 };
 
@@ -413,6 +460,30 @@ struct TypingEvent
     bool typing = false;
 };
 
+/// @brief The session has a new title (an event: it has a revision).
+struct SessionRenamedEvent
+{
+    QString sessionId;
+    QString epoch;
+    qint64 revision = 0;
+    QString title;
+    QString actorId;
+    QDateTime timestamp;
+};
+
+/**
+ * @brief The session was deleted by its owner (an event: it has a revision, the session's
+ * last). Members drop it from their lists; it is no longer joined, listed nor changed.
+ */
+struct SessionDeletedEvent
+{
+    QString sessionId;
+    QString epoch;
+    qint64 revision = 0;
+    QString actorId;
+    QDateTime timestamp;
+};
+
 /**
  * @brief A Helpy's answer while it is written: ephemeral (no revision, not logged, not
  * resumed), like typing. `text` is the whole draft so far; the final `message` carries the
@@ -450,7 +521,8 @@ struct SessionDigest
 };
 
 using ServerFrame = std::variant<Welcome, Ack, Error, SessionSnapshot, ParticipantChangeEvent,
-    MessageEvent, TypingEvent, SessionDigest, MessageDelta, SessionSettingsEvent>;
+    MessageEvent, TypingEvent, SessionDigest, SessionRenamedEvent, SessionDeletedEvent,
+    MessageDelta, SessionSettingsEvent>;
 
 /**
  * Lowercase hex SHA-256 of the roster sorted by id, one line per participant:
@@ -476,6 +548,7 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView text);
 
 QJsonObject toJson(const Participant &participant);
 QJsonObject toJson(const ChatMessage &message);
+QJsonObject toJson(const MembershipEntry &entry);
 QJsonObject toJson(const SessionSummary &summary);
 QJsonObject toJson(const ClientFrame &frame);
 QJsonObject toJson(const ServerFrame &frame);

@@ -31,6 +31,7 @@ QJsonObject messageFields(const ChatMessage &m)
     insertIfSet(o, "replyTo", m.replyTo);
     if (m.kind != MessageKind::Chat)
         o.insert(QStringLiteral("kind"), toString(m.kind));
+    insertIfSet(o, "authorName", m.authorName);
     return o;
 }
 
@@ -78,6 +79,20 @@ QJsonObject toJson(const ChatMessage &message)
     return messageFields(message);
 }
 
+QJsonObject toJson(const MembershipEntry &e)
+{
+    QJsonObject o { { QStringLiteral("revision"), e.revision },
+        { QStringLiteral("timestamp"), formatTimestamp(e.timestamp) },
+        { QStringLiteral("change"), toString(e.change) },
+        { QStringLiteral("participantId"), e.participantId },
+        { QStringLiteral("participantName"), e.participantName },
+        { QStringLiteral("participantType"), toString(e.participantType) },
+        { QStringLiteral("role"), toString(e.role) } };
+    insertIfSet(o, "actorId", e.actorId);
+    insertIfSet(o, "actorName", e.actorName);
+    return o;
+}
+
 QJsonObject toJson(const SessionSummary &s)
 {
     return { { QStringLiteral("sessionId"), s.sessionId }, { QStringLiteral("title"), s.title },
@@ -106,6 +121,8 @@ QString typeName(const ClientFrame &frame)
                        [](const UnbanParticipant &) { return "unban_participant"; },
                        [](const UpdateHelpy &) { return "update_helpy"; },
                        [](const SetSessionSettings &) { return "set_session_settings"; },
+                       [](const RenameSession &) { return "rename_session"; },
+                       [](const DeleteSession &) { return "delete_session"; },
                    },
             frame));
 }
@@ -124,6 +141,8 @@ QString typeName(const ServerFrame &frame)
             [](const SessionDigest &) { return QStringLiteral("session_digest"); },
             [](const MessageDelta &) { return QStringLiteral("message_delta"); },
             [](const SessionSettingsEvent &) { return QStringLiteral("session_settings_changed"); },
+            [](const SessionRenamedEvent &) { return QStringLiteral("session_renamed"); },
+            [](const SessionDeletedEvent &) { return QStringLiteral("session_deleted"); },
         },
         frame);
 }
@@ -245,6 +264,15 @@ QJsonObject toJson(const ClientFrame &frame)
                     { QStringLiteral("sessionId"), s.sessionId },
                     { QStringLiteral("helpysAnswerQuestions"), s.helpysAnswerQuestions } };
             },
+            [](const RenameSession &r) {
+                return QJsonObject { { QStringLiteral("requestId"), r.requestId },
+                    { QStringLiteral("sessionId"), r.sessionId },
+                    { QStringLiteral("title"), r.title } };
+            },
+            [](const DeleteSession &d) {
+                return QJsonObject { { QStringLiteral("requestId"), d.requestId },
+                    { QStringLiteral("sessionId"), d.sessionId } };
+            },
         },
         frame);
     o.insert(QStringLiteral("type"), typeName(frame));
@@ -281,12 +309,16 @@ QJsonObject toJson(const ServerFrame &frame)
                 QJsonArray messages;
                 for (const ChatMessage &m : s.messages)
                     messages.append(toJson(m));
+                QJsonArray membership;
+                for (const MembershipEntry &e : s.membership)
+                    membership.append(toJson(e));
                 return QJsonObject { { QStringLiteral("sessionId"), s.sessionId },
                     { QStringLiteral("epoch"), s.epoch },
                     { QStringLiteral("revision"), s.revision },
                     { QStringLiteral("title"), s.title },
                     { QStringLiteral("participants"), participants },
                     { QStringLiteral("messages"), messages },
+                    { QStringLiteral("membership"), membership },
                     { QStringLiteral("settings"), settingsFields(s.settings) } };
             },
             [](const ParticipantChangeEvent &e) {
@@ -339,6 +371,21 @@ QJsonObject toJson(const ServerFrame &frame)
                 o.insert(QStringLiteral("actorId"), optionalString(e.actorId));
                 o.insert(QStringLiteral("timestamp"), formatTimestamp(e.timestamp));
                 return o;
+            },
+            [](const SessionRenamedEvent &e) {
+                return QJsonObject { { QStringLiteral("sessionId"), e.sessionId },
+                    { QStringLiteral("epoch"), e.epoch },
+                    { QStringLiteral("revision"), e.revision },
+                    { QStringLiteral("title"), e.title },
+                    { QStringLiteral("actorId"), optionalString(e.actorId) },
+                    { QStringLiteral("timestamp"), formatTimestamp(e.timestamp) } };
+            },
+            [](const SessionDeletedEvent &e) {
+                return QJsonObject { { QStringLiteral("sessionId"), e.sessionId },
+                    { QStringLiteral("epoch"), e.epoch },
+                    { QStringLiteral("revision"), e.revision },
+                    { QStringLiteral("actorId"), optionalString(e.actorId) },
+                    { QStringLiteral("timestamp"), formatTimestamp(e.timestamp) } };
             },
         },
         frame);

@@ -166,6 +166,28 @@ Verdict mayUnban(const Roster &roster, const QString &actorId)
     return Verdict::allow();
 }
 
+Verdict mayRenameSession(const Roster &roster, const QString &actorId)
+{
+    const Participant *actor = roster.find(actorId);
+    if (!actor)
+        return mayAct(roster, actorId);
+    if (actor->role != Role::Owner)
+        return Verdict::refuse(
+            ErrorCode::Forbidden, QStringLiteral("only owners rename the session"));
+    return Verdict::allow();
+}
+
+Verdict mayDeleteSession(const Roster &roster, const QString &actorId)
+{
+    const Participant *actor = roster.find(actorId);
+    if (!actor)
+        return mayAct(roster, actorId);
+    if (actor->role != Role::Owner)
+        return Verdict::refuse(
+            ErrorCode::Forbidden, QStringLiteral("only owners delete the session"));
+    return Verdict::allow();
+}
+
 QString nextOwner(const Roster &roster, const QString &leavingId)
 {
     const Participant *leaving = roster.find(leavingId);

@@ -63,6 +63,13 @@ Verdict mayChangeSettings(const Roster &roster, const QString &actorId);
 /// Moderators and owners lift a ban.
 Verdict mayUnban(const Roster &roster, const QString &actorId);
 /**
+ * Owners rename the session; moderators and members do not (the title is how everyone finds
+ * the session in their list, so it is the owner's, as its existence is).
+ */
+Verdict mayRenameSession(const Roster &roster, const QString &actorId);
+/// Owners delete the session, for everyone; moderators and members do not.
+Verdict mayDeleteSession(const Roster &roster, const QString &actorId);
+/**
  * Who becomes owner when `leavingId` (the last owner) goes: the first moderator in join order,
  * else the person present longest; empty when no other person remains (Helpys never own).
  * Also empty when `leavingId` is not the last owner: nothing passes.

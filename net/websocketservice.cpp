@@ -242,6 +242,15 @@ std::optional<SessionSnapshot> WebSocketService::lastSnapshot(const QString &ses
     return *it;
 }
 
+void WebSocketService::forgetSnapshotBefore(
+    const QString &sessionId, const QString &epoch, qint64 revision)
+{
+    // A later event makes the kept snapshot an old state: no one may start from it.
+    const auto it = m_lastSnapshots.constFind(sessionId);
+    if (it != m_lastSnapshots.cend() && (it->epoch != epoch || it->revision < revision))
+        m_lastSnapshots.erase(it);
+}
+
 void WebSocketService::setState(State state)
 {
     if (m_state == state)
@@ -372,8 +381,10 @@ void WebSocketService::dispatch(const ServerFrame &frame)
         m_lastSnapshots.insert(snapshot->sessionId, *snapshot);
         Q_EMIT sessionSnapshotReceived(*snapshot);
     } else if (const auto *change = std::get_if<ParticipantChangeEvent>(&frame)) {
+        forgetSnapshotBefore(change->sessionId, change->epoch, change->revision);
         Q_EMIT participantChanged(*change);
     } else if (const auto *message = std::get_if<MessageEvent>(&frame)) {
+        forgetSnapshotBefore(message->sessionId, message->epoch, message->message.revision);
         Q_EMIT messageReceived(*message);
     } else if (const auto *typing = std::get_if<TypingEvent>(&frame)) {
         Q_EMIT typingChanged(*typing);
@@ -383,6 +394,11 @@ void WebSocketService::dispatch(const ServerFrame &frame)
         Q_EMIT messageDeltaReceived(*delta);
     } else if (const auto *settings = std::get_if<SessionSettingsEvent>(&frame)) {
         Q_EMIT sessionSettingsChanged(*settings);
+    } else if (const auto *renamed = std::get_if<SessionRenamedEvent>(&frame)) {
+        Q_EMIT sessionRenamed(*renamed);
+    } else if (const auto *deleted = std::get_if<SessionDeletedEvent>(&frame)) {
+        m_lastSnapshots.remove(deleted->sessionId);
+        Q_EMIT sessionDeleted(*deleted);
     }
 }
 
@@ -512,6 +528,17 @@ QString WebSocketService::createInvite(const QString &sessionId, ReplyHandler on
 {
     return sendRequest(
         CreateInvite { {}, sessionId, std::nullopt, std::nullopt }, std::move(onReply));
+}
+
+QString WebSocketService::renameSession(
+    const QString &sessionId, const QString &title, ReplyHandler onReply)
+{
+    return sendRequest(RenameSession { {}, sessionId, title }, std::move(onReply));
+}
+
+QString WebSocketService::deleteSession(const QString &sessionId, ReplyHandler onReply)
+{
+    return sendRequest(DeleteSession { {}, sessionId }, std::move(onReply));
 }
 
 QString WebSocketService::listSessions(ReplyHandler onReply)

@@ -95,6 +95,9 @@ public:
     QString setRole(const QString &sessionId, const QString &participantId, Protocol::Role role,
         ReplyHandler onReply = {});
     QString createInvite(const QString &sessionId, ReplyHandler onReply = {});
+    QString renameSession(
+        const QString &sessionId, const QString &title, ReplyHandler onReply = {});
+    QString deleteSession(const QString &sessionId, ReplyHandler onReply = {});
     QString listSessions(ReplyHandler onReply = {});
     QString sendMessage(const QString &sessionId, const QString &text, ReplyHandler onReply = {});
     void setTyping(const QString &sessionId, bool typing);
@@ -107,6 +110,7 @@ public:
 
     /// The last snapshot received for a session on this connection, so that an object
     /// created when a join is acked (the snapshot came just before the ack) can start from it.
+    /// Only while it is the latest state received: an event of the session after it drops it.
     std::optional<Protocol::SessionSnapshot> lastSnapshot(const QString &sessionId) const;
 
 Q_SIGNALS:
@@ -129,9 +133,12 @@ Q_SIGNALS:
     /// A Helpy's answer while it is written (ephemeral).
     void messageDeltaReceived(const Protocol::MessageDelta &delta);
     void sessionSettingsChanged(const Protocol::SessionSettingsEvent &event);
+    void sessionRenamed(const Protocol::SessionRenamedEvent &event);
+    void sessionDeleted(const Protocol::SessionDeletedEvent &event);
 
 private:
     void setState(State state);
+    void forgetSnapshotBefore(const QString &sessionId, const QString &epoch, qint64 revision);
     void onTextMessage(const QString &text);
     void onConnected();
     void onDisconnected();

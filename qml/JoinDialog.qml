@@ -3,7 +3,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Helpy
 
-// Ctrl+K: join another session by invite code (and server, when not on one yet).
+// Ctrl+K: join another session by invite link, or by invite code (and server, when not on
+// one yet).
 Dialog {
     id: dialog
     objectName: "joinDialog"
@@ -16,15 +17,24 @@ Dialog {
 
     onOpened: {
         serverField.text = AppController.serverAddress.length > 0 ? AppController.serverAddress
-                         : AppController.lastServer.length > 0 ? AppController.lastServer
-                         : "ws://127.0.0.1:8787"
+                                                                  : AppController.defaultServer
         codeField.clear()
+        codeField.previousLength = 0
         codeField.forceActiveFocus()
     }
     onAccepted: {
         if (AppController.displayName.length === 0)
             return
         AppController.join(serverField.text, codeField.text)
+    }
+
+    // A pasted invite link (helpy://HOST:PORT/CODE) fills both fields.
+    function takeInviteLink(text) {
+        const server = AppController.inviteLinkServer(text)
+        if (server.length === 0)
+            return
+        serverField.text = server
+        codeField.text = AppController.inviteLinkCode(text)
     }
 
     GridLayout {
@@ -40,15 +50,27 @@ Dialog {
             placeholderText: "ws://host:port"
             Accessible.name: qsTr("Server address")
             onAccepted: dialog.accept()
+            property int previousLength: 0
+            onTextEdited: {
+                if (text.length - previousLength > 1 && AppController.isInviteLink(text))
+                    dialog.takeInviteLink(text)
+                previousLength = text.length
+            }
         }
         Label { text: qsTr("Invite code") }
         TextField {
             id: codeField
             objectName: "joinDialogCode"
             Layout.fillWidth: true
-            font.capitalization: Font.AllUppercase
-            Accessible.name: qsTr("Invite code")
+            placeholderText: qsTr("Invite code, or paste an invite link")
+            Accessible.name: qsTr("Invite code or invite link")
             onAccepted: dialog.accept()
+            property int previousLength: 0
+            onTextEdited: {
+                if (text.length - previousLength > 1 && AppController.isInviteLink(text))
+                    dialog.takeInviteLink(text)
+                previousLength = text.length
+            }
         }
         Label {
             Layout.columnSpan: 2

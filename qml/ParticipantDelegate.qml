@@ -16,6 +16,8 @@ ItemDelegate {
     required property bool isHelpy
     required property string role
     required property string presence
+    /// False while this client is disconnected: the presence shown would only be a guess.
+    required property bool presenceKnown
     required property bool isSelf
     required property bool canRemove
     required property bool canChangeRole
@@ -24,12 +26,14 @@ ItemDelegate {
     required property GroupSession session
 
     readonly property bool hasActions: canRemove || canChangeRole
+    readonly property string shownPresence: presenceKnown ? presence : "unknown"
 
     function roleText(r: string): string {
         return r === "owner" ? qsTr("Owner") : r === "moderator" ? qsTr("Moderator") : qsTr("Member")
     }
     function presenceText(p: string): string {
-        return p === "online" ? qsTr("online") : p === "reconnecting" ? qsTr("reconnecting") : qsTr("offline")
+        return p === "online" ? qsTr("online") : p === "reconnecting" ? qsTr("reconnecting")
+             : p === "unknown" ? qsTr("presence unknown") : qsTr("offline")
     }
 
     highlighted: ListView.isCurrentItem && ListView.view.activeFocus
@@ -41,7 +45,11 @@ ItemDelegate {
     padding: 8
     leftPadding: 12
     Accessible.name: qsTr("%1%2, %3, %4").arg(displayName).arg(isHelpy ? qsTr(" (Helpy)") : "")
-                                           .arg(roleText(role)).arg(presenceText(presence))
+                                           .arg(roleText(role)).arg(presenceText(shownPresence))
+
+    ToolTip.visible: hovered && !presenceKnown
+    ToolTip.delay: 500
+    ToolTip.text: qsTr("Presence unknown while you are disconnected")
 
     onPressAndHold: if (hasActions) actions.popup()
     Keys.onMenuPressed: if (hasActions) actions.popup()
@@ -57,12 +65,14 @@ ItemDelegate {
         Avatar {
             initials: row.initials
             colorKey: row.displayName
-            presence: row.presence
+            presence: row.shownPresence
             isHelpy: row.isHelpy
+            opacity: row.presenceKnown ? 1 : 0.5
         }
         ColumnLayout {
             Layout.fillWidth: true
             spacing: 1
+            opacity: row.presenceKnown ? 1 : 0.6
             Label {
                 Layout.fillWidth: true
                 text: row.isSelf ? qsTr("%1 (you)").arg(row.displayName) : row.displayName
@@ -88,8 +98,9 @@ ItemDelegate {
                     }
                 }
                 Label {
+                    objectName: "presenceLabel"
                     Layout.fillWidth: true
-                    text: qsTr("%1 · %2").arg(row.roleText(row.role)).arg(row.presenceText(row.presence))
+                    text: qsTr("%1 · %2").arg(row.roleText(row.role)).arg(row.presenceText(row.shownPresence))
                     color: Theme.subtleText
                     font.pixelSize: 12
                     elide: Text.ElideRight

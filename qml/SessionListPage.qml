@@ -33,8 +33,8 @@ Page {
                 color: Theme.subtleText
             }
             ToolButton {
-                text: qsTr("Join with code…")
-                Accessible.name: qsTr("Join a session with an invite code (Ctrl+K)")
+                text: qsTr("Join…")
+                Accessible.name: qsTr("Join a session with an invite link or code (Ctrl+K)")
                 onClicked: page.joinRequested()
             }
             ToolButton {
@@ -115,6 +115,27 @@ Page {
                         text: row.role
                         color: Theme.subtleText
                     }
+                    ToolButton {
+                        objectName: "sessionMenuButton"
+                        // Renaming and deleting are the owner's (docs/protocol.md, Permissions).
+                        visible: row.role === "owner"
+                        text: "⋯"
+                        Accessible.name: qsTr("More actions for %1").arg(row.title)
+                        onClicked: rowMenu.popup()
+                    }
+                }
+                Menu {
+                    id: rowMenu
+                    MenuItem {
+                        objectName: "renameSessionItem"
+                        text: qsTr("Rename…")
+                        onTriggered: renameDialog.openFor(row.sessionId, row.title)
+                    }
+                    MenuItem {
+                        objectName: "deleteSessionItem"
+                        text: qsTr("Delete…")
+                        onTriggered: deleteDialog.openFor(row.sessionId, row.title)
+                    }
                 }
                 onClicked: page.sessionChosen(sessionId)
                 Keys.onReturnPressed: page.sessionChosen(sessionId)
@@ -129,6 +150,56 @@ Page {
                 color: Theme.subtleText
                 text: qsTr("You are in no session yet. Create one, or join one with an invite code (Ctrl+K).")
             }
+        }
+    }
+
+    Dialog {
+        id: renameDialog
+        objectName: "renameSessionDialog"
+        property string sessionId
+        function openFor(id: string, title: string) {
+            sessionId = id
+            renameField.text = title
+            open()
+            renameField.selectAll()
+            renameField.forceActiveFocus()
+        }
+        anchors.centerIn: Overlay.overlay
+        width: Math.min(page.width - 48, 400)
+        modal: true
+        title: qsTr("Rename the session")
+        standardButtons: Dialog.Ok | Dialog.Cancel
+        onAccepted: AppController.renameSession(sessionId, renameField.text)
+        TextField {
+            id: renameField
+            objectName: "renameSessionField"
+            width: parent.width
+            maximumLength: 100
+            Accessible.name: qsTr("New title")
+            onAccepted: renameDialog.accept()
+        }
+    }
+
+    Dialog {
+        id: deleteDialog
+        objectName: "deleteSessionDialog"
+        property string sessionId
+        property string sessionTitle
+        function openFor(id: string, title: string) {
+            sessionId = id
+            sessionTitle = title
+            open()
+        }
+        anchors.centerIn: Overlay.overlay
+        width: Math.min(page.width - 48, 400)
+        modal: true
+        title: qsTr("Delete “%1”?").arg(sessionTitle)
+        standardButtons: Dialog.Ok | Dialog.Cancel
+        onAccepted: AppController.deleteSession(sessionId)
+        Label {
+            width: parent.width
+            wrapMode: Text.Wrap
+            text: qsTr("The session, its messages and its invite codes go for everyone in it. This cannot be undone.")
         }
     }
 }

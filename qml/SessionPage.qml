@@ -29,14 +29,31 @@ Page {
                 Accessible.name: qsTr("Back to your sessions")
                 onClicked: AppController.closeSession()
             }
-            Label {
-                objectName: "sessionTitle"
-                text: page.title
-                font.bold: true
-                font.pixelSize: 17
-                elide: Text.ElideRight
+            ColumnLayout {
+                spacing: 0
                 Layout.fillWidth: true
                 Layout.leftMargin: 8
+                Label {
+                    objectName: "sessionTitle"
+                    text: page.title
+                    font.bold: true
+                    font.pixelSize: 17
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                }
+                Label {
+                    // Where the session lives: this computer (and the address others use),
+                    // or the host's address.
+                    objectName: "sessionLocation"
+                    // (A page shown without the app, as tests do, has no controller.)
+                    text: AppController?.sessionLocation ?? ""
+                    visible: text.length > 0
+                    color: Theme.subtleText
+                    font.pixelSize: 12
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                    Accessible.name: text
+                }
             }
             Label {
                 objectName: "inviteCodeLabel"
@@ -48,13 +65,52 @@ Page {
             ToolButton {
                 objectName: "copyInviteButton"
                 visible: page.canManage
-                text: qsTr("Copy invite code")
-                Accessible.name: qsTr("Copy the invite code")
+                text: qsTr("Copy invite")
+                Accessible.name: qsTr("Copy the invite link")
                 onClicked: {
                     if (page.session.inviteCode.length > 0)
-                        AppController.copyToClipboard(page.session.inviteCode)
+                        AppController.copyToClipboard(AppController.inviteLink(page.session.inviteCode))
                     else
                         page.session.createInvite()
+                }
+            }
+            ToolButton {
+                // The link names this computer's LAN address; here the others, and the code.
+                objectName: "inviteMenuButton"
+                visible: page.canManage && (page.session?.inviteCode ?? "").length > 0
+                text: "▾"
+                Accessible.name: qsTr("More ways to invite")
+                onClicked: inviteMenu.open()
+                // A popup rather than a Menu: its rows come from a model (Repeater).
+                Popup {
+                    id: inviteMenu
+                    objectName: "inviteMenu"
+                    y: parent.height
+                    padding: 4
+                    contentItem: Column {
+                        Repeater {
+                            model: AppController?.hostAddresses ?? []
+                            delegate: ItemDelegate {
+                                required property string modelData
+                                width: 260
+                                text: qsTr("Copy link with %1").arg(modelData)
+                                onClicked: {
+                                    inviteMenu.close()
+                                    AppController.copyToClipboard(AppController.inviteLink(
+                                        page.session.inviteCode, modelData))
+                                }
+                            }
+                        }
+                        ItemDelegate {
+                            objectName: "copyCodeItem"
+                            width: 260
+                            text: qsTr("Copy invite code only")
+                            onClicked: {
+                                inviteMenu.close()
+                                AppController.copyToClipboard(page.session.inviteCode)
+                            }
+                        }
+                    }
                 }
             }
             ToolButton {

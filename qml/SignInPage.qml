@@ -19,7 +19,21 @@ Page {
         AppController.hostSession(titleField.text)
     }
 
-    Component.onCompleted: nameField.forceActiveFocus()
+    // A pasted invite link (helpy://HOST:PORT/CODE) fills both fields of the Join box.
+    function takeInviteLink(text) {
+        const server = AppController.inviteLinkServer(text)
+        if (server.length === 0)
+            return false
+        serverField.text = server
+        codeField.text = AppController.inviteLinkCode(text)
+        return true
+    }
+
+    Component.onCompleted: {
+        if (AppController.pendingInviteLink.length > 0)
+            takeInviteLink(AppController.pendingInviteLink)
+        nameField.forceActiveFocus()
+    }
 
     ColumnLayout {
         anchors.centerIn: parent
@@ -106,22 +120,33 @@ Page {
                     id: serverField
                     objectName: "serverField"
                     Layout.fillWidth: true
-                    text: AppController.lastServer.length > 0 ? AppController.lastServer
-                                                              : "ws://127.0.0.1:8787"
+                    text: AppController.defaultServer
                     placeholderText: "ws://host:port"
                     inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoAutoUppercase
                     Accessible.name: qsTr("Server address")
                     KeyNavigation.tab: codeField
+                    property int previousLength: 0
+                    onTextEdited: {
+                        // More than a keystroke at once (a paste) that is a whole link.
+                        if (text.length - previousLength > 1 && AppController.isInviteLink(text))
+                            page.takeInviteLink(text)
+                        previousLength = text.length
+                    }
                 }
                 Label { text: qsTr("Invite code") }
                 TextField {
                     id: codeField
                     objectName: "inviteCodeField"
                     Layout.fillWidth: true
-                    placeholderText: qsTr("e.g. K7PQ2M")
-                    font.capitalization: Font.AllUppercase
-                    Accessible.name: qsTr("Invite code")
+                    placeholderText: qsTr("e.g. K7PQ2M, or paste an invite link")
+                    Accessible.name: qsTr("Invite code or invite link")
                     KeyNavigation.tab: joinButton
+                    property int previousLength: 0
+                    onTextEdited: {
+                        if (text.length - previousLength > 1 && AppController.isInviteLink(text))
+                            page.takeInviteLink(text)
+                        previousLength = text.length
+                    }
                     onAccepted: if (joinButton.enabled) page.joinNow()
                 }
                 Item { Layout.preferredWidth: 1 }

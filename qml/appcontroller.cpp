@@ -2,6 +2,7 @@
 #include "appcontroller.h"
 
 #include "groupsession.h"
+#include "invitelink.h"
 #include "reconnectcountdown.h"
 #include "sessionhosting.h"
 #include "sessionlistloader.h"
@@ -10,8 +11,11 @@
 
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QHostAddress>
 #include <QLoggingCategory>
 #include <QQmlEngine>
+
+#include <algorithm>
 
 Q_LOGGING_CATEGORY(lcApp, "helpy.app", QtInfoMsg)
 
@@ -39,6 +43,14 @@ AppController::AppController(QObject *parent)
         m_service.get(), &WebSocketService::errorOccurred, this, &AppController::onConnectionError);
     connect(m_countdown, &ReconnectCountdown::secondsChanged, this,
         &AppController::reconnectSecondsChanged);
+    // The list shows titles and only live sessions: keep it in step with the events.
+    connect(
+        m_service.get(), &WebSocketService::sessionRenamed, this, &AppController::refreshSessions);
+    connect(m_service.get(), &WebSocketService::sessionDeleted, this,
+        [this](const SessionDeletedEvent &event) {
+            m_sessionList->model()->remove(event.sessionId);
+            refreshSessions();
+        });
 }
 
 AppController::~AppController()
@@ -134,7 +146,86 @@ bool AppController::isHosting() const
 
 QString AppController::hostAddress() const
 {
-    return isHosting() ? m_hosting->url().toString() : QString();
+    // The app listens on every interface: name the one others reach it at, not 127.0.0.1.
+    if (!isHosting())
+        return {};
+    QUrl url = m_hosting->url();
+    url.setHost(InviteLink::preferredLocalAddress());
+    return url.toString();
+}
+
+QStringList AppController::hostAddresses() const
+{
+    QStringList addresses;
+    if (!isHosting())
+        return addresses;
+    const auto locals = InviteLink::localAddresses();
+    for (const QString &address : locals)
+        addresses << QStringLiteral("%1:%2").arg(address).arg(m_hosting->port());
+    return addresses;
+}
+
+QString AppController::defaultServer() const
+{
+    const QString last = lastServer();
+    if (!last.isEmpty())
+        return last;
+    const quint16 port
+        = m_hosting && m_hosting->port() ? m_hosting->port() : InviteLink::DefaultPort;
+    return QStringLiteral("ws://127.0.0.1:%1").arg(port);
+}
+
+bool AppController::isOnOwnServer() const
+{
+    if (!isHosting() || m_service->state() == WebSocketService::State::Disconnected)
+        return false;
+    const QUrl url = m_service->serverUrl();
+    return url.port() == m_hosting->port() && QHostAddress(url.host()).isLoopback();
+}
+
+QString AppController::sessionLocation() const
+{
+    if (m_service->state() == WebSocketService::State::Disconnected)
+        return {};
+    if (isOnOwnServer()) {
+        return tr("Hosted on this computer at %1:%2")
+            .arg(InviteLink::preferredLocalAddress())
+            .arg(m_hosting->port());
+    }
+    const QUrl url = m_service->serverUrl();
+    return tr("Hosted on %1")
+        .arg(InviteLink(url.host(), quint16(url.port(InviteLink::DefaultPort)), {}).address());
+}
+
+bool AppController::isInviteLink(const QString &text) const
+{
+    return InviteLink::looksLikeLink(text);
+}
+
+QString AppController::inviteLinkServer(const QString &text) const
+{
+    return InviteLink::parse(text).serverUrl().toString();
+}
+
+QString AppController::inviteLinkCode(const QString &text) const
+{
+    const InviteLink link = InviteLink::parse(text);
+    return link.isValid() ? link.code() : QString();
+}
+
+QString AppController::inviteLink(const QString &code, const QString &address) const
+{
+    if (code.isEmpty() || m_service->state() == WebSocketService::State::Disconnected)
+        return {};
+    if (isOnOwnServer()) {
+        // address: "HOST:PORT" as hostAddresses() lists them; the port is ours anyway.
+        QString host = address.isEmpty() ? InviteLink::preferredLocalAddress() : address;
+        if (const qsizetype colon = host.lastIndexOf(QLatin1Char(':')); colon > 0)
+            host.truncate(colon);
+        return InviteLink(host, m_hosting->port(), code).toString();
+    }
+    const QUrl url = m_service->serverUrl();
+    return InviteLink(url.host(), quint16(url.port(InviteLink::DefaultPort)), code).toString();
 }
 
 QString AppController::userId() const
@@ -262,14 +353,71 @@ void AppController::hostSession(const QString &title)
         }
         Q_EMIT hostingChanged();
     }
-    const QString sessionTitle = title.trimmed().isEmpty() ? m_defaultTitle : title.trimmed();
+    const QString sessionTitle = title.simplified().isEmpty() ? m_defaultTitle : title.simplified();
     m_hostedSessionAnnounced = false;
     // The hosted server keeps identities on disk: come back as the same user.
-    connectThen(m_hosting->url(), true, [this, sessionTitle] { createSession(sessionTitle); });
+    connectThen(m_hosting->url(), true, [this, sessionTitle] { openOrCreate(sessionTitle); });
+}
+
+void AppController::openOrCreate(const QString &title)
+{
+    setBusy(true);
+    // The list as it is now (the one asked for at sign-in may not have arrived yet).
+    m_sessionList->refresh([this, title] {
+        const auto &sessions = m_sessionList->sessions();
+        const auto same = std::find_if(
+            sessions.cbegin(), sessions.cend(), [&title](const SessionSummary &session) {
+                return session.title.simplified().compare(title, Qt::CaseInsensitive) == 0;
+            });
+        if (same == sessions.cend()) {
+            createSession(title);
+            return;
+        }
+        qCInfo(lcApp) << "hosting" << same->sessionId << "again:" << title << "exists already";
+        setBusy(false);
+        openSession(same->sessionId);
+    });
+}
+
+bool AppController::resumeHosting()
+{
+    if (!m_hosting || !m_hosting->hasHostedBefore() || m_displayName.isEmpty())
+        return false;
+    if (!m_hosting->isListening()) {
+        if (!m_hosting->listen()) {
+            setError(tr("Could not host your sessions again on port %1: %2")
+                         .arg(m_hosting->port())
+                         .arg(m_hosting->errorString()));
+            return false;
+        }
+        Q_EMIT hostingChanged();
+    }
+    qCInfo(lcApp) << "hosting this computer's sessions again at" << hostAddress();
+    connectThen(m_hosting->url(), true, [this] { setBusy(false); });
+    return true;
+}
+
+void AppController::joinLink(const QString &link)
+{
+    const InviteLink invite = InviteLink::parse(link);
+    if (!invite.isValid()) {
+        setError(invite.errorString());
+        return;
+    }
+    join(invite.serverUrl().toString(), invite.code());
 }
 
 void AppController::join(const QString &serverUrl, const QString &inviteCode)
 {
+    // A pasted link carries both the server and the code.
+    if (InviteLink::looksLikeLink(inviteCode)) {
+        joinLink(inviteCode);
+        return;
+    }
+    if (InviteLink::looksLikeLink(serverUrl)) {
+        joinLink(serverUrl);
+        return;
+    }
     const QUrl url = normalizedServerUrl(serverUrl);
     if (!url.isValid()) {
         setError(tr("“%1” is not a server address; it looks like ws://host:port.").arg(serverUrl));
@@ -367,6 +515,34 @@ void AppController::closeSession()
     m_currentSession = nullptr;
     Q_EMIT currentSessionChanged();
     previous->deleteLater();
+    refreshSessions(); // what changed while the page was open (titles, deleted sessions)
+}
+
+void AppController::renameSession(const QString &sessionId, const QString &title)
+{
+    const QString simplified = title.simplified();
+    if (sessionId.isEmpty() || simplified.isEmpty())
+        return;
+    m_service->renameSession(sessionId, simplified, [this](const WebSocketService::Reply &reply) {
+        if (!reply.ok)
+            setError(tr("Could not rename the session: %1").arg(reply.error.message));
+        refreshSessions();
+    });
+}
+
+void AppController::deleteSession(const QString &sessionId)
+{
+    if (sessionId.isEmpty())
+        return;
+    m_service->deleteSession(sessionId, [this, sessionId](const WebSocketService::Reply &reply) {
+        if (!reply.ok) {
+            setError(tr("Could not delete the session: %1").arg(reply.error.message));
+            return;
+        }
+        m_sessionList->model()->remove(sessionId);
+        Q_EMIT notice(tr("Session deleted."));
+        refreshSessions();
+    });
 }
 
 void AppController::refreshSessions()

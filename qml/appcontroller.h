@@ -52,6 +52,17 @@ class AppController : public QObject
     Q_PROPERTY(QString helpyModel READ helpyModel NOTIFY helpyBackendChanged)
     Q_PROPERTY(bool helpyKeySet READ helpyKeySet NOTIFY helpyBackendChanged)
     Q_PROPERTY(QString hostAddress READ hostAddress NOTIFY hostingChanged)
+    /// Where others reach this computer's sessions: HOST:PORT for each of its addresses (the
+    /// LAN one first, 127.0.0.1 last); empty when not hosting.
+    Q_PROPERTY(QStringList hostAddresses READ hostAddresses NOTIFY hostingChanged)
+    /// What the Join box proposes as the server: the last one joined, else this computer's
+    /// hosting port.
+    Q_PROPERTY(QString defaultServer READ defaultServer NOTIFY lastServerChanged)
+    /// Where the sessions of the current connection are hosted, for the session page:
+    /// "Hosted on this computer at 192.168.1.5:8787" or "Hosted on HOST:PORT".
+    Q_PROPERTY(QString sessionLocation READ sessionLocation NOTIFY connectionStateChanged)
+    /// The invite link the app was started with (the helpy:// handler), for the Join box.
+    Q_PROPERTY(QString pendingInviteLink READ pendingInviteLink CONSTANT)
     Q_PROPERTY(QString userId READ userId NOTIFY signedInChanged)
     Q_PROPERTY(GroupSession *currentSession READ currentSession NOTIFY currentSessionChanged)
     Q_PROPERTY(SessionListModel *sessions READ sessions CONSTANT)
@@ -79,6 +90,11 @@ public:
     bool canHost() const { return m_hosting != nullptr; }
     bool isHosting() const;
     QString hostAddress() const;
+    QStringList hostAddresses() const;
+    QString defaultServer() const;
+    QString sessionLocation() const;
+    /// Whether the connection is to this computer's own hosting server.
+    bool isOnOwnServer() const;
     QString userId() const;
     GroupSession *currentSession() const { return m_currentSession; }
     SessionListModel *sessions() const;
@@ -87,6 +103,9 @@ public:
     /// QML loads: canHost does not change afterwards.
     void setHosting(SessionHosting *hosting);
     void setSessionTitle(const QString &title) { m_defaultTitle = title; }
+    QString pendingInviteLink() const { return m_pendingInviteLink; }
+    /// Set before QML loads.
+    void setPendingInviteLink(const QString &link) { m_pendingInviteLink = link.trimmed(); }
     /// How long a first connection may take before it fails (default 10 s; tests shorten it).
     void setConnectTimeoutMs(int ms) { m_service->setHandshakeTimeoutMs(ms); }
 
@@ -97,16 +116,37 @@ public:
     Q_INVOKABLE void setHelpyBackend(
         const QString &endpoint, const QString &model, const QString &apiKey);
 
-    /// Starts the hosting server, connects to it and creates a session.
+    /// Starts the hosting server, connects to it and opens the session of that title: the
+    /// one hosted already (no duplicate titles), else a new one.
     Q_INVOKABLE void hostSession(const QString &title);
-    /// Connects to `serverUrl` (ws://host:port) and joins with `inviteCode`.
+    /// At launch, when this computer hosted before: hosts again on the same port and signs
+    /// in to it, so its sessions are listed and their guests reconnect. False: nothing to do.
+    Q_INVOKABLE bool resumeHosting();
+    /// Connects to `serverUrl` (ws://host:port) and joins with `inviteCode`. Either may be a
+    /// whole invite link (helpy://HOST:PORT/CODE): then the link says both.
     Q_INVOKABLE void join(const QString &serverUrl, const QString &inviteCode);
+    /// Joins with an invite link, helpy://HOST:PORT/CODE.
+    Q_INVOKABLE void joinLink(const QString &link);
+    /// Whether `text` is meant as an invite link (starts with helpy:).
+    Q_INVOKABLE bool isInviteLink(const QString &text) const;
+    /// The server an invite link names (ws://HOST:PORT), for the Join box; empty when `text`
+    /// is not a valid link.
+    Q_INVOKABLE QString inviteLinkServer(const QString &text) const;
+    /// The invite code of a link; empty when `text` is not a valid link.
+    Q_INVOKABLE QString inviteLinkCode(const QString &text) const;
+    /// The invite link of `code` on the current server; `address` (one of hostAddresses)
+    /// picks the host's address, else the LAN one.
+    Q_INVOKABLE QString inviteLink(const QString &code, const QString &address = {}) const;
     /// Joins with an invite code on the server already connected.
     Q_INVOKABLE void joinByCode(const QString &inviteCode);
     Q_INVOKABLE void createSession(const QString &title);
     Q_INVOKABLE void openSession(const QString &sessionId);
     /// Back to the session list (the session stays joined on the server).
     Q_INVOKABLE void closeSession();
+    /// Renames a session of the list (owners); its members see the new title.
+    Q_INVOKABLE void renameSession(const QString &sessionId, const QString &title);
+    /// Deletes a session of the list for everyone (owners).
+    Q_INVOKABLE void deleteSession(const QString &sessionId);
     Q_INVOKABLE void refreshSessions();
     /// Reconnects now: after a failure, or instead of waiting for the next attempt.
     Q_INVOKABLE void retry();
@@ -140,6 +180,8 @@ private:
     void setError(const QString &message);
     void setBusy(bool busy);
     static QUrl normalizedServerUrl(const QString &text);
+    /// Opens the session titled `title` on the connected server, or creates it.
+    void openOrCreate(const QString &title);
 
     std::unique_ptr<WebSocketService> m_service;
     SessionHosting *m_hosting = nullptr;
@@ -152,6 +194,7 @@ private:
     QString m_displayName;
     QString m_errorString;
     QString m_defaultTitle;
+    QString m_pendingInviteLink;
     bool m_signedIn = false;
     bool m_busy = false;
     bool m_hostedSessionAnnounced = false;

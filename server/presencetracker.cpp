@@ -62,7 +62,8 @@ void PresenceTracker::setEverywhere(User &user, Presence presence)
 {
     for (const QString &sessionId : user.sessionIds) {
         Session *session = m_registry.find(sessionId);
-        const Participant *current = session ? session->roster().find(user.id) : nullptr;
+        const Participant *current
+            = session && !session->isDeleted() ? session->roster().find(user.id) : nullptr;
         if (!current || current->presence == presence)
             continue;
         Participant changed = *current;
@@ -75,7 +76,8 @@ void PresenceTracker::setEverywhere(User &user, Presence presence)
 void PresenceTracker::settle(User &user, Tracked &tracked, const QString &sessionId)
 {
     Session *session = m_registry.find(sessionId);
-    const Participant *current = session ? session->roster().find(user.id) : nullptr;
+    const Participant *current
+        = session && !session->isDeleted() ? session->roster().find(user.id) : nullptr;
     if (!current) { // not a participant any more: nothing to keep there
         tracked.open.remove(sessionId);
         tracked.opened.remove(sessionId);

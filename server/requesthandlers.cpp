@@ -96,12 +96,19 @@ Outcome RequestHandlers::apply(ClientConnection *connection, User &user, const C
         return updateHelpy(user, *r);
     if (const auto *r = std::get_if<SetSessionSettings>(&frame))
         return setSessionSettings(user, *r);
+    if (const auto *r = std::get_if<RenameSession>(&frame))
+        return renameSession(user, *r);
+    if (const auto *r = std::get_if<DeleteSession>(&frame))
+        return deleteSession(user, *r);
     return Refusal { ErrorCode::BadRequest, QStringLiteral("not a request a client sends") };
 }
 
 std::variant<Session *, Refusal> RequestHandlers::sessionOf(const QString &sessionId)
 {
     Session *session = m_context.findSession(sessionId);
+    if (session && session->isDeleted())
+        return Refusal { ErrorCode::NotFound,
+            QStringLiteral("session %1 was deleted by its owner").arg(sessionId) };
     if (session && session->isClosed())
         return Refusal { ErrorCode::NotFound,
             QStringLiteral("session %1 is closed (no person is left in it)").arg(sessionId) };
@@ -116,7 +123,8 @@ std::optional<Refusal> RequestHandlers::ownedSessionsCap(const User &user)
     int owned = 0;
     for (const QString &sessionId : user.sessionIds) {
         const Session *session = m_context.findSession(sessionId);
-        const Participant *me = session ? session->roster().find(user.id) : nullptr;
+        const Participant *me
+            = session && !session->isDeleted() ? session->roster().find(user.id) : nullptr;
         if (me && me->role == Role::Owner && ++owned >= cap) {
             return Refusal { ErrorCode::LimitExceeded,
                 QStringLiteral("you own %1 sessions already (the limit)").arg(cap) };
@@ -453,7 +461,8 @@ Outcome RequestHandlers::listSessions(User &user, const ListSessions &request)
             break;
         }
         const Session *session = m_context.findSession(*it);
-        const Participant *self = session ? session->roster().find(user.id) : nullptr;
+        const Participant *self
+            = session && !session->isDeleted() ? session->roster().find(user.id) : nullptr;
         if (!self)
             continue;
         result.sessions.append(SessionSummary {
@@ -521,6 +530,44 @@ Outcome RequestHandlers::setSessionSettings(User &user, const SetSessionSettings
         return makeAck(session->revision());
     event.actorId = user.id;
     m_context.publish(*session, event);
+    return makeAck(session->revision());
+}
+
+Outcome RequestHandlers::renameSession(User &user, const RenameSession &request)
+{
+    const auto found = sessionOf(request.sessionId);
+    if (const auto *refusal = std::get_if<Refusal>(&found))
+        return *refusal;
+    Session *session = std::get<Session *>(found);
+    if (const auto verdict = Rules::mayRenameSession(session->roster(), user.id); !verdict)
+        return refusalOf(verdict);
+    if (session->title() == request.title)
+        return makeAck(session->revision()); // nothing to change, nothing to tell
+    SessionRenamedEvent event;
+    event.title = request.title;
+    event.actorId = user.id;
+    m_context.publish(*session, event);
+    qCInfo(lcServer) << user.id << "renamed" << session->id() << "to" << request.title;
+    return makeAck(session->revision());
+}
+
+Outcome RequestHandlers::deleteSession(User &user, const DeleteSession &request)
+{
+    const auto found = sessionOf(request.sessionId);
+    if (const auto *refusal = std::get_if<Refusal>(&found))
+        return *refusal;
+    Session *session = std::get<Session *>(found);
+    if (const auto verdict = Rules::mayDeleteSession(session->roster(), user.id); !verdict)
+        return refusalOf(verdict);
+    SessionDeletedEvent event;
+    event.actorId = user.id;
+    // Its last event: every member's connections get it (the roster is kept as it was, so
+    // the fan-out reaches them all); from then on the session is closed.
+    m_context.publish(*session, event);
+    session->forEachUserId([this, session](const QString &userId) {
+        m_context.setMember(userId, session->id(), false);
+    });
+    qCInfo(lcServer) << user.id << "deleted session" << session->id();
     return makeAck(session->revision());
 }
 

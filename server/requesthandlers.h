@@ -58,6 +58,8 @@ private:
     Outcome sendMessage(User &user, const Protocol::SendMessage &request);
     Outcome updateHelpy(User &user, const Protocol::UpdateHelpy &request);
     Outcome setSessionSettings(User &user, const Protocol::SetSessionSettings &request);
+    Outcome renameSession(User &user, const Protocol::RenameSession &request);
+    Outcome deleteSession(User &user, const Protocol::DeleteSession &request);
 
     /// limit_exceeded when the user owns maxSessionsOwnedPerUser sessions already.
     std::optional<Refusal> ownedSessionsCap(const User &user);

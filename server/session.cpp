@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "session.h"
 
+#include "membership.h"
+
 using namespace Protocol;
 
 Session::Session(QString id, QString title, QString epoch, int logCapacity, int snapshotMessages)
@@ -34,9 +36,27 @@ std::optional<QStringList> Session::eventsSince(qint64 sinceRevision) const
     return events;
 }
 
-void Session::appendMessage(const ChatMessage &message)
+void Session::applyChange(const ParticipantChangeEvent &event)
 {
-    m_messages.push_back(message);
+    if (auto entry = Membership::entryOf(event, m_roster)) {
+        m_membership.push_back(std::move(*entry));
+        while (qsizetype(m_membership.size()) > m_snapshotMessages)
+            m_membership.pop_front();
+    }
+    m_roster.apply(event);
+}
+
+QString Session::displayNameOf(const QString &participantId) const
+{
+    const Participant *participant = m_roster.find(participantId);
+    return participant ? participant->displayName : QString();
+}
+
+void Session::appendMessage(ChatMessage message)
+{
+    if (message.authorName.isEmpty())
+        message.authorName = displayNameOf(message.authorId);
+    m_messages.push_back(std::move(message));
     while (qsizetype(m_messages.size()) > m_snapshotMessages)
         m_messages.pop_front();
 }
@@ -66,6 +86,7 @@ SessionSnapshot Session::snapshot() const
     s.participants = m_roster.participants();
     s.messages = QList<ChatMessage>(m_messages.cbegin(), m_messages.cend());
     s.settings = m_settings;
+    s.membership = QList<MembershipEntry>(m_membership.cbegin(), m_membership.cend());
     return s;
 }
 

@@ -26,6 +26,8 @@ public:
 
     const QString &id() const { return m_id; }
     const QString &title() const { return m_title; }
+    /// A session_renamed event's title (live and on replay).
+    void setTitle(const QString &title) { m_title = title; }
     const QString &epoch() const { return m_epoch; }
     qint64 revision() const { return m_revision; }
 
@@ -48,7 +50,16 @@ public:
         });
     }
 
-    void appendMessage(const Protocol::ChatMessage &message);
+    /**
+     * Applies a roster event (Roster::apply) and keeps its membership line, derived from the
+     * roster before it (Membership::entryOf). Live (Transactions::publish) and on replay.
+     */
+    void applyChange(const Protocol::ParticipantChangeEvent &event);
+    /// Keeps a message for snapshots; one without an author name (a log written before
+    /// authorName existed) gets the author's name from the roster.
+    void appendMessage(Protocol::ChatMessage message);
+    /// A participant's display name, or empty when they are not in the session.
+    QString displayNameOf(const QString &participantId) const;
     /// The last messages, oldest first (at most the snapshot's number): a tutor's context.
     const std::deque<Protocol::ChatMessage> &recentMessages() const { return m_messages; }
 
@@ -63,9 +74,13 @@ public:
     /**
      * A session with no person left is closed: it is no longer joined (by id or invite),
      * added to nor listed; its log stays. It cannot reopen, as only a person lets others in.
-     * Derived from the roster, so it survives a restart as the log does.
+     * Derived from the roster, so it survives a restart as the log does. A deleted session
+     * (session_deleted, its last event) is closed too.
      */
-    bool isClosed() const { return m_revision > 0 && m_roster.userCount() == 0; }
+    bool isClosed() const { return m_deleted || (m_revision > 0 && m_roster.userCount() == 0); }
+    bool isDeleted() const { return m_deleted; }
+    /// A session_deleted event (live and on replay).
+    void markDeleted() { m_deleted = true; }
 
     Protocol::SessionSnapshot snapshot() const;
 
@@ -78,9 +93,11 @@ private:
     int m_snapshotMessages;
     Roster m_roster;
     std::deque<Protocol::ChatMessage> m_messages;
+    std::deque<Protocol::MembershipEntry> m_membership; // as many as m_messages may hold
     std::deque<QString> m_log; // m_log.back() has revision m_revision
     QSet<QString> m_banned;
     Protocol::SessionSettings m_settings;
+    bool m_deleted = false;
 };
 
 /// A roster event about `participant`; Transactions::publish() fills in session, revision

@@ -95,7 +95,8 @@ Session &SessionRegistry::create(const QString &title)
 Session &SessionRegistry::add(std::unique_ptr<Session> session)
 {
     const QString id = session->id();
-    session->forEachUserId([&](const QString &userId) { setMember(userId, id, true); });
+    if (!session->isDeleted()) // a deleted one is in no one's list
+        session->forEachUserId([&](const QString &userId) { setMember(userId, id, true); });
     return *m_sessions.insert_or_assign(id, std::move(session)).first->second;
 }
 

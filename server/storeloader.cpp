@@ -15,11 +15,15 @@ void replay(Session &session, const QString &event)
     const auto decoded = decodeServerFrame(event.toUtf8());
     if (const auto *frame = std::get_if<ServerFrame>(&decoded)) {
         if (const auto *change = std::get_if<ParticipantChangeEvent>(frame))
-            session.roster().apply(*change);
+            session.applyChange(*change);
         else if (const auto *message = std::get_if<MessageEvent>(frame))
             session.appendMessage(message->message);
         else if (const auto *settings = std::get_if<SessionSettingsEvent>(frame))
             session.setSettings(settings->settings);
+        else if (const auto *renamed = std::get_if<SessionRenamedEvent>(frame))
+            session.setTitle(renamed->title);
+        else if (std::holds_alternative<SessionDeletedEvent>(*frame))
+            session.markDeleted();
     } else {
         qCCritical(lcServer) << "storage: an event of" << session.id()
                              << "does not decode:" << std::get<DecodeError>(decoded).message;

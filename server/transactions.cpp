@@ -152,13 +152,16 @@ void Transactions::publish(Session &session, ServerFrame event)
         change->epoch = session.epoch();
         change->revision = revision;
         change->timestamp = now;
-        // The one way a live change reaches the roster, as a replay's does.
-        session.roster().apply(*change);
+        // The one way a live change reaches the roster (and the membership history), as a
+        // replay's does.
+        session.applyChange(*change);
     } else if (auto *message = std::get_if<MessageEvent>(&event)) {
         message->sessionId = session.id();
         message->epoch = session.epoch();
         message->message.revision = revision;
         message->message.timestamp = now;
+        // The name travels with the message, so it outlives the author's membership.
+        message->message.authorName = session.displayNameOf(message->message.authorId);
         session.appendMessage(message->message);
     } else if (auto *settings = std::get_if<SessionSettingsEvent>(&event)) {
         settings->sessionId = session.id();
@@ -166,6 +169,18 @@ void Transactions::publish(Session &session, ServerFrame event)
         settings->revision = revision;
         settings->timestamp = now;
         session.setSettings(settings->settings);
+    } else if (auto *renamed = std::get_if<SessionRenamedEvent>(&event)) {
+        renamed->sessionId = session.id();
+        renamed->epoch = session.epoch();
+        renamed->revision = revision;
+        renamed->timestamp = now;
+        session.setTitle(renamed->title);
+    } else if (auto *deleted = std::get_if<SessionDeletedEvent>(&event)) {
+        deleted->sessionId = session.id();
+        deleted->epoch = session.epoch();
+        deleted->revision = revision;
+        deleted->timestamp = now;
+        session.markDeleted();
     }
     // Encoded once; every recipient and every later resume gets this very text.
     const QString text = encode(event);

@@ -19,6 +19,8 @@ private Q_SLOTS:
     void hostQuitsCleanly();
     void secondInstanceJoinsTheHost();
     void badHostPortIsRefused();
+    void joinsWithAnInviteLink();
+    void badInviteLinkIsRefused();
 
 private:
     /// A helpy process with its own settings, headless.
@@ -158,6 +160,58 @@ void TestApp::badHostPortIsRefused()
     process.start();
     QVERIFY(process.waitForFinished(20000));
     QCOMPARE(process.exitCode(), 2);
+}
+
+// The link the host prints is all a guest needs: `--join LINK`, or the link alone, as the
+// desktop's helpy:// handler passes it (Exec=helpy %u).
+void TestApp::joinsWithAnInviteLink()
+{
+    QProcess host;
+    prepare(host);
+    host.setArguments(
+        { QStringLiteral("--name"), QStringLiteral("Ana"), QStringLiteral("--host") });
+    host.start();
+    QVERIFY(host.waitForStarted());
+    auto stopHost = qScopeGuard([&] {
+        host.kill();
+        host.waitForFinished();
+    });
+    static const QRegularExpression announce(QStringLiteral("Invite link: (helpy://\\S+)"));
+    QByteArray out;
+    QRegularExpressionMatch match;
+    QTRY_VERIFY_WITH_TIMEOUT((out += host.readAllStandardOutput(),
+                                 match = announce.match(QString::fromUtf8(out)), match.hasMatch()),
+        20000);
+    const QString link = match.captured(1);
+
+    for (const QStringList &how :
+        { QStringList { QStringLiteral("--join"), link }, QStringList { link } }) {
+        QProcess guest;
+        prepare(guest);
+        guest.setArguments(QStringList { QStringLiteral("--name"), QStringLiteral("Ben") } + how
+            + QStringList { QStringLiteral("--quit-after-load") });
+        guest.start();
+        QVERIFY(guest.waitForFinished(30000));
+        const QByteArray err = guest.readAllStandardError();
+        expectClean(guest, err);
+        QVERIFY2(err.contains("welcome as"), err.constData());
+    }
+}
+
+void TestApp::badInviteLinkIsRefused()
+{
+    for (const QStringList &arguments :
+        { QStringList { QStringLiteral("helpy://10.0.0.2:99999/K7PQ2M") },
+            QStringList { QStringLiteral("--join"), QStringLiteral("helpy://10.0.0.2") },
+            QStringList { QStringLiteral("not-a-link") } }) {
+        QProcess process;
+        prepare(process);
+        process.setArguments(arguments + QStringList { QStringLiteral("--quit-after-load") });
+        process.start();
+        QVERIFY(process.waitForFinished(20000));
+        QCOMPARE(process.exitCode(), 2);
+        QVERIFY(!process.readAllStandardError().isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestApp)

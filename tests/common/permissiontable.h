@@ -26,6 +26,8 @@ enum class Action {
     Ban, ///< ban_participant of the target
     UpdateHelpy, ///< update_helpy of the target (its subject)
     ChangeSettings, ///< set_session_settings
+    Rename, ///< rename_session
+    Delete, ///< delete_session
 };
 
 struct Row
@@ -117,6 +119,15 @@ inline QList<Row> rows()
         { "moderator changes settings", asModerator, Action::ChangeSettings },
         { "member changes settings", asMember, Action::ChangeSettings, {}, {},
             ErrorCode::Forbidden },
+        // the session itself: its title and its existence are the owners'
+        { "owner renames", ownerAndMember, Action::Rename },
+        { "second owner renames", twoOwners, Action::Rename },
+        { "moderator renames", asModerator, Action::Rename, {}, {}, ErrorCode::Forbidden },
+        { "member renames", asMember, Action::Rename, {}, {}, ErrorCode::Forbidden },
+        { "owner deletes", ownerAndMember, Action::Delete },
+        { "second owner deletes", twoOwners, Action::Delete },
+        { "moderator deletes", asModerator, Action::Delete, {}, {}, ErrorCode::Forbidden },
+        { "member deletes", asMember, Action::Delete, {}, {}, ErrorCode::Forbidden },
     };
 }
 

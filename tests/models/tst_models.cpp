@@ -16,6 +16,7 @@
 #include <algorithm>
 
 using namespace Protocol;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -241,6 +242,9 @@ private Q_SLOTS:
     void groupSessionAppliesEvents();
     void groupSessionIgnoresGapsAndOtherSessions();
     void groupSessionTypingText();
+    void othersPresenceIsUnknownWhileDisconnected();
+    void aLeftAuthorsRowsSayTheyLeft();
+    void membershipLinesComeFromTheHistoryInRevisionOrder();
 };
 
 void TestModels::participantFirstLoadResets()
@@ -1050,6 +1054,135 @@ void TestModels::groupSessionTypingText()
     Q_EMIT service.typingChanged(TypingEvent { QStringLiteral("s1"), QStringLiteral("u2"), false });
     Q_EMIT service.typingChanged(TypingEvent { QStringLiteral("s1"), QStringLiteral("u3"), false });
     QCOMPARE(session.typingText(), QString());
+}
+
+// While the connection is down, others' presence is unknown; known again once the session
+// caught up (a snapshot or the answer to the resume).
+void TestModels::othersPresenceIsUnknownWhileDisconnected()
+{
+    WebSocketService service;
+    GroupSession session(&service, QStringLiteral("s1"));
+    Q_EMIT service.welcomed(Welcome { 1, QStringLiteral("u2"), QStringLiteral("t"), {}, 15 });
+    Q_EMIT service.sessionSnapshotReceived(SessionSnapshot {
+        QStringLiteral("s1"), QStringLiteral("e1"), 1, QStringLiteral("A"), roster(), {} });
+    ParticipantListModel *people = session.participants();
+    QAbstractItemModelTester tester(people, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(people->presenceKnown(), true);
+    QCOMPARE(roleValue<bool>(*people, 0, ParticipantListModel::PresenceKnownRole), true);
+
+    ChangeRecorder rec(people);
+    QSignalSpy known(people, &ParticipantListModel::presenceKnownChanged);
+    Q_EMIT service.stateChanged(WebSocketService::State::Reconnecting);
+    QCOMPARE(people->presenceKnown(), false);
+    QCOMPARE(known.size(), 1);
+    QCOMPARE(rec.total(), 1);
+    QCOMPARE(rec.changedRows(), qMakePair(0, people->count() - 1));
+    QCOMPARE(rec.changedRoles(), QList<int> { ParticipantListModel::PresenceKnownRole });
+    QCOMPARE(roleValue<bool>(*people, 0, ParticipantListModel::PresenceKnownRole), false);
+    QCOMPARE(roleValue<bool>(*people, 1, ParticipantListModel::PresenceKnownRole), true); // self
+    // Still "online" underneath: the value is kept, only shown as unknown.
+    QCOMPARE(roleValue<QString>(*people, 0, ParticipantListModel::PresenceRole), u"online");
+
+    // Connected again is not enough: the presence is known once the session caught up.
+    Q_EMIT service.stateChanged(WebSocketService::State::Connected);
+    QCOMPARE(people->presenceKnown(), false);
+    Q_EMIT service.sessionSnapshotReceived(SessionSnapshot {
+        QStringLiteral("s1"), QStringLiteral("e1"), 2, QStringLiteral("A"), roster(), {} });
+    QCOMPARE(people->presenceKnown(), true);
+    QCOMPARE(roleValue<bool>(*people, 0, ParticipantListModel::PresenceKnownRole), true);
+}
+
+// A message keeps the name it was sent under; once its author is gone, the row says so.
+void TestModels::aLeftAuthorsRowsSayTheyLeft()
+{
+    WebSocketService service;
+    GroupSession session(&service, QStringLiteral("s1"));
+    Q_EMIT service.welcomed(Welcome { 1, QStringLiteral("u2"), QStringLiteral("t"), {}, 15 });
+    SessionSnapshot snapshot { QStringLiteral("s1"), QStringLiteral("e1"), 10, QStringLiteral("A"),
+        roster(), {} };
+    ChatMessage fromCleo { QStringLiteral("m1"), QStringLiteral("u3"), QStringLiteral("hi"), {}, 8,
+        {}, QStringLiteral("Cleo") };
+    ChatMessage fromGone { QStringLiteral("m2"), QStringLiteral("u-9ed1dc556071"),
+        QStringLiteral("bye"), {}, 9, {}, QStringLiteral("Dan") };
+    snapshot.messages = { fromCleo, fromGone };
+    Q_EMIT service.sessionSnapshotReceived(snapshot);
+    MessageListModel *chat = session.messages();
+    QAbstractItemModelTester tester(chat, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(roleValue<QString>(*chat, 0, MessageListModel::AuthorNameRole), u"Cleo");
+    QCOMPARE(roleValue<QString>(*chat, 1, MessageListModel::AuthorNameRole), u"Dan (left)");
+
+    ChangeRecorder rec(chat);
+    ParticipantChangeEvent removed;
+    removed.type = ParticipantChangeEvent::Type::Removed;
+    removed.sessionId = QStringLiteral("s1");
+    removed.epoch = QStringLiteral("e1");
+    removed.revision = 11;
+    removed.participantId = QStringLiteral("u3");
+    removed.reason = ParticipantChangeEvent::Reason::Left;
+    removed.actorId = QStringLiteral("u3");
+    removed.timestamp = QDateTime::currentDateTimeUtc();
+    Q_EMIT service.participantChanged(removed);
+    QCOMPARE(roleValue<QString>(*chat, 0, MessageListModel::AuthorNameRole), u"Cleo (left)");
+    QCOMPARE(rec.changed.size(), 1);
+    QCOMPARE(rec.changedRows(), qMakePair(0, 0));
+    QCOMPARE(rec.changedRoles(), QList<int> { MessageListModel::AuthorNameRole });
+    QCOMPARE(roleValue<QString>(*chat, 2, MessageListModel::TextRole), u"Cleo left");
+}
+
+// The snapshot's membership entries are the chat's lines, between the messages by revision.
+void TestModels::membershipLinesComeFromTheHistoryInRevisionOrder()
+{
+    WebSocketService service;
+    GroupSession session(&service, QStringLiteral("s1"));
+    SessionSnapshot snapshot { QStringLiteral("s1"), QStringLiteral("e1"), 10, QStringLiteral("A"),
+        roster(), {} };
+    snapshot.messages = { ChatMessage { QStringLiteral("m1"), QStringLiteral("u1"),
+        QStringLiteral("hi"), {}, 3, {}, QStringLiteral("Ana Lima") } };
+    MembershipEntry joined;
+    joined.revision = 1;
+    joined.change = MembershipEntry::Change::Joined;
+    joined.participantId = QStringLiteral("u1");
+    joined.participantName = QStringLiteral("Ana Lima");
+    MembershipEntry added = joined;
+    added.revision = 4;
+    added.change = MembershipEntry::Change::Added;
+    added.participantId = QStringLiteral("h1");
+    added.participantName = QStringLiteral("Math Helpy");
+    added.actorId = QStringLiteral("u1");
+    added.actorName = QStringLiteral("Ana Lima");
+    MembershipEntry removed = added;
+    removed.revision = 5;
+    removed.change = MembershipEntry::Change::Removed;
+    removed.participantId = QStringLiteral("u-9ed1dc556071");
+    removed.participantName = QStringLiteral("Dan");
+    MembershipEntry promoted = added;
+    promoted.revision = 6;
+    promoted.change = MembershipEntry::Change::RoleChanged;
+    promoted.participantId = QStringLiteral("u3");
+    promoted.participantName = QStringLiteral("Cleo");
+    promoted.role = Role::Moderator;
+    snapshot.membership = { joined, added, removed, promoted };
+    Q_EMIT service.sessionSnapshotReceived(snapshot);
+    QStringList texts;
+    for (int row = 0; row < session.messages()->count(); ++row)
+        texts << roleValue<QString>(*session.messages(), row, MessageListModel::TextRole);
+    QCOMPARE(texts,
+        QStringList({ u"Ana Lima joined"_s, u"hi"_s, u"Ana Lima added Math Helpy"_s,
+            u"Ana Lima removed Dan"_s, u"Ana Lima made Cleo a moderator"_s }));
+
+    // The live event of a line the snapshot had adds nothing; a presence change adds nothing.
+    ParticipantChangeEvent presence;
+    presence.type = ParticipantChangeEvent::Type::Updated;
+    presence.sessionId = QStringLiteral("s1");
+    presence.epoch = QStringLiteral("e1");
+    presence.revision = 11;
+    presence.participantId = QStringLiteral("u2");
+    presence.participant = person(QStringLiteral("u2"), QStringLiteral("Ben"));
+    presence.participant.presence = Presence::Offline;
+    presence.actorId = QStringLiteral("u2");
+    presence.timestamp = QDateTime::currentDateTimeUtc();
+    Q_EMIT service.participantChanged(presence);
+    QCOMPARE(session.messages()->count(), 5);
 }
 
 QTEST_GUILESS_MAIN(TestModels)

@@ -89,6 +89,14 @@ auto members(const SetTyping &f)
 {
     return std::tie(f.sessionId, f.typing);
 }
+auto members(const RenameSession &f)
+{
+    return std::tie(f.requestId, f.sessionId, f.title);
+}
+auto members(const DeleteSession &f)
+{
+    return std::tie(f.requestId, f.sessionId);
+}
 auto members(const Welcome &f)
 {
     return std::tie(f.protocol, f.userId, f.token, f.serverTime, f.heartbeatSeconds);
@@ -103,8 +111,8 @@ auto members(const Error &f)
 }
 auto members(const SessionSnapshot &f)
 {
-    return std::tie(
-        f.sessionId, f.epoch, f.revision, f.title, f.participants, f.messages, f.settings);
+    return std::tie(f.sessionId, f.epoch, f.revision, f.title, f.participants, f.messages,
+        f.membership, f.settings);
 }
 auto members(const ParticipantChangeEvent &f)
 {
@@ -130,6 +138,14 @@ auto members(const MessageDelta &f)
 auto members(const SessionSettingsEvent &f)
 {
     return std::tie(f.sessionId, f.epoch, f.revision, f.settings, f.actorId, f.timestamp);
+}
+auto members(const SessionRenamedEvent &f)
+{
+    return std::tie(f.sessionId, f.epoch, f.revision, f.title, f.actorId, f.timestamp);
+}
+auto members(const SessionDeletedEvent &f)
+{
+    return std::tie(f.sessionId, f.epoch, f.revision, f.actorId, f.timestamp);
 }
 
 template<typename Variant> bool sameFrame(const Variant &a, const Variant &b)
@@ -267,6 +283,13 @@ QList<FrameSpec> clientSpecs()
             { { u"type"_s, u"unban_participant"_s }, { rid, u"r-15"_s }, { sid, u"s-1"_s },
                 { u"participantId"_s, u"u-bob"_s } },
             { rid, sid, u"participantId"_s }, {} },
+        { u"rename_session"_s, false,
+            { { u"type"_s, u"rename_session"_s }, { rid, u"r-16"_s }, { sid, u"s-1"_s },
+                { u"title"_s, u"Algebra II"_s } },
+            { rid, sid, u"title"_s }, {} },
+        { u"delete_session"_s, false,
+            { { u"type"_s, u"delete_session"_s }, { rid, u"r-17"_s }, { sid, u"s-1"_s } },
+            { rid, sid }, {} },
     };
 }
 
@@ -347,6 +370,16 @@ QList<FrameSpec> serverSpecs()
             { { u"type"_s, u"typing"_s }, { u"sessionId"_s, u"s-1"_s },
                 { u"participantId"_s, u"u-ada"_s }, { u"typing"_s, false } },
             { u"sessionId"_s, u"participantId"_s, u"typing"_s }, {} },
+        { u"session_renamed"_s, true,
+            { { u"type"_s, u"session_renamed"_s }, { u"sessionId"_s, u"s-1"_s },
+                { u"epoch"_s, u"e-1"_s }, { u"revision"_s, 7 }, { u"title"_s, u"Algebra II"_s },
+                { u"actorId"_s, u"u-ada"_s }, { u"timestamp"_s, formatTimestamp(kTime) } },
+            { u"sessionId"_s, u"epoch"_s, u"revision"_s, u"title"_s, u"timestamp"_s }, {} },
+        { u"session_deleted"_s, true,
+            { { u"type"_s, u"session_deleted"_s }, { u"sessionId"_s, u"s-1"_s },
+                { u"epoch"_s, u"e-1"_s }, { u"revision"_s, 8 }, { u"actorId"_s, u"u-ada"_s },
+                { u"timestamp"_s, formatTimestamp(kTime) } },
+            { u"sessionId"_s, u"epoch"_s, u"revision"_s, u"timestamp"_s }, {} },
     };
 }
 
@@ -441,6 +474,8 @@ private Q_SLOTS:
     void serverRoundTrip_data();
     void serverRoundTrip();
     void sessionSummaryRoundTrip();
+    void framesWithoutHistoryFieldsStillDecode();
+    void malformedMembershipEntriesAreRefused();
     void ackResultCarriesOnlyTheRequestsOwnFields();
     void typedAckResultsRoundTrip();
     void malformedAckResultsAreRefused();
@@ -617,6 +652,11 @@ void TestProtocol::clientRoundTrip_data()
         << ClientFrame(ListSessions { u"r-15"_s, u"s-9"_s, 50 }) << u"list_sessions"_s;
     QTest::newRow("list_sessions one row")
         << ClientFrame(ListSessions { u"r-15"_s, {}, 1 }) << u"list_sessions"_s;
+    QTest::newRow("rename_session")
+        << ClientFrame(RenameSession { u"r-20"_s, u"s-1"_s, u"Algebra II"_s })
+        << u"rename_session"_s;
+    QTest::newRow("delete_session")
+        << ClientFrame(DeleteSession { u"r-21"_s, u"s-1"_s }) << u"delete_session"_s;
     QTest::newRow("send_message") << ClientFrame(
         SendMessage { u"r-16"_s, u"s-1"_s, u"Line one\nline \"two\" — ünïcödé 🎓"_s })
                                   << u"send_message"_s;
@@ -705,6 +745,22 @@ void TestProtocol::serverRoundTrip_data()
         << ServerFrame(SessionSnapshot { u"s-1"_s, u"e-1"_s, 9, u"Algebra"_s,
                { ada(), offline, reconnecting, helpy() }, { chatLine(u"r-12"_s), chatLine({}) } })
         << u"session_snapshot"_s;
+    ChatMessage named = chatLine(u"r-13"_s);
+    named.authorName = u"Ada"_s;
+    MembershipEntry joined { 1, kTime, MembershipEntry::Change::Joined, u"u-ada"_s, u"Ada"_s,
+        ParticipantType::User, {}, {}, Role::Owner };
+    MembershipEntry removedEntry { 4, kTime, MembershipEntry::Change::Removed, u"h-1"_s,
+        u"Math Helpy"_s, ParticipantType::Helpy, u"u-ada"_s, u"Ada"_s, Role::Member };
+    MembershipEntry promoted { 6, kTime, MembershipEntry::Change::RoleChanged, u"u-bob"_s, u"Bob"_s,
+        ParticipantType::User, u"u-ada"_s, u"Ada"_s, Role::Moderator };
+    MembershipEntry addedEntry { 2, kTime, MembershipEntry::Change::Added, u"u-bob"_s, u"Bob"_s,
+        ParticipantType::User, u"u-ada"_s, u"Ada"_s, Role::Member };
+    MembershipEntry left { 7, kTime, MembershipEntry::Change::Left, u"u-bob"_s, u"Bob"_s,
+        ParticipantType::User, {}, {}, Role::Moderator };
+    SessionSnapshot withHistory { u"s-1"_s, u"e-1"_s, 9, u"Algebra"_s, { ada() }, { named },
+        { joined, addedEntry, removedEntry, promoted, left } };
+    QTest::newRow("session_snapshot with authorName and membership")
+        << ServerFrame(withHistory) << u"session_snapshot"_s;
 
     const auto added = [](const Participant &p, const QString &actor) {
         return ParticipantChangeEvent { .type = ParticipantChangeEvent::Type::Added,
@@ -755,6 +811,8 @@ void TestProtocol::serverRoundTrip_data()
     QTest::newRow("message") << ServerFrame(
         MessageEvent { u"s-1"_s, u"e-1"_s, chatLine(u"r-12"_s) })
                              << u"message"_s;
+    QTest::newRow("message with authorName")
+        << ServerFrame(MessageEvent { u"s-1"_s, u"e-1"_s, named }) << u"message"_s;
     QTest::newRow("message without requestId")
         << ServerFrame(MessageEvent { u"s-1"_s, u"e-1"_s, chatLine({}) }) << u"message"_s;
     QTest::newRow("typing on") << ServerFrame(TypingEvent { u"s-1"_s, u"u-ada"_s, true })
@@ -764,6 +822,61 @@ void TestProtocol::serverRoundTrip_data()
     QTest::newRow("session_digest")
         << ServerFrame(SessionDigest { u"s-1"_s, u"e-1"_s, 42, QString(64, u'a') })
         << u"session_digest"_s;
+    QTest::newRow("session_renamed") << ServerFrame(
+        SessionRenamedEvent { u"s-1"_s, u"e-1"_s, 43, u"Algebra II"_s, u"u-ada"_s, kTime })
+                                     << u"session_renamed"_s;
+    QTest::newRow("session_deleted")
+        << ServerFrame(SessionDeletedEvent { u"s-1"_s, u"e-1"_s, 44, u"u-ada"_s, kTime })
+        << u"session_deleted"_s;
+}
+
+// authorName and membership were added after v1 shipped: frames of older servers (and
+// older stored logs) without them are read as before.
+void TestProtocol::framesWithoutHistoryFieldsStillDecode()
+{
+    const QByteArray snapshot = R"({"type":"session_snapshot","sessionId":"s-1","epoch":"e-1",)"
+                                R"("revision":1,"title":"A","participants":[],"messages":[{)"
+                                R"("messageId":"m-1","authorId":"u-1","text":"hi",)"
+                                R"("timestamp":"2026-11-26T10:15:30.123Z","revision":1}]})";
+    const auto decoded = decodeServerFrame(snapshot);
+    QVERIFY(std::holds_alternative<ServerFrame>(decoded));
+    const auto *s = std::get_if<SessionSnapshot>(&std::get<ServerFrame>(decoded));
+    QVERIFY(s);
+    QVERIFY(s->membership.isEmpty());
+    QCOMPARE(s->messages.size(), 1);
+    QVERIFY(s->messages.first().authorName.isEmpty());
+    // And what a newer server encodes without them has no such keys.
+    const QJsonObject json = toJson(ServerFrame(MessageEvent { u"s-1"_s, u"e-1"_s, chatLine({}) }));
+    QVERIFY(!json.contains(u"authorName"_s));
+}
+
+void TestProtocol::malformedMembershipEntriesAreRefused()
+{
+    const auto snapshotWith = [](const QByteArray &entry) {
+        return QByteArray(R"({"type":"session_snapshot","sessionId":"s-1","epoch":"e-1",)"
+                          R"("revision":1,"title":"A","participants":[],"messages":[],)"
+                          R"("membership":[)")
+            + entry + "]}";
+    };
+    const QByteArray good = R"({"revision":1,"timestamp":"2026-11-26T10:15:30.123Z",)"
+                            R"("change":"joined","participantId":"u-1","participantName":"Ana",)"
+                            R"("participantType":"user","role":"owner"})";
+    QVERIFY(std::holds_alternative<ServerFrame>(decodeServerFrame(snapshotWith(good))));
+    const auto refusal = [&](const QByteArray &entry) {
+        const auto decoded = decodeServerFrame(snapshotWith(entry));
+        const auto *error = std::get_if<DecodeError>(&decoded);
+        return error ? error->message : QString();
+    };
+    QVERIFY(refusal("42").contains(u"membership entries must be objects"_s));
+    QVERIFY(refusal(QByteArray(good).replace("joined", "vanished")).contains(u"'change'"_s));
+    QVERIFY(refusal(QByteArray(good).replace(R"("participantId":"u-1",)", ""))
+                .contains(u"missing field 'participantId'"_s));
+    const auto decoded = decodeServerFrame(QByteArray(R"({"type":"session_snapshot",)"
+                                                      R"("sessionId":"s-1","epoch":"e-1",)"
+                                                      R"("revision":1,"title":"A",)"
+                                                      R"("participants":[],"messages":[],)"
+                                                      R"("membership":"none"})"));
+    QVERIFY(std::holds_alternative<DecodeError>(decoded));
 }
 
 void TestProtocol::serverRoundTrip()

@@ -83,6 +83,12 @@ private Q_SLOTS:
         case Action::ChangeSettings:
             verdict = Rules::mayChangeSettings(roster, actor);
             break;
+        case Action::Rename:
+            verdict = Rules::mayRenameSession(roster, actor);
+            break;
+        case Action::Delete:
+            verdict = Rules::mayDeleteSession(roster, actor);
+            break;
         }
         QCOMPARE(verdict ? u"allowed"_s : toString(verdict.code), expected(row));
 
@@ -113,6 +119,9 @@ private Q_SLOTS:
         case Action::UpdateHelpy:
         case Action::ChangeSettings:
             break; // not offered in the app yet
+        case Action::Rename:
+        case Action::Delete:
+            break; // offered by GroupSession::canRename / canDelete, which ask the rule book
         }
 
         // The server's answer to A's request: the same decision, in the rule book's words.
@@ -154,6 +163,13 @@ private Q_SLOTS:
         case Action::ChangeSettings:
             request = { { "type", "set_session_settings" }, { "sessionId", scene.sessionId },
                 { "helpysAnswerQuestions", true } };
+            break;
+        case Action::Rename:
+            request = { { "type", "rename_session" }, { "sessionId", scene.sessionId },
+                { "title", "Renamed" } };
+            break;
+        case Action::Delete:
+            request = { { "type", "delete_session" }, { "sessionId", scene.sessionId } };
             break;
         }
         const QJsonObject answer = a.request(request);

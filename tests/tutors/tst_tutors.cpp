@@ -302,8 +302,8 @@ private slots:
         add.insert("subject", "x");
         QVERIFY(std::holds_alternative<DecodeError>(decodeClientFrame(json(add))));
         // replyTo and kind on a message.
-        ChatMessage m { u"m1"_s, u"h1"_s, u"hi"_s, QDateTime::currentDateTimeUtc(), 3, {}, u"m0"_s,
-            MessageKind::Notice };
+        ChatMessage m { u"m1"_s, u"h1"_s, u"hi"_s, QDateTime::currentDateTimeUtc(), 3, {}, {},
+            u"m0"_s, MessageKind::Notice };
         const auto messageBack
             = decodeServerFrame(encode(ServerFrame(MessageEvent { u"s"_s, u"e"_s, m })).toUtf8());
         const ChatMessage &mb = std::get<MessageEvent>(std::get<ServerFrame>(messageBack)).message;
