@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 #include <QStandardPaths>
 #include <QTimer>
+#include <QUrl>
 
 #include <cstdio>
 
@@ -151,6 +152,22 @@ int main(int argc, char *argv[])
     const QCommandLineOption nodeId(QStringLiteral("node-id"),
         QStringLiteral("This node's name among those sharing --redis (default: a random one)."),
         QStringLiteral("name"));
+    const QCommandLineOption helpyEndpoint(QStringLiteral("helpy-endpoint"),
+        QStringLiteral("OpenAI-compatible base URL the Helpy tutors ask, e.g. "
+                       "http://127.0.0.1:8080/v1 (key: HELPY_API_KEY; none: they say so)."),
+        QStringLiteral("url"));
+    const QCommandLineOption helpyModel(QStringLiteral("helpy-model"),
+        QStringLiteral("The model the Helpy tutors ask for (default: the endpoint's)."),
+        QStringLiteral("name"));
+    const QCommandLineOption helpyContext(QStringLiteral("helpy-context-chars"),
+        QStringLiteral("Characters of prompt and chat history per answer (default: 12000)."),
+        QStringLiteral("n"));
+    const QCommandLineOption helpyTimeout(QStringLiteral("helpy-timeout"),
+        QStringLiteral("Seconds an answer may take in all (default: 120)."),
+        QStringLiteral("seconds"));
+    const QCommandLineOption helpyRate(QStringLiteral("helpy-answers-per-minute"),
+        QStringLiteral("Answers a session gets in a minute at most (default: 6)."),
+        QStringLiteral("n"));
     const QCommandLineOption metricsListen(QStringLiteral("metrics"),
         QStringLiteral("Serve /healthz and /metrics (Prometheus) over HTTP on this address and "
                        "port (default: off)."),
@@ -164,7 +181,8 @@ int main(int argc, char *argv[])
     const QList<QCommandLineOption> configurable { listen, heartbeat, grace, maxParticipants,
         maxHelpys, inviteExpiry, maxInviteExpiry, inviteGuesses, rate, ratePerAddress, hellos,
         maxConnections, perUser, sessionsOwned, invites, queued, data, memory, redis, nodeId,
-        metricsListen, logFormat };
+        metricsListen, logFormat, helpyEndpoint, helpyModel, helpyContext, helpyTimeout,
+        helpyRate };
     parser.addOptions(configurable);
     parser.addOption(config);
     QString configError;
@@ -209,11 +227,26 @@ int main(int argc, char *argv[])
         || !parsePositive(
             parser, sessionsOwned.names().constFirst(), options.maxSessionsOwnedPerUser)
         || !parsePositive(parser, invites.names().constFirst(), options.maxInvitesPerUserPerHour)
-        || !parsePositive(parser, queued.names().constFirst(), queuedMiB)) {
+        || !parsePositive(parser, queued.names().constFirst(), queuedMiB)
+        || !parsePositive(parser, helpyContext.names().constFirst(), options.helpyContextChars)
+        || !parsePositive(parser, helpyTimeout.names().constFirst(), options.helpyTimeoutSeconds)
+        || !parsePositive(parser, helpyRate.names().constFirst(), options.helpyAnswersPerMinute)) {
         std::fprintf(stderr, "helpy-server: numeric options take a non-negative integer\n");
         return 2;
     }
     options.maxQueuedBytesTotal = qint64(queuedMiB) * 1024 * 1024;
+    options.helpyEndpoint = parser.value(helpyEndpoint);
+    options.helpyModel = parser.value(helpyModel);
+    // The key only from the environment: a command line is visible to every local user.
+    options.helpyApiKey = qEnvironmentVariable("HELPY_API_KEY");
+    if (!options.helpyEndpoint.isEmpty()) {
+        const QUrl url(options.helpyEndpoint, QUrl::StrictMode);
+        if (!url.isValid()
+            || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+            std::fprintf(stderr, "helpy-server: --helpy-endpoint expects an http(s) URL\n");
+            return 2;
+        }
+    }
 
     if (int(parser.isSet(data)) + int(parser.isSet(memory)) + int(parser.isSet(redis)) > 1) {
         std::fprintf(stderr, "helpy-server: --data, --memory and --redis exclude each other\n");

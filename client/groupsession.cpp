@@ -15,6 +15,9 @@ using namespace Protocol;
 using namespace std::chrono_literals;
 
 namespace {
+// A Helpy's draft that no message replaced this long after it stopped thinking is dropped
+// (the message comes right after "stop", once stored).
+constexpr auto DraftGrace = 5s;
 // A remote "typing" is forgotten after this long without a refresh (its "stop" may be lost).
 constexpr auto TypingTimeout = 8s;
 // While typing, "typing: true" is repeated at most this often …
@@ -44,6 +47,10 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
         &GroupSession::onMembershipEntry);
     connect(m_notifier, &GroupSessionNotifier::messageAppended, this, &GroupSession::onMessage);
     connect(m_notifier, &GroupSessionNotifier::typingChanged, this, &GroupSession::onTyping);
+    connect(m_notifier, &GroupSessionNotifier::messageDeltaReceived, this,
+        &GroupSession::onMessageDelta);
+    connect(m_notifier, &GroupSessionNotifier::settingsChanged, this,
+        &GroupSession::helpysAnswerQuestionsChanged);
     connect(m_notifier, &GroupSessionNotifier::removedFromSession, this, &GroupSession::onRemoved);
     connect(m_notifier, &GroupSessionNotifier::renamed, this, &GroupSession::onRenamed);
     connect(m_notifier, &GroupSessionNotifier::deleted, this, &GroupSession::onDeleted);
@@ -75,7 +82,7 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     if (m_notifier->hasState()) {
         showSnapshot(SessionSnapshot { m_notifier->sessionId(), m_notifier->epoch(),
             m_notifier->revision(), m_notifier->title(), m_notifier->participants(),
-            m_notifier->messages(), m_notifier->membership() });
+            m_notifier->messages(), m_notifier->membership(), m_notifier->settings() });
     }
 }
 
@@ -180,8 +187,12 @@ void GroupSession::onConnectionStateChanged(WebSocketService::State state)
 void GroupSession::onParticipantChanged(const ParticipantChangeEvent &event)
 {
     // The rows changed already, and the chat line comes from the membership history.
-    if (event.type == ParticipantChangeEvent::Type::Removed && m_typing.remove(event.participantId))
+    if (event.type != ParticipantChangeEvent::Type::Removed)
+        return;
+    if (m_typing.remove(event.participantId))
         updateTypingText();
+    if (const QString draftId = m_drafts.take(event.participantId); !draftId.isEmpty())
+        m_messages->dropDraft(draftId);
 }
 
 void GroupSession::onMembershipEntry(const MembershipEntry &entry)
@@ -247,13 +258,65 @@ MessageListModel::Entry GroupSession::entryOf(const ChatMessage &message)
 void GroupSession::onMessage(const ChatMessage &message)
 {
     m_messages->addMessage(entryOf(message));
+    if (!message.requestId.isEmpty() && m_drafts.value(message.authorId) == message.requestId)
+        m_drafts.remove(message.authorId); // the draft became this message
     // Whoever sent a message has stopped typing it.
     if (m_typing.remove(message.authorId))
         updateTypingText();
 }
 
+void GroupSession::onMessageDelta(const MessageDelta &delta)
+{
+    if (!isHelpy(delta.participantId))
+        return;
+    m_drafts.insert(delta.participantId, delta.draftId);
+    m_messages->updateDraft(
+        delta.draftId, delta.participantId, nameOf(delta.participantId), delta.text);
+}
+
+bool GroupSession::helpysAnswerQuestions() const
+{
+    return m_notifier->settings().helpysAnswerQuestions;
+}
+
+void GroupSession::setHelpysAnswerQuestions(bool on)
+{
+    if (!m_service || on == helpysAnswerQuestions())
+        return;
+    m_service->sendRequest(SetSessionSettings { {}, m_sessionId, on },
+        [self = QPointer<GroupSession>(this)](const WebSocketService::Reply &reply) {
+            if (!self)
+                return;
+            if (!reply.ok)
+                Q_EMIT self->errorOccurred(
+                    tr("Could not change the setting: %1").arg(reply.error.message));
+            // Shown as the server has it (the event, or unchanged after a refusal).
+            Q_EMIT self->helpysAnswerQuestionsChanged();
+        });
+}
+
+void GroupSession::dropDraftOf(const QString &helpyId)
+{
+    const QString draftId = m_drafts.value(helpyId);
+    if (draftId.isEmpty())
+        return;
+    QTimer::singleShot(DraftGrace, this, [this, helpyId, draftId] {
+        if (m_drafts.value(helpyId) == draftId)
+            m_drafts.remove(helpyId);
+        m_messages->dropDraft(draftId); // nothing when the message replaced it
+    });
+}
+
+bool GroupSession::isHelpy(const QString &participantId) const
+{
+    const Participant *p = m_notifier->roster()->find(participantId);
+    return p && p->type == ParticipantType::Helpy;
+}
+
 void GroupSession::onTyping(const QString &participantId, bool typing)
 {
+    if (!typing && isHelpy(participantId))
+        dropDraftOf(participantId);
     if (m_service && participantId == m_service->userId())
         return;
     bool changed;
@@ -285,9 +348,11 @@ void GroupSession::expireTyping()
 void GroupSession::updateTypingText()
 {
     QStringList names;
+    QStringList helpys; // a Helpy "typing" is working on an answer: thinking
     for (auto it = m_typing.cbegin(); it != m_typing.cend(); ++it)
-        names.append(nameOf(it.key()));
+        (isHelpy(it.key()) ? helpys : names).append(nameOf(it.key()));
     names.sort(Qt::CaseInsensitive);
+    helpys.sort(Qt::CaseInsensitive);
     QString text;
     if (names.size() == 1)
         text = tr("%1 is typing…").arg(names.first());
@@ -295,6 +360,12 @@ void GroupSession::updateTypingText()
         text = tr("%1 and %2 are typing…").arg(names.at(0), names.at(1));
     else if (names.size() > 2)
         text = tr("Several people are typing…");
+    if (!helpys.isEmpty()) {
+        const QString thinking = helpys.size() == 1
+            ? tr("%1 is thinking…").arg(helpys.first())
+            : tr("%1 are thinking…").arg(helpys.join(QStringLiteral(", ")));
+        text = text.isEmpty() ? thinking : text + QStringLiteral(" · ") + thinking;
+    }
     if (m_typing.isEmpty())
         m_typingExpiry.stop();
     else if (!m_typingExpiry.isActive())
@@ -366,12 +437,13 @@ WebSocketService::ReplyHandler GroupSession::reportFailure(const QString &what)
     };
 }
 
-void GroupSession::addHelpy(const QString &displayName)
+void GroupSession::addHelpy(
+    const QString &displayName, const QString &subject, const QString &instructions)
 {
     const QString name = displayName.simplified();
     if (!m_service || name.isEmpty())
         return;
-    m_service->sendParticipantAdded(m_sessionId, ParticipantType::Helpy, {}, name,
+    m_service->addHelpy(m_sessionId, name, subject.simplified(), instructions.trimmed(),
         reportFailure(tr("Could not add %1: %2").arg(name, u"%1")));
 }
 
@@ -412,7 +484,7 @@ void GroupSession::sendMessage(const QString &text)
     const QString requestId = QStringLiteral("msg-") + QUuid::createUuid().toString(QUuid::Id128);
     const QString me = m_service->userId();
     m_messages->addPending(requestId, me, nameOf(me), trimmed);
-    m_service->sendRequest(SendMessage { requestId, m_sessionId, trimmed },
+    m_service->sendRequest(SendMessage { requestId, m_sessionId, trimmed, {} },
         [self = QPointer<GroupSession>(this), requestId](const WebSocketService::Reply &reply) {
             if (reply.ok || !self)
                 return;

@@ -40,6 +40,10 @@ class GroupSession : public QObject
     Q_PROPERTY(bool canLeave READ canLeave NOTIFY canLeaveChanged)
     /// Adding a Helpy is allowed by the rule book (moderators and owners): it follows myRole.
     Q_PROPERTY(bool canAddHelpy READ canAddHelpy NOTIFY myRoleChanged)
+    /// The session setting "Helpys answer questions" (docs/helpy.md); owners and moderators
+    /// change it (the rule book's mayChangeSettings is the same as adding a Helpy).
+    Q_PROPERTY(bool helpysAnswerQuestions READ helpysAnswerQuestions WRITE setHelpysAnswerQuestions
+            NOTIFY helpysAnswerQuestionsChanged)
     /// Renaming and deleting the session are allowed by the rule book (owners).
     Q_PROPERTY(bool canRename READ canRename NOTIFY myRoleChanged)
     Q_PROPERTY(bool canDelete READ canDelete NOTIFY myRoleChanged)
@@ -63,6 +67,8 @@ public:
     bool canManage() const { return m_participants->isManager(); }
     bool canLeave() const { return m_participants->selfMayLeave(); }
     bool canAddHelpy() const { return m_participants->selfMayAddHelpy(); }
+    bool helpysAnswerQuestions() const;
+    void setHelpysAnswerQuestions(bool on);
     bool isOwner() const { return myRole() == QLatin1String("owner"); }
     bool canRename() const;
     bool canDelete() const;
@@ -74,7 +80,9 @@ public:
 
     /// Joins (first time: snapshot) or resumes the session on the service's connection.
     Q_INVOKABLE void join();
-    Q_INVOKABLE void addHelpy(const QString &displayName);
+    /// Adds a Helpy tutor; `subject` and `instructions` may be empty.
+    Q_INVOKABLE void addHelpy(
+        const QString &displayName, const QString &subject = {}, const QString &instructions = {});
     /// Adds a person by their userId.
     Q_INVOKABLE void addParticipant(const QString &userId);
     Q_INVOKABLE void removeParticipant(const QString &participantId);
@@ -100,6 +108,7 @@ Q_SIGNALS:
     void myRoleChanged();
     void canLeaveChanged();
     void typingTextChanged();
+    void helpysAnswerQuestionsChanged();
     void inviteCodeChanged();
     void inviteCreated(const QString &inviteCode);
     /// A readable message for the user (a refused request, …).
@@ -124,6 +133,10 @@ private:
     MessageListModel::Entry entryOf(const Protocol::ChatMessage &message);
     void onMessage(const Protocol::ChatMessage &message);
     void onTyping(const QString &participantId, bool typing);
+    void onMessageDelta(const Protocol::MessageDelta &delta);
+    /// Drops the Helpy's draft if no message replaced it (it stopped, or left).
+    void dropDraftOf(const QString &helpyId);
+    bool isHelpy(const QString &participantId) const;
     void onRemoved(Protocol::ParticipantChangeEvent::Reason reason);
     void onRenamed(const Protocol::SessionRenamedEvent &event);
     void onDeleted(const Protocol::SessionDeletedEvent &event);
@@ -148,6 +161,7 @@ private:
     QHash<QString, QString> m_formerNames;
 
     QHash<QString, QDeadlineTimer> m_typing; // remote participant → when to forget it
+    QHash<QString, QString> m_drafts; // Helpy → the draftId of the answer it is writing
     QString m_typingText;
     QTimer m_typingExpiry;
     bool m_sentTyping = false;

@@ -24,6 +24,10 @@ public:
     virtual quint16 port() const = 0;
     /// Why the last listen() failed.
     virtual QString errorString() const = 0;
+    /// The model the hosted Helpy tutors ask (docs/helpy.md); kept for the next listen() too.
+    virtual void setHelpyBackend(
+        const QString &endpoint, const QString &model, const QString &apiKey)
+        = 0;
     /// Whether this computer hosted sessions before (they are kept): the app reopens them at
     /// launch, on the same port, so guests find them again.
     virtual bool hasHostedBefore() const { return false; }

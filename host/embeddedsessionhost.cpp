@@ -56,6 +56,9 @@ bool EmbeddedSessionHost::listenOn(quint16 port)
     options.port = port;
     options.dataPath = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
         + QStringLiteral("/hosted-sessions.sqlite");
+    options.helpyEndpoint = m_helpyEndpoint;
+    options.helpyModel = m_helpyModel;
+    options.helpyApiKey = m_helpyApiKey;
     m_server = std::make_unique<SessionServer>(options);
     if (!m_server->listen()) {
         // Not kept: the next listen() starts afresh (the port or data file may be free then).
@@ -69,6 +72,16 @@ bool EmbeddedSessionHost::listenOn(quint16 port)
         QSettings().setValue(PortKey, port); // chosen on the command line: kept for next time
     qCInfo(lcHost) << "hosting on" << m_server->url().toString();
     return true;
+}
+
+void EmbeddedSessionHost::setHelpyBackend(
+    const QString &endpoint, const QString &model, const QString &apiKey)
+{
+    m_helpyEndpoint = endpoint;
+    m_helpyModel = model;
+    m_helpyApiKey = apiKey;
+    if (m_server)
+        m_server->setHelpyBackend(endpoint, model, apiKey);
 }
 
 bool EmbeddedSessionHost::isListening() const

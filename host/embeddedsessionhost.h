@@ -42,6 +42,8 @@ public:
     QUrl url() const override;
     quint16 port() const override;
     QString errorString() const override { return m_errorString; }
+    void setHelpyBackend(
+        const QString &endpoint, const QString &model, const QString &apiKey) override;
     bool hasHostedBefore() const override { return rememberedPort() != 0; }
 
 private:
@@ -52,4 +54,5 @@ private:
     quint16 m_firstPort = FirstPort;
     std::unique_ptr<SessionServer> m_server;
     QString m_errorString;
+    QString m_helpyEndpoint, m_helpyModel, m_helpyApiKey;
 };

@@ -43,7 +43,12 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
             return QStringLiteral("pending");
         case Status::Failed:
             return QStringLiteral("failed");
+        case Status::Drafting:
+            return QStringLiteral("drafting");
         }
+        break;
+    case KindRole:
+        return e.isNotice ? QStringLiteral("notice") : QStringLiteral("chat");
     }
     return {};
 }
@@ -59,6 +64,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
         { IsSystemRole, "isSystem" },
         { IsOwnRole, "isOwn" },
         { StatusRole, "status" },
+        { KindRole, "kind" },
     };
     return names;
 }
@@ -82,6 +88,7 @@ MessageListModel::Entry MessageListModel::fromMessage(
     e.authorName = authorName;
     e.text = message.text;
     e.timestamp = message.timestamp;
+    e.isNotice = message.kind == MessageKind::Notice;
     return e;
 }
 
@@ -116,10 +123,19 @@ bool MessageListModel::confirmPending(const Entry &entry)
     m_pendingRowOf.erase(it);
     Entry &shown = m_rows[row];
     m_rowOf.remove(shown.id);
+    QList<int> changed { IdRole, TimestampRole, StatusRole };
+    if (shown.status == Status::Drafting) {
+        m_finishedDrafts.insert(entry.requestId);
+        if (m_finishedDrafts.size() > 256) // only deltas still in flight matter
+            m_finishedDrafts = { entry.requestId };
+    }
+    if (shown.isNotice != entry.isNotice) {
+        shown.isNotice = entry.isNotice;
+        changed << KindRole;
+    }
     shown.id = entry.id;
     shown.timestamp = entry.timestamp;
     shown.status = Status::Sent;
-    QList<int> changed { IdRole, TimestampRole, StatusRole };
     if (shown.text != entry.text) { // the server may have normalised it
         shown.text = entry.text;
         changed << TextRole << Qt::DisplayRole;
@@ -196,6 +212,56 @@ void MessageListModel::addSystemLine(
     append({ e });
 }
 
+void MessageListModel::updateDraft(
+    const QString &draftId, const QString &authorId, const QString &authorName, const QString &text)
+{
+    if (draftId.isEmpty() || m_finishedDrafts.contains(draftId))
+        return;
+    const int row = m_pendingRowOf.value(draftId, -1);
+    if (row < 0) {
+        Entry e;
+        e.id = QStringLiteral("draft:") + draftId;
+        e.requestId = draftId;
+        e.authorId = authorId;
+        e.authorName = authorName;
+        e.text = text;
+        e.timestamp = QDateTime::currentDateTimeUtc();
+        e.status = Status::Drafting;
+        append({ e });
+        return;
+    }
+    Entry &shown = m_rows[row];
+    if (shown.authorId != authorId || shown.status != Status::Drafting || shown.text == text)
+        return;
+    shown.text = text;
+    Q_EMIT dataChanged(index(row), index(row), { TextRole, Qt::DisplayRole });
+}
+
+bool MessageListModel::hasDraft(const QString &draftId) const
+{
+    const int row = m_pendingRowOf.value(draftId, -1);
+    return row >= 0 && m_rows.at(row).status == Status::Drafting;
+}
+
+bool MessageListModel::dropDraft(const QString &draftId)
+{
+    if (!hasDraft(draftId))
+        return false;
+    const int row = m_pendingRowOf.value(draftId);
+    beginRemoveRows({}, row, row);
+    m_rowOf.remove(m_rows.at(row).id);
+    m_pendingRowOf.remove(draftId);
+    m_rows.removeAt(row);
+    // The rows after it move up by one.
+    for (auto it = m_rowOf.begin(); it != m_rowOf.end(); ++it)
+        *it -= *it > row ? 1 : 0;
+    for (auto it = m_pendingRowOf.begin(); it != m_pendingRowOf.end(); ++it)
+        *it -= *it > row ? 1 : 0;
+    endRemoveRows();
+    Q_EMIT countChanged();
+    return true;
+}
+
 void MessageListModel::clear()
 {
     if (m_rows.isEmpty())
@@ -204,6 +270,7 @@ void MessageListModel::clear()
     m_rows.clear();
     m_rowOf.clear();
     m_pendingRowOf.clear();
+    m_finishedDrafts.clear();
     endResetModel();
     Q_EMIT countChanged();
 }

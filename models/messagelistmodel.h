@@ -14,7 +14,9 @@
  * system lines ("Ana added Math Helpy"), oldest first.
  *
  * Rows are only ever appended or changed in place (a pending send becomes sent or
- * failed), so the id → row and requestId → row hashes never go stale: O(1) per event.
+ * failed; a Helpy's draft grows and becomes its message), so the id → row and
+ * requestId → row hashes never go stale: O(1) per event. The one exception is a draft
+ * whose Helpy stopped without a message (rare): dropping it renumbers the rows after it.
  */
 class MessageListModel : public QAbstractListModel
 {
@@ -34,11 +36,12 @@ public:
         TimestampRole, ///< @brief server time (local time while pending), QDateTime
         IsSystemRole, ///< @brief a line about the session, not said by anyone
         IsOwnRole, ///< @brief written by the local user
-        StatusRole, ///< @brief "sent", "pending" or "failed"
+        StatusRole, ///< @brief "sent", "pending", "failed" or "drafting" (a Helpy writing)
+        KindRole, ///< @brief "chat", or "notice" (a Helpy saying it cannot answer)
     };
     Q_ENUM(Roles)
 
-    enum class Status { Sent, Pending, Failed };
+    enum class Status { Sent, Pending, Failed, Drafting };
 
     /// @brief One row.
     struct Entry
@@ -51,6 +54,7 @@ public:
         QDateTime timestamp;
         bool isSystem = false;
         Status status = Status::Sent;
+        bool isNotice = false;
     };
 
     explicit MessageListModel(QObject *parent = nullptr);
@@ -73,6 +77,14 @@ public:
         const QString &text);
     void markFailed(const QString &requestId);
     void addSystemLine(const QString &id, const QString &text, const QDateTime &timestamp);
+    /// A Helpy's answer so far (`message_delta`): a draft row, appended once and then grown
+    /// in place; the message with requestId = draftId replaces it in the same row.
+    void updateDraft(const QString &draftId, const QString &authorId, const QString &authorName,
+        const QString &text);
+    /// Removes the draft (its Helpy stopped without a message); false when there is none.
+    bool dropDraft(const QString &draftId);
+    /// Whether a draft row for `draftId` is shown.
+    bool hasDraft(const QString &draftId) const;
     void clear();
     /// Whether a message author is no longer in the session (their rows say so).
     void setAuthorLeft(const QString &authorId, bool left);
@@ -91,7 +103,8 @@ private:
 
     QList<Entry> m_rows;
     QHash<QString, int> m_rowOf;
-    QHash<QString, int> m_pendingRowOf; // requestId → row, while pending or failed
+    QHash<QString, int> m_pendingRowOf; // requestId → row, while pending, failed or a draft
+    QSet<QString> m_finishedDrafts; // drafts replaced already: a late delta is ignored
     QString m_localUserId;
     QSet<QString> m_leftAuthors;
 };

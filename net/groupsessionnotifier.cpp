@@ -25,6 +25,13 @@ GroupSessionNotifier::GroupSessionNotifier(
     connect(service, &WebSocketService::typingChanged, this, &GroupSessionNotifier::onTyping);
     connect(
         service, &WebSocketService::sessionDigestReceived, this, &GroupSessionNotifier::onDigest);
+    connect(service, &WebSocketService::sessionSettingsChanged, this,
+        &GroupSessionNotifier::onSettings);
+    connect(
+        service, &WebSocketService::messageDeltaReceived, this, [this](const MessageDelta &delta) {
+            if (delta.sessionId == m_sessionId)
+                Q_EMIT messageDeltaReceived(delta);
+        });
     connect(service, &WebSocketService::sessionRenamed, this, &GroupSessionNotifier::onRenamed);
     connect(service, &WebSocketService::sessionDeleted, this, &GroupSessionNotifier::onDeleted);
     // A new connection has no subscriptions: resume what we had.
@@ -85,6 +92,8 @@ void GroupSessionNotifier::adopt(const SessionSnapshot &snapshot)
     m_removed = false;
     m_roster.applySnapshot(snapshot.participants); // the difference, row by row
     m_messages = snapshot.messages;
+    if (std::exchange(m_settings, snapshot.settings) != snapshot.settings)
+        Q_EMIT settingsChanged(m_settings);
     m_membership = snapshot.membership;
 }
 
@@ -176,6 +185,14 @@ void GroupSessionNotifier::onTyping(const TypingEvent &event)
 {
     if (event.sessionId == m_sessionId)
         Q_EMIT typingChanged(event.participantId, event.typing);
+}
+
+void GroupSessionNotifier::onSettings(const SessionSettingsEvent &event)
+{
+    if (event.sessionId != m_sessionId || !acceptRevision(event.epoch, event.revision))
+        return;
+    m_settings = event.settings;
+    Q_EMIT settingsChanged(m_settings);
 }
 
 void GroupSessionNotifier::onDigest(const SessionDigest &digest)

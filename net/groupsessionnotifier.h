@@ -30,6 +30,7 @@ public:
     qint64 revision() const { return m_revision; }
     QString title() const { return m_title; }
     bool hasState() const { return !m_epoch.isEmpty(); }
+    const Protocol::SessionSettings &settings() const { return m_settings; }
 
     /**
      * The session's roster, in join order: the client's one copy. A list model shows it
@@ -72,6 +73,10 @@ Q_SIGNALS:
      */
     void caughtUp();
     void typingChanged(const QString &participantId, bool typing);
+    /// A Helpy's draft answer grew (ephemeral; the final message carries draftId as requestId).
+    void messageDeltaReceived(const Protocol::MessageDelta &delta);
+    /// The session's settings changed (an in-order event, or a snapshot that differs).
+    void settingsChanged(const Protocol::SessionSettings &settings);
     /// A gap was detected and a resume was requested from `sinceRevision`.
     void resyncRequested(qint64 sinceRevision);
     /// A digest at our revision had another roster hash: a snapshot was requested.
@@ -90,6 +95,7 @@ private:
     void onParticipantChanged(const Protocol::ParticipantChangeEvent &event);
     void onMessage(const Protocol::MessageEvent &event);
     void onTyping(const Protocol::TypingEvent &event);
+    void onSettings(const Protocol::SessionSettingsEvent &event);
     void onDigest(const Protocol::SessionDigest &digest);
     void onRenamed(const Protocol::SessionRenamedEvent &event);
     void onDeleted(const Protocol::SessionDeletedEvent &event);
@@ -106,5 +112,6 @@ private:
     bool m_removed = false;
     Roster m_roster;
     QList<Protocol::ChatMessage> m_messages;
+    Protocol::SessionSettings m_settings;
     QList<Protocol::MembershipEntry> m_membership;
 };

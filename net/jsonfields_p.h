@@ -76,6 +76,11 @@ constexpr NameTable<ErrorCode, 10> errorCodeNames { {
     { ErrorCode::Internal, "internal" },
 } };
 
+constexpr NameTable<MessageKind, 2> messageKindNames { {
+    { MessageKind::Chat, "chat" },
+    { MessageKind::Notice, "notice" },
+} };
+
 template<typename Enum, std::size_t N> QString nameOf(const NameTable<Enum, N> &table, Enum value)
 {
     for (const auto &[candidate, name] : table) {
@@ -217,6 +222,15 @@ public:
         if (!value.isObject())
             fail(QStringLiteral("field '%1' must be an object").arg(QLatin1String(key)));
         return value.toObject();
+    }
+
+    /// An object that may be absent (or null): then an empty one.
+    QJsonObject optionalObject(const char *key) const
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        if (value.isUndefined() || value.isNull())
+            return {};
+        return object(key);
     }
 
     QJsonArray array(const char *key) const

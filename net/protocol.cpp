@@ -30,7 +30,26 @@ Participant participantFromJson(const QJsonObject &object, const Limits &limits)
     p.role = f.enumeration("role", roleNames);
     p.presence = f.enumeration("presence", presenceNames);
     p.joinedAt = f.timestamp("joinedAt");
+    if (p.type == ParticipantType::Helpy) {
+        p.subject = f.optionalString("subject", limits.maxSubjectLength);
+        p.instructions = f.optionalString("instructions", limits.maxInstructionsLength);
+    }
     return p;
+}
+
+MessageKind optionalKind(const Fields &f)
+{
+    if (!f.has("kind"))
+        return MessageKind::Chat;
+    return f.enumeration("kind", messageKindNames);
+}
+
+/// A Helpy's subject or instructions: trimmed, held to its limit; unset stays unset.
+std::optional<QString> helpyText(const Fields &f, const char *key, qsizetype maxLength)
+{
+    if (!f.has(key))
+        return std::nullopt;
+    return f.trimmedString(key, maxLength, true);
 }
 
 ChatMessage messageFromFields(const Fields &f)
@@ -42,6 +61,8 @@ ChatMessage messageFromFields(const Fields &f)
     m.timestamp = f.timestamp("timestamp");
     m.revision = f.integer("revision");
     m.requestId = f.optionalId("requestId");
+    m.replyTo = f.optionalId("replyTo");
+    m.kind = optionalKind(f);
     m.authorName = f.optionalString("authorName", f.limits().maxNameLength);
     return m;
 }
@@ -133,12 +154,30 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
         a.participantType = f.enumeration("participantType", participantTypeNames);
         a.participantId = f.optionalId("participantId");
         a.displayName = displayNameField(f, "displayName", false);
+        a.subject = helpyText(f, "subject", f.limits().maxSubjectLength).value_or(QString());
+        a.instructions
+            = helpyText(f, "instructions", f.limits().maxInstructionsLength).value_or(QString());
+        if (a.participantType == ParticipantType::User
+            && (!a.subject.isEmpty() || !a.instructions.isEmpty()))
+            f.fail(QStringLiteral("only a helpy has a 'subject' and 'instructions'"));
         if (a.participantType == ParticipantType::User && a.participantId.isEmpty())
             f.fail(QStringLiteral("a user is added by 'participantId'"));
         if (a.participantType == ParticipantType::Helpy && a.participantId.isEmpty()
             && a.displayName.isEmpty())
             f.fail(QStringLiteral("a new helpy needs a 'displayName'"));
         return a;
+    }
+    if (type == QLatin1String("update_helpy")) {
+        UpdateHelpy u { f.requestId(), f.id("sessionId"), f.id("participantId"), std::nullopt,
+            std::nullopt, std::nullopt };
+        if (f.has("displayName"))
+            u.displayName = nonEmptyDisplayName(f, "displayName");
+        u.subject = helpyText(f, "subject", f.limits().maxSubjectLength);
+        u.instructions = helpyText(f, "instructions", f.limits().maxInstructionsLength);
+        if (!u.displayName && !u.subject && !u.instructions)
+            f.fail(QStringLiteral(
+                "update_helpy needs one of 'displayName', 'subject' and 'instructions'"));
+        return u;
     }
     if (type == QLatin1String("remove_participant"))
         return RemoveParticipant { f.requestId(), f.id("sessionId"), f.id("participantId") };
@@ -169,13 +208,16 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
     }
     if (type == QLatin1String("send_message")) {
         SendMessage s { f.requestId(), f.id("sessionId"),
-            f.string("text", f.limits().maxTextLength) };
+            f.string("text", f.limits().maxTextLength), f.optionalId("replyTo") };
         if (s.text.trimmed().isEmpty())
             f.fail(QStringLiteral("field 'text' must not be empty"));
         return s;
     }
     if (type == QLatin1String("set_typing"))
         return SetTyping { f.id("sessionId"), f.boolean("typing") };
+    if (type == QLatin1String("set_session_settings"))
+        return SetSessionSettings { f.requestId(), f.id("sessionId"),
+            f.boolean("helpysAnswerQuestions") };
     if (type == QLatin1String("rename_session")) {
         RenameSession r { f.requestId(), f.id("sessionId"),
             f.trimmedString("title", f.limits().maxNameLength) };
@@ -187,6 +229,13 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
         return DeleteSession { f.requestId(), f.id("sessionId") };
     throw Reject { ErrorCode::BadRequest,
         QStringLiteral("unknown frame type '%1'").arg(quotable(type, 64)) };
+}
+
+SessionSettings settingsFromFields(const Fields &f)
+{
+    SessionSettings settings;
+    settings.helpysAnswerQuestions = f.boolean("helpysAnswerQuestions");
+    return settings;
 }
 
 SessionSnapshot snapshotFromFields(const Fields &f)
@@ -208,6 +257,10 @@ SessionSnapshot snapshotFromFields(const Fields &f)
         s.messages.append(
             messageFromFields(Fields(value.toObject(), QStringLiteral("message"), limits)));
     }
+    // Absent from older servers: the defaults.
+    if (f.has("settings"))
+        s.settings
+            = settingsFromFields(Fields(f.object("settings"), QStringLiteral("settings"), limits));
     // Added after v1 shipped: a snapshot without it has no membership history.
     if (f.has("membership")) {
         for (const QJsonValue &value : f.array("membership")) {
@@ -303,6 +356,19 @@ ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, 
             f.fail(QStringLiteral("field 'rosterHash' must be 64 hex digits"));
         return SessionDigest { f.id("sessionId"), f.id("epoch"), f.integer("revision"), hash };
     }
+    if (type == QLatin1String("message_delta"))
+        return MessageDelta { f.id("sessionId"), f.id("draftId"), f.id("participantId"),
+            f.string("text", f.limits().maxTextLength) };
+    if (type == QLatin1String("session_settings_changed")) {
+        SessionSettingsEvent e;
+        e.sessionId = f.id("sessionId");
+        e.epoch = f.id("epoch");
+        e.revision = f.integer("revision");
+        e.settings = settingsFromFields(f);
+        e.actorId = f.optionalId("actorId");
+        e.timestamp = f.timestamp("timestamp");
+        return e;
+    }
     if (type == QLatin1String("session_renamed")) {
         SessionRenamedEvent e { f.id("sessionId"), f.id("epoch"), f.integer("revision"),
             f.trimmedString("title", f.limits().maxNameLength), f.optionalId("actorId"),
@@ -384,6 +450,10 @@ QString toString(MembershipEntry::Change change)
 QString toString(ErrorCode code)
 {
     return nameOf(errorCodeNames, code);
+}
+QString toString(MessageKind kind)
+{
+    return nameOf(messageKindNames, kind);
 }
 std::optional<ParticipantType> participantTypeFromString(const QString &text)
 {

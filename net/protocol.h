@@ -23,6 +23,8 @@ inline constexpr auto EndpointPath = "/v1";
 enum class ParticipantType { User, Helpy };
 enum class Role { Owner, Moderator, Member };
 enum class Presence { Online, Reconnecting, Offline };
+/// What a message is: said by a participant, or a notice (a Helpy saying it cannot answer).
+enum class MessageKind { Chat, Notice };
 
 enum class ErrorCode {
     BadRequest,
@@ -41,6 +43,7 @@ QString toString(ParticipantType type);
 QString toString(Role role);
 QString toString(Presence presence);
 QString toString(ErrorCode code);
+QString toString(MessageKind kind);
 std::optional<ParticipantType> participantTypeFromString(const QString &text);
 std::optional<Role> roleFromString(const QString &text);
 std::optional<Presence> presenceFromString(const QString &text);
@@ -66,6 +69,8 @@ struct Limits
     qsizetype maxTextLength = 4000;
     qsizetype maxNameLength = 100;
     qsizetype maxIdLength = 128;
+    qsizetype maxSubjectLength = 100; ///< a Helpy's subject
+    qsizetype maxInstructionsLength = 2000; ///< a Helpy's instructions
 };
 
 // ---------------------------------------------------------------- shared values
@@ -79,6 +84,8 @@ struct Participant
     Role role = Role::Member;
     Presence presence = Presence::Offline;
     QDateTime joinedAt;
+    QString subject; ///< a Helpy's subject ("Mathematics"); empty for a person
+    QString instructions; ///< a Helpy's extra instructions to its tutor model; may be empty
 
     bool operator==(const Participant &) const = default;
 };
@@ -95,8 +102,19 @@ struct ChatMessage
     /// The author's display name when the message was sent, so the line keeps a name after
     /// the author left (empty only in logs written before the field existed).
     QString authorName;
+    QString replyTo; ///< the messageId this one answers; empty: none
+    MessageKind kind = MessageKind::Chat;
 
     bool operator==(const ChatMessage &) const = default;
+};
+
+/// @brief A session's settings (set_session_settings; in the snapshot).
+struct SessionSettings
+{
+    /// A question that mentions no Helpy is answered by the Helpy whose subject fits best.
+    bool helpysAnswerQuestions = false;
+
+    bool operator==(const SessionSettings &) const = default;
 };
 
 /**
@@ -173,6 +191,27 @@ struct AddParticipant
     ParticipantType participantType = ParticipantType::Helpy;
     QString participantId; ///< a user's userId; optional for a helpy
     QString displayName; ///< required for a new helpy
+    QString subject; ///< a new helpy's subject (optional)
+    QString instructions; ///< a new helpy's instructions (optional)
+};
+
+/// Owners and moderators change a Helpy's name, subject or instructions (unset: unchanged).
+struct UpdateHelpy
+{
+    QString requestId;
+    QString sessionId;
+    QString participantId;
+    std::optional<QString> displayName;
+    std::optional<QString> subject;
+    std::optional<QString> instructions;
+};
+
+/// Owners and moderators change the session's settings.
+struct SetSessionSettings
+{
+    QString requestId;
+    QString sessionId;
+    bool helpysAnswerQuestions = false;
 };
 
 struct RemoveParticipant
@@ -249,6 +288,7 @@ struct SendMessage
     QString requestId;
     QString sessionId;
     QString text;
+    QString replyTo; ///< optional: the messageId this one answers
 };
 
 struct SetTyping
@@ -259,7 +299,8 @@ struct SetTyping
 
 using ClientFrame = std::variant<Hello, CreateSession, JoinSession, LeaveSession, AddParticipant,
     RemoveParticipant, SetRole, CreateInvite, ListSessions, SendMessage, SetTyping, RevokeInvite,
-    BanParticipant, UnbanParticipant, RenameSession, DeleteSession>;
+    BanParticipant, UnbanParticipant, RenameSession, DeleteSession, UpdateHelpy,
+    SetSessionSettings>;
 
 // ---------------------------------------------------------------- server → client
 
@@ -378,6 +419,7 @@ struct SessionSnapshot
     /// The last membership changes (as many as messages), oldest first: the chat interleaves
     /// them with `messages` by revision.
     QList<MembershipEntry> membership;
+    SessionSettings settings;
 };
 
 /**
@@ -443,6 +485,30 @@ struct SessionDeletedEvent
 };
 
 /**
+ * @brief A Helpy's answer while it is written: ephemeral (no revision, not logged, not
+ * resumed), like typing. `text` is the whole draft so far; the final `message` carries the
+ * draftId as its requestId and replaces the draft.
+ */
+struct MessageDelta
+{
+    QString sessionId;
+    QString draftId;
+    QString participantId;
+    QString text;
+};
+
+/// @brief `session_settings_changed`: a revisioned event.
+struct SessionSettingsEvent
+{
+    QString sessionId;
+    QString epoch;
+    qint64 revision = 0;
+    SessionSettings settings;
+    QString actorId;
+    QDateTime timestamp;
+};
+
+/**
  * @brief Sent with each heartbeat for each session a connection follows, so a client at the
  * same revision can prove its roster equals the server's (see rosterHash()).
  */
@@ -455,11 +521,13 @@ struct SessionDigest
 };
 
 using ServerFrame = std::variant<Welcome, Ack, Error, SessionSnapshot, ParticipantChangeEvent,
-    MessageEvent, TypingEvent, SessionDigest, SessionRenamedEvent, SessionDeletedEvent>;
+    MessageEvent, TypingEvent, SessionDigest, SessionRenamedEvent, SessionDeletedEvent,
+    MessageDelta, SessionSettingsEvent>;
 
 /**
  * Lowercase hex SHA-256 of the roster sorted by id, one line per participant:
- * `id<TAB>type<TAB>role<TAB>presence<LF>`. Both sides compute it the same way.
+ * `id<TAB>type<TAB>role<TAB>presence<LF>`. Both sides compute it the same way. A Helpy's
+ * subject and instructions are not in it (as display names are not).
  */
 QString rosterHash(QList<Participant> participants);
 

@@ -28,8 +28,22 @@ QJsonObject messageFields(const ChatMessage &m)
         { QStringLiteral("timestamp"), formatTimestamp(m.timestamp) },
         { QStringLiteral("revision"), m.revision } };
     insertIfSet(o, "requestId", m.requestId);
+    insertIfSet(o, "replyTo", m.replyTo);
+    if (m.kind != MessageKind::Chat)
+        o.insert(QStringLiteral("kind"), toString(m.kind));
     insertIfSet(o, "authorName", m.authorName);
     return o;
+}
+
+QJsonObject settingsFields(const SessionSettings &s)
+{
+    return { { QStringLiteral("helpysAnswerQuestions"), s.helpysAnswerQuestions } };
+}
+
+void insertIfSet(QJsonObject &object, const char *key, const std::optional<QString> &value)
+{
+    if (value)
+        object.insert(QLatin1String(key), *value);
 }
 
 template<class... Ts> struct Overloaded : Ts...
@@ -48,11 +62,16 @@ QString toText(const QJsonObject &object)
 
 QJsonObject toJson(const Participant &p)
 {
-    return { { QStringLiteral("id"), p.id }, { QStringLiteral("type"), toString(p.type) },
+    QJsonObject o { { QStringLiteral("id"), p.id }, { QStringLiteral("type"), toString(p.type) },
         { QStringLiteral("displayName"), p.displayName },
         { QStringLiteral("role"), toString(p.role) },
         { QStringLiteral("presence"), toString(p.presence) },
         { QStringLiteral("joinedAt"), formatTimestamp(p.joinedAt) } };
+    if (p.type == ParticipantType::Helpy) {
+        insertIfSet(o, "subject", p.subject);
+        insertIfSet(o, "instructions", p.instructions);
+    }
+    return o;
 }
 
 QJsonObject toJson(const ChatMessage &message)
@@ -100,6 +119,8 @@ QString typeName(const ClientFrame &frame)
                        [](const RevokeInvite &) { return "revoke_invite"; },
                        [](const BanParticipant &) { return "ban_participant"; },
                        [](const UnbanParticipant &) { return "unban_participant"; },
+                       [](const UpdateHelpy &) { return "update_helpy"; },
+                       [](const SetSessionSettings &) { return "set_session_settings"; },
                        [](const RenameSession &) { return "rename_session"; },
                        [](const DeleteSession &) { return "delete_session"; },
                    },
@@ -118,6 +139,8 @@ QString typeName(const ServerFrame &frame)
             [](const MessageEvent &) { return QStringLiteral("message"); },
             [](const TypingEvent &) { return QStringLiteral("typing"); },
             [](const SessionDigest &) { return QStringLiteral("session_digest"); },
+            [](const MessageDelta &) { return QStringLiteral("message_delta"); },
+            [](const SessionSettingsEvent &) { return QStringLiteral("session_settings_changed"); },
             [](const SessionRenamedEvent &) { return QStringLiteral("session_renamed"); },
             [](const SessionDeletedEvent &) { return QStringLiteral("session_deleted"); },
         },
@@ -170,6 +193,17 @@ QJsonObject toJson(const ClientFrame &frame)
                     { QStringLiteral("participantType"), toString(a.participantType) } };
                 insertIfSet(o, "participantId", a.participantId);
                 insertIfSet(o, "displayName", a.displayName);
+                insertIfSet(o, "subject", a.subject);
+                insertIfSet(o, "instructions", a.instructions);
+                return o;
+            },
+            [](const UpdateHelpy &u) {
+                QJsonObject o { { QStringLiteral("requestId"), u.requestId },
+                    { QStringLiteral("sessionId"), u.sessionId },
+                    { QStringLiteral("participantId"), u.participantId } };
+                insertIfSet(o, "displayName", u.displayName);
+                insertIfSet(o, "subject", u.subject);
+                insertIfSet(o, "instructions", u.instructions);
                 return o;
             },
             [](const RemoveParticipant &r) {
@@ -215,13 +249,20 @@ QJsonObject toJson(const ClientFrame &frame)
                 return o;
             },
             [](const SendMessage &s) {
-                return QJsonObject { { QStringLiteral("requestId"), s.requestId },
+                QJsonObject o { { QStringLiteral("requestId"), s.requestId },
                     { QStringLiteral("sessionId"), s.sessionId },
                     { QStringLiteral("text"), s.text } };
+                insertIfSet(o, "replyTo", s.replyTo);
+                return o;
             },
             [](const SetTyping &s) {
                 return QJsonObject { { QStringLiteral("sessionId"), s.sessionId },
                     { QStringLiteral("typing"), s.typing } };
+            },
+            [](const SetSessionSettings &s) {
+                return QJsonObject { { QStringLiteral("requestId"), s.requestId },
+                    { QStringLiteral("sessionId"), s.sessionId },
+                    { QStringLiteral("helpysAnswerQuestions"), s.helpysAnswerQuestions } };
             },
             [](const RenameSession &r) {
                 return QJsonObject { { QStringLiteral("requestId"), r.requestId },
@@ -277,7 +318,8 @@ QJsonObject toJson(const ServerFrame &frame)
                     { QStringLiteral("title"), s.title },
                     { QStringLiteral("participants"), participants },
                     { QStringLiteral("messages"), messages },
-                    { QStringLiteral("membership"), membership } };
+                    { QStringLiteral("membership"), membership },
+                    { QStringLiteral("settings"), settingsFields(s.settings) } };
             },
             [](const ParticipantChangeEvent &e) {
                 QJsonObject o { { QStringLiteral("sessionId"), e.sessionId },
@@ -314,6 +356,21 @@ QJsonObject toJson(const ServerFrame &frame)
                     { QStringLiteral("epoch"), d.epoch },
                     { QStringLiteral("revision"), d.revision },
                     { QStringLiteral("rosterHash"), d.rosterHash } };
+            },
+            [](const MessageDelta &d) {
+                return QJsonObject { { QStringLiteral("sessionId"), d.sessionId },
+                    { QStringLiteral("draftId"), d.draftId },
+                    { QStringLiteral("participantId"), d.participantId },
+                    { QStringLiteral("text"), d.text } };
+            },
+            [](const SessionSettingsEvent &e) {
+                QJsonObject o = settingsFields(e.settings);
+                o.insert(QStringLiteral("sessionId"), e.sessionId);
+                o.insert(QStringLiteral("epoch"), e.epoch);
+                o.insert(QStringLiteral("revision"), e.revision);
+                o.insert(QStringLiteral("actorId"), optionalString(e.actorId));
+                o.insert(QStringLiteral("timestamp"), formatTimestamp(e.timestamp));
+                return o;
             },
             [](const SessionRenamedEvent &e) {
                 return QJsonObject { { QStringLiteral("sessionId"), e.sessionId },

@@ -44,6 +44,10 @@ void Roster::count(const Participant &participant, int delta)
         m_ownerCount += delta;
     if (participant.type == ParticipantType::User)
         m_userCount += delta;
+    else if (delta > 0)
+        m_helpyIds.append(participant.id);
+    else
+        m_helpyIds.removeOne(participant.id);
 }
 
 void Roster::apply(const ParticipantChangeEvent &event)
@@ -110,6 +114,8 @@ void Roster::update(int row, const Participant &participant)
         fields |= Field::Presence;
     if (shown.joinedAt != participant.joinedAt)
         fields |= Field::JoinedAt;
+    if (shown.subject != participant.subject || shown.instructions != participant.instructions)
+        fields |= Field::Tutor;
     if (!fields)
         return;
     count(shown, -1);
@@ -199,6 +205,7 @@ void Roster::clear()
     m_rows.clear();
     m_ownerCount = 0;
     m_userCount = 0;
+    m_helpyIds.clear();
     m_hash.clear();
     if (m_observer)
         m_observer->rosterReset();

@@ -5,6 +5,7 @@
 #include "protocol.h"
 
 #include <QFlags>
+#include <QStringList>
 
 /**
  * @brief Told of each change to a Roster, with the rows it touches (the shape of a list
@@ -22,6 +23,7 @@ public:
         Role = 0x4,
         Presence = 0x8,
         JoinedAt = 0x10,
+        Tutor = 0x20, ///< a Helpy's subject or instructions
     };
     Q_DECLARE_FLAGS(Fields, Field)
 
@@ -95,6 +97,8 @@ public:
     int ownerCount() const { return m_ownerCount; }
     /// People (not Helpys) in the roster.
     int userCount() const { return m_userCount; }
+    /// The Helpys' ids, in no particular order (at most a session's few Helpys): O(1).
+    const QStringList &helpyIds() const { return m_helpyIds; }
 
     /// Applies a roster event: added and updated insert or update, removed removes.
     void apply(const Protocol::ParticipantChangeEvent &event);
@@ -127,6 +131,7 @@ private:
     IndexedRows<Protocol::Participant, &Protocol::Participant::id> m_rows;
     int m_ownerCount = 0;
     int m_userCount = 0;
+    QStringList m_helpyIds;
     mutable QString m_hash; // empty: stale
     RosterObserver *m_observer = nullptr;
 };

@@ -126,6 +126,35 @@ Verdict mayBan(const Roster &roster, const QString &actorId, const QString &targ
     return mayRemove(roster, actorId, targetId);
 }
 
+Verdict mayUpdateHelpy(const Roster &roster, const QString &actorId, const QString &targetId)
+{
+    const Participant *actor = roster.find(actorId);
+    if (!actor)
+        return mayAct(roster, actorId);
+    if (!isManager(actor->role))
+        return Verdict::refuse(
+            ErrorCode::Forbidden, QStringLiteral("only moderators and owners change a helpy"));
+    const Participant *target = roster.find(targetId);
+    if (!target)
+        return Verdict::refuse(
+            ErrorCode::NotFound, QStringLiteral("no participant %1 in this session").arg(targetId));
+    if (target->type != ParticipantType::Helpy)
+        return Verdict::refuse(
+            ErrorCode::BadRequest, QStringLiteral("%1 is a person, not a helpy").arg(targetId));
+    return Verdict::allow();
+}
+
+Verdict mayChangeSettings(const Roster &roster, const QString &actorId)
+{
+    const Participant *actor = roster.find(actorId);
+    if (!actor)
+        return mayAct(roster, actorId);
+    if (!isManager(actor->role))
+        return Verdict::refuse(ErrorCode::Forbidden,
+            QStringLiteral("only moderators and owners change the session's settings"));
+    return Verdict::allow();
+}
+
 Verdict mayUnban(const Roster &roster, const QString &actorId)
 {
     const Participant *actor = roster.find(actorId);

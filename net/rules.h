@@ -56,6 +56,10 @@ Verdict mayCreateInvite(const Roster &roster, const QString &actorId);
  * yourself, and a Helpy is removed rather than banned.
  */
 Verdict mayBan(const Roster &roster, const QString &actorId, const QString &targetId);
+/// Moderators and owners change a Helpy's name, subject and instructions (only a Helpy's).
+Verdict mayUpdateHelpy(const Roster &roster, const QString &actorId, const QString &targetId);
+/// Moderators and owners change the session's settings.
+Verdict mayChangeSettings(const Roster &roster, const QString &actorId);
 /// Moderators and owners lift a ban.
 Verdict mayUnban(const Roster &roster, const QString &actorId);
 /**

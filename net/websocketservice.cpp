@@ -412,6 +412,10 @@ void WebSocketService::dispatch(const ServerFrame &frame)
         Q_EMIT typingChanged(*typing);
     } else if (const auto *digest = std::get_if<SessionDigest>(&frame)) {
         Q_EMIT sessionDigestReceived(*digest);
+    } else if (const auto *delta = std::get_if<MessageDelta>(&frame)) {
+        Q_EMIT messageDeltaReceived(*delta);
+    } else if (const auto *settings = std::get_if<SessionSettingsEvent>(&frame)) {
+        Q_EMIT sessionSettingsChanged(*settings);
     } else if (const auto *renamed = std::get_if<SessionRenamedEvent>(&frame)) {
         Q_EMIT sessionRenamed(*renamed);
     } else if (const auto *deleted = std::get_if<SessionDeletedEvent>(&frame)) {
@@ -518,8 +522,16 @@ QString WebSocketService::leaveSession(const QString &sessionId, ReplyHandler on
 QString WebSocketService::sendParticipantAdded(const QString &sessionId, ParticipantType type,
     const QString &participantId, const QString &displayName, ReplyHandler onReply)
 {
-    return sendRequest(
-        AddParticipant { {}, sessionId, type, participantId, displayName }, std::move(onReply));
+    return sendRequest(AddParticipant { {}, sessionId, type, participantId, displayName, {}, {} },
+        std::move(onReply));
+}
+
+QString WebSocketService::addHelpy(const QString &sessionId, const QString &displayName,
+    const QString &subject, const QString &instructions, ReplyHandler onReply)
+{
+    return sendRequest(AddParticipant { {}, sessionId, ParticipantType::Helpy, {}, displayName,
+                           subject, instructions },
+        std::move(onReply));
 }
 
 QString WebSocketService::sendParticipantRemoved(
@@ -559,7 +571,7 @@ QString WebSocketService::listSessions(ReplyHandler onReply)
 QString WebSocketService::sendMessage(
     const QString &sessionId, const QString &text, ReplyHandler onReply)
 {
-    return sendRequest(SendMessage { {}, sessionId, text }, std::move(onReply));
+    return sendRequest(SendMessage { {}, sessionId, text, {} }, std::move(onReply));
 }
 
 void WebSocketService::setTyping(const QString &sessionId, bool typing)

@@ -86,6 +86,9 @@ public:
     /// Asks the server to add a participant (named as in the original feature).
     QString sendParticipantAdded(const QString &sessionId, Protocol::ParticipantType type,
         const QString &participantId, const QString &displayName, ReplyHandler onReply = {});
+    /// Asks the server to add a new Helpy tutor with its subject and instructions.
+    QString addHelpy(const QString &sessionId, const QString &displayName, const QString &subject,
+        const QString &instructions, ReplyHandler onReply = {});
     /// Asks the server to remove a participant (yourself = leave).
     QString sendParticipantRemoved(
         const QString &sessionId, const QString &participantId, ReplyHandler onReply = {});
@@ -127,6 +130,9 @@ Q_SIGNALS:
     void messageReceived(const Protocol::MessageEvent &event);
     void typingChanged(const Protocol::TypingEvent &event);
     void sessionDigestReceived(const Protocol::SessionDigest &digest);
+    /// A Helpy's answer while it is written (ephemeral).
+    void messageDeltaReceived(const Protocol::MessageDelta &delta);
+    void sessionSettingsChanged(const Protocol::SessionSettingsEvent &event);
     void sessionRenamed(const Protocol::SessionRenamedEvent &event);
     void sessionDeleted(const Protocol::SessionDeletedEvent &event);
 

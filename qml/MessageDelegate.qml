@@ -14,6 +14,7 @@ Item {
     required property bool isSystem
     required property bool isOwn
     required property string status
+    required property string kind // "notice": a Helpy saying it cannot answer
 
     implicitHeight: isSystem ? systemLabel.implicitHeight + 4 : bubble.height
     Accessible.role: Accessible.StaticText
@@ -53,9 +54,11 @@ Item {
                         Math.max(0, line.width * 0.72))
         height: column.implicitHeight + 14
         radius: 10
-        color: line.isOwn ? Theme.ownBubble : Theme.otherBubble
+        objectName: "bubble_" + line.messageId
+        color: line.kind === "notice" ? Qt.rgba(Theme.helpy.r, Theme.helpy.g, Theme.helpy.b, 0.12)
+               : line.isOwn ? Theme.ownBubble : Theme.otherBubble
         border.width: line.isOwn ? 0 : 1
-        border.color: Theme.border
+        border.color: line.kind === "notice" ? Theme.subtleText : Theme.border
         opacity: line.status === "pending" ? 0.7 : 1
 
         // Plain positioners, not layouts: the widths flow one way (bubble → column → body).
@@ -78,6 +81,8 @@ Item {
                 Label {
                     text: line.status === "pending" ? qsTr("sending…")
                           : line.status === "failed" ? qsTr("not sent")
+                          : line.status === "drafting" ? qsTr("writing…")
+                          : line.kind === "notice" ? qsTr("notice")
                           : Qt.formatTime(line.timestamp, "hh:mm")
                     color: line.status === "failed" ? Theme.danger : Theme.subtleText
                     font.pixelSize: 11
@@ -90,6 +95,7 @@ Item {
                 text: line.text
                 wrapMode: Text.Wrap
                 textFormat: Text.PlainText
+                font.italic: line.kind === "notice"
             }
         }
     }

@@ -123,6 +123,19 @@ Page {
                 Accessible.name: qsTr("Add a Helpy tutor to the session")
                 onClicked: addHelpyDialog.open()
             }
+            Switch {
+                objectName: "helpysAnswerSwitch"
+                visible: page.session?.canAddHelpy ?? false
+                text: qsTr("Helpys answer questions")
+                checked: page.session?.helpysAnswerQuestions ?? false
+                Accessible.name: qsTr("Helpys answer questions without being mentioned")
+                onToggled: {
+                    if (page.session)
+                        page.session.helpysAnswerQuestions = checked
+                    // Shown as the server has it: the event turns it on.
+                    checked = Qt.binding(() => page.session?.helpysAnswerQuestions ?? false)
+                }
+            }
             ToolButton {
                 objectName: "leaveButton"
                 text: qsTr("Leave")
@@ -313,7 +326,7 @@ Page {
     AddHelpyDialog {
         id: addHelpyDialog
         anchors.centerIn: Overlay.overlay
-        onHelpyRequested: (name) => page.session.addHelpy(name)
+        onHelpyRequested: (name, subject, instructions) => page.session.addHelpy(name, subject, instructions)
         onClosed: composer.focusInput()
     }
 }

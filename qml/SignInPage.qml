@@ -96,6 +96,12 @@ Page {
                     KeyNavigation.tab: serverField
                     onClicked: page.hostNow()
                 }
+                Button {
+                    objectName: "helpyTutorsButton"
+                    text: qsTr("Helpy tutors…")
+                    Accessible.name: qsTr("Set the model Helpy tutors answer with")
+                    onClicked: tutorsDialog.open()
+                }
             }
         }
 
@@ -188,5 +194,10 @@ Page {
                 Accessible.name: text
             }
         }
+    }
+
+    HelpyTutorsDialog {
+        id: tutorsDialog
+        anchors.centerIn: Overlay.overlay
     }
 }

@@ -91,6 +91,40 @@ void AppController::setHosting(SessionHosting *hosting)
 {
     m_hosting = hosting;
     m_tokens.setHosting(hosting);
+    if (m_hosting)
+        m_hosting->setHelpyBackend(helpyEndpoint(), helpyModel(), m_helpyKey);
+}
+
+QString AppController::helpyEndpoint() const
+{
+    return m_settings.value(QStringLiteral("helpy/endpoint")).toString();
+}
+
+QString AppController::helpyModel() const
+{
+    return m_settings.value(QStringLiteral("helpy/model")).toString();
+}
+
+void AppController::setHelpyBackend(
+    const QString &endpoint, const QString &model, const QString &apiKey)
+{
+    const QString url = endpoint.trimmed();
+    if (!url.isEmpty()) {
+        const QUrl parsed(url, QUrl::StrictMode);
+        if (!parsed.isValid()
+            || (parsed.scheme() != QLatin1String("http")
+                && parsed.scheme() != QLatin1String("https"))) {
+            setError(tr("The tutor model's address must start with http:// or https://"));
+            return;
+        }
+    }
+    m_settings.setValue(QStringLiteral("helpy/endpoint"), url);
+    m_settings.setValue(QStringLiteral("helpy/model"), model.trimmed());
+    if (!apiKey.isEmpty())
+        m_helpyKey = apiKey.trimmed();
+    if (m_hosting)
+        m_hosting->setHelpyBackend(url, model.trimmed(), m_helpyKey);
+    Q_EMIT helpyBackendChanged();
 }
 
 void AppController::setDisplayName(const QString &name)

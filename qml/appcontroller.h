@@ -47,6 +47,11 @@ class AppController : public QObject
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     Q_PROPERTY(bool canHost READ canHost CONSTANT)
     Q_PROPERTY(bool hosting READ isHosting NOTIFY hostingChanged)
+    /// The Helpy tutors' model when hosting (docs/helpy.md): endpoint and model are kept in the
+    /// settings; the key only while the app runs (this build has no secret store).
+    Q_PROPERTY(QString helpyEndpoint READ helpyEndpoint NOTIFY helpyBackendChanged)
+    Q_PROPERTY(QString helpyModel READ helpyModel NOTIFY helpyBackendChanged)
+    Q_PROPERTY(bool helpyKeySet READ helpyKeySet NOTIFY helpyBackendChanged)
     Q_PROPERTY(QString hostAddress READ hostAddress NOTIFY hostingChanged)
     /// Where others reach this computer's sessions: HOST:PORT for each of its addresses (the
     /// LAN one first, 127.0.0.1 last); empty when not hosting.
@@ -107,6 +112,13 @@ public:
     /// How long a refused request's error stays when nothing succeeds after it (default 10 s).
     void setRequestErrorTimeoutMs(int ms) { m_requestErrorExpiry.setInterval(ms); }
 
+    QString helpyEndpoint() const;
+    QString helpyModel() const;
+    bool helpyKeySet() const { return !m_helpyKey.isEmpty(); }
+    /// Sets the hosted Helpy tutors' model; an empty `apiKey` keeps the one set before.
+    Q_INVOKABLE void setHelpyBackend(
+        const QString &endpoint, const QString &model, const QString &apiKey);
+
     /// Starts the hosting server, connects to it and opens the session of that title: the
     /// one hosted already (no duplicate titles), else a new one.
     Q_INVOKABLE void hostSession(const QString &title);
@@ -149,6 +161,7 @@ public:
 
 Q_SIGNALS:
     void displayNameChanged();
+    void helpyBackendChanged();
     void lastServerChanged();
     void connectionStateChanged();
     void reconnectSecondsChanged();
@@ -178,6 +191,7 @@ private:
 
     std::unique_ptr<WebSocketService> m_service;
     SessionHosting *m_hosting = nullptr;
+    QString m_helpyKey; ///< never written anywhere
     IdentityTokens m_tokens;
     QSettings m_settings;
     ReconnectCountdown *m_countdown = nullptr;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Takes docs/screenshot.png: the desktop app hosting a session with several participants
-# (two scripted guests, a Helpy, a few messages, someone typing), under Xvfb.
+# (two scripted guests, a Helpy answering from a fake tutor model, a few messages, someone
+# typing), under Xvfb.
 #   scripts/screenshot.sh [BUILD_DIR [OUT]]   (default: build, docs/screenshot.png;
 #                                              needs helpy and helpy-demo-client)
 # Needs xvfb-run and ImageMagick's `import`.
@@ -23,7 +24,8 @@ fi
 
 app="$build/app/helpy"
 client="$build/tests/app/helpy-demo-client"
-for binary in "$app" "$client"; do
+tutor="$build/tests/app/helpy-fake-tutor"
+for binary in "$app" "$client" "$tutor"; do
     [[ -x "$binary" ]] || { echo "screenshot.sh: $binary is not built" >&2; exit 1; }
 done
 
@@ -51,6 +53,17 @@ wait_for() {
     return 1
 }
 
+# The Helpy answers from a fake tutor model (labelled so in its answer), set as the app's
+# Helpy tutors address before it starts.
+"$tutor" --interval 15 --answer "(Fake tutor model, for this screenshot) Nearly: x² + 5x + 6 \
+factorises as (x + 2)(x + 3), so the roots are x = -2 and x = -3. Check by expanding: \
+x² + 3x + 2x + 6." >"$work/tutor.out" 2>&1 &
+pids+=($!)
+wait_for "$work/tutor.out" "listening at"
+mkdir -p "$XDG_CONFIG_HOME/Helpy"
+printf '[helpy]\nendpoint=%s\n' "$(sed -n 's/^listening at //p' "$work/tutor.out")" \
+    >"$XDG_CONFIG_HOME/Helpy/helpy.conf"
+
 "$app" --name "Ana Lima" --host 0 --title "Algebra revision" >"$work/host.out" 2>"$work/host.err" &
 pids+=($!)
 wait_for "$work/host.out" "invite code"
@@ -77,7 +90,7 @@ guest "Cleo Park" "$work/cleo.out" --say "Sure, I got x = 4 for that one." \
 "$client" --server "$server" --join "$code" --name "Dan Reyes" --exit-when-done \
     >"$work/dan.out" 2>&1
 
-sleep 1.5 # let the window draw the last events (a screenshot, not a test)
+sleep 3 # let the Helpy's answer finish and the window draw it (a screenshot, not a test)
 mkdir -p "$(dirname "$out")"
 import -window root "$out"
 echo "wrote $out"

@@ -67,6 +67,9 @@ public:
         = 0;
     /// The session's state, after which the connection follows it.
     virtual void sendSnapshot(ClientConnection *connection, const Session &session) = 0;
+    /// A person's message was published in the session (the tutors may answer it, once the
+    /// change is committed).
+    virtual void messagePosted(const Session &session, const Protocol::ChatMessage &message) = 0;
     /// An unrecorded frame (typing) for the session's followers but `except`, at once.
     virtual void broadcast(
         const Session &session, const QString &text, const ClientConnection *except)

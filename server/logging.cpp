@@ -2,3 +2,4 @@
 #include "logging.h"
 
 Q_LOGGING_CATEGORY(lcServer, "helpy.server", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcTutors, "helpy.tutors", QtInfoMsg)

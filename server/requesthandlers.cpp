@@ -92,6 +92,10 @@ Outcome RequestHandlers::apply(ClientConnection *connection, User &user, const C
         return banParticipant(user, *r);
     if (const auto *r = std::get_if<UnbanParticipant>(&frame))
         return unbanParticipant(user, *r);
+    if (const auto *r = std::get_if<UpdateHelpy>(&frame))
+        return updateHelpy(user, *r);
+    if (const auto *r = std::get_if<SetSessionSettings>(&frame))
+        return setSessionSettings(user, *r);
     if (const auto *r = std::get_if<RenameSession>(&frame))
         return renameSession(user, *r);
     if (const auto *r = std::get_if<DeleteSession>(&frame))
@@ -287,6 +291,8 @@ std::variant<Participant, Refusal> RequestHandlers::newParticipant(const AddPart
             QStringLiteral("a new helpy needs a 'displayName'") };
     added.id = Identifiers::helpyId();
     added.displayName = request.displayName;
+    added.subject = request.subject;
+    added.instructions = request.instructions;
     added.presence = Presence::Online; // a tutor is served by the server: always there
     return added;
 }
@@ -478,8 +484,53 @@ Outcome RequestHandlers::sendMessage(User &user, const SendMessage &request)
     event.message.authorId = user.id;
     event.message.text = request.text;
     event.message.requestId = request.requestId;
+    event.message.replyTo = request.replyTo;
     m_context.publish(*session, event);
+    m_context.messagePosted(*session, event.message);
     return makeAck(session->revision(), SendMessageResult { event.message.messageId });
+}
+
+Outcome RequestHandlers::updateHelpy(User &user, const UpdateHelpy &request)
+{
+    const auto found = sessionOf(request.sessionId);
+    if (const auto *refusal = std::get_if<Refusal>(&found))
+        return *refusal;
+    Session *session = std::get<Session *>(found);
+    const Roster &roster = session->roster();
+    if (const auto verdict = Rules::mayUpdateHelpy(roster, user.id, request.participantId);
+        !verdict)
+        return refusalOf(verdict);
+    Participant changed = *roster.find(request.participantId);
+    if (request.displayName) {
+        if (auto taken = nameTaken(*session, *request.displayName, changed.id))
+            return *taken;
+        changed.displayName = *request.displayName;
+    }
+    changed.subject = request.subject.value_or(changed.subject);
+    changed.instructions = request.instructions.value_or(changed.instructions);
+    if (changed == *roster.find(request.participantId))
+        return makeAck(session->revision());
+    m_context.publish(*session, changeOf(ParticipantChangeEvent::Type::Updated, changed, user.id));
+    qCInfo(lcServer) << user.id << "updated helpy" << changed.id << "in" << session->id();
+    return makeAck(session->revision());
+}
+
+Outcome RequestHandlers::setSessionSettings(User &user, const SetSessionSettings &request)
+{
+    const auto found = sessionOf(request.sessionId);
+    if (const auto *refusal = std::get_if<Refusal>(&found))
+        return *refusal;
+    Session *session = std::get<Session *>(found);
+    if (const auto verdict = Rules::mayChangeSettings(session->roster(), user.id); !verdict)
+        return refusalOf(verdict);
+    SessionSettingsEvent event;
+    event.settings = session->settings();
+    event.settings.helpysAnswerQuestions = request.helpysAnswerQuestions;
+    if (event.settings == session->settings())
+        return makeAck(session->revision());
+    event.actorId = user.id;
+    m_context.publish(*session, event);
+    return makeAck(session->revision());
 }
 
 Outcome RequestHandlers::renameSession(User &user, const RenameSession &request)

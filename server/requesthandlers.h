@@ -56,6 +56,8 @@ private:
     Outcome unbanParticipant(User &user, const Protocol::UnbanParticipant &request);
     Outcome listSessions(User &user, const Protocol::ListSessions &request);
     Outcome sendMessage(User &user, const Protocol::SendMessage &request);
+    Outcome updateHelpy(User &user, const Protocol::UpdateHelpy &request);
+    Outcome setSessionSettings(User &user, const Protocol::SetSessionSettings &request);
     Outcome renameSession(User &user, const Protocol::RenameSession &request);
     Outcome deleteSession(User &user, const Protocol::DeleteSession &request);
 

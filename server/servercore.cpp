@@ -24,6 +24,7 @@ ServerCore::ServerCore(const ServerOptions &options)
     , m_transactions(m_backends, m_registry, m_fanout, m_metrics)
     , m_presence(options, m_backends, m_registry, m_transactions)
     , m_handlers(*this)
+    , m_tutors(options, *this)
 { }
 
 ServerCore::~ServerCore() = default;
@@ -162,6 +163,7 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
     }
     QString answer;
     const bool committed = m_transactions.transact([&] {
+        m_postedMessages.clear(); // a run lost to another node's commit posted nothing
         if (remembered && m_cluster && m_transactions.lastCommitConflicted()) {
             // Lost a race: maybe against this very request, retried on another node.
             if (const auto earlier = m_cluster->answer(user.id, requestId)) {
@@ -183,6 +185,11 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
     }
     if (!m_transactions.storageFailed())
         m_transactions.sendAfterCommit(connection, answer);
+    const auto posted = std::exchange(m_postedMessages, {});
+    if (committed && !m_transactions.storageFailed()) {
+        for (const auto &[sessionId, message] : posted)
+            m_tutors.messagePosted(sessionId, message);
+    }
 }
 
 void ServerCore::connectionClosed(ClientConnection *connection)
@@ -287,4 +294,33 @@ void ServerCore::broadcast(
     const Session &session, const QString &text, const ClientConnection *except)
 {
     m_fanout.broadcast(session, text, except);
+}
+
+void ServerCore::messagePosted(const Session &session, const ChatMessage &message)
+{
+    m_postedMessages.append({ session.id(), message });
+}
+
+// ------------------------------------------------------------------ TutorHost
+
+Session *ServerCore::tutorSession(const QString &sessionId)
+{
+    Session *session = m_registry.find(sessionId);
+    return session && !session->isClosed() ? session : nullptr;
+}
+
+void ServerCore::postAsHelpy(Session &session, const ChatMessage &message)
+{
+    const QString sessionId = session.id();
+    m_transactions.transact([&] {
+        // Looked up again: a retry after another node's commit sees the session anew.
+        Session *current = tutorSession(sessionId);
+        if (current && current->roster().contains(message.authorId))
+            m_transactions.publish(*current, MessageEvent { {}, {}, message });
+    });
+}
+
+void ServerCore::broadcastToSession(const Session &session, const QString &text)
+{
+    m_fanout.broadcast(session, text, nullptr);
 }

@@ -9,6 +9,7 @@
 #include "requesthandlers.h"
 #include "sessionregistry.h"
 #include "transactions.h"
+#include "tutorruntime.h"
 
 #include <functional>
 #include <memory>
@@ -28,7 +29,9 @@ struct ServerOptions;
  * PresenceTracker, RequestHandlers, StoreLoader (start-up) and, on a node of a cluster
  * only, ClusterEvents. SessionServer hands it the frames of signed-in users.
  */
-class ServerCore final : public HandlerContext
+class ServerCore final
+    : public HandlerContext
+    , private TutorHost
 {
 public:
     explicit ServerCore(const ServerOptions &options);
@@ -80,8 +83,14 @@ public:
     void sendSnapshot(ClientConnection *connection, const Session &session) override;
     void broadcast(
         const Session &session, const QString &text, const ClientConnection *except) override;
+    void messagePosted(const Session &session, const Protocol::ChatMessage &message) override;
 
 private:
+    // TutorHost
+    Session *tutorSession(const QString &sessionId) override;
+    void postAsHelpy(Session &session, const Protocol::ChatMessage &message) override;
+    void broadcastToSession(const Session &session, const QString &text) override;
+
     bool openSqlite(QString *error);
     bool openCluster(QString *error);
     /// The answer already given to this request, by this node or another.
@@ -98,4 +107,7 @@ private:
     PresenceTracker m_presence;
     RequestHandlers m_handlers;
     std::unique_ptr<ClusterEvents> m_clusterEvents; ///< with m_cluster only
+    /// Messages of the open transaction the tutors may answer, handed over once committed.
+    QList<std::pair<QString, Protocol::ChatMessage>> m_postedMessages;
+    TutorRuntime m_tutors;
 };

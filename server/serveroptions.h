@@ -66,4 +66,15 @@ struct ServerOptions
     QString redisUrl;
     /// This node's name among those sharing redisUrl; empty: a random one.
     QString nodeId;
+
+    // Helpy tutors (docs/helpy.md)
+    /// OpenAI-compatible base URL (…/v1); empty: Helpys say once that no model is connected.
+    QString helpyEndpoint;
+    QString helpyModel; ///< the `model` of each request; empty: the server's default model
+    QString helpyApiKey; ///< sent as a bearer token; from HELPY_API_KEY, never logged
+    int helpyContextChars = 12000; ///< characters of prompt and chat history per request
+    int helpyTimeoutSeconds = 120; ///< overall deadline of one answer
+    int helpyAnswersPerMinute = 6; ///< answers a session gets in a minute at most
+    int helpyQueueSize = 5; ///< questions a session has waiting at most (older are refused)
+    int helpyDeltaIntervalMs = 100; ///< a streamed draft goes out at most this often
 };

@@ -85,6 +85,7 @@ SessionSnapshot Session::snapshot() const
     s.title = m_title;
     s.participants = m_roster.participants();
     s.messages = QList<ChatMessage>(m_messages.cbegin(), m_messages.cend());
+    s.settings = m_settings;
     s.membership = QList<MembershipEntry>(m_membership.cbegin(), m_membership.cend());
     return s;
 }

@@ -60,6 +60,12 @@ public:
     void appendMessage(Protocol::ChatMessage message);
     /// A participant's display name, or empty when they are not in the session.
     QString displayNameOf(const QString &participantId) const;
+    /// The last messages, oldest first (at most the snapshot's number): a tutor's context.
+    const std::deque<Protocol::ChatMessage> &recentMessages() const { return m_messages; }
+
+    /// Set by `session_settings_changed` events, live and on replay alike.
+    const Protocol::SessionSettings &settings() const { return m_settings; }
+    void setSettings(const Protocol::SessionSettings &settings) { m_settings = settings; }
 
     /// Users kept out (ban_participant): no invite and no add lets them in.
     bool isBanned(const QString &userId) const { return m_banned.contains(userId); }
@@ -90,6 +96,7 @@ private:
     std::deque<Protocol::MembershipEntry> m_membership; // as many as m_messages may hold
     std::deque<QString> m_log; // m_log.back() has revision m_revision
     QSet<QString> m_banned;
+    Protocol::SessionSettings m_settings;
     bool m_deleted = false;
 };
 

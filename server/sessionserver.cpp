@@ -119,6 +119,15 @@ QString SessionServer::errorString() const
 {
     return d->storeError.isEmpty() ? d->wsServer.errorString() : d->storeError;
 }
+void SessionServer::setHelpyBackend(
+    const QString &endpoint, const QString &model, const QString &apiKey)
+{
+    // The tutor runtime reads these for each question: the next one uses them.
+    d->options.helpyEndpoint = endpoint;
+    d->options.helpyModel = model;
+    d->options.helpyApiKey = apiKey;
+}
+
 const ServerOptions &SessionServer::options() const
 {
     return d->options;

@@ -35,6 +35,8 @@ public:
     QUrl url() const;
     QString errorString() const;
     const ServerOptions &options() const;
+    /// The Helpy tutors' model from now on (docs/helpy.md); an empty endpoint: none.
+    void setHelpyBackend(const QString &endpoint, const QString &model, const QString &apiKey);
 
     /// The server's Prometheus metrics (served by MetricsEndpoint).
     ServerMetrics &metrics();

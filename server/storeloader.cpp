@@ -18,6 +18,8 @@ void replay(Session &session, const QString &event)
             session.applyChange(*change);
         else if (const auto *message = std::get_if<MessageEvent>(frame))
             session.appendMessage(message->message);
+        else if (const auto *settings = std::get_if<SessionSettingsEvent>(frame))
+            session.setSettings(settings->settings);
         else if (const auto *renamed = std::get_if<SessionRenamedEvent>(frame))
             session.setTitle(renamed->title);
         else if (std::holds_alternative<SessionDeletedEvent>(*frame))

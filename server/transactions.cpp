@@ -177,6 +177,12 @@ void Transactions::publish(Session &session, ServerFrame event)
         // The name travels with the message, so it outlives the author's membership.
         message->message.authorName = session.displayNameOf(message->message.authorId);
         session.appendMessage(message->message);
+    } else if (auto *settings = std::get_if<SessionSettingsEvent>(&event)) {
+        settings->sessionId = session.id();
+        settings->epoch = session.epoch();
+        settings->revision = revision;
+        settings->timestamp = now;
+        session.setSettings(settings->settings);
     } else if (auto *renamed = std::get_if<SessionRenamedEvent>(&event)) {
         renamed->sessionId = session.id();
         renamed->epoch = session.epoch();

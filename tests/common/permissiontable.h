@@ -24,6 +24,8 @@ enum class Action {
     AddHelpy, ///< add_participant of a new Helpy
     CreateInvite, ///< create_invite
     Ban, ///< ban_participant of the target
+    UpdateHelpy, ///< update_helpy of the target (its subject)
+    ChangeSettings, ///< set_session_settings
     Rename, ///< rename_session
     Delete, ///< delete_session
 };
@@ -107,6 +109,16 @@ inline QList<Row> rows()
         { "member bans member", asMember, Action::Ban, "B", {}, ErrorCode::Forbidden },
         { "owner bans helpy", ownerAndMember, Action::Ban, "H", {}, ErrorCode::BadRequest },
         { "owner bans self", ownerAndMember, Action::Ban, "A", {}, ErrorCode::Forbidden },
+        // Helpy tutors and the session's settings
+        { "owner updates helpy", ownerAndMember, Action::UpdateHelpy, "H" },
+        { "moderator updates helpy", asModerator, Action::UpdateHelpy, "H" },
+        { "member updates helpy", asMember, Action::UpdateHelpy, "H", {}, ErrorCode::Forbidden },
+        { "owner updates a person as helpy", ownerAndMember, Action::UpdateHelpy, "B", {},
+            ErrorCode::BadRequest },
+        { "owner changes settings", ownerAndMember, Action::ChangeSettings },
+        { "moderator changes settings", asModerator, Action::ChangeSettings },
+        { "member changes settings", asMember, Action::ChangeSettings, {}, {},
+            ErrorCode::Forbidden },
         // the session itself: its title and its existence are the owners'
         { "owner renames", ownerAndMember, Action::Rename },
         { "second owner renames", twoOwners, Action::Rename },

@@ -41,7 +41,17 @@ auto members(const LeaveSession &f)
 }
 auto members(const AddParticipant &f)
 {
-    return std::tie(f.requestId, f.sessionId, f.participantType, f.participantId, f.displayName);
+    return std::tie(f.requestId, f.sessionId, f.participantType, f.participantId, f.displayName,
+        f.subject, f.instructions);
+}
+auto members(const UpdateHelpy &f)
+{
+    return std::tie(
+        f.requestId, f.sessionId, f.participantId, f.displayName, f.subject, f.instructions);
+}
+auto members(const SetSessionSettings &f)
+{
+    return std::tie(f.requestId, f.sessionId, f.helpysAnswerQuestions);
 }
 auto members(const RemoveParticipant &f)
 {
@@ -73,7 +83,7 @@ auto members(const ListSessions &f)
 }
 auto members(const SendMessage &f)
 {
-    return std::tie(f.requestId, f.sessionId, f.text);
+    return std::tie(f.requestId, f.sessionId, f.text, f.replyTo);
 }
 auto members(const SetTyping &f)
 {
@@ -101,8 +111,8 @@ auto members(const Error &f)
 }
 auto members(const SessionSnapshot &f)
 {
-    return std::tie(
-        f.sessionId, f.epoch, f.revision, f.title, f.participants, f.messages, f.membership);
+    return std::tie(f.sessionId, f.epoch, f.revision, f.title, f.participants, f.messages,
+        f.membership, f.settings);
 }
 auto members(const ParticipantChangeEvent &f)
 {
@@ -120,6 +130,14 @@ auto members(const TypingEvent &f)
 auto members(const SessionDigest &f)
 {
     return std::tie(f.sessionId, f.epoch, f.revision, f.rosterHash);
+}
+auto members(const MessageDelta &f)
+{
+    return std::tie(f.sessionId, f.draftId, f.participantId, f.text);
+}
+auto members(const SessionSettingsEvent &f)
+{
+    return std::tie(f.sessionId, f.epoch, f.revision, f.settings, f.actorId, f.timestamp);
 }
 auto members(const SessionRenamedEvent &f)
 {

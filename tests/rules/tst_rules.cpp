@@ -77,6 +77,12 @@ private Q_SLOTS:
         case Action::Ban:
             verdict = Rules::mayBan(roster, actor, target);
             break;
+        case Action::UpdateHelpy:
+            verdict = Rules::mayUpdateHelpy(roster, actor, target);
+            break;
+        case Action::ChangeSettings:
+            verdict = Rules::mayChangeSettings(roster, actor);
+            break;
         case Action::Rename:
             verdict = Rules::mayRenameSession(roster, actor);
             break;
@@ -110,6 +116,8 @@ private Q_SLOTS:
             QCOMPARE(model.selfMayAddHelpy(), !row.refusal.has_value());
             break;
         case Action::Ban:
+        case Action::UpdateHelpy:
+        case Action::ChangeSettings:
             break; // not offered in the app yet
         case Action::Rename:
         case Action::Delete:
@@ -147,6 +155,14 @@ private Q_SLOTS:
         case Action::Ban:
             request = { { "type", "ban_participant" }, { "sessionId", scene.sessionId },
                 { "participantId", target } };
+            break;
+        case Action::UpdateHelpy:
+            request = { { "type", "update_helpy" }, { "sessionId", scene.sessionId },
+                { "participantId", target }, { "subject", "Art history" } };
+            break;
+        case Action::ChangeSettings:
+            request = { { "type", "set_session_settings" }, { "sessionId", scene.sessionId },
+                { "helpysAnswerQuestions", true } };
             break;
         case Action::Rename:
             request = { { "type", "rename_session" }, { "sessionId", scene.sessionId },
