@@ -47,7 +47,6 @@ Item {
 
     Rectangle {
         id: bubble
-        objectName: "messageBubble"
         visible: !line.isSystem
         x: line.isOwn ? line.width - width - 16 : 16
         width: Math.min(Math.ceil(Math.max(naturalBody.implicitWidth, meta.implicitWidth)) + 24,
