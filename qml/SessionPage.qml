@@ -193,6 +193,11 @@ Page {
                 spacing: 6
                 topMargin: 12
                 bottomMargin: 12
+                // Keep the rows near the view made: with few of them, a chat of tall messages
+                // reopened at its end sent Qt 6.4's ListView into a polish loop (content height
+                // estimate → fixup → new rows → new estimate; tst_chat_journeys
+                // reopeningAChatOfTallMessagesShowsItsEnd hangs without it).
+                cacheBuffer: 4000
                 Accessible.role: Accessible.List
                 Accessible.name: qsTr("Messages")
                 ScrollBar.vertical: ScrollBar {

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void scrolledUpReaderIsNotPulledDown();
     void newestMessageIsFullyVisibleAfterATallMessage();
     void newestMessageIsFullyVisibleAfterAResync();
+    void reopeningAChatOfTallMessagesShowsItsEnd();
     void shiftEnterInsertsANewline();
     void overlongPasteIsRefusedWithAWord();
     void focusReturnsToTheInputAfterADialog();
@@ -342,6 +343,29 @@ void TestChatJourneys::scrolledUpReaderIsNotPulledDown()
     QVERIFY(!button->isVisible());
 }
 
+void TestChatJourneys::reopeningAChatOfTallMessagesShowsItsEnd()
+{
+    QString tall;
+    for (int i = 1; i <= 14; ++i)
+        tall += QStringLiteral("Step %1: multiply both sides by the denominator first.\n").arg(i);
+    joinViaUi();
+    if (QTest::currentTestFailed())
+        return;
+    const QString sessionId = m_controller->currentSession()->sessionId();
+    m_controller->closeSession();
+    QTRY_VERIFY(!messageList());
+    for (int i = 0; i < 30; ++i) {
+        QSignalSpy acked(m_owner.get(), &WebSocketService::acknowledged);
+        m_owner->sendMessage(m_sessionId, tall + QString::number(i));
+        QVERIFY(acked.wait());
+    }
+    m_controller->openSession(sessionId);
+    QTRY_VERIFY(m_controller->currentSession() && m_controller->currentSession()->isLoaded());
+    QTRY_VERIFY(messageList());
+    QTRY_COMPARE(lastRowText(), tall + QString::number(29));
+    QTRY_VERIFY(newestFullyVisible());
+}
+
 void TestChatJourneys::newestMessageIsFullyVisibleAfterATallMessage()
 {
     QString tall;
@@ -370,9 +394,7 @@ void TestChatJourneys::newestMessageIsFullyVisibleAfterATallMessage()
     m_window->setWidth(m_window->width() - 220);
     QTRY_VERIFY(newestFullyVisible());
 
-    // (First load with a tall newest message: scrolledUpReaderIsNotPulledDown and the resync
-    // test load long chats; reopening through closeSession()/openSession() with a tall newest
-    // message hung here after merging the "coming back" work, not yet understood.)
+    // (Reopening a chat of tall messages: reopeningAChatOfTallMessagesShowsItsEnd.)
 }
 
 void TestChatJourneys::newestMessageIsFullyVisibleAfterAResync()
