@@ -4,8 +4,8 @@ import QtQuick.Layouts
 import Helpy
 
 // The model the Helpy tutors of sessions hosted here ask (docs/helpy.md): an
-// OpenAI-compatible endpoint, a model name and a key. The key is kept only while the app
-// runs; endpoint and model are remembered.
+// OpenAI-compatible endpoint, a model name and a key. Endpoint and model are remembered in the
+// settings, the key in the desktop's secret store (or, without one, only while the app runs).
 Dialog {
     id: dialog
     objectName: "helpyTutorsDialog"
@@ -67,13 +67,17 @@ Dialog {
             Accessible.name: qsTr("Tutor model key")
         }
         Label {
+            objectName: "helpyKeyNote"
             Layout.columnSpan: 2
             Layout.fillWidth: true
             wrapMode: Text.Wrap
             color: Theme.subtleText
             font.pixelSize: 12
-            text: qsTr("The key is kept only until Helpy quits: this build has no access to "
-                       + "the desktop's secret store.")
+            text: AppController.helpyKeyKeptSafely
+                  ? qsTr("The key is kept in the desktop's secret store (GNOME Keyring, KWallet), "
+                         + "never in a settings file.")
+                  : qsTr("No secret store answers on this desktop: the key is kept only until "
+                         + "Helpy quits.")
         }
     }
 }

@@ -5,6 +5,7 @@
 #include "groupsession.h"
 #include "invitelink.h"
 #include "reconnectcountdown.h"
+#include "secretstore.h"
 #include "sessionhosting.h"
 #include "sessionlistloader.h"
 #include "sessionlistmodel.h"
@@ -36,6 +37,17 @@ AppController::AppController(QObject *parent)
 {
     Q_ASSERT(!s_instance);
     s_instance = this;
+    m_secrets = new SecretStore(
+        QStringLiteral("Helpy Desktop"), QStringLiteral("helpy-tutors-key"), this);
+    connect(m_secrets, &SecretStore::availableChanged, this, &AppController::helpyBackendChanged);
+    m_secrets->read([this](const QString &key) {
+        if (key.isEmpty() || !m_helpyKey.isEmpty())
+            return;
+        m_helpyKey = key;
+        if (m_hosting)
+            m_hosting->setHelpyBackend(helpyEndpoint(), helpyModel(), m_helpyKey);
+        Q_EMIT helpyBackendChanged();
+    });
     m_displayName = m_settings.value(QStringLiteral("displayName")).toString();
 
     connect(m_service.get(), &WebSocketService::welcomed, this, &AppController::onWelcomed);
@@ -95,6 +107,11 @@ void AppController::setHosting(SessionHosting *hosting)
         m_hosting->setHelpyBackend(helpyEndpoint(), helpyModel(), m_helpyKey);
 }
 
+bool AppController::helpyKeyKeptSafely() const
+{
+    return m_secrets->available();
+}
+
 QString AppController::helpyEndpoint() const
 {
     return m_settings.value(QStringLiteral("helpy/endpoint")).toString();
@@ -120,8 +137,10 @@ void AppController::setHelpyBackend(
     }
     m_settings.setValue(QStringLiteral("helpy/endpoint"), url);
     m_settings.setValue(QStringLiteral("helpy/model"), model.trimmed());
-    if (!apiKey.isEmpty())
+    if (!apiKey.isEmpty()) {
         m_helpyKey = apiKey.trimmed();
+        m_secrets->write(m_helpyKey, [this](bool) { Q_EMIT helpyBackendChanged(); });
+    }
     if (m_hosting)
         m_hosting->setHelpyBackend(url, model.trimmed(), m_helpyKey);
     Q_EMIT helpyBackendChanged();

@@ -20,6 +20,7 @@ class QJSEngine;
 class QQmlEngine;
 class ReconnectCountdown;
 class SessionHosting;
+class SecretStore;
 class SessionListLoader;
 
 /**
@@ -52,6 +53,9 @@ class AppController : public QObject
     Q_PROPERTY(QString helpyEndpoint READ helpyEndpoint NOTIFY helpyBackendChanged)
     Q_PROPERTY(QString helpyModel READ helpyModel NOTIFY helpyBackendChanged)
     Q_PROPERTY(bool helpyKeySet READ helpyKeySet NOTIFY helpyBackendChanged)
+    /// The key outlives the app (the desktop's secret store answers); else it is kept only
+    /// until the app quits.
+    Q_PROPERTY(bool helpyKeyKeptSafely READ helpyKeyKeptSafely NOTIFY helpyBackendChanged)
     Q_PROPERTY(QString hostAddress READ hostAddress NOTIFY hostingChanged)
     /// Where others reach this computer's sessions: HOST:PORT for each of its addresses (the
     /// LAN one first, 127.0.0.1 last); empty when not hosting.
@@ -115,6 +119,7 @@ public:
     QString helpyEndpoint() const;
     QString helpyModel() const;
     bool helpyKeySet() const { return !m_helpyKey.isEmpty(); }
+    bool helpyKeyKeptSafely() const;
     /// Sets the hosted Helpy tutors' model; an empty `apiKey` keeps the one set before.
     Q_INVOKABLE void setHelpyBackend(
         const QString &endpoint, const QString &model, const QString &apiKey);
@@ -191,7 +196,8 @@ private:
 
     std::unique_ptr<WebSocketService> m_service;
     SessionHosting *m_hosting = nullptr;
-    QString m_helpyKey; ///< never written anywhere
+    QString m_helpyKey; ///< never written to settings or logs: only to the secret store
+    SecretStore *m_secrets = nullptr;
     IdentityTokens m_tokens;
     QSettings m_settings;
     ReconnectCountdown *m_countdown = nullptr;

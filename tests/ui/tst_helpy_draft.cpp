@@ -232,6 +232,14 @@ private Q_SLOTS:
         QCOMPARE(settings.value(u"helpy/endpoint"_s).toString(), host.endpoint);
         for (const QString &key : settings.allKeys())
             QVERIFY(!settings.value(key).toString().contains(u"SECRET"_s));
+        // Without a session bus no secret store answers: the key is kept for this run only,
+        // and the dialog says so (with one, the store keeps it; see docs/helpy.md).
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {
+            QTRY_VERIFY(!controller.helpyKeyKeptSafely());
+            const QObject *note = dialog->findChild<QObject *>(u"helpyKeyNote"_s);
+            QVERIFY(note);
+            QVERIFY(note->property("text").toString().contains(u"only until Helpy quits"_s));
+        }
         // A bad address is refused with a sentence, and nothing changes.
         controller.setHelpyBackend(u"ftp://x"_s, {}, {});
         QVERIFY(!controller.errorString().isEmpty());
