@@ -21,7 +21,9 @@ void SecretStore::setAvailable(bool available)
 
 void SecretStore::read(std::function<void(const QString &secret)> done)
 {
-    auto *job = new QKeychain::ReadPasswordJob(m_service, this);
+    // No parent: a job must not die in flight (QtKeychain's libsecret backend calls back into
+    // it); it deletes itself once finished, and `this` as the context drops a late answer.
+    auto *job = new QKeychain::ReadPasswordJob(m_service);
     job->setKey(m_key);
     connect(job, &QKeychain::Job::finished, this, [this, done](QKeychain::Job *finished) {
         auto *reading = static_cast<QKeychain::ReadPasswordJob *>(finished);
@@ -48,9 +50,9 @@ void SecretStore::write(const QString &secret, std::function<void(bool kept)> do
 {
     QKeychain::Job *job = nullptr;
     if (secret.isEmpty()) {
-        job = new QKeychain::DeletePasswordJob(m_service, this);
+        job = new QKeychain::DeletePasswordJob(m_service); // no parent: see read()
     } else {
-        auto *writing = new QKeychain::WritePasswordJob(m_service, this);
+        auto *writing = new QKeychain::WritePasswordJob(m_service); // no parent: see read()
         writing->setTextData(secret);
         job = writing;
     }

@@ -25,6 +25,7 @@
 #include <QTest>
 #include <QWheelEvent>
 #include <QtQml/QQmlExtensionPlugin>
+#include <QtQuickTest/quicktest.h>
 
 #include <memory>
 
@@ -188,6 +189,8 @@ void TestChatJourneys::click(QQuickItem *target, Qt::MouseButton button)
 {
     QVERIFY(target);
     QVERIFY(target->isVisible());
+    // Where it is once the layout settled: a role change shows and moves toolbar buttons.
+    QVERIFY(QQuickTest::qWaitForPolish(m_window));
     const QPointF center = target->mapToScene(QPointF(target->width() / 2, target->height() / 2));
     QTest::mouseClick(m_window, button, Qt::NoModifier, center.toPoint());
 }
