@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build
-exec build/app/helpy --host 8787 "$@"
+exec build/app/helpy --host "$@" # the remembered port: 8787 the first time, or the next free one
