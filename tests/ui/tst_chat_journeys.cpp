@@ -9,6 +9,7 @@
 #include "sessionserver.h"
 #include "websocketservice.h"
 
+#include "appwindow.h"
 #include "quickitems.h"
 
 #include <QClipboard>
@@ -157,14 +158,8 @@ void TestChatJourneys::loadUi()
 {
     m_controller = std::make_unique<AppController>(nullptr);
     m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
-    // From here on, a warning (from QML or anywhere) fails the test.
-    QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
-    m_engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Helpy/Main.qml")));
-    QCOMPARE(m_engine->rootObjects().size(), 1);
-    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
+    loadMainWindow(*m_engine, m_window);
     QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
 }
 
 void TestChatJourneys::cleanup()

@@ -12,6 +12,7 @@
 #include "sessionserver.h"
 #include "websocketservice.h"
 
+#include "appwindow.h"
 #include "quickitems.h"
 #include <QAbstractItemModelTester>
 #include <QQmlApplicationEngine>
@@ -103,15 +104,8 @@ private Q_SLOTS:
             messages, QAbstractItemModelTester::FailureReportingMode::QtTest);
 
         QQuickView view;
-        view.engine()->addImportPath(u"qrc:/qt/qml"_s);
-        view.setInitialProperties({ { u"session"_s, QVariant::fromValue(&session) } });
-        view.setResizeMode(QQuickView::SizeRootObjectToView);
-        view.resize(900, 600);
-        QTest::failOnWarning(QRegularExpression(u".*"_s));
-        view.setSource(QUrl(u"qrc:/qt/qml/Helpy/SessionPage.qml"_s));
-        QCOMPARE(view.status(), QQuickView::Ready);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        showSessionPage(view, &session);
+        QVERIFY(view.status() == QQuickView::Ready && view.isExposed());
 
         session.sendMessage(u"@Math Helpy can you explain (a+b)^2?"_s);
         QTRY_COMPARE(session.typingText(), u"Math Helpy is thinking…"_s);
@@ -201,12 +195,9 @@ private Q_SLOTS:
         QCOMPARE(host.calls, 1);
         QVERIFY(host.endpoint.isEmpty());
         QQmlApplicationEngine engine;
-        engine.addImportPath(u"qrc:/qt/qml"_s);
-        QTest::failOnWarning(QRegularExpression(u".*"_s));
-        engine.load(QUrl(u"qrc:/qt/qml/Helpy/Main.qml"_s));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
-        QVERIFY(window && QTest::qWaitForWindowExposed(window));
+        QQuickWindow *window = nullptr;
+        loadMainWindow(engine, window);
+        QVERIFY(window);
 
         QQuickItem *button = nullptr;
         QTRY_VERIFY((button = findItem(window->contentItem(), u"helpyTutorsButton"_s)));

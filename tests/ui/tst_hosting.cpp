@@ -13,6 +13,7 @@
 #include "sessionserver.h"
 #include "websocketservice.h"
 
+#include "appwindow.h"
 #include "quickitems.h"
 
 #include <QClipboard>
@@ -306,13 +307,9 @@ void TestHosting::pastingAnInviteLinkJoins()
 
     AppController controller(nullptr);
     QQmlApplicationEngine engine;
-    engine.addImportPath(u"qrc:/qt/qml"_s);
-    QTest::failOnWarning(QRegularExpression(u".*"_s));
-    engine.load(QUrl(u"qrc:/qt/qml/Helpy/Main.qml"_s));
-    QCOMPARE(engine.rootObjects().size(), 1);
-    auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
+    QQuickWindow *window = nullptr;
+    loadMainWindow(engine, window);
     QVERIFY(window);
-    QVERIFY(QTest::qWaitForWindowExposed(window));
     auto item = [window](const QString &name) { return findItem(window->contentItem(), name); };
     auto click = [window](QQuickItem *target) {
         QVERIFY(target && target->isVisible());
@@ -354,13 +351,9 @@ void TestHosting::ownerRenamesAndDeletesFromTheList()
 {
     HostApp app(m_firstPort);
     QQmlApplicationEngine engine;
-    engine.addImportPath(u"qrc:/qt/qml"_s);
-    QTest::failOnWarning(QRegularExpression(u".*"_s));
-    engine.load(QUrl(u"qrc:/qt/qml/Helpy/Main.qml"_s));
-    QCOMPARE(engine.rootObjects().size(), 1);
-    auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
+    QQuickWindow *window = nullptr;
+    loadMainWindow(engine, window);
     QVERIFY(window);
-    QVERIFY(QTest::qWaitForWindowExposed(window));
     auto item = [window](const QString &name) { return findItem(window->contentItem(), name); };
     auto click = [window](QQuickItem *target) {
         QVERIFY(target && target->isVisible());

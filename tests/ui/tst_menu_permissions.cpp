@@ -7,6 +7,7 @@
 #include "permissionscene.h"
 #include "websocketservice.h"
 
+#include "appwindow.h"
 #include "quickitems.h"
 #include <QQmlEngine>
 
@@ -91,15 +92,8 @@ private Q_SLOTS:
         QTRY_COMPARE(session.participants()->count(), int(row.roster.size()));
 
         QQuickView view;
-        view.engine()->addImportPath(u"qrc:/qt/qml"_s);
-        view.setInitialProperties({ { u"session"_s, QVariant::fromValue(&session) } });
-        view.setResizeMode(QQuickView::SizeRootObjectToView);
-        view.resize(900, 600);
-        QTest::failOnWarning(QRegularExpression(u".*"_s));
-        view.setSource(QUrl(u"qrc:/qt/qml/Helpy/SessionPage.qml"_s));
-        QCOMPARE(view.status(), QQuickView::Ready);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        showSessionPage(view, &session);
+        QVERIFY(view.status() == QQuickView::Ready && view.isExposed());
 
         if (row.action == Action::AddHelpy) {
             // The toolbar offers "Add Helpy…" only where the rule book allows it.

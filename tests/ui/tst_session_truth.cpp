@@ -4,6 +4,7 @@
 // owner, Cy) changing the session while Ben is away from it or offline.
 // Any warning while a test runs (QML binding errors, missing properties) fails it.
 #include "appcontroller.h"
+#include "appwindow.h"
 #include "faultproxy.h"
 #include "quickitems.h"
 #include "servicewaits.h"
@@ -141,13 +142,8 @@ void TestSessionTruth::init()
 
     m_controller = std::make_unique<AppController>(nullptr);
     m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->addImportPath(u"qrc:/qt/qml"_s);
-    QTest::failOnWarning(QRegularExpression(u".*"_s));
-    m_engine->load(QUrl(u"qrc:/qt/qml/Helpy/Main.qml"_s));
-    QCOMPARE(m_engine->rootObjects().size(), 1);
-    m_window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
+    loadMainWindow(*m_engine, m_window);
     QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
 }
 
 void TestSessionTruth::cleanup()
