@@ -400,6 +400,24 @@ private slots:
             QVERIFY(fake->answer.startsWith(delta["text"].toString()));
     }
 
+    void theLongestAnswerStopsAtTheMessageLimit()
+    {
+        // A model that will not stop: the answer ends at what a message may hold (4,000
+        // characters), no draft grows past it, and the server goes on serving.
+        start();
+        fake->pieceIntervalMs = 0;
+        fake->answer = QString(6000, u'x');
+        say(*b, u"@Math Helpy write a lot"_s);
+        const auto final = messageFrom(*b, mathId);
+        QVERIFY(final);
+        const QString text = (*final)["text"].toString();
+        QCOMPARE(text.size(), qsizetype(Limits {}.maxTextLength));
+        QVERIFY(fake->answer.startsWith(text));
+        for (const QJsonObject &delta : framesOf(*b, u"message_delta"_s))
+            QVERIFY(delta["text"].toString().size() <= text.size());
+        fence();
+    }
+
     void requestBodyCarriesModelStreamNamesAndBudget()
     {
         options.helpyContextChars = 1500;
