@@ -117,6 +117,18 @@ std::variant<Session *, Refusal> RequestHandlers::sessionOf(const QString &sessi
     return Refusal { ErrorCode::NotFound, QStringLiteral("no session %1").arg(sessionId) };
 }
 
+std::optional<RequestHandlers::Refusal> RequestHandlers::permit(const QString &sessionId,
+    Session *&session, const std::function<Rules::Verdict(const Roster &)> &rule)
+{
+    auto found = sessionOf(sessionId);
+    if (const auto *refusal = std::get_if<Refusal>(&found))
+        return *refusal;
+    session = std::get<Session *>(found);
+    if (const auto verdict = rule(session->roster()); !verdict)
+        return refusalOf(verdict);
+    return std::nullopt;
+}
+
 std::optional<Refusal> RequestHandlers::ownedSessionsCap(const User &user)
 {
     const int cap = m_context.options().maxSessionsOwnedPerUser;
@@ -226,13 +238,12 @@ Outcome RequestHandlers::joinSession(
 
 Outcome RequestHandlers::addParticipant(User &user, const AddParticipant &request)
 {
-    const auto found = sessionOf(request.sessionId);
-    if (const auto *refusal = std::get_if<Refusal>(&found))
+    Session *session = nullptr;
+    if (auto refusal = permit(request.sessionId, session, [&](const Roster &roster) {
+            return Rules::mayAdd(roster, user.id, request.participantType);
+        }))
         return *refusal;
-    Session *session = std::get<Session *>(found);
     const Roster &roster = session->roster();
-    if (const auto verdict = Rules::mayAdd(roster, user.id, request.participantType); !verdict)
-        return refusalOf(verdict);
     if (const Participant *present = roster.find(request.participantId)) {
         if (present->type != request.participantType)
             return Refusal { ErrorCode::Conflict,
@@ -300,12 +311,10 @@ std::variant<Participant, Refusal> RequestHandlers::newParticipant(const AddPart
 Outcome RequestHandlers::removeParticipant(
     User &user, const QString &sessionId, const QString &participantId)
 {
-    const auto found = sessionOf(sessionId);
-    if (const auto *refusal = std::get_if<Refusal>(&found))
+    Session *session = nullptr;
+    if (auto refusal = permit(sessionId, session,
+            [&](const Roster &roster) { return Rules::mayRemove(roster, user.id, participantId); }))
         return *refusal;
-    Session *session = std::get<Session *>(found);
-    if (const auto verdict = Rules::mayRemove(session->roster(), user.id, participantId); !verdict)
-        return refusalOf(verdict);
     removeFromSession(*session, participantId,
         participantId == user.id ? ParticipantChangeEvent::Reason::Left
                                  : ParticipantChangeEvent::Reason::Removed,
@@ -315,14 +324,12 @@ Outcome RequestHandlers::removeParticipant(
 
 Outcome RequestHandlers::setRole(User &user, const SetRole &request)
 {
-    const auto found = sessionOf(request.sessionId);
-    if (const auto *refusal = std::get_if<Refusal>(&found))
+    Session *session = nullptr;
+    if (auto refusal = permit(request.sessionId, session, [&](const Roster &roster) {
+            return Rules::maySetRole(roster, user.id, request.participantId, request.role);
+        }))
         return *refusal;
-    Session *session = std::get<Session *>(found);
     const Roster &roster = session->roster();
-    const auto verdict = Rules::maySetRole(roster, user.id, request.participantId, request.role);
-    if (!verdict)
-        return refusalOf(verdict);
     Participant changed = *roster.find(request.participantId);
     if (changed.role == request.role)
         return makeAck(session->revision());
@@ -333,12 +340,10 @@ Outcome RequestHandlers::setRole(User &user, const SetRole &request)
 
 Outcome RequestHandlers::createInvite(User &user, const CreateInvite &request)
 {
-    const auto found = sessionOf(request.sessionId);
-    if (const auto *refusal = std::get_if<Refusal>(&found))
+    Session *session = nullptr;
+    if (auto refusal = permit(request.sessionId, session,
+            [&](const Roster &roster) { return Rules::mayCreateInvite(roster, user.id); }))
         return *refusal;
-    const Session *session = std::get<Session *>(found);
-    if (const auto verdict = Rules::mayCreateInvite(session->roster(), user.id); !verdict)
-        return refusalOf(verdict);
     if (auto refusal = chargeInvite(user))
         return *refusal;
     const ServerOptions &options = m_context.options();
@@ -358,12 +363,10 @@ Outcome RequestHandlers::createInvite(User &user, const CreateInvite &request)
 
 Outcome RequestHandlers::revokeInvite(User &user, const RevokeInvite &request)
 {
-    const auto found = sessionOf(request.sessionId);
-    if (const auto *refusal = std::get_if<Refusal>(&found))
+    Session *session = nullptr;
+    if (auto refusal = permit(request.sessionId, session,
+            [&](const Roster &roster) { return Rules::mayCreateInvite(roster, user.id); }))
         return *refusal;
-    const Session *session = std::get<Session *>(found);
-    if (const auto verdict = Rules::mayCreateInvite(session->roster(), user.id); !verdict)
-        return refusalOf(verdict);
     if (!m_context.revokeInvite(*session, request.inviteCode.toUpper()))
         return Refusal { ErrorCode::NotFound,
             QStringLiteral("no invite code %1 in this session").arg(request.inviteCode) };
@@ -373,13 +376,11 @@ Outcome RequestHandlers::revokeInvite(User &user, const RevokeInvite &request)
 
 Outcome RequestHandlers::banParticipant(User &user, const BanParticipant &request)
 {
-    const auto found = sessionOf(request.sessionId);
-    if (const auto *refusal = std::get_if<Refusal>(&found))
+    Session *session = nullptr;
+    if (auto refusal = permit(request.sessionId, session, [&](const Roster &roster) {
+            return Rules::mayBan(roster, user.id, request.participantId);
+        }))
         return *refusal;
-    Session *session = std::get<Session *>(found);
-    if (const auto verdict = Rules::mayBan(session->roster(), user.id, request.participantId);
-        !verdict)
-        return refusalOf(verdict);
     if (!session->roster().contains(request.participantId)
         && !m_context.findUser(request.participantId))
         return Refusal { ErrorCode::NotFound,
@@ -394,12 +395,10 @@ Outcome RequestHandlers::banParticipant(User &user, const BanParticipant &reques
 
 Outcome RequestHandlers::unbanParticipant(User &user, const UnbanParticipant &request)
 {
-    const auto found = sessionOf(request.sessionId);
-    if (const auto *refusal = std::get_if<Refusal>(&found))
+    Session *session = nullptr;
+    if (auto refusal = permit(request.sessionId, session,
+            [&](const Roster &roster) { return Rules::mayUnban(roster, user.id); }))
         return *refusal;
-    Session *session = std::get<Session *>(found);
-    if (const auto verdict = Rules::mayUnban(session->roster(), user.id); !verdict)
-        return refusalOf(verdict);
     if (!m_context.isBanned(*session, request.participantId))
         return Refusal { ErrorCode::NotFound,
             QStringLiteral("%1 is not banned here").arg(request.participantId) };
@@ -473,12 +472,10 @@ Outcome RequestHandlers::listSessions(User &user, const ListSessions &request)
 
 Outcome RequestHandlers::sendMessage(User &user, const SendMessage &request)
 {
-    const auto found = sessionOf(request.sessionId);
-    if (const auto *refusal = std::get_if<Refusal>(&found))
+    Session *session = nullptr;
+    if (auto refusal = permit(request.sessionId, session,
+            [&](const Roster &roster) { return Rules::mayAct(roster, user.id); }))
         return *refusal;
-    Session *session = std::get<Session *>(found);
-    if (const auto verdict = Rules::mayAct(session->roster(), user.id); !verdict)
-        return refusalOf(verdict);
     MessageEvent event;
     event.message.messageId = Identifiers::messageId();
     event.message.authorId = user.id;
@@ -492,14 +489,12 @@ Outcome RequestHandlers::sendMessage(User &user, const SendMessage &request)
 
 Outcome RequestHandlers::updateHelpy(User &user, const UpdateHelpy &request)
 {
-    const auto found = sessionOf(request.sessionId);
-    if (const auto *refusal = std::get_if<Refusal>(&found))
+    Session *session = nullptr;
+    if (auto refusal = permit(request.sessionId, session, [&](const Roster &roster) {
+            return Rules::mayUpdateHelpy(roster, user.id, request.participantId);
+        }))
         return *refusal;
-    Session *session = std::get<Session *>(found);
     const Roster &roster = session->roster();
-    if (const auto verdict = Rules::mayUpdateHelpy(roster, user.id, request.participantId);
-        !verdict)
-        return refusalOf(verdict);
     Participant changed = *roster.find(request.participantId);
     if (request.displayName) {
         if (auto taken = nameTaken(*session, *request.displayName, changed.id))
@@ -517,12 +512,10 @@ Outcome RequestHandlers::updateHelpy(User &user, const UpdateHelpy &request)
 
 Outcome RequestHandlers::setSessionSettings(User &user, const SetSessionSettings &request)
 {
-    const auto found = sessionOf(request.sessionId);
-    if (const auto *refusal = std::get_if<Refusal>(&found))
+    Session *session = nullptr;
+    if (auto refusal = permit(request.sessionId, session,
+            [&](const Roster &roster) { return Rules::mayChangeSettings(roster, user.id); }))
         return *refusal;
-    Session *session = std::get<Session *>(found);
-    if (const auto verdict = Rules::mayChangeSettings(session->roster(), user.id); !verdict)
-        return refusalOf(verdict);
     SessionSettingsEvent event;
     event.settings = session->settings();
     event.settings.helpysAnswerQuestions = request.helpysAnswerQuestions;
@@ -535,12 +528,10 @@ Outcome RequestHandlers::setSessionSettings(User &user, const SetSessionSettings
 
 Outcome RequestHandlers::renameSession(User &user, const RenameSession &request)
 {
-    const auto found = sessionOf(request.sessionId);
-    if (const auto *refusal = std::get_if<Refusal>(&found))
+    Session *session = nullptr;
+    if (auto refusal = permit(request.sessionId, session,
+            [&](const Roster &roster) { return Rules::mayRenameSession(roster, user.id); }))
         return *refusal;
-    Session *session = std::get<Session *>(found);
-    if (const auto verdict = Rules::mayRenameSession(session->roster(), user.id); !verdict)
-        return refusalOf(verdict);
     if (session->title() == request.title)
         return makeAck(session->revision()); // nothing to change, nothing to tell
     SessionRenamedEvent event;
@@ -553,12 +544,10 @@ Outcome RequestHandlers::renameSession(User &user, const RenameSession &request)
 
 Outcome RequestHandlers::deleteSession(User &user, const DeleteSession &request)
 {
-    const auto found = sessionOf(request.sessionId);
-    if (const auto *refusal = std::get_if<Refusal>(&found))
+    Session *session = nullptr;
+    if (auto refusal = permit(request.sessionId, session,
+            [&](const Roster &roster) { return Rules::mayDeleteSession(roster, user.id); }))
         return *refusal;
-    Session *session = std::get<Session *>(found);
-    if (const auto verdict = Rules::mayDeleteSession(session->roster(), user.id); !verdict)
-        return refusalOf(verdict);
     SessionDeletedEvent event;
     event.actorId = user.id;
     // Its last event: every member's connections get it (the roster is kept as it was, so
@@ -574,19 +563,14 @@ Outcome RequestHandlers::deleteSession(User &user, const DeleteSession &request)
 void RequestHandlers::setTyping(
     ClientConnection *connection, const User &user, const SetTyping &request)
 {
-    const auto found = sessionOf(request.sessionId);
-    std::optional<Refusal> refusal;
-    if (const auto *notFound = std::get_if<Refusal>(&found))
-        refusal = *notFound;
-    else if (const auto verdict = Rules::mayAct(std::get<Session *>(found)->roster(), user.id);
-             !verdict)
-        refusal = refusalOf(verdict);
-    if (refusal) {
+    Session *session = nullptr;
+    if (auto refusal = permit(request.sessionId, session,
+            [&](const Roster &roster) { return Rules::mayAct(roster, user.id); })) {
         m_context.post(connection, encode(Error { {}, refusal->code, refusal->message }));
         return;
     }
-    m_context.broadcast(*std::get<Session *>(found),
-        encode(TypingEvent { request.sessionId, user.id, request.typing }), connection);
+    m_context.broadcast(
+        *session, encode(TypingEvent { request.sessionId, user.id, request.typing }), connection);
 }
 
 void RequestHandlers::addToSession(

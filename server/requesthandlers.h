@@ -6,10 +6,16 @@
 #include <QElapsedTimer>
 #include <QHash>
 
+#include <functional>
+#include <optional>
 #include <variant>
 
 class ClientConnection;
 class HandlerContext;
+class Roster;
+namespace Rules {
+struct Verdict;
+}
 class Session;
 struct User;
 
@@ -69,6 +75,10 @@ private:
 
     /// The session, or the refusal (not_found). Who may act in it is the rule book's.
     std::variant<Session *, Refusal> sessionOf(const QString &sessionId);
+    /// The session `sessionId` names, in `session`, once `rule` (the rule book, given its
+    /// roster) allows the request there; else why not (not_found, or the rule's refusal).
+    std::optional<Refusal> permit(const QString &sessionId, Session *&session,
+        const std::function<Rules::Verdict(const Roster &)> &rule);
     /// A new participant for `added`: a user by id, or a helpy (new or by id).
     std::variant<Protocol::Participant, Refusal> newParticipant(
         const Protocol::AddParticipant &request);
