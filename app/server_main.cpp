@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // helpy-server: the session server, headless. All logic lives in the helpy_server library.
 #include "configfile.h"
+#include "forwardedfor.h"
 #include "logformat.h"
 #include "metricsendpoint.h"
 #include "sessionserver.h"
@@ -175,13 +176,18 @@ int main(int argc, char *argv[])
     const QCommandLineOption logFormat(QStringLiteral("log-format"),
         QStringLiteral("Log lines on stderr as text or json (one object per line)."),
         QStringLiteral("text|json"), QStringLiteral("text"));
+    const QCommandLineOption trustedProxy(QStringLiteral("trusted-proxy"),
+        QStringLiteral("Reverse proxies (comma-separated addresses) whose X-Forwarded-For names "
+                       "the client: the per-address limits then count that client, not the "
+                       "proxy. Default: none (every peer is the client)."),
+        QStringLiteral("addresses"));
     const QCommandLineOption config(QStringLiteral("config"),
         QStringLiteral("Read options from this INI file; the command line wins."),
         QStringLiteral("file"));
     const QList<QCommandLineOption> configurable { listen, heartbeat, grace, maxParticipants,
         maxHelpys, inviteExpiry, maxInviteExpiry, inviteGuesses, rate, ratePerAddress, hellos,
-        maxConnections, perUser, sessionsOwned, invites, queued, data, memory, redis, nodeId,
-        metricsListen, logFormat, helpyEndpoint, helpyModel, helpyContext, helpyTimeout,
+        trustedProxy, maxConnections, perUser, sessionsOwned, invites, queued, data, memory, redis,
+        nodeId, metricsListen, logFormat, helpyEndpoint, helpyModel, helpyContext, helpyTimeout,
         helpyRate };
     parser.addOptions(configurable);
     parser.addOption(config);
@@ -235,6 +241,12 @@ int main(int argc, char *argv[])
         return 2;
     }
     options.maxQueuedBytesTotal = qint64(queuedMiB) * 1024 * 1024;
+    if (QString bad;
+        !ForwardedFor::parseList(parser.value(trustedProxy), &options.trustedProxies, &bad)) {
+        std::fprintf(
+            stderr, "helpy-server: --trusted-proxy expects addresses, got '%s'\n", qPrintable(bad));
+        return 2;
+    }
     options.helpyEndpoint = parser.value(helpyEndpoint);
     options.helpyModel = parser.value(helpyModel);
     // The key only from the environment: a command line is visible to every local user.

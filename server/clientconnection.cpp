@@ -27,6 +27,7 @@ ClientConnection::ClientConnection(
     QWebSocket *socket, qint64 maxPendingBytes, int graceMs, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
+    , m_address(socket->peerAddress())
     , m_maxPendingBytes(maxPendingBytes)
     , m_graceMs(graceMs)
 {
@@ -84,8 +85,11 @@ qint64 ClientConnection::silentForMs() const
 
 QString ClientConnection::peer() const
 {
-    return m_socket->peerAddress().toString() + QLatin1Char(':')
+    const QString peer = m_socket->peerAddress().toString() + QLatin1Char(':')
         + QString::number(m_socket->peerPort());
+    if (m_address == m_socket->peerAddress())
+        return peer;
+    return m_address.toString() + QStringLiteral(" via ") + peer;
 }
 
 void ClientConnection::send(const QString &text)

@@ -29,6 +29,10 @@ public:
     static constexpr qint64 FlushThresholdBytes = 64 * 1024;
 
     QWebSocket *socket() const { return m_socket; }
+    /// Whom the address budgets charge: the peer, or the client behind a trusted proxy.
+    QHostAddress address() const { return m_address; }
+    void setAddress(const QHostAddress &address) { m_address = address; }
+    /// The address and port, for logs ("client via proxy:port" behind a proxy).
     QString peer() const;
 
     bool isSignedIn() const { return !userId.isEmpty(); }
@@ -69,6 +73,7 @@ public:
 
 private:
     QTimer m_abortTimer;
+    QHostAddress m_address;
     QWebSocket *m_socket;
     qint64 m_maxPendingBytes;
     int m_graceMs; ///< after a 1013 for its backlog, the socket is cut this much later

@@ -54,7 +54,7 @@ QString nameKey(const QString &displayName)
 QString addressOf(const ClientConnection *connection)
 {
     if (connection && connection->socket())
-        return connection->socket()->peerAddress().toString();
+        return connection->address().toString();
     return QStringLiteral("local");
 }
 

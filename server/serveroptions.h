@@ -31,6 +31,9 @@ struct ServerOptions
     int maxRequestsPerSecondPerAddress = 0;
     /// hellos an address may send a second (bursts of 3 ×); past it: rate_limited, closed.
     int maxHellosPerSecondPerAddress = 20;
+    /// Reverse proxies whose X-Forwarded-For names the client (--trusted-proxy): the address
+    /// budgets charge that client, not the proxy. Empty: every peer is the client.
+    QList<QHostAddress> trustedProxies;
     /// Connections kept at once; lowered at start to stay under RLIMIT_NOFILE (see Budgets).
     int maxConnections = 10000;
     int maxConnectionsPerUser = 32;

@@ -2,6 +2,7 @@
 #include "sessionserver.h"
 
 #include "clientconnection.h"
+#include "forwardedfor.h"
 #include "logging.h"
 #include "metrics.h"
 #include "session.h"
@@ -209,6 +210,8 @@ void SessionServer::Private::onNewConnection()
         }
         auto *connection
             = new ClientConnection(socket, options.maxPendingBytes, options.slowReaderGraceMs, q);
+        connection->setAddress(ForwardedFor::clientAddress(socket->peerAddress(),
+            socket->request().rawHeader("X-Forwarded-For"), options.trustedProxies));
         connections.append(connection);
         wire(connection);
         connection->meterBacklog(&budgets);
@@ -398,7 +401,7 @@ void SessionServer::Private::onTextMessage(ClientConnection *connection, const Q
             QStringLiteral("send hello first"));
         return;
     }
-    if (!budgets.tryRequest(user->id, connection->socket()->peerAddress())) {
+    if (!budgets.tryRequest(user->id, connection->address())) {
         core.metrics().countRateLimited(ServerMetrics::Budget::Request);
         sendError(connection, requestIdOf(frame), ErrorCode::RateLimited,
             QStringLiteral("more than %1 requests a second from this user or %2 from this "
@@ -412,7 +415,7 @@ void SessionServer::Private::onTextMessage(ClientConnection *connection, const Q
 
 bool SessionServer::Private::chargeStrayFrame(ClientConnection *connection)
 {
-    if (budgets.tryStrayFrame(connection->socket()->peerAddress()))
+    if (budgets.tryStrayFrame(connection->address()))
         return true;
     core.metrics().countRateLimited(ServerMetrics::Budget::StrayFrame);
     const QString reason = QStringLiteral("too many bad frames from this address");
@@ -426,7 +429,7 @@ bool SessionServer::Private::admitHello(ClientConnection *connection, const Hell
 {
     QString reason;
     ErrorCode code = ErrorCode::RateLimited;
-    if (!budgets.tryHello(connection->socket()->peerAddress())) {
+    if (!budgets.tryHello(connection->address())) {
         core.metrics().countRateLimited(ServerMetrics::Budget::Hello);
         reason = QStringLiteral("more than %1 hellos a second from this address; try again later")
                      .arg(options.maxHellosPerSecondPerAddress);

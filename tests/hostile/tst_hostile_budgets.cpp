@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Issue 11, items 5 and 7: budgets a client cannot side-step by opening more connections,
 // and the smaller wire-level fixes. Each test prints the figure it measures.
+#include "forwardedfor.h"
 #include "processmemory.h"
 #include "rawclient.h"
 #include "rawtcpwebsocket.h"
@@ -9,6 +10,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QNetworkRequest>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -100,6 +102,99 @@ private slots:
         // One bucket of 50 (burst) refilling at 50/s, whatever the number of connections.
         QVERIFY2(answered <= 50 + 50 * seconds + 5, qPrintable(QString::number(answered)));
         QCOMPARE(answered + refused, 20 * PerConnection);
+    }
+
+    void forwardedForNamesTheClientOnlyThroughATrustedProxy_data()
+    {
+        QTest::addColumn<QString>("peer");
+        QTest::addColumn<QByteArray>("header");
+        QTest::addColumn<QString>("trusted");
+        QTest::addColumn<QString>("client");
+        QTest::newRow("no proxy trusted") << "127.0.0.1" << QByteArray("10.0.0.1") << ""
+                                          << "127.0.0.1";
+        QTest::newRow("peer is not the proxy")
+            << "192.0.2.7" << QByteArray("10.0.0.1") << "127.0.0.1"
+            << "192.0.2.7";
+        QTest::newRow("through the proxy") << "127.0.0.1" << QByteArray("10.0.0.1") << "127.0.0.1"
+                                           << "10.0.0.1";
+        QTest::newRow("what the client wrote is not believed")
+            << "127.0.0.1" << QByteArray("6.6.6.6, 10.0.0.1") << "127.0.0.1"
+            << "10.0.0.1";
+        QTest::newRow("two proxies")
+            << "127.0.0.1" << QByteArray("6.6.6.6,10.0.0.1, 10.0.0.254") << "127.0.0.1,10.0.0.254"
+            << "10.0.0.1";
+        QTest::newRow("no header") << "127.0.0.1" << QByteArray() << "127.0.0.1"
+                                   << "127.0.0.1";
+        QTest::newRow("unreadable") << "127.0.0.1" << QByteArray("unknown") << "127.0.0.1"
+                                    << "127.0.0.1";
+        QTest::newRow("IPv6 in brackets")
+            << "127.0.0.1" << QByteArray("[2001:db8::5]") << "127.0.0.1"
+            << "2001:db8::5";
+        QTest::newRow("v4-mapped peer")
+            << "::ffff:127.0.0.1" << QByteArray("10.0.0.1") << "127.0.0.1"
+            << "10.0.0.1";
+    }
+
+    void forwardedForNamesTheClientOnlyThroughATrustedProxy()
+    {
+        QFETCH(QString, peer);
+        QFETCH(QByteArray, header);
+        QFETCH(QString, trusted);
+        QFETCH(QString, client);
+        QList<QHostAddress> proxies;
+        QString bad;
+        QVERIFY(ForwardedFor::parseList(trusted, &proxies, &bad));
+        QCOMPARE(
+            ForwardedFor::clientAddress(QHostAddress(peer), header, proxies), QHostAddress(client));
+        QVERIFY(!ForwardedFor::parseList(u"127.0.0.1, proxy.example"_s, &proxies, &bad));
+        QCOMPARE(bad, u"proxy.example"_s);
+    }
+
+    // Behind a TLS-terminating proxy every client has the proxy's address. With the proxy
+    // trusted, each client's own address pays its budgets: one client's hellos do not
+    // refuse another's; without it, they share the proxy's one budget (the control).
+    void budgetsChargeTheClientBehindATrustedProxy()
+    {
+        for (const bool trusted : { true, false }) {
+            ServerOptions options;
+            options.heartbeatSeconds = 0;
+            options.maxHellosPerSecondPerAddress = 1; // bursts of 3
+            if (trusted)
+                options.trustedProxies = { QHostAddress(QHostAddress::LocalHost) };
+            SessionServer server(options);
+            QVERIFY(server.listen());
+            auto helloThrough = [&](const QByteArray &forwardedFor) {
+                auto client = std::make_unique<RawClient>();
+                QNetworkRequest request(server.url());
+                request.setRawHeader("X-Forwarded-For", forwardedFor);
+                QSignalSpy connected(&client->socket, &QWebSocket::connected);
+                client->socket.open(request);
+                if (!connected.wait(5000))
+                    return QString(u"not connected"_s);
+                client->send({ { "type", "hello" }, { "protocol", 1 }, { "displayName", "Bo" } });
+                const auto first = client->waitFor(
+                    [](const QJsonObject &f) { return f["type"] == "welcome" || isAnswer(f); });
+                return first
+                    ? (*first)["type"] == "welcome" ? u"welcome"_s : (*first)["code"].toString()
+                    : u"nothing"_s;
+            };
+            // Five clients, each from an address of its own.
+            QStringList answers;
+            for (int i = 1; i <= 5; ++i)
+                answers << helloThrough("6.6.6.6, 10.0.0." + QByteArray::number(i));
+            if (trusted) {
+                QCOMPARE(answers, QStringList(5, u"welcome"_s));
+                // One client's sixth hello in a second is still its own budget's business.
+                QStringList same;
+                for (int i = 0; i < 4; ++i)
+                    same << helloThrough("10.0.0.9");
+                QCOMPARE(same.count(u"welcome"_s), 3);
+                QCOMPARE(same.last(), u"rate_limited"_s);
+            } else {
+                QCOMPARE(answers.count(u"welcome"_s), 3);
+                QCOMPARE(answers.last(), u"rate_limited"_s);
+            }
+        }
     }
 
     void hellosPerAddressAreLimited()
