@@ -76,8 +76,8 @@ struct CommandLine
             "main", "Live study sessions with your group and Helpy tutors."));
         parser.addHelpOption();
         parser.addVersionOption();
-        parser.addOptions(
-            { nameOption, serverOption, joinOption, hostOption, titleOption, quitOption });
+        parser.addOptions({ nameOption, serverOption, joinOption, hostOption, insecureOption,
+            titleOption, quitOption });
         parser.addPositionalArgument(QStringLiteral("link"),
             QCoreApplication::translate("main",
                 "An invite link to join, helpy://HOST:PORT/CODE (as the desktop's helpy:// "
@@ -101,6 +101,10 @@ struct CommandLine
             "Host a session on this computer, on PORT of every interface (default: the port "
             "hosted on before, first 8787 or the next free one; 0: any free port)."),
         QStringLiteral("port") };
+    const QCommandLineOption insecureOption { QStringLiteral("insecure"),
+        QCoreApplication::translate("main",
+            "Host over plain ws:// instead of wss:// with this computer's own certificate "
+            "(anyone on the network can then read the chat and the sign-in tokens).") };
     const QCommandLineOption titleOption { QStringLiteral("title"),
         QCoreApplication::translate("main", "Title of the hosted session."),
         QStringLiteral("title") };
@@ -201,6 +205,7 @@ int main(int argc, char *argv[])
         ? std::make_unique<EmbeddedSessionHost>(*hostPort)
         : std::make_unique<EmbeddedSessionHost>();
     EmbeddedSessionHost &host = *hostPtr;
+    host.setInsecure(parser.isSet(commandLine.insecureOption));
     AppController controller(nullptr);
     controller.setHosting(&host);
     if (parser.isSet(nameOption))

@@ -168,6 +168,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption helpyRate(QStringLiteral("helpy-answers-per-minute"),
         QStringLiteral("Answers a session gets in a minute at most (default: 6)."),
         QStringLiteral("n"));
+    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
+        QStringLiteral("Serve wss:// with this PEM certificate (its chain may follow it in the "
+                       "file); needs --tls-key (default: plain ws://)."),
+        QStringLiteral("file"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
+        QStringLiteral("The PEM private key of --tls-cert (unencrypted; keep it mode 0600)."),
+        QStringLiteral("file"));
     const QCommandLineOption metricsListen(QStringLiteral("metrics"),
         QStringLiteral("Serve /healthz and /metrics (Prometheus) over HTTP on this address and "
                        "port (default: off)."),
@@ -181,8 +188,8 @@ int main(int argc, char *argv[])
     const QList<QCommandLineOption> configurable { listen, heartbeat, grace, maxParticipants,
         maxHelpys, inviteExpiry, maxInviteExpiry, inviteGuesses, rate, ratePerAddress, hellos,
         maxConnections, perUser, sessionsOwned, invites, queued, data, memory, redis, nodeId,
-        metricsListen, logFormat, helpyEndpoint, helpyModel, helpyContext, helpyTimeout,
-        helpyRate };
+        tlsCert, tlsKey, metricsListen, logFormat, helpyEndpoint, helpyModel, helpyContext,
+        helpyTimeout, helpyRate };
     parser.addOptions(configurable);
     parser.addOption(config);
     QString configError;
@@ -258,6 +265,13 @@ int main(int argc, char *argv[])
     } else if (!parser.isSet(memory)) {
         options.dataPath = parser.isSet(data) ? parser.value(data) : defaultDataPath();
     }
+
+    if (parser.isSet(tlsCert) != parser.isSet(tlsKey)) {
+        std::fprintf(stderr, "helpy-server: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
+    options.tlsCertificatePath = parser.value(tlsCert);
+    options.tlsKeyPath = parser.value(tlsKey);
 
     ServerOptions metricsWhere; // --metrics, parsed as --listen is
     if (parser.isSet(metricsListen) && !parseListen(parser.value(metricsListen), metricsWhere)) {
