@@ -24,12 +24,12 @@ Dialog {
         Button {
             objectName: "trustCertificateAccept"
             text: qsTr("Accept")
-            DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+            onClicked: dialog.accept()
         }
         Button {
             objectName: "trustCertificateCancel"
             text: qsTr("Cancel")
-            DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+            onClicked: dialog.reject()
         }
     }
 
