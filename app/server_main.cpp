@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // helpy-server: the session server, headless. All logic lives in the helpy_server library.
+#include "certificatepins.h"
 #include "configfile.h"
 #include "logformat.h"
 #include "metricsendpoint.h"
@@ -9,6 +10,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QUrl>
@@ -294,6 +296,12 @@ int main(int argc, char *argv[])
         return 1;
     }
     std::printf("helpy-server listening on %s\n", qPrintable(server.url().toString()));
+    if (QFile certificate(options.tlsCertificatePath);
+        server.isSecure() && certificate.open(QIODevice::ReadOnly)) {
+        // What guests pin when it is self-signed (invite links: #sha256=…).
+        std::printf("helpy-server certificate sha256=%s\n",
+            qPrintable(CertificatePins::fingerprintOfPem(certificate.readAll())));
+    }
     std::fflush(stdout);
     MetricsEndpoint metricsEndpoint(server);
     if (parser.isSet(metricsListen)) {

@@ -216,6 +216,8 @@ QString AppController::defaultServer() const
     const QString last = lastServer();
     if (!last.isEmpty())
         return last;
+    if (isHosting()) // ws:// or wss://, as this computer serves
+        return m_hosting->url().adjusted(QUrl::RemovePath).toString();
     const quint16 port
         = m_hosting && m_hosting->port() ? m_hosting->port() : InviteLink::DefaultPort;
     return QStringLiteral("ws://127.0.0.1:%1").arg(port);
@@ -345,7 +347,7 @@ void AppController::setBusy(bool busy)
     Q_EMIT busyChanged();
 }
 
-QUrl AppController::normalizedServerUrl(const QString &text)
+QUrl AppController::normalizedServerUrl(const QString &text, QString *fingerprint)
 {
     QString trimmed = text.trimmed();
     if (trimmed.isEmpty())
@@ -358,12 +360,9 @@ QUrl AppController::normalizedServerUrl(const QString &text)
         return {};
     const QString fragment = url.fragment();
     if (fragment.startsWith(QLatin1String("sha256="))) {
-        const QString fingerprint = CertificatePins::normalized(fragment.mid(7));
-        if (fingerprint.isEmpty() || url.scheme() != QLatin1String("wss"))
+        *fingerprint = CertificatePins::normalized(fragment.mid(7));
+        if (fingerprint->isEmpty() || url.scheme() != QLatin1String("wss"))
             return {};
-        // Given by the host with the link: trusted from the first byte.
-        const InviteLink where(url.host(), quint16(url.port(443)), {});
-        CertificatePins().setPin(where.address(), fingerprint);
     }
     url.setFragment({});
     return url;
@@ -517,7 +516,8 @@ void AppController::join(const QString &serverUrl, const QString &inviteCode)
         joinLink(serverUrl);
         return;
     }
-    const QUrl url = normalizedServerUrl(serverUrl);
+    QString fingerprint;
+    const QUrl url = normalizedServerUrl(serverUrl, &fingerprint);
     if (!url.isValid()) {
         setError(tr("“%1” is not a server address; it looks like ws://host:port.").arg(serverUrl));
         return;
@@ -526,6 +526,12 @@ void AppController::join(const QString &serverUrl, const QString &inviteCode)
     if (code.isEmpty()) {
         setError(tr("Please enter the invite code."));
         return;
+    }
+    if (!fingerprint.isEmpty()) {
+        // Given by the host with the link: trusted from the first byte (a new link from the
+        // host replaces an older pin, e.g. after they made a new certificate).
+        const InviteLink where(url.host(), quint16(url.port(443)), {});
+        CertificatePins().setPin(where.address(), fingerprint);
     }
     m_settings.setValue(QStringLiteral("lastServer"), url.toString());
     Q_EMIT lastServerChanged();

@@ -201,9 +201,9 @@ private:
     /// A refused request's error: it goes with the next success, or after a while.
     void setRequestError(const QString &message);
     void setBusy(bool busy);
-    /// ws://HOST:PORT or wss://…; a `#sha256=HEX` after it (from an invite link) pins that
-    /// certificate for the address and is taken off.
-    static QUrl normalizedServerUrl(const QString &text);
+    /// ws://HOST:PORT or wss://…; a `#sha256=HEX` after it (from an invite link) is taken
+    /// off into `fingerprint` (wss:// only). Invalid: an empty URL.
+    static QUrl normalizedServerUrl(const QString &text, QString *fingerprint);
     /// Connects to this computer's hosting server, its own certificate pinned.
     void connectToOwnServer(std::function<void()> then);
     /// Opens the session titled `title` on the connected server, or creates it.

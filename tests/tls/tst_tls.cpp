@@ -458,6 +458,9 @@ void TestTls::serverProcessServesWss()
                                  match = listening.match(QString::fromUtf8(out)), match.hasMatch()),
         10000);
     const QUrl url(match.captured(1));
+    // It says the fingerprint to hand out with invite links.
+    QTRY_VERIFY((out += server.readAllStandardOutput(),
+        out.contains("certificate sha256=" + m_server->fingerprint.toLatin1())));
     CertificatePins().setPin(u"127.0.0.1:%1"_s.arg(url.port()), m_server->fingerprint);
     WebSocketService client;
     QSignalSpy welcomed(&client, &WebSocketService::welcomed);

@@ -454,6 +454,24 @@ void TestHosting::unknownCertificateIsAskedAboutInADialog()
     QCOMPARE(CertificatePins().pin(address), fingerprint);
     QCOMPARE(controller.errorString(), QString());
     controller.signOut();
+    QTRY_COMPARE(controller.connectionState(), WebSocketService::State::Disconnected);
+
+    // A link with the fingerprint, pasted into the Join box: its server field keeps the
+    // fingerprint, and joining pins it before the first byte: no question.
+    CertificatePins().forget(address);
+    const QString link
+        = InviteLink::secure(u"127.0.0.1"_s, server.port(), code, fingerprint).toString();
+    const QString pasted = controller.inviteLinkServer(link);
+    QCOMPARE(pasted, u"wss://127.0.0.1:%1#sha256=%2"_s.arg(server.port()).arg(fingerprint));
+    QCOMPARE(controller.inviteLinkCode(link), code);
+    QSignalSpy asked(&controller, &AppController::certificateConfirmationRequested);
+    controller.join(pasted, code);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        controller.currentSession() && controller.currentSession()->isLoaded(), 10000);
+    QCOMPARE(asked.count(), 0);
+    QCOMPARE(CertificatePins().pin(address), fingerprint);
+    QCOMPARE(controller.lastServer(), u"wss://127.0.0.1:%1"_s.arg(server.port()));
+    controller.signOut();
 }
 
 // The list's ⋯ menu: Rename… changes the title for every member; Delete… asks first, then
@@ -502,6 +520,9 @@ void TestHosting::ownerRenamesAndDeletesFromTheList()
     QTRY_COMPARE(
         QGuiApplication::clipboard()->text(), app.controller.inviteLink(hosted->inviteCode()));
     QVERIFY(QGuiApplication::clipboard()->text().startsWith(u"helpy://"_s));
+    // …with this computer's certificate in it, so a guest is pinned from the first byte.
+    QVERIFY(QGuiApplication::clipboard()->text().endsWith(
+        u"#sha256="_s + app.host.certificateFingerprint()));
     click(item(u"inviteMenuButton"_s));
     QTRY_VERIFY(item(u"copyCodeItem"_s) && item(u"copyCodeItem"_s)->isVisible());
     click(item(u"copyCodeItem"_s));
