@@ -437,6 +437,14 @@ void TestTls::serverProcessServesWss()
             QStringList { u"--memory"_s, u"--listen"_s, u"127.0.0.1:0"_s } + arguments);
         return process.waitForStarted(5000);
     };
+    // --help says how.
+    QProcess help;
+    QVERIFY(run({ u"--help"_s }, help));
+    QVERIFY(help.waitForFinished(10000));
+    const QByteArray helpText = help.readAllStandardOutput();
+    QVERIFY2(helpText.contains("--tls-cert <file>") && helpText.contains("--tls-key <file>"),
+        helpText.constData());
+
     // The pair from a config file too; it serves wss://.
     const QString config = m_dir.filePath(u"tls.conf"_s);
     {
