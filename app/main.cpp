@@ -78,8 +78,8 @@ struct CommandLine
             "main", "Live study sessions with your group and Helpy tutors."));
         parser.addHelpOption();
         parser.addVersionOption();
-        parser.addOptions({ nameOption, serverOption, joinOption, hostOption, titleOption,
-            newInstanceOption, quitOption });
+        parser.addOptions({ nameOption, serverOption, joinOption, hostOption, insecureOption,
+            titleOption, newInstanceOption, quitOption });
         parser.addPositionalArgument(QStringLiteral("link"),
             QCoreApplication::translate("main",
                 "An invite link to join, helpy://HOST:PORT/CODE (as the desktop's helpy:// "
@@ -103,6 +103,10 @@ struct CommandLine
             "Host a session on this computer, on PORT of every interface (default: the port "
             "hosted on before, first 8787 or the next free one; 0: any free port)."),
         QStringLiteral("port") };
+    const QCommandLineOption insecureOption { QStringLiteral("insecure"),
+        QCoreApplication::translate("main",
+            "Host over plain ws:// instead of wss:// with this computer's own certificate "
+            "(anyone on the network can then read the chat and the sign-in tokens).") };
     const QCommandLineOption titleOption { QStringLiteral("title"),
         QCoreApplication::translate("main", "Title of the hosted session."),
         QStringLiteral("title") };
@@ -204,7 +208,8 @@ int main(int argc, char *argv[])
     SingleInstance instance(
         SingleInstance::keyFor(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)));
     const bool ownWindow = quitAfterLoad || parser.isSet(commandLine.newInstanceOption)
-        || parser.isSet(nameOption) || parser.isSet(serverOption) || parser.isSet(hostOption);
+        || parser.isSet(nameOption) || parser.isSet(serverOption) || parser.isSet(hostOption)
+        || parser.isSet(commandLine.insecureOption);
     if (!ownWindow && instance.forward(joinLink)) {
         std::printf("helpy: Helpy is already open; %s\n",
             joinLink.isEmpty() ? "its window is shown" : "it opens the link");
@@ -222,6 +227,7 @@ int main(int argc, char *argv[])
         ? std::make_unique<EmbeddedSessionHost>(*hostPort)
         : std::make_unique<EmbeddedSessionHost>();
     EmbeddedSessionHost &host = *hostPtr;
+    host.setInsecure(parser.isSet(commandLine.insecureOption));
     AppController controller(nullptr);
     controller.setHosting(&host);
     if (parser.isSet(nameOption))

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // helpy-server: the session server, headless. All logic lives in the helpy_server library.
+#include "certificatepins.h"
 #include "configfile.h"
 #include "forwardedfor.h"
 #include "logformat.h"
@@ -10,6 +11,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QUrl>
@@ -169,6 +171,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption helpyRate(QStringLiteral("helpy-answers-per-minute"),
         QStringLiteral("Answers a session gets in a minute at most (default: 6)."),
         QStringLiteral("n"));
+    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
+        QStringLiteral("Serve wss:// with this PEM certificate (its chain may follow it in the "
+                       "file); needs --tls-key (default: plain ws://)."),
+        QStringLiteral("file"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"),
+        QStringLiteral("The PEM private key of --tls-cert (unencrypted; keep it mode 0600)."),
+        QStringLiteral("file"));
     const QCommandLineOption metricsListen(QStringLiteral("metrics"),
         QStringLiteral("Serve /healthz and /metrics (Prometheus) over HTTP on this address and "
                        "port (default: off)."),
@@ -187,8 +196,8 @@ int main(int argc, char *argv[])
     const QList<QCommandLineOption> configurable { listen, heartbeat, grace, maxParticipants,
         maxHelpys, inviteExpiry, maxInviteExpiry, inviteGuesses, rate, ratePerAddress, hellos,
         trustedProxy, maxConnections, perUser, sessionsOwned, invites, queued, data, memory, redis,
-        nodeId, metricsListen, logFormat, helpyEndpoint, helpyModel, helpyContext, helpyTimeout,
-        helpyRate };
+        nodeId, tlsCert, tlsKey, metricsListen, logFormat, helpyEndpoint, helpyModel, helpyContext,
+        helpyTimeout, helpyRate };
     parser.addOptions(configurable);
     parser.addOption(config);
     QString configError;
@@ -271,6 +280,13 @@ int main(int argc, char *argv[])
         options.dataPath = parser.isSet(data) ? parser.value(data) : defaultDataPath();
     }
 
+    if (parser.isSet(tlsCert) != parser.isSet(tlsKey)) {
+        std::fprintf(stderr, "helpy-server: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
+    options.tlsCertificatePath = parser.value(tlsCert);
+    options.tlsKeyPath = parser.value(tlsKey);
+
     ServerOptions metricsWhere; // --metrics, parsed as --listen is
     if (parser.isSet(metricsListen) && !parseListen(parser.value(metricsListen), metricsWhere)) {
         std::fprintf(stderr, "helpy-server: --metrics expects HOST:PORT, got '%s'\n",
@@ -292,6 +308,12 @@ int main(int argc, char *argv[])
         return 1;
     }
     std::printf("helpy-server listening on %s\n", qPrintable(server.url().toString()));
+    if (QFile certificate(options.tlsCertificatePath);
+        server.isSecure() && certificate.open(QIODevice::ReadOnly)) {
+        // What guests pin when it is self-signed (invite links: #sha256=…).
+        std::printf("helpy-server certificate sha256=%s\n",
+            qPrintable(CertificatePins::fingerprintOfPem(certificate.readAll())));
+    }
     std::fflush(stdout);
     MetricsEndpoint metricsEndpoint(server);
     if (parser.isSet(metricsListen)) {

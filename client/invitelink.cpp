@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "invitelink.h"
 
+#include "certificatepins.h"
+
 #include <QCoreApplication>
 #include <QHostAddress>
 #include <QNetworkInterface>
@@ -34,6 +36,15 @@ InviteLink::InviteLink(const QString &host, quint16 port, const QString &code)
     , m_code(code)
 { }
 
+InviteLink InviteLink::secure(
+    const QString &host, quint16 port, const QString &code, const QString &fingerprint)
+{
+    InviteLink link(host, port, code);
+    link.m_secure = true;
+    link.m_fingerprint = CertificatePins::normalized(fingerprint);
+    return link;
+}
+
 bool InviteLink::looksLikeLink(const QString &text)
 {
     return text.trimmed().startsWith(QLatin1String("helpy:"), Qt::CaseInsensitive);
@@ -54,10 +65,26 @@ InviteLink InviteLink::parse(const QString &text)
         return link;
     }
     QStringView rest = QStringView(trimmed).mid(prefix.size());
-    // Room for what later links may carry (#sha256=… of the server's certificate): a fragment
-    // or a query is not ours to read yet.
-    if (const qsizetype end = rest.indexOf(QRegularExpression(QStringLiteral("[#?]"))); end >= 0)
-        rest = rest.left(end);
+    QStringView fragment;
+    if (const qsizetype hash = rest.indexOf(QLatin1Char('#')); hash >= 0) {
+        fragment = rest.mid(hash + 1);
+        rest = rest.left(hash);
+    }
+    // A query is not ours to read (yet).
+    if (const qsizetype query = rest.indexOf(QLatin1Char('?')); query >= 0)
+        rest = rest.left(query);
+    const QLatin1String sha256("sha256=");
+    if (fragment.startsWith(sha256, Qt::CaseInsensitive)) {
+        link.m_fingerprint = CertificatePins::normalized(fragment.mid(sha256.size()).toString());
+        if (link.m_fingerprint.isEmpty()) {
+            link.m_error = tr("The invite link's certificate fingerprint (after #sha256=) is "
+                              "not 64 hexadecimal digits: ask for the link again.");
+            return link;
+        }
+        link.m_secure = true;
+    } else if (fragment.compare(QLatin1String("tls"), Qt::CaseInsensitive) == 0) {
+        link.m_secure = true;
+    }
     const qsizetype slash = rest.indexOf(QLatin1Char('/'));
     const QStringView authority = slash < 0 ? rest : rest.left(slash);
     QStringView path = slash < 0 ? QStringView() : rest.mid(slash + 1);
@@ -132,7 +159,7 @@ QUrl InviteLink::serverUrl() const
     if (!isValid())
         return {};
     QUrl url;
-    url.setScheme(QStringLiteral("ws"));
+    url.setScheme(m_secure ? QStringLiteral("wss") : QStringLiteral("ws"));
     url.setHost(m_host);
     url.setPort(m_port);
     return url;
@@ -147,7 +174,10 @@ QString InviteLink::address() const
 
 QString InviteLink::toString() const
 {
-    return QStringLiteral("helpy://%1/%2").arg(address(), m_code);
+    const QString link = QStringLiteral("helpy://%1/%2").arg(address(), m_code);
+    if (!m_fingerprint.isEmpty())
+        return link + QStringLiteral("#sha256=") + m_fingerprint;
+    return m_secure ? link + QStringLiteral("#tls") : link;
 }
 
 QStringList InviteLink::localAddresses()

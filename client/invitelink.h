@@ -10,8 +10,11 @@
  * code that admits to it, in one string to paste or click.
  *
  * HOST is a name, an IPv4 address or an IPv6 address in brackets; PORT defaults to
- * DefaultPort. A fragment (e.g. a future `#sha256=…` of the server's certificate) and a
- * trailing slash are ignored, and so is whitespace around the link.
+ * DefaultPort. The fragment says how to reach the server (docs/protocol.md, "Invite links"):
+ * `#sha256=HEX` (the SHA-256 of its self-signed certificate) means wss:// with that
+ * certificate pinned from the first byte; `#tls` means wss:// with a CA-signed certificate;
+ * none means plain ws://. Other fragments, a query and a trailing slash are ignored, and so
+ * is whitespace around the link.
  */
 class InviteLink
 {
@@ -21,6 +24,9 @@ public:
 
     InviteLink() = default;
     InviteLink(const QString &host, quint16 port, const QString &code);
+    /// A link to a wss:// server: pinned to `fingerprint` (SHA-256 hex) unless it is empty.
+    static InviteLink secure(
+        const QString &host, quint16 port, const QString &code, const QString &fingerprint);
 
     /// Reads `text`; on failure isValid() is false and errorString() says why, readably.
     static InviteLink parse(const QString &text);
@@ -32,11 +38,15 @@ public:
     QString host() const { return m_host; }
     quint16 port() const { return m_port; }
     QString code() const { return m_code; }
-    /// The server to connect to: ws://HOST:PORT.
+    /// Whether the server speaks TLS (wss://).
+    bool isSecure() const { return m_secure; }
+    /// The SHA-256 (lower-case hex) its certificate must have; empty: none named.
+    QString fingerprint() const { return m_fingerprint; }
+    /// The server to connect to: ws://HOST:PORT, or wss:// when secure.
     QUrl serverUrl() const;
     /// `HOST:PORT` (IPv6 in brackets).
     QString address() const;
-    /// `helpy://HOST:PORT/CODE` (IPv6 in brackets).
+    /// `helpy://HOST:PORT/CODE` (IPv6 in brackets), `#sha256=HEX` or `#tls` after it.
     QString toString() const;
 
     /// This machine's addresses others can reach it at: the up, non-loopback IPv4 ones first,
@@ -49,5 +59,7 @@ private:
     QString m_host;
     quint16 m_port = DefaultPort;
     QString m_code;
+    QString m_fingerprint;
+    bool m_secure = false;
     QString m_error;
 };

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "embeddedsessionhost.h"
 
+#include "hostcertificate.h"
 #include "logging.h"
 #include "sessionserver.h"
 
+#include <QCoreApplication>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -51,11 +53,25 @@ bool EmbeddedSessionHost::listen()
 
 bool EmbeddedSessionHost::listenOn(quint16 port)
 {
+    const QString dataDirectory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     ServerOptions options;
-    options.address = QHostAddress::Any;
+    options.address = m_address;
     options.port = port;
-    options.dataPath = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-        + QStringLiteral("/hosted-sessions.sqlite");
+    options.dataPath = dataDirectory + QStringLiteral("/hosted-sessions.sqlite");
+    m_fingerprint.clear();
+    if (isSecure()) {
+        HostCertificate certificate(dataDirectory);
+        if (!certificate.ensure()) {
+            m_errorString = QCoreApplication::translate(
+                "EmbeddedSessionHost", "cannot make this computer's certificate: %1")
+                                .arg(certificate.errorString());
+            qCWarning(lcHost).noquote() << m_errorString;
+            return false;
+        }
+        options.tlsCertificatePath = certificate.certificatePath();
+        options.tlsKeyPath = certificate.keyPath();
+        m_fingerprint = certificate.fingerprint();
+    }
     options.helpyEndpoint = m_helpyEndpoint;
     options.helpyModel = m_helpyModel;
     options.helpyApiKey = m_helpyApiKey;
@@ -82,6 +98,11 @@ void EmbeddedSessionHost::setHelpyBackend(
     m_helpyApiKey = apiKey;
     if (m_server)
         m_server->setHelpyBackend(endpoint, model, apiKey);
+}
+
+QString EmbeddedSessionHost::certificateFingerprint() const
+{
+    return isListening() ? m_fingerprint : QString();
 }
 
 bool EmbeddedSessionHost::isListening() const

@@ -3,6 +3,8 @@
 
 #include "sessionhosting.h"
 
+#include <QHostAddress>
+
 #include <memory>
 
 class SessionServer;
@@ -18,6 +20,10 @@ class SessionServer;
  * themselves: unless given one, the host listens on the port it remembers (QSettings
  * `hosting/port`); the first time on FirstPort, or the next free one above it. The port it
  * listened on is remembered.
+ *
+ * It serves wss:// with this computer's own self-signed certificate (HostCertificate, made
+ * on first host and kept in AppDataLocation); plain ws:// only when it listens on 127.0.0.1
+ * alone (nobody else could reach it) or when asked (setInsecure(), `helpy --insecure`).
  */
 class EmbeddedSessionHost final : public SessionHosting
 {
@@ -34,6 +40,12 @@ public:
 
     /// The port tried first when none is remembered yet (tests: not 8787).
     void setFirstPort(quint16 port) { m_firstPort = port; }
+    /// Plain ws:// even when others can reach it (`helpy --insecure`).
+    void setInsecure(bool insecure) { m_insecure = insecure; }
+    /// The address to listen on (default: every interface); 127.0.0.1 alone serves ws://.
+    void setAddress(const QHostAddress &address) { m_address = address; }
+    /// Whether the next listen() serves wss://.
+    bool isSecure() const { return !m_insecure && !m_address.isLoopback(); }
     /// The port remembered from an earlier listen(); 0: none yet.
     static quint16 rememberedPort();
 
@@ -45,6 +57,7 @@ public:
     void setHelpyBackend(
         const QString &endpoint, const QString &model, const QString &apiKey) override;
     bool hasHostedBefore() const override { return rememberedPort() != 0; }
+    QString certificateFingerprint() const override;
 
 private:
     bool listenOn(quint16 port);
@@ -52,6 +65,9 @@ private:
     quint16 m_port = 0;
     bool m_remembered = false; ///< the port is the remembered one (or the next free)
     quint16 m_firstPort = FirstPort;
+    QHostAddress m_address = QHostAddress::Any;
+    bool m_insecure = false;
+    QString m_fingerprint; ///< of the certificate served; empty while serving ws://
     std::unique_ptr<SessionServer> m_server;
     QString m_errorString;
     QString m_helpyEndpoint, m_helpyModel, m_helpyApiKey;

@@ -22,6 +22,7 @@ WebSocketService::WebSocketService(QObject *parent)
     // Qt 6.4 has no QWebSocket::errorOccurred.
     connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
         &WebSocketService::onSocketError);
+    connect(&m_socket, &QWebSocket::sslErrors, this, &WebSocketService::onSslErrors);
     connect(&m_socket, &QWebSocket::binaryMessageReceived, this, [](const QByteArray &data) {
         qCWarning(lcNet) << "ignoring a binary frame of" << data.size() << "bytes";
     });
@@ -77,6 +78,7 @@ void WebSocketService::connectToServer(
     m_token = token;
     m_wantConnected = true;
     m_reached = false; // until its welcome, a failure ends the attempt instead of retrying
+    m_unconfirmedFingerprint.clear();
     m_backoff.reset();
     m_reconnectTimer.stop();
     // A connection to elsewhere (or a half-open one) is dropped; open() then goes at once.
@@ -97,6 +99,7 @@ void WebSocketService::open()
     m_tcpConnected = false;
     m_upgraded = false;
     m_rateLimited = false;
+    m_trustRefusal.clear();
     m_handshakeTimer.start();
     m_socket.open(m_url);
 }
@@ -104,6 +107,7 @@ void WebSocketService::open()
 void WebSocketService::disconnectFromServer()
 {
     m_wantConnected = false;
+    m_unconfirmedFingerprint.clear();
     m_reconnectTimer.stop();
     m_heartbeatTimer.stop();
     m_handshakeTimer.stop();
@@ -304,6 +308,12 @@ void WebSocketService::onDisconnected()
     Q_EMIT disconnected();
     if (m_replacing)
         return; // connectToServer() opens the new connection itself
+    if (!m_unconfirmedFingerprint.isEmpty())
+        return; // confirmCertificate() goes on
+    if (!m_trustRefusal.isEmpty()) {
+        giveUp(m_trustRefusal);
+        return;
+    }
     if (m_wantConnected && !m_reached) {
         giveUp(describeFailure(m_socket.error()));
         return;
@@ -327,8 +337,12 @@ void WebSocketService::onSocketError(QAbstractSocket::SocketError error)
     qCInfo(lcNet) << "socket error" << error << m_socket.errorString()
                   << "tcp connected:" << m_tcpConnected << "upgraded:" << m_upgraded;
     // Replaced, cancelled, or already given up (Qt may report the disconnect first).
-    if (m_replacing || !m_wantConnected)
+    if (m_replacing || !m_wantConnected || !m_unconfirmedFingerprint.isEmpty())
         return;
+    if (!m_trustRefusal.isEmpty()) {
+        giveUp(m_trustRefusal); // also once reached: a changed certificate is never retried
+        return;
+    }
     if (!m_reached) {
         giveUp(describeFailure(error));
         return;
@@ -337,6 +351,64 @@ void WebSocketService::onSocketError(QAbstractSocket::SocketError error)
     if (m_state == State::Reconnecting || m_backoff.attempt() > 0)
         return;
     Q_EMIT errorOccurred(tr("Lost the connection to %1.").arg(address()));
+}
+
+void WebSocketService::onSslErrors(const QList<QSslError> &errors)
+{
+    QSslCertificate certificate;
+    for (const QSslError &error : errors) {
+        qCInfo(lcNet) << "certificate of" << address() << ":" << error.errorString();
+        if (certificate.isNull())
+            certificate = error.certificate();
+    }
+    switch (m_pins.check(address(), certificate)) {
+    case CertificatePins::Verdict::Trusted:
+        qCInfo(lcNet) << "certificate of" << address() << "is the one pinned";
+        m_socket.ignoreSslErrors();
+        return;
+    case CertificatePins::Verdict::Changed:
+        m_trustRefusal = tr("The certificate of %1 is not the one it had before. Someone may be "
+                            "listening in, so Helpy did not connect. If the host really changed "
+                            "it, ask them for a new invite link.")
+                             .arg(address());
+        qCWarning(lcNet) << "refusing" << address() << ": certificate sha256"
+                         << CertificatePins::fingerprint(certificate) << "is not the pinned"
+                         << m_pins.pin(address());
+        return; // not ignored: the handshake fails, and onSocketError() says why
+    case CertificatePins::Verdict::Unknown:
+        break;
+    }
+    if (certificate.isNull()) {
+        m_trustRefusal = tr("%1 sent no certificate Helpy can check.").arg(address());
+        return;
+    }
+    // The handshake fails now; the next attempt, once confirmed, finds the pin.
+    m_unconfirmedFingerprint = CertificatePins::fingerprint(certificate);
+    m_handshakeTimer.stop(); // a person reads the fingerprint: no deadline
+    QMetaObject::invokeMethod(
+        this,
+        [this, fingerprint = m_unconfirmedFingerprint] {
+            if (m_unconfirmedFingerprint == fingerprint)
+                Q_EMIT certificateConfirmationNeeded(address(), fingerprint);
+        },
+        Qt::QueuedConnection);
+}
+
+void WebSocketService::confirmCertificate(bool accepted)
+{
+    const QString fingerprint = std::exchange(m_unconfirmedFingerprint, {});
+    if (fingerprint.isEmpty() || !m_wantConnected)
+        return;
+    if (!accepted) {
+        giveUp(tr("Not connected to %1: its certificate was not accepted.").arg(address()));
+        return;
+    }
+    m_pins.setPin(address(), fingerprint);
+    if (m_socket.state() != QAbstractSocket::UnconnectedState) {
+        const QScopedValueRollback replacing(m_replacing, true);
+        m_socket.abort();
+    }
+    open();
 }
 
 void WebSocketService::onTextMessage(const QString &text)

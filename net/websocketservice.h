@@ -2,6 +2,7 @@
 #pragma once
 
 #include "backoff.h"
+#include "certificatepins.h"
 #include "protocol.h"
 
 #include <QElapsedTimer>
@@ -29,6 +30,11 @@
  * fails within the connect timeout (10 s by default) with one readable sentence through
  * errorOccurred() (nothing answers, not a Helpy server, refused, unknown host), and the
  * service is Disconnected. Qt's own wording goes only to the helpy.net log.
+ *
+ * wss:// certificates Qt cannot verify (self-signed) go by CertificatePins: a pinned one is
+ * accepted, a changed one refused with a warning, and for an unknown one the attempt waits
+ * for confirmCertificate() after certificateConfirmationNeeded(). Refused or unconfirmed,
+ * the handshake never completes, so no hello (and no token) is sent.
  */
 class WebSocketService : public QObject
 {
@@ -105,6 +111,9 @@ public:
     /// Sends any request frame (its requestId is filled in when empty).
     QString sendRequest(Protocol::ClientFrame frame, ReplyHandler onReply = {});
 
+    /// Answers certificateConfirmationNeeded(): accepted, the fingerprint is pinned and the
+    /// attempt starts again; refused, it fails (errorOccurred) as a first connection does.
+    void confirmCertificate(bool accepted);
     /// Requests sent and not yet answered.
     int pendingRequestCount() const;
 
@@ -121,6 +130,9 @@ Q_SIGNALS:
     void reconnectScheduled(int delayMs);
     /// A readable message for the user; details go to the helpy.net logging category.
     void errorOccurred(const QString &message);
+    /// The server at `address` (HOST:PORT) shows a self-signed certificate never seen before:
+    /// the user should compare `fingerprint` (SHA-256, hex) and answer confirmCertificate().
+    void certificateConfirmationNeeded(const QString &address, const QString &fingerprint);
 
     void acknowledged(const Protocol::Ack &ack);
     void requestFailed(const Protocol::Error &error);
@@ -148,6 +160,7 @@ private:
     void onNetworkReachable();
     void flushOutbox(const QList<QString> &requestIds);
     void onSocketError(QAbstractSocket::SocketError error);
+    void onSslErrors(const QList<QSslError> &errors);
     /// The first connection failed: stop, fail the outbox and say why (once).
     void giveUp(const QString &message);
     void failPending();
@@ -193,4 +206,7 @@ private:
     QTimer m_heartbeatTimer;
     QElapsedTimer m_lastTraffic;
     QHash<QString, Protocol::SessionSnapshot> m_lastSnapshots;
+    CertificatePins m_pins;
+    QString m_unconfirmedFingerprint; ///< waiting for confirmCertificate() while not empty
+    QString m_trustRefusal; ///< this attempt's certificate was refused: the sentence why
 };

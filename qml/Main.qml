@@ -75,6 +75,19 @@ ApplicationWindow {
         anchors.centerIn: Overlay.overlay
     }
 
+    TrustCertificateDialog {
+        id: trustDialog
+        anchors.centerIn: Overlay.overlay
+    }
+    Connections {
+        target: AppController
+        function onCertificateConfirmationRequested(address: string, fingerprint: string) {
+            trustDialog.address = address
+            trustDialog.fingerprint = fingerprint
+            trustDialog.open()
+        }
+    }
+
     Shortcut {
         sequence: "Ctrl+K"
         onActivated: joinDialog.open()

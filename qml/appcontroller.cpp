@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "appcontroller.h"
 
+#include "certificatepins.h"
 #include "errortext.h"
 #include "groupsession.h"
 #include "invitelink.h"
@@ -54,6 +55,10 @@ AppController::AppController(QObject *parent)
     connect(m_service.get(), &WebSocketService::stateChanged, this, &AppController::onServiceState);
     connect(
         m_service.get(), &WebSocketService::errorOccurred, this, &AppController::onConnectionError);
+    connect(m_service.get(), &WebSocketService::certificateConfirmationNeeded, this,
+        [this](const QString &address, const QString &fingerprint) {
+            Q_EMIT certificateConfirmationRequested(address, CertificatePins::grouped(fingerprint));
+        });
     connect(m_countdown, &ReconnectCountdown::secondsChanged, this,
         &AppController::reconnectSecondsChanged);
     // The list shows titles and only live sessions: keep it in step with the events.
@@ -186,6 +191,15 @@ QString AppController::hostAddress() const
     return url.toString();
 }
 
+QString AppController::hostServerUrl() const
+{
+    QUrl url(hostAddress());
+    if (const QString fingerprint = m_hosting ? m_hosting->certificateFingerprint() : QString();
+        !url.isEmpty() && !fingerprint.isEmpty())
+        url.setFragment(QStringLiteral("sha256=") + fingerprint);
+    return url.toString();
+}
+
 QStringList AppController::hostAddresses() const
 {
     QStringList addresses;
@@ -202,6 +216,8 @@ QString AppController::defaultServer() const
     const QString last = lastServer();
     if (!last.isEmpty())
         return last;
+    if (isHosting()) // ws:// or wss://, as this computer serves
+        return m_hosting->url().adjusted(QUrl::RemovePath).toString();
     const quint16 port
         = m_hosting && m_hosting->port() ? m_hosting->port() : InviteLink::DefaultPort;
     return QStringLiteral("ws://127.0.0.1:%1").arg(port);
@@ -236,7 +252,12 @@ bool AppController::isInviteLink(const QString &text) const
 
 QString AppController::inviteLinkServer(const QString &text) const
 {
-    return InviteLink::parse(text).serverUrl().toString();
+    // The fingerprint rides along in the fragment: join() pins it (normalizedServerUrl).
+    const InviteLink link = InviteLink::parse(text);
+    QUrl url = link.serverUrl();
+    if (!link.fingerprint().isEmpty())
+        url.setFragment(QStringLiteral("sha256=") + link.fingerprint());
+    return url.toString();
 }
 
 QString AppController::inviteLinkCode(const QString &text) const
@@ -254,10 +275,19 @@ QString AppController::inviteLink(const QString &code, const QString &address) c
         QString host = address.isEmpty() ? InviteLink::preferredLocalAddress() : address;
         if (const qsizetype colon = host.lastIndexOf(QLatin1Char(':')); colon > 0)
             host.truncate(colon);
-        return InviteLink(host, m_hosting->port(), code).toString();
+        const QString fingerprint = m_hosting->certificateFingerprint();
+        return fingerprint.isEmpty()
+            ? InviteLink(host, m_hosting->port(), code).toString()
+            : InviteLink::secure(host, m_hosting->port(), code, fingerprint).toString();
     }
     const QUrl url = m_service->serverUrl();
-    return InviteLink(url.host(), quint16(url.port(InviteLink::DefaultPort)), code).toString();
+    const InviteLink plain(url.host(), quint16(url.port(InviteLink::DefaultPort)), code);
+    if (url.scheme() != QLatin1String("wss"))
+        return plain.toString();
+    // The pin this app trusts goes on: the next guest need not confirm it.
+    return InviteLink::secure(
+        plain.host(), plain.port(), code, CertificatePins().pin(plain.address()))
+        .toString();
 }
 
 QString AppController::userId() const
@@ -317,7 +347,7 @@ void AppController::setBusy(bool busy)
     Q_EMIT busyChanged();
 }
 
-QUrl AppController::normalizedServerUrl(const QString &text)
+QUrl AppController::normalizedServerUrl(const QString &text, QString *fingerprint)
 {
     QString trimmed = text.trimmed();
     if (trimmed.isEmpty())
@@ -328,6 +358,13 @@ QUrl AppController::normalizedServerUrl(const QString &text)
     if (!url.isValid() || url.host().isEmpty()
         || (url.scheme() != QLatin1String("ws") && url.scheme() != QLatin1String("wss")))
         return {};
+    const QString fragment = url.fragment();
+    if (fragment.startsWith(QLatin1String("sha256="))) {
+        *fingerprint = CertificatePins::normalized(fragment.mid(7));
+        if (fingerprint->isEmpty() || url.scheme() != QLatin1String("wss"))
+            return {};
+    }
+    url.setFragment({});
     return url;
 }
 
@@ -397,7 +434,17 @@ void AppController::hostSession(const QString &title)
     const QString sessionTitle = title.simplified().isEmpty() ? m_defaultTitle : title.simplified();
     m_hostedSessionAnnounced = false;
     // The hosted server keeps identities on disk: come back as the same user.
-    connectThen(m_hosting->url(), true, [this, sessionTitle] { openOrCreate(sessionTitle); });
+    connectToOwnServer([this, sessionTitle] { openOrCreate(sessionTitle); });
+}
+
+void AppController::connectToOwnServer(std::function<void()> then)
+{
+    const QUrl url = m_hosting->url();
+    // Our own certificate: pinned, never asked about (a new one replaces the old pin).
+    if (const QString fingerprint = m_hosting->certificateFingerprint(); !fingerprint.isEmpty())
+        CertificatePins().setPin(
+            InviteLink(url.host(), quint16(url.port()), {}).address(), fingerprint);
+    connectThen(url, true, std::move(then));
 }
 
 void AppController::openOrCreate(const QString &title)
@@ -434,8 +481,18 @@ bool AppController::resumeHosting()
         Q_EMIT hostingChanged();
     }
     qCInfo(lcApp) << "hosting this computer's sessions again at" << hostAddress();
-    connectThen(m_hosting->url(), true, [this] { setBusy(false); });
+    connectToOwnServer([this] { setBusy(false); });
     return true;
+}
+
+void AppController::acceptCertificate()
+{
+    m_service->confirmCertificate(true);
+}
+
+void AppController::rejectCertificate()
+{
+    m_service->confirmCertificate(false);
 }
 
 void AppController::joinLink(const QString &link)
@@ -445,7 +502,7 @@ void AppController::joinLink(const QString &link)
         setError(invite.errorString());
         return;
     }
-    join(invite.serverUrl().toString(), invite.code());
+    join(inviteLinkServer(link), invite.code());
 }
 
 void AppController::join(const QString &serverUrl, const QString &inviteCode)
@@ -459,7 +516,8 @@ void AppController::join(const QString &serverUrl, const QString &inviteCode)
         joinLink(serverUrl);
         return;
     }
-    const QUrl url = normalizedServerUrl(serverUrl);
+    QString fingerprint;
+    const QUrl url = normalizedServerUrl(serverUrl, &fingerprint);
     if (!url.isValid()) {
         setError(tr("“%1” is not a server address; it looks like ws://host:port.").arg(serverUrl));
         return;
@@ -468,6 +526,12 @@ void AppController::join(const QString &serverUrl, const QString &inviteCode)
     if (code.isEmpty()) {
         setError(tr("Please enter the invite code."));
         return;
+    }
+    if (!fingerprint.isEmpty()) {
+        // Given by the host with the link: trusted from the first byte (a new link from the
+        // host replaces an older pin, e.g. after they made a new certificate).
+        const InviteLink where(url.host(), quint16(url.port(443)), {});
+        CertificatePins().setPin(where.address(), fingerprint);
     }
     m_settings.setValue(QStringLiteral("lastServer"), url.toString());
     Q_EMIT lastServerChanged();
@@ -535,7 +599,7 @@ void AppController::openSession(const QString &sessionId)
     connect(session, &GroupSession::inviteCodeChanged, this, [this, session] {
         if (isHosting() && !m_hostedSessionAnnounced) {
             m_hostedSessionAnnounced = true;
-            Q_EMIT hostedSessionReady(hostAddress(), session->inviteCode());
+            Q_EMIT hostedSessionReady(hostServerUrl(), session->inviteCode());
         }
     });
     if (!session->isLoaded())

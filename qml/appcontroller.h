@@ -95,6 +95,8 @@ public:
     bool canHost() const { return m_hosting != nullptr; }
     bool isHosting() const;
     QString hostAddress() const;
+    /// hostAddress() with the certificate's `#sha256=` fragment when serving wss://.
+    QString hostServerUrl() const;
     QStringList hostAddresses() const;
     QString defaultServer() const;
     QString sessionLocation() const;
@@ -167,6 +169,10 @@ public:
     Q_INVOKABLE void signOut();
     Q_INVOKABLE void clearError();
     Q_INVOKABLE void copyToClipboard(const QString &text);
+    /// The answers to certificateConfirmationRequested(): trust the certificate shown (it is
+    /// pinned and the connection goes on), or not (no connection).
+    Q_INVOKABLE void acceptCertificate();
+    Q_INVOKABLE void rejectCertificate();
 
 Q_SIGNALS:
     /// A link to join once a name is given (the command line, or a later launch).
@@ -181,10 +187,15 @@ Q_SIGNALS:
     void errorStringChanged();
     void hostingChanged();
     void currentSessionChanged();
-    /// Host mode is ready: others join with this server address and code.
+    /// Host mode is ready: others join with this server address (wss://…#sha256=HEX when it
+    /// serves TLS, which join() pins) and code.
     void hostedSessionReady(const QString &serverUrl, const QString &inviteCode);
     /// A short notice for the user (e.g. "Copied").
     void notice(const QString &text);
+    /// The server at `address` shows a certificate never seen (trust on first use): the user
+    /// compares its SHA-256 `fingerprint` (in groups of four) with the host's, then answers
+    /// acceptCertificate() or rejectCertificate().
+    void certificateConfirmationRequested(const QString &address, const QString &fingerprint);
 
 private:
     void connectThen(const QUrl &url, bool useStoredToken, std::function<void()> then);
@@ -196,7 +207,11 @@ private:
     /// A refused request's error: it goes with the next success, or after a while.
     void setRequestError(const QString &message);
     void setBusy(bool busy);
-    static QUrl normalizedServerUrl(const QString &text);
+    /// ws://HOST:PORT or wss://…; a `#sha256=HEX` after it (from an invite link) is taken
+    /// off into `fingerprint` (wss:// only). Invalid: an empty URL.
+    static QUrl normalizedServerUrl(const QString &text, QString *fingerprint);
+    /// Connects to this computer's hosting server, its own certificate pinned.
+    void connectToOwnServer(std::function<void()> then);
     /// Opens the session titled `title` on the connected server, or creates it.
     void openOrCreate(const QString &title);
 

@@ -8,7 +8,7 @@ build_dir=${1:-build}
 packages=(
     cmake ninja-build g++ pkg-config git clang-format clang libclang-rt-14-dev
     qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-declarative-dev qt6-declarative-dev-tools
-    libgl-dev libxkbcommon-dev libqt6sql6-sqlite qtkeychain-qt6-dev libhiredis-dev redis-server
+    libgl-dev libxkbcommon-dev libqt6sql6-sqlite qtkeychain-qt6-dev libhiredis-dev redis-server libssl-dev
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
     qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtquick-dialogs
     qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qttest

@@ -63,6 +63,10 @@ struct ServerOptions
     /// Frames up to this size are read and answered with too_large; larger ones are cut by Qt.
     qsizetype hardFrameLimit = 2 * 1024 * 1024;
     Protocol::Limits limits;
+    /// PEM certificate (its chain after it) and private key: with both, the server serves
+    /// wss:// (docs/operations.md, "TLS"); empty: plain ws://.
+    QString tlsCertificatePath;
+    QString tlsKeyPath;
     /// SQLite file that keeps sessions across restarts; empty: memory only.
     QString dataPath;
     /// redis://HOST:PORT shared by several nodes (overrides dataPath); empty: not used.

@@ -7,6 +7,7 @@
 #include "metrics.h"
 #include "session.h"
 #include "sessionserver_p.h"
+#include "tlscredentials.h"
 
 #include <QFileInfo>
 #include <QRandomGenerator>
@@ -18,7 +19,9 @@ using namespace Protocol;
 SessionServer::Private::Private(SessionServer *q, ServerOptions options)
     : q(q)
     , options(std::move(options))
-    , wsServer(QStringLiteral("helpy-server"), QWebSocketServer::NonSecureMode)
+    , wsServer(QStringLiteral("helpy-server"),
+          this->options.tlsCertificatePath.isEmpty() ? QWebSocketServer::NonSecureMode
+                                                     : QWebSocketServer::SecureMode)
     , core(this->options)
     , budgets(this->options)
 {
@@ -40,6 +43,9 @@ SessionServer::SessionServer(ServerOptions options, QObject *parent)
         &d->wsServer, &QWebSocketServer::acceptError, this, [](QAbstractSocket::SocketError error) {
             qCWarning(lcServer) << "accept failed:" << error;
         });
+    // A failed handshake (a plain ws:// client, a guest refusing the certificate) is theirs.
+    connect(&d->wsServer, &QWebSocketServer::peerVerifyError, this,
+        [](const QSslError &error) { qCDebug(lcServer) << "TLS peer:" << error.errorString(); });
     connect(&d->heartbeat, &QTimer::timeout, this, [this] { d->onHeartbeat(); });
     d->core.setStorageFailedHandler([this](const QString &error) { d->onStorageFailed(error); });
     d->budgets.setQueueOverflowHandler([this] { d->shedSlowReaders(); });
@@ -65,6 +71,16 @@ bool SessionServer::listen()
         return false;
     }
     d->storeError.clear();
+    d->tlsError.clear();
+    if (isSecure()) {
+        const auto tls = TlsCredentials::load(
+            d->options.tlsCertificatePath, d->options.tlsKeyPath, &d->tlsError);
+        if (!tls) {
+            qCCritical(lcServer).noquote() << "cannot serve TLS:" << d->tlsError;
+            return false;
+        }
+        d->wsServer.setSslConfiguration(*tls);
+    }
     if (!d->wsServer.listen(d->options.address, d->options.port)) {
         qCCritical(lcServer) << "cannot listen on" << d->options.address << d->options.port << ":"
                              << d->wsServer.errorString();
@@ -108,6 +124,11 @@ void SessionServer::close()
     d->core.flush();
 }
 
+bool SessionServer::isSecure() const
+{
+    return d->wsServer.secureMode() == QWebSocketServer::SecureMode;
+}
+
 bool SessionServer::isListening() const
 {
     return d->wsServer.isListening();
@@ -118,6 +139,8 @@ quint16 SessionServer::port() const
 }
 QString SessionServer::errorString() const
 {
+    if (!d->tlsError.isEmpty())
+        return d->tlsError;
     return d->storeError.isEmpty() ? d->wsServer.errorString() : d->storeError;
 }
 void SessionServer::setHelpyBackend(
@@ -162,7 +185,7 @@ int SessionServer::sessionCount() const
 QUrl SessionServer::url() const
 {
     QUrl url;
-    url.setScheme(QStringLiteral("ws"));
+    url.setScheme(isSecure() ? QStringLiteral("wss") : QStringLiteral("ws"));
     QHostAddress address = d->wsServer.serverAddress();
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
         address = QHostAddress::LocalHost;

@@ -14,9 +14,9 @@ class ServerMetrics;
 /**
  * @brief The Helpy session server: the single source of truth for sessions.
  *
- * A QWebSocketServer on ws://ADDRESS:PORT/v1 that validates every frame, enforces
- * permissions, assigns revisions and fans events out. Embeddable: the desktop app runs
- * one in-process to host sessions; helpy-server runs one headless.
+ * A QWebSocketServer on ws://ADDRESS:PORT/v1 (wss:// when given a certificate) that validates every
+ * frame, enforces permissions, assigns revisions and fans events out. Embeddable: the desktop app
+ * runs one in-process to host sessions; helpy-server runs one headless.
  */
 class SessionServer : public QObject
 {
@@ -31,8 +31,10 @@ public:
     void close();
     bool isListening() const;
     quint16 port() const;
-    /// ws://address:port/v1
+    /// ws://address:port/v1, or wss:// when serving TLS
     QUrl url() const;
+    /// Serving wss:// (options().tlsCertificatePath and tlsKeyPath set).
+    bool isSecure() const;
     QString errorString() const;
     const ServerOptions &options() const;
     /// The Helpy tutors' model from now on (docs/helpy.md); an empty endpoint: none.

@@ -37,6 +37,7 @@ public:
     ServerCore core;
     Budgets budgets;
     QString storeError;
+    QString tlsError; ///< why the certificate and key could not be served; empty: they could
     QString storageFailure; ///< why storage failed; empty while it works
     /// Connections refused at accept and not yet gone: each still holds a descriptor.
     int refusing = 0;

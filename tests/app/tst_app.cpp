@@ -74,7 +74,7 @@ void TestApp::help()
     QVERIFY(process.waitForFinished(20000));
     QCOMPARE(process.exitCode(), 0);
     const QByteArray out = process.readAllStandardOutput();
-    for (const char *option : { "--name", "--server", "--join", "--host" })
+    for (const char *option : { "--name", "--server", "--join", "--host", "--insecure" })
         QVERIFY2(out.contains(option), option);
 }
 

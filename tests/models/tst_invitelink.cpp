@@ -42,8 +42,8 @@ void tst_InviteLink::readsLinks_data()
                                 << "10.0.0.2" << 8787 << "K7PQ2M";
     QTest::newRow("scheme case") << "HELPY://10.0.0.2:8787/K7PQ2M"
                                  << "10.0.0.2" << 8787 << "K7PQ2M";
-    QTest::newRow("future fragment") << "helpy://10.0.0.2:8787/K7PQ2M#sha256=ab12cd"
-                                     << "10.0.0.2" << 8787 << "K7PQ2M";
+    QTest::newRow("unknown fragment") << "helpy://10.0.0.2:8787/K7PQ2M#later=ab12cd"
+                                      << "10.0.0.2" << 8787 << "K7PQ2M";
     QTest::newRow("query") << "helpy://10.0.0.2:8787/K7PQ2M?x=1"
                            << "10.0.0.2" << 8787 << "K7PQ2M";
 }
@@ -73,6 +73,9 @@ void tst_InviteLink::refusesWithASentence_data()
 
     QTest::newRow("empty") << "   "
                            << "Paste an invite link";
+    // The fingerprint is what makes the link safe: a broken one is not silently dropped.
+    QTest::newRow("short fingerprint") << "helpy://10.0.0.2:8787/K7PQ2M#sha256=ab12cd"
+                                       << "not 64 hexadecimal digits";
     QTest::newRow("bare code") << "K7PQ2M"
                                << "is not an invite link";
     QTest::newRow("ws url") << "ws://10.0.0.2:8787"

@@ -5,10 +5,13 @@
 // GroupSession), and the Join box is the real QML, offscreen. Ports: a free one found at
 // run time, never 8787 (ctest runs in parallel).
 #include "appcontroller.h"
+#include "certificatepins.h"
 #include "embeddedsessionhost.h"
 #include "groupsession.h"
+#include "invitelink.h"
 #include "messagelistmodel.h"
 #include "participantlistmodel.h"
+#include "selfsignedcertificate.h"
 #include "sessionlistmodel.h"
 #include "sessionserver.h"
 #include "websocketservice.h"
@@ -28,6 +31,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QtQml/QQmlExtensionPlugin>
 
@@ -88,6 +92,7 @@ private Q_SLOTS:
     void hostingTwiceReusesTheSession();
     void hostRestartGuestReconnectsToTheSameSession();
     void pastingAnInviteLinkJoins();
+    void unknownCertificateIsAskedAboutInADialog();
     void ownerRenamesAndDeletesFromTheList();
 
 private:
@@ -220,16 +225,30 @@ void TestHosting::hostRestartGuestReconnectsToTheSameSession()
     hostAndWait(hostApp->controller, u"Algebra"_s, hosted);
     QVERIFY(hosted);
     const QString sessionId = hosted->sessionId();
+    // Copy invite: the link carries the host's own certificate's fingerprint.
     const QString link = hostApp->controller.inviteLink(hosted->inviteCode());
-    QVERIFY2(
-        link.startsWith(u"helpy://"_s) && link.endsWith(hosted->inviteCode()), qPrintable(link));
+    const QString fingerprint = hostApp->host.certificateFingerprint();
+    QCOMPARE(fingerprint.size(), 64);
+    QVERIFY2(link.startsWith(u"helpy://"_s)
+            && link.endsWith(hosted->inviteCode() + u"#sha256="_s + fingerprint),
+        qPrintable(link));
     const quint16 port = hostApp->host.port();
 
-    // Ben joins from "another computer" (here: 127.0.0.1 and the port the link names).
+    // Ben joins from "another computer" by that link (here at 127.0.0.1 and the port the link
+    // names), over wss://, pinned from the link: nothing pinned before (his own settings).
+    const InviteLink invite = InviteLink::parse(link);
+    QVERIFY(invite.isValid());
+    QSettings().remove(QLatin1String(CertificatePins::Group));
+    CertificatePins().setPin(u"127.0.0.1:%1"_s.arg(port), invite.fingerprint());
+    QUrl server = invite.serverUrl();
+    QCOMPARE(server.scheme(), u"wss"_s);
+    server.setHost(u"127.0.0.1"_s);
     WebSocketService guest;
     QSignalSpy welcomed(&guest, &WebSocketService::welcomed);
-    guest.connectToServer(QUrl(u"ws://127.0.0.1:%1"_s.arg(port)), u"Ben"_s);
+    QSignalSpy asked(&guest, &WebSocketService::certificateConfirmationNeeded);
+    guest.connectToServer(server, u"Ben"_s);
     QVERIFY(welcomed.wait());
+    QCOMPARE(asked.count(), 0);
     QString joinedId;
     guest.joinByInvite(hosted->inviteCode(), [&joinedId](const WebSocketService::Reply &reply) {
         if (const auto result = resultOf<JoinSessionResult>(reply.ack))
@@ -258,8 +277,11 @@ void TestHosting::hostRestartGuestReconnectsToTheSameSession()
     QTRY_COMPARE(titlesIn(hostApp->controller.sessions()), QStringList { u"Algebra"_s });
 
     // Ben is back in the same session, with the same people, without doing anything.
+    // (The host made its certificate once: the same one again, so Ben's pin holds.)
+    QCOMPARE(hostApp->host.certificateFingerprint(), fingerprint);
     QTRY_COMPARE_WITH_TIMEOUT(guest.state(), WebSocketService::State::Connected, 15000);
     QCOMPARE(guest.serverUrl().port(), int(port));
+    QCOMPARE(asked.count(), 0);
     QVERIFY(!benSession.isRemoved());
     QTRY_COMPARE(benSession.participants()->count(), 2);
     QStringList after;
@@ -345,6 +367,113 @@ void TestHosting::pastingAnInviteLinkJoins()
     controller.signOut();
 }
 
+// Trust on first use in the real window: a wss:// server typed in (no link, so no pin) shows
+// its fingerprint in a dialog; Cancel does not connect, Accept joins.
+void TestHosting::unknownCertificateIsAskedAboutInADialog()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    SelfSignedCertificate::Request request;
+    request.hosts = { u"127.0.0.1"_s };
+    const auto made = SelfSignedCertificate::generate(request);
+    QVERIFY(made);
+    ServerOptions options;
+    options.tlsCertificatePath = dir.filePath(u"cert.pem"_s);
+    options.tlsKeyPath = dir.filePath(u"key.pem"_s);
+    for (const auto &[path, data] :
+        { std::pair { options.tlsCertificatePath, made->certificatePem },
+            std::pair { options.tlsKeyPath, made->keyPem } }) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(data);
+    }
+    SessionServer server(options);
+    QVERIFY2(server.listen(), qPrintable(server.errorString()));
+    const QString address = u"127.0.0.1:%1"_s.arg(server.port());
+    const QString fingerprint = CertificatePins::fingerprintOfPem(made->certificatePem);
+
+    // Ana (who knows the certificate) makes a session and an invite code.
+    CertificatePins().setPin(address, fingerprint);
+    WebSocketService ana;
+    QSignalSpy welcomed(&ana, &WebSocketService::welcomed);
+    ana.connectToServer(server.url(), u"Ana"_s);
+    QVERIFY(welcomed.wait());
+    QString sessionId, code;
+    ana.createSession(u"Algebra"_s, [&sessionId](const WebSocketService::Reply &reply) {
+        if (const auto result = resultOf<CreateSessionResult>(reply.ack))
+            sessionId = result->sessionId;
+    });
+    QTRY_VERIFY(!sessionId.isEmpty());
+    ana.createInvite(sessionId, [&code](const WebSocketService::Reply &reply) {
+        if (const auto result = resultOf<CreateInviteResult>(reply.ack))
+            code = result->inviteCode;
+    });
+    QTRY_VERIFY(!code.isEmpty());
+    CertificatePins().forget(address); // Ben's app has never met it
+
+    AppController controller(nullptr);
+    controller.setDisplayName(u"Ben"_s);
+    QQmlApplicationEngine engine;
+    QQuickWindow *window = nullptr;
+    loadMainWindow(engine, window);
+    QVERIFY(window);
+    auto item = [window](const QString &name) { return findItem(window->contentItem(), name); };
+    auto click = [window](QQuickItem *target) {
+        QVERIFY(target && target->isVisible());
+        const QPointF center
+            = target->mapToScene(QPointF(target->width() / 2, target->height() / 2));
+        QTest::mouseClick(window, Qt::LeftButton, Qt::NoModifier, center.toPoint());
+    };
+    const QString shown = CertificatePins::grouped(fingerprint);
+    QCOMPARE(shown.size(), 64 + 15); // 16 groups of four
+
+    // Cancel: not connected, and a sentence says why.
+    controller.join(u"wss://127.0.0.1:%1"_s.arg(server.port()), code);
+    QTRY_VERIFY_WITH_TIMEOUT(item(u"trustCertificateFingerprint"_s)
+            && item(u"trustCertificateFingerprint"_s)->isVisible(),
+        10000);
+    QCOMPARE(item(u"trustCertificateFingerprint"_s)->property("text").toString(), shown);
+    QTRY_VERIFY(
+        item(u"trustCertificateCancel"_s) && item(u"trustCertificateCancel"_s)->isVisible());
+    click(item(u"trustCertificateCancel"_s));
+    QTRY_COMPARE(controller.errorString(),
+        u"Not connected to %1: its certificate was not accepted."_s.arg(address));
+    QCOMPARE(controller.connectionState(), WebSocketService::State::Disconnected);
+    QCOMPARE(CertificatePins().pin(address), QString());
+    QTRY_VERIFY(!item(u"trustCertificateFingerprint"_s)
+        || !item(u"trustCertificateFingerprint"_s)->isVisible());
+
+    // Again, and Accept: joined, and pinned for next time.
+    controller.join(u"wss://127.0.0.1:%1"_s.arg(server.port()), code);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        item(u"trustCertificateAccept"_s) && item(u"trustCertificateAccept"_s)->isVisible(), 10000);
+    click(item(u"trustCertificateAccept"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        controller.currentSession() && controller.currentSession()->isLoaded(), 10000);
+    QCOMPARE(controller.currentSession()->sessionId(), sessionId);
+    QCOMPARE(CertificatePins().pin(address), fingerprint);
+    QCOMPARE(controller.errorString(), QString());
+    controller.signOut();
+    QTRY_COMPARE(controller.connectionState(), WebSocketService::State::Disconnected);
+
+    // A link with the fingerprint, pasted into the Join box: its server field keeps the
+    // fingerprint, and joining pins it before the first byte: no question.
+    CertificatePins().forget(address);
+    const QString link
+        = InviteLink::secure(u"127.0.0.1"_s, server.port(), code, fingerprint).toString();
+    const QString pasted = controller.inviteLinkServer(link);
+    QCOMPARE(pasted, u"wss://127.0.0.1:%1#sha256=%2"_s.arg(server.port()).arg(fingerprint));
+    QCOMPARE(controller.inviteLinkCode(link), code);
+    QSignalSpy asked(&controller, &AppController::certificateConfirmationRequested);
+    controller.join(pasted, code);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        controller.currentSession() && controller.currentSession()->isLoaded(), 10000);
+    QCOMPARE(asked.count(), 0);
+    QCOMPARE(CertificatePins().pin(address), fingerprint);
+    QCOMPARE(controller.lastServer(), u"wss://127.0.0.1:%1"_s.arg(server.port()));
+    controller.signOut();
+}
+
 // The list's ⋯ menu: Rename… changes the title for every member; Delete… asks first, then
 // the member's page closes with a notice and the row goes.
 void TestHosting::ownerRenamesAndDeletesFromTheList()
@@ -391,6 +520,9 @@ void TestHosting::ownerRenamesAndDeletesFromTheList()
     QTRY_COMPARE(
         QGuiApplication::clipboard()->text(), app.controller.inviteLink(hosted->inviteCode()));
     QVERIFY(QGuiApplication::clipboard()->text().startsWith(u"helpy://"_s));
+    // …with this computer's certificate in it, so a guest is pinned from the first byte.
+    QVERIFY(QGuiApplication::clipboard()->text().endsWith(
+        u"#sha256="_s + app.host.certificateFingerprint()));
     click(item(u"inviteMenuButton"_s));
     QTRY_VERIFY(item(u"copyCodeItem"_s) && item(u"copyCodeItem"_s)->isVisible());
     click(item(u"copyCodeItem"_s));
