@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "messagelistmodel.h"
 
+#include "linkify.h"
+#include "mentions.h"
+
+#include <QLocale>
+
 using namespace Protocol;
 
 MessageListModel::MessageListModel(QObject *parent)
@@ -49,6 +54,16 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         break;
     case KindRole:
         return e.isNotice ? QStringLiteral("notice") : QStringLiteral("chat");
+    case ShowHeaderRole:
+        return index.row() == 0 || !continues(m_rows.at(index.row() - 1), e);
+    case DateSectionRole:
+        return e.timestamp.toLocalTime().date().toString(Qt::ISODate);
+    case TimeTextRole:
+        return QLocale().toString(e.timestamp.toLocalTime().time(), QLocale::ShortFormat);
+    case MentionsMeRole:
+        return !e.isSystem && Mentions::mentions(e.text, m_localDisplayName);
+    case StyledTextRole:
+        return Linkify::toStyledText(e.text, e.isSystem ? QString() : m_localDisplayName);
     }
     return {};
 }
@@ -65,6 +80,11 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
         { IsOwnRole, "isOwn" },
         { StatusRole, "status" },
         { KindRole, "kind" },
+        { ShowHeaderRole, "showHeader" },
+        { DateSectionRole, "dateSection" },
+        { TimeTextRole, "timeText" },
+        { MentionsMeRole, "mentionsMe" },
+        { StyledTextRole, "styledText" },
     };
     return names;
 }
@@ -76,6 +96,51 @@ void MessageListModel::setLocalUserId(const QString &userId)
     m_localUserId = userId;
     if (!m_rows.isEmpty())
         Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), { IsOwnRole });
+}
+
+void MessageListModel::setLocalDisplayName(const QString &name)
+{
+    if (m_localDisplayName == name)
+        return;
+    m_localDisplayName = name;
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(
+            index(0), index(int(m_rows.size()) - 1), { MentionsMeRole, StyledTextRole });
+}
+
+bool MessageListModel::continues(const Entry &previous, const Entry &row)
+{
+    if (previous.isSystem || row.isSystem || previous.authorId != row.authorId)
+        return false;
+    const QDateTime before = previous.timestamp.toLocalTime();
+    const QDateTime after = row.timestamp.toLocalTime();
+    if (before.date() != after.date()) // a date separator comes between them
+        return false;
+    const qint64 gap = before.secsTo(after);
+    return gap >= 0 && gap <= GroupingWindowSecs;
+}
+
+QList<int> MessageListModel::find(const QString &query) const
+{
+    QList<int> rows;
+    if (query.isEmpty())
+        return rows;
+    for (int row = 0; row < int(m_rows.size()); ++row) {
+        if (m_rows.at(row).text.contains(query, Qt::CaseInsensitive))
+            rows.append(row);
+    }
+    return rows;
+}
+
+QString MessageListModel::textAt(int row) const
+{
+    return row >= 0 && row < int(m_rows.size()) ? m_rows.at(row).text : QString();
+}
+
+void MessageListModel::headerMayHaveChanged(int row)
+{
+    if (row > 0 && row < int(m_rows.size()))
+        Q_EMIT dataChanged(index(row), index(row), { ShowHeaderRole });
 }
 
 MessageListModel::Entry MessageListModel::fromMessage(
@@ -123,7 +188,8 @@ bool MessageListModel::confirmPending(const Entry &entry)
     m_pendingRowOf.erase(it);
     Entry &shown = m_rows[row];
     m_rowOf.remove(shown.id);
-    QList<int> changed { IdRole, TimestampRole, StatusRole };
+    QList<int> changed { IdRole, TimestampRole, StatusRole, ShowHeaderRole, DateSectionRole,
+        TimeTextRole };
     if (shown.status == Status::Drafting) {
         m_finishedDrafts.insert(entry.requestId);
         if (m_finishedDrafts.size() > 256) // only deltas still in flight matter
@@ -138,10 +204,12 @@ bool MessageListModel::confirmPending(const Entry &entry)
     shown.status = Status::Sent;
     if (shown.text != entry.text) { // the server may have normalised it
         shown.text = entry.text;
-        changed << TextRole << Qt::DisplayRole;
+        changed << TextRole << Qt::DisplayRole << MentionsMeRole << StyledTextRole;
     }
     m_rowOf.insert(shown.id, row);
     Q_EMIT dataChanged(index(row), index(row), changed);
+    // The server's time may join it to the row after it or part them.
+    headerMayHaveChanged(row + 1);
     return true;
 }
 
@@ -234,7 +302,8 @@ void MessageListModel::updateDraft(
     if (shown.authorId != authorId || shown.status != Status::Drafting || shown.text == text)
         return;
     shown.text = text;
-    Q_EMIT dataChanged(index(row), index(row), { TextRole, Qt::DisplayRole });
+    Q_EMIT dataChanged(
+        index(row), index(row), { TextRole, Qt::DisplayRole, MentionsMeRole, StyledTextRole });
 }
 
 bool MessageListModel::hasDraft(const QString &draftId) const
@@ -259,6 +328,8 @@ bool MessageListModel::dropDraft(const QString &draftId)
         *it -= *it > row ? 1 : 0;
     endRemoveRows();
     Q_EMIT countChanged();
+    // The row that followed it now follows the one before it.
+    headerMayHaveChanged(row);
     return true;
 }
 
