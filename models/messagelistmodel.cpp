@@ -58,6 +58,10 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return index.row() == 0 || !continues(m_rows.at(index.row() - 1), e);
     case DateSectionRole:
         return e.timestamp.toLocalTime().date().toString(Qt::ISODate);
+    case StartsDayRole:
+        return index.row() == 0
+            || m_rows.at(index.row() - 1).timestamp.toLocalTime().date()
+            != e.timestamp.toLocalTime().date();
     case TimeTextRole:
         return QLocale().toString(e.timestamp.toLocalTime().time(), QLocale::ShortFormat);
     case MentionsMeRole:
@@ -82,6 +86,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
         { KindRole, "kind" },
         { ShowHeaderRole, "showHeader" },
         { DateSectionRole, "dateSection" },
+        { StartsDayRole, "startsDay" },
         { TimeTextRole, "timeText" },
         { MentionsMeRole, "mentionsMe" },
         { StyledTextRole, "styledText" },
@@ -140,7 +145,7 @@ QString MessageListModel::textAt(int row) const
 void MessageListModel::headerMayHaveChanged(int row)
 {
     if (row > 0 && row < int(m_rows.size()))
-        Q_EMIT dataChanged(index(row), index(row), { ShowHeaderRole });
+        Q_EMIT dataChanged(index(row), index(row), { ShowHeaderRole, StartsDayRole });
 }
 
 MessageListModel::Entry MessageListModel::fromMessage(
@@ -189,7 +194,7 @@ bool MessageListModel::confirmPending(const Entry &entry)
     Entry &shown = m_rows[row];
     m_rowOf.remove(shown.id);
     QList<int> changed { IdRole, TimestampRole, StatusRole, ShowHeaderRole, DateSectionRole,
-        TimeTextRole };
+        StartsDayRole, TimeTextRole };
     if (shown.status == Status::Drafting) {
         m_finishedDrafts.insert(entry.requestId);
         if (m_finishedDrafts.size() > 256) // only deltas still in flight matter

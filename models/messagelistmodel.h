@@ -41,8 +41,10 @@ public:
         /// @brief false when the row continues the one above: same author, same day, at most
         /// five minutes later (the delegate then shows no name)
         ShowHeaderRole,
-        /// @brief the row's local day as "yyyy-MM-dd": the list's date sections
+        /// @brief the row's local day as "yyyy-MM-dd"
         DateSectionRole,
+        /// @brief the first row of its local day: a date separator goes above it
+        StartsDayRole,
         TimeTextRole, ///< @brief the time in the locale's short format, local time
         MentionsMeRole, ///< @brief the text mentions the local user ("@Name", Mentions)
         /// @brief the text as StyledText: escaped, http(s) links clickable, mentions of the
@@ -121,7 +123,8 @@ private:
     void append(const QList<Entry> &entries);
     /// Confirms a pending row for `entry.requestId`; false when there is none.
     bool confirmPending(const Entry &entry);
-    /// Tells views that the header of `row` may have changed (its neighbour above did).
+    /// Tells views that the header and separator of `row` may have changed (its neighbour
+    /// above did).
     void headerMayHaveChanged(int row);
 
     QList<Entry> m_rows;

@@ -3,8 +3,10 @@
 // text) stay right as rows arrive, change and go, under QAbstractItemModelTester; and the
 // one reading of "@Name".
 #include "linkify.h"
+#include "mentioncandidatemodel.h"
 #include "mentions.h"
 #include "messagelistmodel.h"
+#include "participantlistmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -31,6 +33,26 @@ Entry message(
     e.text = text;
     e.timestamp = when;
     return e;
+}
+
+Protocol::Participant participant(const QString &id, const QString &name, bool isHelpy = false)
+{
+    Protocol::Participant p;
+    p.id = id;
+    p.type = isHelpy ? Protocol::ParticipantType::Helpy : Protocol::ParticipantType::User;
+    p.displayName = name;
+    p.role = Protocol::Role::Member;
+    p.presence = Protocol::Presence::Online;
+    p.joinedAt = QDateTime(QDate(2026, 11, 26), QTime(10, 0), Qt::UTC);
+    return p;
+}
+
+QStringList names(const MentionCandidateModel &model)
+{
+    QStringList shown;
+    for (int row = 0; row < model.rowCount(); ++row)
+        shown.append(model.nameAt(row));
+    return shown;
 }
 
 QList<bool> headers(const MessageListModel &model)
@@ -71,6 +93,7 @@ private Q_SLOTS:
     void styledTextIsEscapedAndLinked_data();
     void styledTextIsEscapedAndLinked();
     void findIsCaseInsensitive();
+    void mentionCandidatesHelpysFirstAndFiltered();
     void mentions_data();
     void mentions();
     void mentionRanges();
@@ -155,8 +178,14 @@ void TestMessageRoles::dateSectionsAcrossMidnight()
     };
     QCOMPARE(section(0), u"2026-12-01"_s);
     QCOMPARE(section(1), u"2026-12-02"_s);
+    const auto startsDay
+        = [&](int row) { return model.index(row).data(MessageListModel::StartsDayRole).toBool(); };
+    model.addMessage(message(u"m3"_s, u"ben"_s, at(0, 2, 2)));
+    QVERIFY(startsDay(0));
+    QVERIFY(startsDay(1));
+    QVERIFY(!startsDay(2));
     // A new day starts a new group under the separator, though only minutes passed.
-    QCOMPARE(headers(model), (QList<bool> { true, true }));
+    QCOMPARE(headers(model), (QList<bool> { true, true, true }));
 }
 
 void TestMessageRoles::timeTextUsesTheLocale()
@@ -234,6 +263,37 @@ void TestMessageRoles::findIsCaseInsensitive()
     QCOMPARE(model.find(QString()), QList<int>());
     QCOMPARE(model.textAt(1), u"integrals"_s);
     QCOMPARE(model.textAt(7), QString());
+}
+
+void TestMessageRoles::mentionCandidatesHelpysFirstAndFiltered()
+{
+    ParticipantListModel participants;
+    participants.setLocalUserId(u"me"_s);
+    participants.applySnapshot({ participant(u"u1"_s, u"Zoe"_s), participant(u"me"_s, u"Me"_s),
+        participant(u"h1"_s, u"Math Helpy"_s, true), participant(u"u2"_s, u"ana"_s),
+        participant(u"h2"_s, u"Chem Helpy"_s, true) });
+    MentionCandidateModel candidates;
+    QAbstractItemModelTester tester(
+        &candidates, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    candidates.setSourceModel(&participants);
+    // Helpys first, then people, each by name (any case); not the local user.
+    QCOMPARE(
+        names(candidates), (QStringList { u"Chem Helpy"_s, u"Math Helpy"_s, u"ana"_s, u"Zoe"_s }));
+    QSignalSpy count(&candidates, &MentionCandidateModel::countChanged);
+    candidates.setFilter(u"he"_s); // a word of the name
+    QCOMPARE(names(candidates), (QStringList { u"Chem Helpy"_s, u"Math Helpy"_s }));
+    QVERIFY(!count.isEmpty());
+    candidates.setFilter(u"MATH h"_s); // the name from its start
+    QCOMPARE(names(candidates), (QStringList { u"Math Helpy"_s }));
+    candidates.setFilter(u"Math Helpy "_s); // chosen already: nothing more to offer
+    QCOMPARE(candidates.count(), 0);
+    candidates.setFilter(u"x"_s);
+    QCOMPARE(candidates.count(), 0);
+    candidates.setFilter(QString());
+    participants.upsert(participant(u"u3"_s, u"Bea"_s));
+    QCOMPARE(names(candidates),
+        (QStringList { u"Chem Helpy"_s, u"Math Helpy"_s, u"ana"_s, u"Bea"_s, u"Zoe"_s }));
+    QCOMPARE(candidates.count(), 5);
 }
 
 void TestMessageRoles::mentions_data()
