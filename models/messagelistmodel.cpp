@@ -142,10 +142,19 @@ QString MessageListModel::textAt(int row) const
     return row >= 0 && row < int(m_rows.size()) ? m_rows.at(row).text : QString();
 }
 
-void MessageListModel::headerMayHaveChanged(int row)
+std::pair<bool, bool> MessageListModel::headOf(int row) const
 {
-    if (row > 0 && row < int(m_rows.size()))
-        Q_EMIT dataChanged(index(row), index(row), { ShowHeaderRole, StartsDayRole });
+    if (row < 0 || row >= int(m_rows.size()))
+        return { false, false };
+    const QModelIndex at = index(row);
+    return { data(at, ShowHeaderRole).toBool(), data(at, StartsDayRole).toBool() };
+}
+
+void MessageListModel::headerMayHaveChanged(int row, std::pair<bool, bool> before)
+{
+    if (row < 0 || row >= int(m_rows.size()) || headOf(row) == before)
+        return;
+    Q_EMIT dataChanged(index(row), index(row), { ShowHeaderRole, StartsDayRole });
 }
 
 MessageListModel::Entry MessageListModel::fromMessage(
@@ -193,6 +202,7 @@ bool MessageListModel::confirmPending(const Entry &entry)
     m_pendingRowOf.erase(it);
     Entry &shown = m_rows[row];
     m_rowOf.remove(shown.id);
+    const auto nextHead = headOf(row + 1);
     QList<int> changed { IdRole, TimestampRole, StatusRole, ShowHeaderRole, DateSectionRole,
         StartsDayRole, TimeTextRole };
     if (shown.status == Status::Drafting) {
@@ -214,7 +224,7 @@ bool MessageListModel::confirmPending(const Entry &entry)
     m_rowOf.insert(shown.id, row);
     Q_EMIT dataChanged(index(row), index(row), changed);
     // The server's time may join it to the row after it or part them.
-    headerMayHaveChanged(row + 1);
+    headerMayHaveChanged(row + 1, nextHead);
     return true;
 }
 
@@ -322,6 +332,7 @@ bool MessageListModel::dropDraft(const QString &draftId)
     if (!hasDraft(draftId))
         return false;
     const int row = m_pendingRowOf.value(draftId);
+    const auto nextHead = headOf(row + 1);
     beginRemoveRows({}, row, row);
     m_rowOf.remove(m_rows.at(row).id);
     m_pendingRowOf.remove(draftId);
@@ -334,7 +345,7 @@ bool MessageListModel::dropDraft(const QString &draftId)
     endRemoveRows();
     Q_EMIT countChanged();
     // The row that followed it now follows the one before it.
-    headerMayHaveChanged(row);
+    headerMayHaveChanged(row, nextHead);
     return true;
 }
 

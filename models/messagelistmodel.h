@@ -123,9 +123,11 @@ private:
     void append(const QList<Entry> &entries);
     /// Confirms a pending row for `entry.requestId`; false when there is none.
     bool confirmPending(const Entry &entry);
-    /// Tells views that the header and separator of `row` may have changed (its neighbour
-    /// above did).
-    void headerMayHaveChanged(int row);
+    /// Whether `row` shows its header and whether it starts a day ({false, false} outside).
+    std::pair<bool, bool> headOf(int row) const;
+    /// Tells views when the header or separator of `row` is no longer `before` (its
+    /// neighbour above changed or went).
+    void headerMayHaveChanged(int row, std::pair<bool, bool> before);
 
     QList<Entry> m_rows;
     QHash<QString, int> m_rowOf;
