@@ -182,7 +182,7 @@ Page {
                     const end = originY + contentHeight + bottomMargin - height
                     return contentY >= end - 4
                 }
-                // The bubble the reader clicked: Ctrl+C copies it (-1: none).
+                // The bubble the reader clicked (Up/Down move it): Ctrl+C copies it (-1: none).
                 property int selectedRow: -1
                 // Shows `row` in the middle (a find match): the list stops following the end.
                 function showRow(row: int) {
@@ -246,7 +246,16 @@ Page {
                     }
                 }
                 Keys.onPressed: (event) => {
-                    if (event.matches(StandardKey.Copy) && selectedRow >= 0) {
+                    if ((event.key === Qt.Key_Up || event.key === Qt.Key_Down) && selectedRow >= 0) {
+                        // The selection moves from bubble to bubble, and stays in view.
+                        selectedRow = Math.max(0, Math.min(count - 1,
+                                                           selectedRow + (event.key === Qt.Key_Up ? -1 : 1)))
+                        if (followsEnd)
+                            countWhenLeft = count
+                        followsEnd = false
+                        positionViewAtIndex(selectedRow, ListView.Contain)
+                        event.accepted = true
+                    } else if (event.matches(StandardKey.Copy) && selectedRow >= 0) {
                         copyRow(selectedRow)
                         event.accepted = true
                     } else if (event.key === Qt.Key_Escape && selectedRow >= 0) {

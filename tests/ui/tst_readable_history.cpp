@@ -499,6 +499,16 @@ void TestReadableHistory::copyAMessage()
     QTRY_VERIFY(lineOf(bubble)->property("selected").toBool());
     QTest::keyClick(m_view.get(), Qt::Key_C, Qt::ControlModifier);
     QTRY_COMPARE(clipboard->text(), u"copy me, please"_s);
+    // Down selects the next bubble; Ctrl+C copies that one.
+    QTest::keyClick(m_view.get(), Qt::Key_Down);
+    QTRY_VERIFY(lineOf(bubbleOfRow(rowWithText(u"or me"_s)))->property("selected").toBool());
+    QVERIFY(!lineOf(bubble)->property("selected").toBool());
+    QTest::keyClick(m_view.get(), Qt::Key_C, Qt::ControlModifier);
+    QTRY_COMPARE(clipboard->text(), u"or me"_s);
+    // Escape leaves the list for the message box.
+    QTest::keyClick(m_view.get(), Qt::Key_Escape);
+    QTRY_VERIFY(item(u"messageInput"_s)->hasActiveFocus());
+    clipboard->clear();
 
     QQuickItem *other = bubbleOfRow(rowWithText(u"or me"_s));
     click(other, Qt::RightButton);
