@@ -301,7 +301,10 @@ Page {
                 Connections {
                     target: messageList.model
                     // A resync swaps the rows: contentY jumps, but the reader did not move.
-                    function onModelReset() { followLater.start() }
+                    function onModelReset() {
+                        followLater.start()
+                        messageList.selectedRow = -1 // its row may hold another message now
+                    }
                 }
 
                 Label {
