@@ -68,6 +68,15 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
         [this](const QModelIndex &, int first, int last) { forgetFormerNames(first, last); });
     connect(m_participants, &QAbstractItemModel::modelReset, this,
         [this] { forgetFormerNames(0, m_participants->count() - 1); });
+    // Whose mentions the chat highlights: the local user's name, as the roster has it.
+    const auto showLocalName = [this] {
+        if (const Participant *self = m_participants->roster().find(m_participants->localUserId()))
+            m_messages->setLocalDisplayName(self->displayName);
+    };
+    connect(m_participants, &QAbstractItemModel::rowsInserted, this, showLocalName);
+    connect(m_participants, &QAbstractItemModel::modelReset, this, showLocalName);
+    connect(m_participants, &QAbstractItemModel::dataChanged, this, showLocalName);
+    connect(service, &WebSocketService::welcomed, this, showLocalName);
 
     m_typingExpiry.setInterval(1s);
     connect(&m_typingExpiry, &QTimer::timeout, this, &GroupSession::expireTyping);

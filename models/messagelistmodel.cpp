@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "messagelistmodel.h"
 
+#include "linkify.h"
+#include "mentions.h"
+
+#include <QLocale>
+
 using namespace Protocol;
 
 MessageListModel::MessageListModel(QObject *parent)
@@ -49,6 +54,20 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         break;
     case KindRole:
         return e.isNotice ? QStringLiteral("notice") : QStringLiteral("chat");
+    case ShowHeaderRole:
+        return index.row() == 0 || !continues(m_rows.at(index.row() - 1), e);
+    case DateSectionRole:
+        return e.timestamp.toLocalTime().date().toString(Qt::ISODate);
+    case StartsDayRole:
+        return index.row() == 0
+            || m_rows.at(index.row() - 1).timestamp.toLocalTime().date()
+            != e.timestamp.toLocalTime().date();
+    case TimeTextRole:
+        return QLocale().toString(e.timestamp.toLocalTime().time(), QLocale::ShortFormat);
+    case MentionsMeRole:
+        return !e.isSystem && Mentions::mentions(e.text, m_localDisplayName);
+    case StyledTextRole:
+        return Linkify::toStyledText(e.text, e.isSystem ? QString() : m_localDisplayName);
     }
     return {};
 }
@@ -65,6 +84,12 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
         { IsOwnRole, "isOwn" },
         { StatusRole, "status" },
         { KindRole, "kind" },
+        { ShowHeaderRole, "showHeader" },
+        { DateSectionRole, "dateSection" },
+        { StartsDayRole, "startsDay" },
+        { TimeTextRole, "timeText" },
+        { MentionsMeRole, "mentionsMe" },
+        { StyledTextRole, "styledText" },
     };
     return names;
 }
@@ -76,6 +101,60 @@ void MessageListModel::setLocalUserId(const QString &userId)
     m_localUserId = userId;
     if (!m_rows.isEmpty())
         Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), { IsOwnRole });
+}
+
+void MessageListModel::setLocalDisplayName(const QString &name)
+{
+    if (m_localDisplayName == name)
+        return;
+    m_localDisplayName = name;
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(
+            index(0), index(int(m_rows.size()) - 1), { MentionsMeRole, StyledTextRole });
+}
+
+bool MessageListModel::continues(const Entry &previous, const Entry &row)
+{
+    if (previous.isSystem || row.isSystem || previous.authorId != row.authorId)
+        return false;
+    const QDateTime before = previous.timestamp.toLocalTime();
+    const QDateTime after = row.timestamp.toLocalTime();
+    if (before.date() != after.date()) // a date separator comes between them
+        return false;
+    const qint64 gap = before.secsTo(after);
+    return gap >= 0 && gap <= GroupingWindowSecs;
+}
+
+QList<int> MessageListModel::find(const QString &query) const
+{
+    QList<int> rows;
+    if (query.isEmpty())
+        return rows;
+    for (int row = 0; row < int(m_rows.size()); ++row) {
+        if (m_rows.at(row).text.contains(query, Qt::CaseInsensitive))
+            rows.append(row);
+    }
+    return rows;
+}
+
+QString MessageListModel::textAt(int row) const
+{
+    return row >= 0 && row < int(m_rows.size()) ? m_rows.at(row).text : QString();
+}
+
+std::pair<bool, bool> MessageListModel::headOf(int row) const
+{
+    if (row < 0 || row >= int(m_rows.size()))
+        return { false, false };
+    const QModelIndex at = index(row);
+    return { data(at, ShowHeaderRole).toBool(), data(at, StartsDayRole).toBool() };
+}
+
+void MessageListModel::headerMayHaveChanged(int row, std::pair<bool, bool> before)
+{
+    if (row < 0 || row >= int(m_rows.size()) || headOf(row) == before)
+        return;
+    Q_EMIT dataChanged(index(row), index(row), { ShowHeaderRole, StartsDayRole });
 }
 
 MessageListModel::Entry MessageListModel::fromMessage(
@@ -123,7 +202,9 @@ bool MessageListModel::confirmPending(const Entry &entry)
     m_pendingRowOf.erase(it);
     Entry &shown = m_rows[row];
     m_rowOf.remove(shown.id);
-    QList<int> changed { IdRole, TimestampRole, StatusRole };
+    const auto nextHead = headOf(row + 1);
+    QList<int> changed { IdRole, TimestampRole, StatusRole, ShowHeaderRole, DateSectionRole,
+        StartsDayRole, TimeTextRole };
     if (shown.status == Status::Drafting) {
         m_finishedDrafts.insert(entry.requestId);
         if (m_finishedDrafts.size() > 256) // only deltas still in flight matter
@@ -138,10 +219,12 @@ bool MessageListModel::confirmPending(const Entry &entry)
     shown.status = Status::Sent;
     if (shown.text != entry.text) { // the server may have normalised it
         shown.text = entry.text;
-        changed << TextRole << Qt::DisplayRole;
+        changed << TextRole << Qt::DisplayRole << MentionsMeRole << StyledTextRole;
     }
     m_rowOf.insert(shown.id, row);
     Q_EMIT dataChanged(index(row), index(row), changed);
+    // The server's time may join it to the row after it or part them.
+    headerMayHaveChanged(row + 1, nextHead);
     return true;
 }
 
@@ -234,7 +317,8 @@ void MessageListModel::updateDraft(
     if (shown.authorId != authorId || shown.status != Status::Drafting || shown.text == text)
         return;
     shown.text = text;
-    Q_EMIT dataChanged(index(row), index(row), { TextRole, Qt::DisplayRole });
+    Q_EMIT dataChanged(
+        index(row), index(row), { TextRole, Qt::DisplayRole, MentionsMeRole, StyledTextRole });
 }
 
 bool MessageListModel::hasDraft(const QString &draftId) const
@@ -248,6 +332,7 @@ bool MessageListModel::dropDraft(const QString &draftId)
     if (!hasDraft(draftId))
         return false;
     const int row = m_pendingRowOf.value(draftId);
+    const auto nextHead = headOf(row + 1);
     beginRemoveRows({}, row, row);
     m_rowOf.remove(m_rows.at(row).id);
     m_pendingRowOf.remove(draftId);
@@ -259,6 +344,8 @@ bool MessageListModel::dropDraft(const QString &draftId)
         *it -= *it > row ? 1 : 0;
     endRemoveRows();
     Q_EMIT countChanged();
+    // The row that followed it now follows the one before it.
+    headerMayHaveChanged(row, nextHead);
     return true;
 }
 

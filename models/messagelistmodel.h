@@ -38,6 +38,18 @@ public:
         IsOwnRole, ///< @brief written by the local user
         StatusRole, ///< @brief "sent", "pending", "failed" or "drafting" (a Helpy writing)
         KindRole, ///< @brief "chat", or "notice" (a Helpy saying it cannot answer)
+        /// @brief false when the row continues the one above: same author, same day, at most
+        /// five minutes later (the delegate then shows no name)
+        ShowHeaderRole,
+        /// @brief the row's local day as "yyyy-MM-dd"
+        DateSectionRole,
+        /// @brief the first row of its local day: a date separator goes above it
+        StartsDayRole,
+        TimeTextRole, ///< @brief the time in the locale's short format, local time
+        MentionsMeRole, ///< @brief the text mentions the local user ("@Name", Mentions)
+        /// @brief the text as StyledText: escaped, http(s) links clickable, mentions of the
+        /// local user in bold (Linkify)
+        StyledTextRole,
     };
     Q_ENUM(Roles)
 
@@ -65,6 +77,17 @@ public:
 
     int count() const { return int(m_rows.size()); }
     void setLocalUserId(const QString &userId);
+    /// The local user's display name in this session: whose mentions are highlighted.
+    void setLocalDisplayName(const QString &name);
+
+    /// How long after an author's message their next one still continues it.
+    static constexpr qint64 GroupingWindowSecs = 5 * 60;
+    /// Whether `row` continues `previous` (the two share a header).
+    static bool continues(const Entry &previous, const Entry &row);
+    /// The rows whose text contains `query` (any case), in order: what Find steps through.
+    Q_INVOKABLE QList<int> find(const QString &query) const;
+    /// The text of `row` ("" outside the list): what Copy puts on the clipboard.
+    Q_INVOKABLE QString textAt(int row) const;
 
     static Entry fromMessage(const Protocol::ChatMessage &message, const QString &authorName);
 
@@ -100,11 +123,17 @@ private:
     void append(const QList<Entry> &entries);
     /// Confirms a pending row for `entry.requestId`; false when there is none.
     bool confirmPending(const Entry &entry);
+    /// Whether `row` shows its header and whether it starts a day ({false, false} outside).
+    std::pair<bool, bool> headOf(int row) const;
+    /// Tells views when the header or separator of `row` is no longer `before` (its
+    /// neighbour above changed or went).
+    void headerMayHaveChanged(int row, std::pair<bool, bool> before);
 
     QList<Entry> m_rows;
     QHash<QString, int> m_rowOf;
     QHash<QString, int> m_pendingRowOf; // requestId → row, while pending, failed or a draft
     QSet<QString> m_finishedDrafts; // drafts replaced already: a late delta is ignored
     QString m_localUserId;
+    QString m_localDisplayName;
     QSet<QString> m_leftAuthors;
 };

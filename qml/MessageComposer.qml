@@ -2,10 +2,12 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Helpy
+import Helpy.Models
 
 // The message box: Enter sends, Shift+Enter starts a new line; it grows to a few lines, then
 // scrolls. Near the server's limit a counter shows; past it the text stays and is not sent
-// until it fits (it is never cut).
+// until it fits (it is never cut). Typing '@' offers the session's participants (Up/Down,
+// Enter or Tab to choose, Escape to dismiss); a choice inserts "@Name ".
 Pane {
     id: composer
     objectName: "messageComposer"
@@ -15,6 +17,17 @@ Pane {
     /// Lines the box grows to before it scrolls.
     property int maxVisibleLines: 6
 
+    /// The session's participants, offered after '@' (a ParticipantListModel).
+    property ParticipantListModel participants
+    /// Where the "@name" being typed starts (-1: none).
+    readonly property int mentionStart: input.activeFocus
+                                        ? ChatFormat.mentionStart(input.text, input.cursorPosition) : -1
+    // The '@' whose offer the reader dismissed with Escape: not offered again there.
+    property int dismissedMention: -1
+    onMentionStartChanged: if (mentionStart < 0) dismissedMention = -1
+    readonly property bool offeringMentions: mentionStart >= 0 && mentionStart !== dismissedMention
+                                             && mentionPopup.count > 0
+
     readonly property int textLength: input.text.length
     readonly property bool tooLong: textLength > maxLength
     readonly property bool canSend: !tooLong && input.text.trim().length > 0
@@ -23,6 +36,18 @@ Pane {
     signal typingChanged(bool typing)
 
     function focusInput() {
+        input.forceActiveFocus()
+    }
+
+    /// Replaces the "@name" being typed with "@`name` ".
+    function chooseMention(name: string) {
+        const start = composer.mentionStart
+        if (start < 0)
+            return
+        const mention = "@" + name + " "
+        input.remove(start, input.cursorPosition)
+        input.insert(start, mention)
+        input.cursorPosition = start + mention.length
         input.forceActiveFocus()
     }
 
@@ -69,6 +94,28 @@ Pane {
                     focus: true
                     onTextChanged: composer.typingChanged(text.length > 0)
                     Keys.onPressed: (event) => {
+                        if (composer.offeringMentions) {
+                            switch (event.key) {
+                            case Qt.Key_Up:
+                                mentionPopup.move(-1)
+                                event.accepted = true
+                                return
+                            case Qt.Key_Down:
+                                mentionPopup.move(1)
+                                event.accepted = true
+                                return
+                            case Qt.Key_Return:
+                            case Qt.Key_Enter:
+                            case Qt.Key_Tab:
+                                mentionPopup.chooseCurrent()
+                                event.accepted = true
+                                return
+                            case Qt.Key_Escape:
+                                composer.dismissedMention = composer.mentionStart
+                                event.accepted = true
+                                return
+                            }
+                        }
                         if (event.key !== Qt.Key_Return && event.key !== Qt.Key_Enter)
                             return
                         // Shift+Enter falls through: the TextArea inserts the new line.
@@ -111,6 +158,17 @@ Pane {
             Accessible.role: Accessible.StaticText
             Accessible.name: text
         }
+    }
+
+    MentionPopup {
+        id: mentionPopup
+        parent: inputScroll
+        y: -height - 4
+        participants: composer.participants
+        filter: composer.mentionStart >= 0
+                ? input.text.substring(composer.mentionStart + 1, input.cursorPosition) : ""
+        visible: composer.offeringMentions
+        onChosen: (name) => composer.chooseMention(name)
     }
 
     FontMetrics {

@@ -156,6 +156,14 @@ Page {
             Layout.fillHeight: true
             spacing: 0
 
+            FindBar {
+                id: findBar
+                Layout.fillWidth: true
+                messages: page.session ? page.session.messages : null
+                onCurrentRowChanged: messageList.showRow(currentRow)
+                onClosed: composer.focusInput()
+            }
+
             ListView {
                 id: messageList
                 objectName: "messageList"
@@ -173,6 +181,21 @@ Page {
                 function isAtEnd(): bool {
                     const end = originY + contentHeight + bottomMargin - height
                     return contentY >= end - 4
+                }
+                // The bubble the reader clicked (Up/Down move it): Ctrl+C copies it (-1: none).
+                property int selectedRow: -1
+                // Shows `row` in the middle (a find match): the list stops following the end.
+                function showRow(row: int) {
+                    if (row < 0 || row >= count)
+                        return
+                    if (followsEnd)
+                        countWhenLeft = count
+                    followsEnd = false
+                    positionViewAtIndex(row, ListView.Center)
+                }
+                function copyRow(row: int) {
+                    if (row >= 0 && model)
+                        ChatFormat.copyText(model.textAt(row))
                 }
                 function showNewest() {
                     followsEnd = true
@@ -205,7 +228,53 @@ Page {
                     onPressedChanged: messageList.readerMoved()
                 }
                 delegate: MessageDelegate {
+                    id: messageLine
                     width: ListView.view.width
+                    selected: messageList.selectedRow === index
+                    findTerm: findBar.query
+                    currentMatch: findBar.currentRow === index
+                    onActivated: {
+                        messageList.selectedRow = index
+                        messageList.forceActiveFocus()
+                    }
+                    onMenuRequested: (x, y) => {
+                        messageList.selectedRow = index
+                        messageList.forceActiveFocus()
+                        messageMenu.row = index
+                        const at = messageLine.mapToItem(messageList, x, y)
+                        messageMenu.popup(at.x, at.y)
+                    }
+                }
+                Keys.onPressed: (event) => {
+                    if ((event.key === Qt.Key_Up || event.key === Qt.Key_Down) && selectedRow >= 0) {
+                        // The selection moves from bubble to bubble, and stays in view.
+                        selectedRow = Math.max(0, Math.min(count - 1,
+                                                           selectedRow + (event.key === Qt.Key_Up ? -1 : 1)))
+                        if (followsEnd)
+                            countWhenLeft = count
+                        followsEnd = false
+                        positionViewAtIndex(selectedRow, ListView.Contain)
+                        event.accepted = true
+                    } else if (event.matches(StandardKey.Copy) && selectedRow >= 0) {
+                        copyRow(selectedRow)
+                        event.accepted = true
+                    } else if (event.key === Qt.Key_Escape && selectedRow >= 0) {
+                        selectedRow = -1
+                        composer.focusInput()
+                        event.accepted = true
+                    }
+                }
+                Menu {
+                    id: messageMenu
+                    objectName: "messageMenu"
+                    property int row: -1
+                    MenuItem {
+                        objectName: "copyMessageItem"
+                        text: qsTr("Copy text")
+                        Accessible.name: qsTr("Copy the message text")
+                        onTriggered: messageList.copyRow(messageMenu.row)
+                    }
+                    onClosed: messageList.forceActiveFocus()
                 }
 
                 function readerMoved() {
@@ -232,7 +301,10 @@ Page {
                 Connections {
                     target: messageList.model
                     // A resync swaps the rows: contentY jumps, but the reader did not move.
-                    function onModelReset() { followLater.start() }
+                    function onModelReset() {
+                        followLater.start()
+                        messageList.selectedRow = -1 // its row may hold another message now
+                    }
                 }
 
                 Label {
@@ -264,6 +336,7 @@ Page {
                 Layout.leftMargin: 16
                 Layout.preferredHeight: implicitHeight
                 text: page.session?.typingText ?? ""
+                textFormat: Text.PlainText
                 color: Theme.subtleText
                 font.italic: true
                 elide: Text.ElideRight
@@ -274,6 +347,7 @@ Page {
                 id: composer
                 Layout.fillWidth: true
                 maxLength: page.session?.maxMessageLength ?? 4000
+                participants: page.session?.participants ?? null
                 onTypingChanged: (typing) => page.session.setTyping(typing)
                 onSendRequested: (text) => {
                     // Your own message takes you to the newest, wherever you were.
@@ -326,6 +400,12 @@ Page {
                 }
             }
         }
+    }
+
+    Shortcut {
+        // "Ctrl" is Command on macOS: the platform's Find everywhere.
+        sequence: "Ctrl+F"
+        onActivated: findBar.open()
     }
 
     AddHelpyDialog {
