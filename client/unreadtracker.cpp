@@ -4,6 +4,7 @@
 #include "logging.h"
 #include "websocketservice.h"
 
+#include <QSet>
 #include <QSettings>
 
 using namespace Protocol;
@@ -129,6 +130,15 @@ bool UnreadTracker::isBeingRead(const QString &sessionId) const
 
 void UnreadTracker::setSessions(const QList<SessionSummary> &sessions)
 {
+    // A session no longer listed (left, removed) has nothing unread any more.
+    QSet<QString> listed;
+    for (const SessionSummary &summary : sessions)
+        listed.insert(summary.sessionId);
+    const QStringList known = m_states.keys();
+    for (const QString &sessionId : known) {
+        if (!listed.contains(sessionId) && m_states.value(sessionId).unread > 0)
+            forget(sessionId);
+    }
     for (const SessionSummary &summary : sessions) {
         State &state = stateOf(summary.sessionId);
         if (!state.stored) {

@@ -46,7 +46,8 @@ public:
     std::optional<Protocol::MessagePreview> lastMessage(const QString &sessionId) const;
 
     /// The rows of the session list: a last message newer than what was read counts as
-    /// (at least) one unread. A session seen for the first time on this device is read.
+    /// (at least) one unread. A session seen for the first time on this device is read; one
+    /// no longer listed is forgotten.
     void setSessions(const QList<Protocol::SessionSummary> &sessions);
     /// The session whose page is open (empty: none).
     void setViewing(const QString &sessionId);

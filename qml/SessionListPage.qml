@@ -213,6 +213,7 @@ Page {
                     MenuItem {
                         objectName: "muteSessionItem"
                         text: row.muted ? qsTr("Unmute notifications") : qsTr("Mute notifications")
+                        Accessible.name: text
                         onTriggered: AppController.setSessionMuted(row.sessionId, !row.muted)
                     }
                     MenuItem {

@@ -10,12 +10,14 @@
 #include "sessionserver.h"
 #include "websocketservice.h"
 
+#include <QPalette>
 #include <QQmlApplicationEngine>
 #include <QQmlContext>
 #include <QQmlExpression>
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -58,6 +60,8 @@ private:
     int unreadOf(const QString &sessionId) const;
     QVariant sortedData(int row, int role) const;
     QVariant evaluate(const QString &expression) const;
+    /// The item named `objectName` in the delegate of row `row` of the session list.
+    QQuickItem *inRow(int row, const QString &objectName) const;
 
     std::unique_ptr<SessionServer> m_server;
     std::unique_ptr<WebSocketService> m_ana;
@@ -121,6 +125,18 @@ void TestUnread::cleanup()
 QQuickItem *TestUnread::item(const QString &objectName) const
 {
     return m_window ? findItem(m_window->contentItem(), objectName) : nullptr;
+}
+
+QQuickItem *TestUnread::inRow(int row, const QString &objectName) const
+{
+    QQuickItem *list = item(u"sessionList"_s);
+    QQuickItem *delegate = nullptr;
+    if (!list
+        || !QMetaObject::invokeMethod(
+            list, "itemAtIndex", Q_RETURN_ARG(QQuickItem *, delegate), Q_ARG(int, row))
+        || !delegate)
+        return nullptr;
+    return findItem(delegate, objectName);
 }
 
 QVariant TestUnread::evaluate(const QString &expression) const
@@ -195,7 +211,10 @@ void TestUnread::backgroundMessagesCountAndShowInTheTitle()
     // The badge in the list.
     m_controller->closeSession();
     QTRY_VERIFY(item(u"sessionListPage"_s));
-    QTRY_VERIFY(item(u"unreadBadge"_s) && item(u"unreadBadge"_s)->isVisible());
+    const int algebraRow = m_controller->sessionsByActivity()->rowOf(m_algebra);
+    QTRY_VERIFY(
+        inRow(algebraRow, u"unreadBadge"_s) && inRow(algebraRow, u"unreadBadge"_s)->isVisible());
+    QVERIFY(!inRow(1 - algebraRow, u"unreadBadge"_s)->isVisible());
     QCOMPARE(m_window->title(), u"(2) Helpy"_s);
 }
 
@@ -312,11 +331,13 @@ void TestUnread::notificationsForMentionsAndBackgroundOnly()
     m_controller->appSettings()->setNotificationsEnabled(false);
     m_controller->setSessionMuted(m_biology, false);
     QVERIFY(!anaSays(m_biology, u"nobody hears"_s).isEmpty());
-    QTRY_COMPARE(unreadOf(m_biology), 0 + 3);
+    QTRY_COMPARE(unreadOf(m_biology), 1); // read when its page was open
     QCOMPARE(notified.size(), 3);
 
     // Clicking a notification opens its session.
     m_controller->appSettings()->setNotificationsEnabled(true);
+    // (The offscreen platform cannot raise a window, and says so.)
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"does not support raise"_s));
     Q_EMIT m_controller->notifier()->activated(m_biology);
     QTRY_COMPARE(m_controller->currentSession()->sessionId(), m_biology);
 }
@@ -346,7 +367,7 @@ void TestUnread::sessionListShowsPreviewsByLastActivity()
     m_controller->refreshSessions();
     QVERIFY(!anaSays(m_algebra, u"algebra again"_s).isEmpty());
     QTRY_COMPARE(sortedData(0, SessionListModel::SessionIdRole).toString(), m_algebra);
-    QTRY_COMPARE(item(u"sessionRowTitle"_s)->property("text").toString(), u"Algebra"_s);
+    QTRY_COMPARE(inRow(0, u"sessionRowTitle"_s)->property("text").toString(), u"Algebra"_s);
     QVERIFY(!sortedData(0, SessionListModel::HostedRole).toBool()); // Ana's server, not ours
 }
 
@@ -363,6 +384,7 @@ void TestUnread::settingsArePersistedAndSwitchTheTheme()
     settings->setTheme(u"dark"_s);
     settings->setNotificationsEnabled(false);
     settings->setLanguage(u"de"_s);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"unknown language"_s));
     settings->setLanguage(u"klingon"_s); // refused: kept as it was
     QCOMPARE(settings->language(), u"de"_s);
 
@@ -384,8 +406,8 @@ void TestUnread::settingsArePersistedAndSwitchTheTheme()
     QObject *dialog = m_window->findChild<QObject *>(u"settingsDialog"_s);
     QVERIFY(dialog);
     QTRY_VERIFY(dialog->property("opened").toBool());
-    QQuickItem *name = m_window->findChild<QQuickItem *>(u"settingsNameField"_s);
-    QVERIFY(name);
+    QQuickItem *name = nullptr;
+    QTRY_VERIFY((name = item(u"settingsNameField"_s)));
     QCOMPARE(name->property("text").toString(), u"Ben"_s);
 }
 
