@@ -181,22 +181,24 @@ Page {
                                 color: Theme.subtleText
                                 Layout.fillWidth: true
                             }
-                            Rectangle {
+                            Label {
                                 objectName: "unreadBadge"
                                 visible: row.unreadCount > 0
-                                implicitWidth: Math.max(20, badgeText.implicitWidth + 10)
-                                implicitHeight: 20
-                                radius: 10
-                                color: row.muted ? Theme.offline : Theme.accent
+                                text: row.unreadCount > 99 ? "99+" : String(row.unreadCount)
+                                color: "white"
+                                font.pixelSize: 11
+                                font.bold: true
+                                horizontalAlignment: Text.AlignHCenter
+                                leftPadding: 6
+                                rightPadding: 6
+                                topPadding: 2
+                                bottomPadding: 2
+                                Layout.minimumWidth: 20
                                 Accessible.role: Accessible.StaticText
                                 Accessible.name: qsTr("%n unread", "", row.unreadCount)
-                                Label {
-                                    id: badgeText
-                                    anchors.centerIn: parent
-                                    text: row.unreadCount > 99 ? "99+" : String(row.unreadCount)
-                                    color: "white"
-                                    font.pixelSize: 11
-                                    font.bold: true
+                                background: Rectangle {
+                                    radius: height / 2
+                                    color: row.muted ? Theme.offline : Theme.accent
                                 }
                             }
                         }
