@@ -204,7 +204,10 @@ Page {
                         }
                     }
                     ToolButton {
+                        // (Muting is on the session's page, and shown in the row.)
                         objectName: "sessionMenuButton"
+                        // Renaming and deleting are the owner's (docs/protocol.md, Permissions).
+                        visible: row.role === "owner"
                         text: "⋯"
                         Accessible.name: qsTr("More actions for %1").arg(row.title)
                         onClicked: rowMenu.popup()
@@ -213,23 +216,12 @@ Page {
                 Menu {
                     id: rowMenu
                     MenuItem {
-                        objectName: "muteSessionItem"
-                        text: row.muted ? qsTr("Unmute notifications") : qsTr("Mute notifications")
-                        Accessible.name: text
-                        onTriggered: AppController.setSessionMuted(row.sessionId, !row.muted)
-                    }
-                    MenuItem {
                         objectName: "renameSessionItem"
-                        // Renaming and deleting are the owner's (docs/protocol.md, Permissions).
-                        visible: row.role === "owner"
-                        height: visible ? implicitHeight : 0
                         text: qsTr("Rename…")
                         onTriggered: renameDialog.openFor(row.sessionId, row.title)
                     }
                     MenuItem {
                         objectName: "deleteSessionItem"
-                        visible: row.role === "owner"
-                        height: visible ? implicitHeight : 0
                         text: qsTr("Delete…")
                         onTriggered: deleteDialog.openFor(row.sessionId, row.title)
                     }
