@@ -169,10 +169,35 @@ void GroupSession::showSnapshot(const SessionSnapshot &snapshot)
     }
 }
 
+void GroupSession::setFirstUnreadRevision(qint64 revision)
+{
+    m_firstUnreadRevision = revision;
+    QString first;
+    if (revision > 0) {
+        for (const ChatMessage &m : m_notifier->messages()) {
+            if (isFirstUnread(m)) {
+                first = m.messageId;
+                break;
+            }
+        }
+    }
+    if (first != m_firstUnreadMessageId) {
+        m_firstUnreadMessageId = first;
+        Q_EMIT firstUnreadChanged();
+    }
+}
+
+bool GroupSession::isFirstUnread(const ChatMessage &m) const
+{
+    return m_firstUnreadRevision > 0 && m.revision >= m_firstUnreadRevision
+        && m.kind == MessageKind::Chat && m.authorId != m_service->userId();
+}
+
 void GroupSession::onSnapshot(const SessionSnapshot &snapshot)
 {
     // A snapshot that arrives now is the server's state as it sent it.
     showSnapshot(snapshot);
+    setFirstUnreadRevision(m_firstUnreadRevision);
     setLoaded();
 }
 
@@ -267,6 +292,12 @@ MessageListModel::Entry GroupSession::entryOf(const ChatMessage &message)
 void GroupSession::onMessage(const ChatMessage &message)
 {
     m_messages->addMessage(entryOf(message));
+    // The marker is where the unread part began when the page opened: the first of the
+    // missed events a resume brings can be it; later messages are read as they come.
+    if (!m_loaded && m_firstUnreadMessageId.isEmpty() && isFirstUnread(message)) {
+        m_firstUnreadMessageId = message.messageId;
+        Q_EMIT firstUnreadChanged();
+    }
     if (!message.requestId.isEmpty() && m_drafts.value(message.authorId) == message.requestId)
         m_drafts.remove(message.authorId); // the draft became this message
     // Whoever sent a message has stopped typing it.

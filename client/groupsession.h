@@ -54,6 +54,9 @@ class GroupSession : public QObject
     /// The longest message text the server takes (Protocol::Limits: the server has no option
     /// for it, so the welcome does not carry it).
     Q_PROPERTY(int maxMessageLength READ maxMessageLength CONSTANT)
+    /// "New since you left": the first message by someone else the user had not read when the
+    /// page opened (empty: none). The page puts its marker before it.
+    Q_PROPERTY(QString firstUnreadMessageId READ firstUnreadMessageId NOTIFY firstUnreadChanged)
 
 public:
     GroupSession(WebSocketService *service, const QString &sessionId, QObject *parent = nullptr);
@@ -77,6 +80,9 @@ public:
     MessageListModel *messages() const { return m_messages; }
     QString typingText() const { return m_typingText; }
     QString inviteCode() const { return m_inviteCode; }
+    QString firstUnreadMessageId() const { return m_firstUnreadMessageId; }
+    /// The first revision not read when the page opened (0: everything was read).
+    void setFirstUnreadRevision(qint64 revision);
 
     /// Joins (first time: snapshot) or resumes the session on the service's connection.
     Q_INVOKABLE void join();
@@ -102,6 +108,7 @@ public:
     Q_INVOKABLE QString nameOf(const QString &participantId) const;
 
 Q_SIGNALS:
+    void firstUnreadChanged();
     void titleChanged();
     void loadedChanged();
     void removedChanged();
@@ -117,6 +124,7 @@ Q_SIGNALS:
     void closed(const QString &reason);
 
 private:
+    bool isFirstUnread(const Protocol::ChatMessage &message) const;
     /// A reply handler that reports a failure as `what` with %1 = the server's message.
     WebSocketService::ReplyHandler reportFailure(const QString &what);
     void onInviteReply(const WebSocketService::Reply &reply);
@@ -157,6 +165,8 @@ private:
     bool m_loaded = false;
     bool m_removed = false;
     QString m_inviteCode;
+    qint64 m_firstUnreadRevision = 0;
+    QString m_firstUnreadMessageId;
     // Names of those who left (the roster has the others'), for their old chat lines.
     QHash<QString, QString> m_formerNames;
 

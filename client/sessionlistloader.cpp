@@ -64,6 +64,7 @@ void SessionListLoader::onPage(const WebSocketService::Reply &reply)
     }
     m_sessions = std::exchange(m_pages, {});
     m_model->setSessions(m_sessions);
+    Q_EMIT listArrived();
     if (auto then = std::exchange(m_then, {}))
         then();
 }

@@ -34,6 +34,10 @@ public:
     /// Empties the list (signed out).
     void clear();
 
+Q_SIGNALS:
+    /// A whole list arrived (sessions() and the model have it).
+    void listArrived();
+
 private:
     void requestPage(const QString &cursor);
     void onPage(const WebSocketService::Reply &reply);

@@ -31,8 +31,77 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
         return s.participantCount;
     case RevisionRole:
         return s.revision;
+    case LastMessageTextRole:
+        return lastMessageOf(s) ? lastMessageOf(s)->text : QString();
+    case LastMessageAuthorRole:
+        return lastMessageOf(s) ? lastMessageOf(s)->authorName : QString();
+    case LastMessageIsOwnRole:
+        return lastMessageOf(s) && !m_localUserId.isEmpty()
+            && lastMessageOf(s)->authorId == m_localUserId;
+    case LastActivityRole:
+        return lastMessageOf(s) ? lastMessageOf(s)->timestamp : QDateTime();
+    case UnreadCountRole:
+        return m_activity.value(s.sessionId).unreadCount;
+    case MutedRole:
+        return m_activity.value(s.sessionId).muted;
+    case HostedRole:
+        return m_hosted;
     }
     return {};
+}
+
+std::optional<MessagePreview> SessionListModel::lastMessageOf(const SessionSummary &s) const
+{
+    const auto it = m_activity.constFind(s.sessionId);
+    if (it == m_activity.cend() || !it->lastMessage)
+        return s.lastMessage;
+    if (s.lastMessage && s.lastMessage->revision >= it->lastMessage->revision)
+        return s.lastMessage;
+    return it->lastMessage;
+}
+
+void SessionListModel::setActivity(const QString &sessionId, const Activity &activity)
+{
+    const Activity before = m_activity.value(sessionId);
+    if (before == activity && m_activity.contains(sessionId))
+        return;
+    const int row = rowOf(sessionId);
+    const auto lastBefore = row >= 0 ? lastMessageOf(m_rows.at(row)) : std::nullopt;
+    m_activity.insert(sessionId, activity);
+    if (row < 0)
+        return;
+    QList<int> changed;
+    if (before.unreadCount != activity.unreadCount)
+        changed << UnreadCountRole;
+    if (before.muted != activity.muted)
+        changed << MutedRole;
+    if (lastBefore != lastMessageOf(m_rows.at(row)))
+        changed << LastMessageTextRole << LastMessageAuthorRole << LastMessageIsOwnRole
+                << LastActivityRole;
+    if (!changed.isEmpty())
+        Q_EMIT dataChanged(index(row), index(row), changed);
+}
+
+void SessionListModel::setHosted(bool hosted)
+{
+    if (m_hosted == hosted)
+        return;
+    m_hosted = hosted;
+    emitForAllRows({ HostedRole });
+}
+
+void SessionListModel::setLocalUserId(const QString &userId)
+{
+    if (m_localUserId == userId)
+        return;
+    m_localUserId = userId;
+    emitForAllRows({ LastMessageIsOwnRole });
+}
+
+void SessionListModel::emitForAllRows(const QList<int> &roles)
+{
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), roles);
 }
 
 QHash<int, QByteArray> SessionListModel::roleNames() const
@@ -43,6 +112,13 @@ QHash<int, QByteArray> SessionListModel::roleNames() const
         { RoleRole, "role" },
         { ParticipantCountRole, "participantCount" },
         { RevisionRole, "revision" },
+        { LastMessageTextRole, "lastMessageText" },
+        { LastMessageAuthorRole, "lastMessageAuthor" },
+        { LastMessageIsOwnRole, "lastMessageIsOwn" },
+        { LastActivityRole, "lastActivity" },
+        { UnreadCountRole, "unreadCount" },
+        { MutedRole, "muted" },
+        { HostedRole, "hosted" },
     };
     return names;
 }
@@ -71,7 +147,10 @@ void SessionListModel::updateRow(int row, const SessionSummary &session)
         changed << ParticipantCountRole;
     if (shown.revision != session.revision)
         changed << RevisionRole;
-    if (changed.isEmpty())
+    if (lastMessageOf(shown) != lastMessageOf(session))
+        changed << LastMessageTextRole << LastMessageAuthorRole << LastMessageIsOwnRole
+                << LastActivityRole;
+    if (changed.isEmpty() && shown == session)
         return;
     m_rows.replace(row, session);
     Q_EMIT dataChanged(index(row), index(row), changed);

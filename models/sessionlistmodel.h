@@ -8,10 +8,13 @@
 #include <QtQml/qqmlregistration.h>
 
 /**
- * @brief The sessions the local user is in (the answer of `list_sessions`).
+ * @brief The sessions the local user is in (the answer of `list_sessions`), with what this
+ * device knows of each besides: its unread count, whether it is muted and its latest message
+ * (setActivity(), from the client's UnreadTracker).
  *
  * A new answer is applied as the difference to the rows shown (same scheme and costs as
- * ParticipantListModel); only the first answer resets the model.
+ * ParticipantListModel); only the first answer resets the model. The rows are in the
+ * server's order; SessionListSortModel shows them by last activity.
  */
 class SessionListModel : public QAbstractListModel
 {
@@ -27,8 +30,24 @@ public:
         RoleRole, ///< @brief the local user's role in it
         ParticipantCountRole, ///< @brief how many participants it has
         RevisionRole, ///< @brief its latest revision
+        LastMessageTextRole, ///< @brief the last message's text (a preview); "" when none
+        LastMessageAuthorRole, ///< @brief the last message's author name; "" when none
+        LastMessageIsOwnRole, ///< @brief the local user wrote the last message
+        LastActivityRole, ///< @brief when the last message came (QDateTime; invalid: none)
+        UnreadCountRole, ///< @brief messages by others since the user last read it here
+        MutedRole, ///< @brief no notifications for it
+        HostedRole, ///< @brief hosted on this computer
     };
     Q_ENUM(Roles)
+
+    /// @brief What this device knows of a session besides the server's summary.
+    struct Activity
+    {
+        int unreadCount = 0;
+        bool muted = false;
+        std::optional<Protocol::MessagePreview> lastMessage; ///< newer than the summary's
+        bool operator==(const Activity &) const = default;
+    };
 
     explicit SessionListModel(QObject *parent = nullptr);
 
@@ -43,6 +62,12 @@ public:
     void upsert(const Protocol::SessionSummary &session);
     void remove(const QString &sessionId);
     void clear();
+    /// Sets what this device knows of a session (kept for a row that comes later, too).
+    void setActivity(const QString &sessionId, const Activity &activity);
+    /// Whether the sessions are hosted on this computer (all or none: one server at a time).
+    void setHosted(bool hosted);
+    /// Whose messages are "own" (LastMessageIsOwnRole).
+    void setLocalUserId(const QString &userId);
 
     Q_INVOKABLE int rowOf(const QString &sessionId) const { return m_rows.rowOf(sessionId); }
 
@@ -50,9 +75,15 @@ Q_SIGNALS:
     void countChanged();
 
 private:
+    /// The summary's last message or the newer one this device learned of since.
+    std::optional<Protocol::MessagePreview> lastMessageOf(const Protocol::SessionSummary &s) const;
     void updateRow(int row, const Protocol::SessionSummary &session);
+    void emitForAllRows(const QList<int> &roles);
     void appendRows(const QList<Protocol::SessionSummary> &sessions);
 
     IndexedRows<Protocol::SessionSummary, &Protocol::SessionSummary::sessionId> m_rows;
+    QHash<QString, Activity> m_activity;
+    QString m_localUserId;
     bool m_loaded = false;
+    bool m_hosted = false;
 };

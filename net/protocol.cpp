@@ -67,6 +67,18 @@ ChatMessage messageFromFields(const Fields &f)
     return m;
 }
 
+MessagePreview previewFromFields(const Fields &f)
+{
+    MessagePreview p;
+    p.revision = f.integer("revision");
+    p.messageId = f.id("messageId");
+    p.authorId = f.id("authorId");
+    p.authorName = f.optionalString("authorName", f.limits().maxNameLength);
+    p.text = f.string("text", MessagePreview::MaxLength);
+    p.timestamp = f.timestamp("timestamp");
+    return p;
+}
+
 MembershipEntry membershipFromJson(const QJsonObject &object, const Limits &limits)
 {
     const Fields f(object, QStringLiteral("membership entry"), limits);
@@ -377,6 +389,8 @@ ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, 
             f.fail(QStringLiteral("field 'title' must not be empty"));
         return e;
     }
+    if (type == QLatin1String("session_activity"))
+        return SessionActivity { f.id("sessionId"), previewFromFields(f) };
     if (type == QLatin1String("session_deleted"))
         return SessionDeletedEvent { f.id("sessionId"), f.id("epoch"), f.integer("revision"),
             f.optionalId("actorId"), f.timestamp("timestamp") };
@@ -582,10 +596,27 @@ std::optional<SessionSummary> sessionSummaryFromJson(const QJsonObject &object)
         s.role = f.enumeration("role", roleNames);
         s.participantCount = f.smallInteger("participantCount");
         s.revision = f.integer("revision");
+        if (f.has("lastMessage")) {
+            const Fields last(f.object("lastMessage"), QStringLiteral("lastMessage"), limits);
+            s.lastMessage = previewFromFields(last);
+        }
         return s;
     } catch (const Reject &) {
         return std::nullopt;
     }
+}
+
+MessagePreview previewOf(const ChatMessage &message)
+{
+    QString text = message.text;
+    if (text.size() > MessagePreview::MaxLength) {
+        qsizetype cut = MessagePreview::MaxLength;
+        if (text.at(cut - 1).isHighSurrogate())
+            --cut; // never half a character
+        text.truncate(cut);
+    }
+    return MessagePreview { message.revision, message.messageId, message.authorId,
+        message.authorName, text, message.timestamp };
 }
 
 QString rosterHash(QList<Participant> participants)

@@ -142,6 +142,28 @@ struct MembershipEntry
 
 QString toString(MembershipEntry::Change change);
 
+/**
+ * @brief The last chat message of a session, shortened: what a session list shows and what
+ * `session_activity` tells members whose connection does not follow the session.
+ */
+struct MessagePreview
+{
+    /// Longer texts are cut to this many UTF-16 code units (never inside a surrogate pair).
+    static constexpr qsizetype MaxLength = 280;
+
+    qint64 revision = 0; ///< the message's revision
+    QString messageId;
+    QString authorId;
+    QString authorName; ///< empty only for messages logged before names travelled with them
+    QString text; ///< at most MaxLength
+    QDateTime timestamp;
+
+    bool operator==(const MessagePreview &) const = default;
+};
+
+/// The preview of a message: its text cut to MessagePreview::MaxLength.
+MessagePreview previewOf(const ChatMessage &message);
+
 /// @brief A row of `list_sessions`' answer.
 struct SessionSummary
 {
@@ -150,6 +172,8 @@ struct SessionSummary
     Role role = Role::Member;
     int participantCount = 0;
     qint64 revision = 0;
+    /// The session's last chat message (notices excluded); none in a session without any.
+    std::optional<MessagePreview> lastMessage;
 
     bool operator==(const SessionSummary &) const = default;
 };
@@ -520,9 +544,21 @@ struct SessionDigest
     QString rosterHash;
 };
 
+/**
+ * @brief A chat message was posted in a session the connection does not follow: sent to
+ * each connection of each member that does not follow it, so an app learns of messages in
+ * sessions whose page is not open (unread counts, notifications, the list's preview).
+ * Not an event of the session: no epoch, not logged, not resumed.
+ */
+struct SessionActivity
+{
+    QString sessionId;
+    MessagePreview message;
+};
+
 using ServerFrame = std::variant<Welcome, Ack, Error, SessionSnapshot, ParticipantChangeEvent,
     MessageEvent, TypingEvent, SessionDigest, SessionRenamedEvent, SessionDeletedEvent,
-    MessageDelta, SessionSettingsEvent>;
+    MessageDelta, SessionSettingsEvent, SessionActivity>;
 
 /**
  * Lowercase hex SHA-256 of the roster sorted by id, one line per participant:
@@ -550,6 +586,7 @@ QJsonObject toJson(const Participant &participant);
 QJsonObject toJson(const ChatMessage &message);
 QJsonObject toJson(const MembershipEntry &entry);
 QJsonObject toJson(const SessionSummary &summary);
+QJsonObject toJson(const MessagePreview &preview);
 QJsonObject toJson(const ClientFrame &frame);
 QJsonObject toJson(const ServerFrame &frame);
 

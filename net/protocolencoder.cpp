@@ -93,12 +93,25 @@ QJsonObject toJson(const MembershipEntry &e)
     return o;
 }
 
+QJsonObject toJson(const MessagePreview &p)
+{
+    QJsonObject o { { QStringLiteral("revision"), p.revision },
+        { QStringLiteral("messageId"), p.messageId }, { QStringLiteral("authorId"), p.authorId },
+        { QStringLiteral("text"), p.text },
+        { QStringLiteral("timestamp"), formatTimestamp(p.timestamp) } };
+    insertIfSet(o, "authorName", p.authorName);
+    return o;
+}
+
 QJsonObject toJson(const SessionSummary &s)
 {
-    return { { QStringLiteral("sessionId"), s.sessionId }, { QStringLiteral("title"), s.title },
-        { QStringLiteral("role"), toString(s.role) },
+    QJsonObject o { { QStringLiteral("sessionId"), s.sessionId },
+        { QStringLiteral("title"), s.title }, { QStringLiteral("role"), toString(s.role) },
         { QStringLiteral("participantCount"), s.participantCount },
         { QStringLiteral("revision"), s.revision } };
+    if (s.lastMessage)
+        o.insert(QStringLiteral("lastMessage"), toJson(*s.lastMessage));
+    return o;
 }
 
 QString typeName(const ClientFrame &frame)
@@ -143,6 +156,7 @@ QString typeName(const ServerFrame &frame)
             [](const SessionSettingsEvent &) { return QStringLiteral("session_settings_changed"); },
             [](const SessionRenamedEvent &) { return QStringLiteral("session_renamed"); },
             [](const SessionDeletedEvent &) { return QStringLiteral("session_deleted"); },
+            [](const SessionActivity &) { return QStringLiteral("session_activity"); },
         },
         frame);
 }
@@ -386,6 +400,11 @@ QJsonObject toJson(const ServerFrame &frame)
                     { QStringLiteral("revision"), e.revision },
                     { QStringLiteral("actorId"), optionalString(e.actorId) },
                     { QStringLiteral("timestamp"), formatTimestamp(e.timestamp) } };
+            },
+            [](const SessionActivity &a) {
+                QJsonObject o = toJson(a.message);
+                o.insert(QStringLiteral("sessionId"), a.sessionId);
+                return o;
             },
         },
         frame);

@@ -493,6 +493,8 @@ void WebSocketService::dispatch(const ServerFrame &frame)
     } else if (const auto *deleted = std::get_if<SessionDeletedEvent>(&frame)) {
         m_lastSnapshots.remove(deleted->sessionId);
         Q_EMIT sessionDeleted(*deleted);
+    } else if (const auto *activity = std::get_if<SessionActivity>(&frame)) {
+        Q_EMIT sessionActivityReceived(*activity);
     }
 }
 

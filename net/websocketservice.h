@@ -147,6 +147,9 @@ Q_SIGNALS:
     void sessionSettingsChanged(const Protocol::SessionSettingsEvent &event);
     void sessionRenamed(const Protocol::SessionRenamedEvent &event);
     void sessionDeleted(const Protocol::SessionDeletedEvent &event);
+    /// A message in a session this connection does not follow (not an event: no revision
+    /// order to keep).
+    void sessionActivityReceived(const Protocol::SessionActivity &activity);
 
 private:
     void setState(State state);

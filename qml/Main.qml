@@ -11,9 +11,16 @@ ApplicationWindow {
     minimumWidth: 640
     minimumHeight: 420
     visible: true
-    title: AppController.currentSession && AppController.currentSession.title.length > 0
-           ? qsTr("%1 — Helpy").arg(AppController.currentSession.title)
-           : qsTr("Helpy")
+    // "(3) Helpy": the unread messages of every session, as chat apps show them.
+    readonly property string baseTitle: AppController.currentSession
+                                        && AppController.currentSession.title.length > 0
+                                        ? qsTr("%1 — Helpy").arg(AppController.currentSession.title)
+                                        : qsTr("Helpy")
+    title: AppController.unreadTotal > 0 ? qsTr("(%1) %2").arg(AppController.unreadTotal).arg(baseTitle)
+                                         : baseTitle
+    // An open session is read while the window is active.
+    onActiveChanged: AppController.windowActive = active
+    Component.onCompleted: AppController.windowActive = active
 
     // The controls' palette follows the application palette, which main() makes light or
     // dark like the system (Fusion's own theme palette would otherwise win in Qt 6.4).
@@ -68,6 +75,12 @@ ApplicationWindow {
         target: pageLoader.item
         ignoreUnknownSignals: true
         function onJoinRequested() { joinDialog.open() }
+        function onSettingsRequested() { settingsDialog.open() }
+    }
+
+    SettingsDialog {
+        id: settingsDialog
+        anchors.centerIn: Overlay.overlay
     }
 
     JoinDialog {
@@ -106,6 +119,11 @@ ApplicationWindow {
         function onNotice(text: string) {
             noticeTip.text = text
             noticeTip.open()
+        }
+        function onRaiseRequested() {
+            window.show()
+            window.raise()
+            window.requestActivate()
         }
     }
 }

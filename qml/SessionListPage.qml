@@ -12,6 +12,15 @@ Page {
     title: qsTr("Your sessions")
 
     signal joinRequested()
+    signal settingsRequested()
+    // What relative times ("5 min") are counted from: once a minute while the list shows.
+    property date now: new Date()
+    Timer {
+        interval: 60000
+        repeat: true
+        running: page.visible
+        onTriggered: page.now = new Date()
+    }
     /// A row was chosen (clicked, or Return on the current one).
     signal sessionChosen(string sessionId)
 
@@ -36,6 +45,12 @@ Page {
                 text: qsTr("Join…")
                 Accessible.name: qsTr("Join a session with an invite link or code (Ctrl+K)")
                 onClicked: page.joinRequested()
+            }
+            ToolButton {
+                objectName: "settingsButton"
+                text: qsTr("Settings…")
+                Accessible.name: qsTr("Settings: name, theme, notifications, language")
+                onClicked: page.settingsRequested()
             }
             ToolButton {
                 text: qsTr("Sign out")
@@ -80,7 +95,8 @@ Page {
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
-            model: AppController.sessions
+            // Newest activity first, as chat apps list conversations.
+            model: AppController.sessionsByActivity
             spacing: 4
             keyNavigationEnabled: true
             focus: true
@@ -93,29 +109,102 @@ Page {
                 required property string title
                 required property string role
                 required property int participantCount
+                required property string lastMessageText
+                required property string lastMessageAuthor
+                required property bool lastMessageIsOwn
+                required property date lastActivity
+                required property int unreadCount
+                required property bool muted
+                required property bool hosted
                 required property int index
+
+                readonly property string preview: lastMessageText.length === 0 ? ""
+                    : lastMessageIsOwn ? qsTr("You: %1").arg(lastMessageText)
+                    : lastMessageAuthor.length > 0 ? qsTr("%1: %2").arg(lastMessageAuthor).arg(lastMessageText)
+                    : lastMessageText
+                readonly property string when: AppController.relativeTime(lastActivity, page.now)
 
                 width: ListView.view.width
                 highlighted: ListView.isCurrentItem
                 text: title
-                Accessible.name: qsTr("%1, %2 participants, you are %3").arg(title).arg(participantCount).arg(role)
+                Accessible.name: (unreadCount > 0 ? qsTr("%1, %n unread message(s)", "", unreadCount).arg(title) : title)
+                                 + (preview.length > 0 ? qsTr(", last: %1, %2").arg(preview).arg(when) : "")
                 contentItem: RowLayout {
                     spacing: 12
-                    Label {
-                        text: row.title
-                        font.bold: true
-                        elide: Text.ElideRight
+                    ColumnLayout {
+                        spacing: 2
                         Layout.fillWidth: true
-                    }
-                    Label {
-                        text: qsTr("%n participant(s)", "", row.participantCount)
-                        color: Theme.subtleText
-                    }
-                    Label {
-                        text: row.role
-                        color: Theme.subtleText
+                        RowLayout {
+                            spacing: 6
+                            Layout.fillWidth: true
+                            Label {
+                                objectName: "sessionRowTitle"
+                                text: row.title
+                                font.bold: true
+                                elide: Text.ElideRight
+                                Layout.fillWidth: true
+                            }
+                            Label {
+                                objectName: "hostedMark"
+                                visible: row.hosted
+                                text: qsTr("hosted here")
+                                color: Theme.accent
+                                font.pixelSize: 11
+                                Accessible.name: qsTr("Hosted on this computer")
+                            }
+                            Label {
+                                objectName: "mutedMark"
+                                visible: row.muted
+                                text: qsTr("muted")
+                                color: Theme.subtleText
+                                font.pixelSize: 11
+                                Accessible.name: qsTr("Notifications muted")
+                            }
+                            Label {
+                                objectName: "sessionRowTime"
+                                text: row.when
+                                color: row.unreadCount > 0 ? Theme.accent : Theme.subtleText
+                                font.pixelSize: 12
+                            }
+                        }
+                        RowLayout {
+                            spacing: 6
+                            Layout.fillWidth: true
+                            Label {
+                                objectName: "sessionRowPreview"
+                                text: row.preview.length > 0 ? row.preview
+                                      : qsTr("%n participant(s), you are %1", "", row.participantCount).arg(row.role)
+                                // Plain text: a message is never markup here.
+                                textFormat: Text.PlainText
+                                maximumLineCount: 1
+                                elide: Text.ElideRight
+                                color: Theme.subtleText
+                                Layout.fillWidth: true
+                            }
+                            Label {
+                                objectName: "unreadBadge"
+                                visible: row.unreadCount > 0
+                                text: row.unreadCount > 99 ? "99+" : String(row.unreadCount)
+                                color: "white"
+                                font.pixelSize: 11
+                                font.bold: true
+                                horizontalAlignment: Text.AlignHCenter
+                                leftPadding: 6
+                                rightPadding: 6
+                                topPadding: 2
+                                bottomPadding: 2
+                                Layout.minimumWidth: 20
+                                Accessible.role: Accessible.StaticText
+                                Accessible.name: qsTr("%n unread", "", row.unreadCount)
+                                background: Rectangle {
+                                    radius: height / 2
+                                    color: row.muted ? Theme.offline : Theme.accent
+                                }
+                            }
+                        }
                     }
                     ToolButton {
+                        // (Muting is on the session's page, and shown in the row.)
                         objectName: "sessionMenuButton"
                         // Renaming and deleting are the owner's (docs/protocol.md, Permissions).
                         visible: row.role === "owner"

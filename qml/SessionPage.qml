@@ -12,6 +12,8 @@ Page {
     objectName: "sessionPage"
 
     property GroupSession session
+    /// The settings dialog is the window's (Main.qml opens it).
+    signal settingsRequested()
     readonly property bool canManage: session?.canManage ?? false
 
     title: session?.title ?? ""
@@ -135,6 +137,26 @@ Page {
                     // Shown as the server has it: the event turns it on.
                     checked = Qt.binding(() => page.session?.helpysAnswerQuestions ?? false)
                 }
+            }
+            ToolButton {
+                objectName: "muteButton"
+                focusPolicy: Qt.TabFocus
+                checkable: true
+                checked: AppController?.currentSessionMuted ?? false
+                text: checked ? qsTr("Muted") : qsTr("Mute")
+                Accessible.name: checked ? qsTr("Unmute this session's notifications")
+                                         : qsTr("Mute this session's notifications")
+                onToggled: {
+                    AppController.currentSessionMuted = checked
+                    checked = Qt.binding(() => AppController?.currentSessionMuted ?? false)
+                }
+            }
+            ToolButton {
+                objectName: "sessionSettingsButton"
+                focusPolicy: Qt.TabFocus
+                text: "⚙"
+                Accessible.name: qsTr("Settings")
+                onClicked: page.settingsRequested()
             }
             ToolButton {
                 objectName: "leaveButton"
@@ -296,7 +318,10 @@ Page {
                 Timer {
                     id: followLater
                     interval: 0
-                    onTriggered: messageList.followEnd()
+                    onTriggered: {
+                        messageList.followEnd()
+                        unreadMarker.place()
+                    }
                 }
                 Connections {
                     target: messageList.model
@@ -316,6 +341,50 @@ Page {
                     color: Theme.subtleText
                     wrapMode: Text.Wrap
                     horizontalAlignment: Text.AlignHCenter
+                }
+
+                // "New since you left": a line before the first message that was unread when
+                // the page opened (GroupSession.firstUnreadMessageId), over the gap above it.
+                Item {
+                    id: unreadMarker
+                    objectName: "unreadMarker"
+                    parent: messageList.contentItem
+                    z: 1
+                    property Item target: null
+                    function place() {
+                        const id = page.session?.firstUnreadMessageId ?? ""
+                        const row = id.length > 0 ? page.session.messages.rowOf(id) : -1
+                        target = row >= 0 ? messageList.itemAtIndex(row) : null
+                    }
+                    visible: target !== null
+                    width: messageList.width
+                    height: 14
+                    y: target ? target.y - (messageList.spacing + height) / 2 : 0
+                    Accessible.role: Accessible.Separator
+                    Accessible.name: qsTr("New messages since you left")
+                    Rectangle {
+                        x: 12
+                        width: parent.width - 24
+                        height: 1
+                        anchors.verticalCenter: parent.verticalCenter
+                        color: Theme.danger
+                    }
+                    Label {
+                        anchors.right: parent.right
+                        anchors.rightMargin: 20
+                        anchors.verticalCenter: parent.verticalCenter
+                        leftPadding: 4
+                        rightPadding: 4
+                        text: qsTr("New")
+                        color: Theme.danger
+                        font.pixelSize: 11
+                        font.bold: true
+                        background: Rectangle { color: Theme.palette.base }
+                    }
+                    Connections {
+                        target: page.session
+                        function onFirstUnreadChanged() { unreadMarker.place() }
+                    }
                 }
 
                 NewMessagesButton {

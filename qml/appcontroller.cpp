@@ -2,9 +2,12 @@
 #include "appcontroller.h"
 
 #include "certificatepins.h"
+#include "colorscheme.h"
 #include "errortext.h"
 #include "groupsession.h"
 #include "invitelink.h"
+#include "notificationpolicy.h"
+#include "notifier.h"
 #include "reconnectcountdown.h"
 #include "secretstore.h"
 #include "sessionhosting.h"
@@ -50,6 +53,33 @@ AppController::AppController(QObject *parent)
         Q_EMIT helpyBackendChanged();
     });
     m_displayName = m_settings.value(QStringLiteral("displayName")).toString();
+
+    // Unread counts, the list's previews and notifications: what the connection hears of
+    // every session, not only the open one.
+    m_sessionsByActivity = new SessionListSortModel(m_sessionList->model(), this);
+    m_unread = new UnreadTracker(m_service.get(), this);
+    m_appSettings = new AppSettings(this);
+    m_notifier = new DesktopNotifier(this);
+    connect(m_sessionList, &SessionListLoader::listArrived, this, [this] {
+        m_sessionList->model()->setLocalUserId(m_service->userId());
+        m_sessionList->model()->setHosted(isOnOwnServer());
+        m_unread->setSessions(m_sessionList->sessions());
+        for (const SessionSummary &s : m_sessionList->sessions())
+            showActivity(s.sessionId);
+    });
+    connect(m_unread, &UnreadTracker::sessionChanged, this, [this](const QString &sessionId) {
+        showActivity(sessionId);
+        if (m_currentSession && m_currentSession->sessionId() == sessionId)
+            Q_EMIT currentSessionMutedChanged();
+    });
+    connect(m_unread, &UnreadTracker::totalChanged, this, &AppController::unreadTotalChanged);
+    connect(m_unread, &UnreadTracker::messageArrived, this, &AppController::onMessageArrived);
+    connect(m_notifier, &Notifier::activated, this, [this](const QString &sessionId) {
+        openSession(sessionId);
+        Q_EMIT raiseRequested();
+    });
+    connect(m_appSettings, &AppSettings::themeChanged, this,
+        [this] { applyColorScheme(m_appSettings->theme()); });
 
     connect(m_service.get(), &WebSocketService::welcomed, this, &AppController::onWelcomed);
     connect(m_service.get(), &WebSocketService::stateChanged, this, &AppController::onServiceState);
@@ -607,11 +637,74 @@ void AppController::openSession(const QString &sessionId)
     else
         inviteWhenReady();
 
+    // "New since you left" starts after what was read; then the page reads what it shows.
+    session->setFirstUnreadRevision(
+        m_unread->unreadCount(sessionId) > 0 ? m_unread->lastReadRevision(sessionId) + 1 : 0);
+    m_unread->setViewing(sessionId);
+
     GroupSession *previous = m_currentSession;
     m_currentSession = session;
     Q_EMIT currentSessionChanged();
+    Q_EMIT currentSessionMutedChanged();
     if (previous)
         previous->deleteLater();
+}
+
+void AppController::showActivity(const QString &sessionId)
+{
+    m_sessionList->model()->setActivity(sessionId,
+        SessionListModel::Activity { m_unread->unreadCount(sessionId), m_unread->isMuted(sessionId),
+            m_unread->lastMessage(sessionId) });
+}
+
+void AppController::onMessageArrived(
+    const QString &sessionId, const MessagePreview &message, bool beingRead)
+{
+    const NotificationPolicy::Situation situation { m_appSettings->notificationsEnabled(),
+        m_unread->isMuted(sessionId), beingRead };
+    if (!NotificationPolicy::shouldNotify(message.text, m_displayName, situation))
+        return;
+    QString title;
+    for (const SessionSummary &s : m_sessionList->sessions()) {
+        if (s.sessionId == sessionId)
+            title = s.title;
+    }
+    if (m_currentSession && m_currentSession->sessionId() == sessionId)
+        title = m_currentSession->title();
+    if (title.isEmpty())
+        title = tr("Helpy");
+    const QString author = message.authorName.isEmpty() ? tr("Someone") : message.authorName;
+    m_notifier->notify(sessionId, title, tr("%1: %2").arg(author, message.text));
+}
+
+void AppController::setWindowActive(bool active)
+{
+    if (m_windowActive == active)
+        return;
+    m_windowActive = active;
+    m_unread->setWindowActive(active);
+    Q_EMIT windowActiveChanged();
+}
+
+bool AppController::currentSessionMuted() const
+{
+    return m_currentSession && m_unread->isMuted(m_currentSession->sessionId());
+}
+
+void AppController::setCurrentSessionMuted(bool muted)
+{
+    if (m_currentSession)
+        setSessionMuted(m_currentSession->sessionId(), muted);
+}
+
+void AppController::setSessionMuted(const QString &sessionId, bool muted)
+{
+    m_unread->setMuted(sessionId, muted);
+}
+
+QString AppController::relativeTime(const QDateTime &then, const QDateTime &now) const
+{
+    return NotificationPolicy::relativeTime(then, now);
 }
 
 void AppController::closeSession()
@@ -619,6 +712,7 @@ void AppController::closeSession()
     GroupSession *previous = m_currentSession;
     if (!previous)
         return;
+    m_unread->setViewing({});
     m_currentSession = nullptr;
     Q_EMIT currentSessionChanged();
     previous->deleteLater();
@@ -682,6 +776,7 @@ void AppController::cancelConnecting()
 void AppController::signOut()
 {
     closeSession();
+    m_unread->setViewing({});
     m_afterWelcome = {};
     m_service->disconnectFromServer();
     m_sessionList->clear();

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "appsettings.h"
 #include "groupsession.h"
 #include "identitytokens.h"
 #include "sessionlistmodel.h"
+#include "sessionlistsortmodel.h"
+#include "unreadtracker.h"
 #include "websocketservice.h"
 
 #include <QObject>
@@ -16,6 +19,7 @@
 #include <functional>
 #include <memory>
 
+class Notifier;
 class QJSEngine;
 class QQmlEngine;
 class ReconnectCountdown;
@@ -71,6 +75,17 @@ class AppController : public QObject
     Q_PROPERTY(QString userId READ userId NOTIFY signedInChanged)
     Q_PROPERTY(GroupSession *currentSession READ currentSession NOTIFY currentSessionChanged)
     Q_PROPERTY(SessionListModel *sessions READ sessions CONSTANT)
+    /// The same sessions as a chat app lists them: the latest activity first.
+    Q_PROPERTY(SessionListSortModel *sessionsByActivity READ sessionsByActivity CONSTANT)
+    /// Unread messages over all sessions (the window title shows them).
+    Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
+    /// The user's preferences (theme, notifications, language).
+    Q_PROPERTY(AppSettings *appSettings READ appSettings CONSTANT)
+    /// Whether the window is the active one (Main.qml tells): an open session is read then.
+    Q_PROPERTY(bool windowActive READ windowActive WRITE setWindowActive NOTIFY windowActiveChanged)
+    /// No notifications for the open session.
+    Q_PROPERTY(bool currentSessionMuted READ currentSessionMuted WRITE setCurrentSessionMuted NOTIFY
+            currentSessionMutedChanged)
 
 public:
     /// No default constructor on purpose: Qt 6.4 would prefer it to create() for the singleton.
@@ -105,6 +120,16 @@ public:
     QString userId() const;
     GroupSession *currentSession() const { return m_currentSession; }
     SessionListModel *sessions() const;
+    SessionListSortModel *sessionsByActivity() const { return m_sessionsByActivity; }
+    int unreadTotal() const { return m_unread->total(); }
+    AppSettings *appSettings() const { return m_appSettings; }
+    UnreadTracker *unread() const { return m_unread; }
+    /// Where desktop notifications go (tests spy on its notificationRequested).
+    Notifier *notifier() const { return m_notifier; }
+    bool windowActive() const { return m_windowActive; }
+    void setWindowActive(bool active);
+    bool currentSessionMuted() const;
+    void setCurrentSessionMuted(bool muted);
 
     /// The server to host sessions with (not owned; it outlives this controller). Set before
     /// QML loads: canHost does not change afterwards.
@@ -173,6 +198,10 @@ public:
     /// pinned and the connection goes on), or not (no connection).
     Q_INVOKABLE void acceptCertificate();
     Q_INVOKABLE void rejectCertificate();
+    /// Mutes (or unmutes) a session's notifications.
+    Q_INVOKABLE void setSessionMuted(const QString &sessionId, bool muted);
+    /// "now", "5 min", the time, "Yesterday" or the date of `then`, as of `now`.
+    Q_INVOKABLE QString relativeTime(const QDateTime &then, const QDateTime &now) const;
 
 Q_SIGNALS:
     /// A link to join once a name is given (the command line, or a later launch).
@@ -196,6 +225,11 @@ Q_SIGNALS:
     /// compares its SHA-256 `fingerprint` (in groups of four) with the host's, then answers
     /// acceptCertificate() or rejectCertificate().
     void certificateConfirmationRequested(const QString &address, const QString &fingerprint);
+    void unreadTotalChanged();
+    void windowActiveChanged();
+    void currentSessionMutedChanged();
+    /// The user asked for the window (a notification was clicked): show and raise it.
+    void raiseRequested();
 
 private:
     void connectThen(const QUrl &url, bool useStoredToken, std::function<void()> then);
@@ -214,6 +248,10 @@ private:
     void connectToOwnServer(std::function<void()> then);
     /// Opens the session titled `title` on the connected server, or creates it.
     void openOrCreate(const QString &title);
+    /// Shows the tracker's state of a session in the session list.
+    void showActivity(const QString &sessionId);
+    void onMessageArrived(
+        const QString &sessionId, const Protocol::MessagePreview &message, bool beingRead);
 
     std::unique_ptr<WebSocketService> m_service;
     SessionHosting *m_hosting = nullptr;
@@ -223,6 +261,11 @@ private:
     QSettings m_settings;
     ReconnectCountdown *m_countdown = nullptr;
     SessionListLoader *m_sessionList = nullptr;
+    SessionListSortModel *m_sessionsByActivity = nullptr;
+    UnreadTracker *m_unread = nullptr;
+    AppSettings *m_appSettings = nullptr;
+    Notifier *m_notifier = nullptr;
+    bool m_windowActive = true;
     QPointer<GroupSession> m_currentSession;
     QString m_displayName;
     QString m_errorString;

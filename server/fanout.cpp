@@ -23,8 +23,13 @@ void Fanout::deliver(const Delivery &delivery)
     const auto sendTo = [&](const User &user) {
         for (ClientConnection *connection : user.connections) {
             auto it = connection->subscriptions.find(delivery.sessionId);
-            if (it == connection->subscriptions.end() || *it >= delivery.revision)
-                continue; // not following, or already has it by snapshot or resume
+            if (it == connection->subscriptions.end()) {
+                if (!delivery.activityText.isEmpty())
+                    connection->send(delivery.activityText);
+                continue;
+            }
+            if (*it >= delivery.revision)
+                continue; // already has it by snapshot or resume
             *it = delivery.revision;
             if (sent++ == 0)
                 firstToLast.start();

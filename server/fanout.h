@@ -15,6 +15,9 @@ struct Delivery
     qint64 revision = 0;
     QString text; ///< encoded once; every follower gets this very text
     QString removedUserId; ///< a removal goes to the removed one too, and is its last
+    /// A chat message: its `session_activity`, for the members' connections that do not
+    /// follow the session (they learn of it without joining). Empty for other events.
+    QString activityText;
 };
 
 /**
@@ -30,7 +33,8 @@ public:
     Q_DISABLE_COPY_MOVE(Fanout)
 
     /// Sends the event to each follower that does not have its revision yet (by snapshot
-    /// or resume), and moves the follower on to it.
+    /// or resume), and moves the follower on to it; the activity to each member's
+    /// connection that does not follow the session.
     void deliver(const Delivery &delivery);
     /// Sends an unrecorded frame (typing) at once to each follower but `except`.
     void broadcast(const Session &session, const QString &text, const ClientConnection *except);

@@ -8,6 +8,7 @@
 #include "rules.h"
 #include "serveroptions.h"
 #include "session.h"
+#include "sessionactivity.h"
 #include "userdirectory.h"
 
 #include <QWebSocket>
@@ -464,8 +465,9 @@ Outcome RequestHandlers::listSessions(User &user, const ListSessions &request)
             = session && !session->isDeleted() ? session->roster().find(user.id) : nullptr;
         if (!self)
             continue;
-        result.sessions.append(SessionSummary {
-            *it, session->title(), self->role, session->roster().size(), session->revision() });
+        result.sessions.append(
+            SessionSummary { *it, session->title(), self->role, session->roster().size(),
+                session->revision(), SessionActivityPush::lastMessageOf(*session) });
     }
     return makeAck(std::nullopt, result);
 }

@@ -6,6 +6,7 @@
 #include "logging.h"
 #include "metrics.h"
 #include "session.h"
+#include "sessionactivity.h"
 #include "sessionregistry.h"
 #include "sessionstore.h"
 
@@ -211,6 +212,8 @@ void Transactions::publish(Session &session, ServerFrame event)
     out.delivery = Delivery { session.id(), revision, text,
         change && change->type == ParticipantChangeEvent::Type::Removed ? change->participantId
                                                                         : QString() };
+    if (const auto *message = std::get_if<MessageEvent>(&event))
+        out.delivery->activityText = SessionActivityPush::encodeFor(*message);
     m_outbox.append(std::move(out));
 }
 

@@ -96,7 +96,7 @@ public:
         for (qsizetype i = from; i < frames.size(); ++i) {
             const QJsonObject &f = frames.at(i);
             if (f["sessionId"] == sessionId && f.contains("revision") && f["type"] != "ack"
-                && f["type"] != "session_snapshot")
+                && f["type"] != "session_snapshot" && f["type"] != "session_activity")
                 list.append(f);
         }
         return list;

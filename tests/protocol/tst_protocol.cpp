@@ -147,6 +147,10 @@ auto members(const SessionDeletedEvent &f)
 {
     return std::tie(f.sessionId, f.epoch, f.revision, f.actorId, f.timestamp);
 }
+auto members(const SessionActivity &f)
+{
+    return std::tie(f.sessionId, f.message);
+}
 
 template<typename Variant> bool sameFrame(const Variant &a, const Variant &b)
 {
@@ -474,6 +478,8 @@ private Q_SLOTS:
     void serverRoundTrip_data();
     void serverRoundTrip();
     void sessionSummaryRoundTrip();
+    void sessionSummaryWithLastMessage();
+    void previewsAreCutWhole();
     void framesWithoutHistoryFieldsStillDecode();
     void malformedMembershipEntriesAreRefused();
     void ackResultCarriesOnlyTheRequestsOwnFields();
@@ -828,6 +834,12 @@ void TestProtocol::serverRoundTrip_data()
     QTest::newRow("session_deleted")
         << ServerFrame(SessionDeletedEvent { u"s-1"_s, u"e-1"_s, 44, u"u-ada"_s, kTime })
         << u"session_deleted"_s;
+    QTest::newRow("session_activity") << ServerFrame(SessionActivity {
+        u"s-1"_s, MessagePreview { 45, u"m-9"_s, u"u-ada"_s, u"Ada"_s, u"see you at 5"_s, kTime } })
+                                      << u"session_activity"_s;
+    QTest::newRow("session_activity without authorName") << ServerFrame(SessionActivity {
+        u"s-1"_s, MessagePreview { 46, u"m-10"_s, u"u-ada"_s, {}, u"hi"_s, kTime } })
+                                                         << u"session_activity"_s;
 }
 
 // authorName and membership were added after v1 shipped: frames of older servers (and
@@ -919,6 +931,42 @@ void TestProtocol::sessionSummaryRoundTrip()
     QVERIFY(!sessionSummaryFromJson(changed(json, u"role"_s, u"admin"_s)));
     QVERIFY(!sessionSummaryFromJson(changed(json, u"participantCount"_s, -1)));
     QVERIFY(!sessionSummaryFromJson(changed(json, u"revision"_s, u"3"_s)));
+}
+
+// list_sessions rows name their last message (a preview), so the list shows it and sorts by it.
+void TestProtocol::sessionSummaryWithLastMessage()
+{
+    SessionSummary summary { u"s-1"_s, u"Algebra"_s, Role::Owner, 12, 345 };
+    summary.lastMessage = MessagePreview { 340, u"m-1"_s, u"u-ada"_s, u"Ada"_s, u"hi"_s, kTime };
+    const QJsonObject json = toJson(summary);
+    QVERIFY(json.value(u"lastMessage"_s).isObject());
+    QCOMPARE(sessionSummaryFromJson(json), std::optional(summary));
+    // A malformed preview makes the row unreadable, like any malformed field.
+    QJsonObject last = json.value(u"lastMessage"_s).toObject();
+    last.remove(u"messageId"_s);
+    QVERIFY(!sessionSummaryFromJson(changed(json, u"lastMessage"_s, last)));
+    last = json.value(u"lastMessage"_s).toObject();
+    last.insert(u"text"_s, QString(MessagePreview::MaxLength + 1, u'x'));
+    QVERIFY(!sessionSummaryFromJson(changed(json, u"lastMessage"_s, last)));
+    // Absent (an older server, or no message yet): none.
+    QVERIFY(!sessionSummaryFromJson(changed(json, u"lastMessage"_s))->lastMessage);
+}
+
+void TestProtocol::previewsAreCutWhole()
+{
+    ChatMessage message;
+    message.messageId = u"m-1"_s;
+    message.authorId = u"u-1"_s;
+    message.revision = 3;
+    message.text = u"short"_s;
+    QCOMPARE(previewOf(message).text, u"short"_s);
+    message.text = QString(MessagePreview::MaxLength + 50, u'a');
+    QCOMPARE(previewOf(message).text.size(), MessagePreview::MaxLength);
+    // An emoji across the cut is left out whole, never halved into a lone surrogate.
+    message.text = QString(MessagePreview::MaxLength - 1, u'a') + u"😀 tail"_s;
+    const QString cut = previewOf(message).text;
+    QCOMPARE(cut.size(), MessagePreview::MaxLength - 1);
+    QVERIFY(!cut.back().isHighSurrogate());
 }
 
 void TestProtocol::ackResultCarriesOnlyTheRequestsOwnFields()

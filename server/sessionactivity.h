@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "protocol.h"
+
+#include <optional>
+
+class Session;
+
+/**
+ * @brief What members learn of a session they do not follow: `session_activity` for each
+ * chat message (Fanout sends it to their connections that do not follow the session), and
+ * the last message in `list_sessions` rows. Notices (a Helpy that cannot answer) are not
+ * conversation: they count for neither.
+ */
+namespace SessionActivityPush {
+
+/// The session's last chat message, shortened; none when it has none (in its recent history).
+std::optional<Protocol::MessagePreview> lastMessageOf(const Session &session);
+
+/// The encoded `session_activity` of a message event; empty for a notice.
+QString encodeFor(const Protocol::MessageEvent &event);
+
+} // namespace SessionActivityPush
