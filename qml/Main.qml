@@ -41,6 +41,8 @@ ApplicationWindow {
 
     header: ConnectionBanner {}
 
+    CursorBlinkLimiter {} // a window left open draws nothing: the text cursor blinks for 5 s only
+
     Loader {
         id: pageLoader
         objectName: "pageLoader"

@@ -16,6 +16,8 @@ ItemDelegate {
     required property bool isHelpy
     required property string role
     required property string presence
+    /// When this participant joined the session (shown on hover, with the role).
+    required property date joinedAt
     /// False while this client is disconnected: the presence shown would only be a guess.
     required property bool presenceKnown
     required property bool isSelf
@@ -50,9 +52,15 @@ ItemDelegate {
     Accessible.name: qsTr("%1%2, %3, %4").arg(displayName).arg(isHelpy ? qsTr(" (Helpy)") : "")
                                            .arg(roleText(role)).arg(presenceText(shownPresence))
 
-    ToolTip.visible: hovered && !presenceKnown
+    /// "Moderator · joined 26/11/2026 10:00": the role, and since when this one is in the
+    /// session (the roster knows when one joined, not when the role changed).
+    readonly property string roleSince: isNaN(joinedAt.getTime()) ? roleText(role)
+        : qsTr("%1 · joined %2").arg(roleText(role)).arg(joinedAt.toLocaleString(Qt.locale(), Locale.ShortFormat))
+
+    ToolTip.visible: hovered
     ToolTip.delay: 500
-    ToolTip.text: qsTr("Presence unknown while you are disconnected")
+    ToolTip.text: presenceKnown ? roleSince
+                                : roleSince + "\n" + qsTr("Presence unknown while you are disconnected")
 
     onPressAndHold: if (hasActions) actions.popup()
     Keys.onMenuPressed: if (hasActions) actions.popup()

@@ -5,6 +5,7 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Helpy
 import Helpy.Client
+import Helpy.Models
 
 // One session: the chat on the left, the participants beside it.
 Page {
@@ -312,12 +313,39 @@ Page {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     clip: true
-                    model: page.session ? page.session.participants : null
+                    // People by role (online first, then by name), Helpys last in their
+                    // own group; a header with the count opens each group.
+                    model: ParticipantSortModel {
+                        id: sortedParticipants
+                        sourceModel: page.session ? page.session.participants : null
+                    }
                     keyNavigationEnabled: true
                     activeFocusOnTab: true
                     Accessible.role: Accessible.List
                     Accessible.name: qsTr("Participants")
                     ScrollBar.vertical: ScrollBar {}
+                    section.property: "group"
+                    section.delegate: Label {
+                        id: groupHeader
+                        required property string section
+                        readonly property int total: sortedParticipants.groupCounts[section] ?? 0
+                        readonly property int online: sortedParticipants.onlineCounts[section] ?? 0
+                        objectName: "participantGroup_" + section
+                        width: ListView.view.width
+                        leftPadding: 12
+                        topPadding: 8
+                        bottomPadding: 2
+                        color: Theme.subtleText
+                        font.pixelSize: 11
+                        font.bold: true
+                        font.capitalization: Font.AllUppercase
+                        text: (section === "helpy" ? qsTr("Helpys · %1 (%2 online)")
+                               : section === "owner" ? qsTr("Owners · %1 (%2 online)")
+                               : section === "moderator" ? qsTr("Moderators · %1 (%2 online)")
+                               : qsTr("Members · %1 (%2 online)")).arg(total).arg(online)
+                        Accessible.role: Accessible.Heading
+                        Accessible.name: text
+                    }
                     delegate: ParticipantDelegate {
                         width: ListView.view.width
                         session: page.session

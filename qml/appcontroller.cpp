@@ -9,6 +9,7 @@
 #include "sessionhosting.h"
 #include "sessionlistloader.h"
 #include "sessionlistmodel.h"
+#include "uilanguage.h"
 #include "websocketservice.h"
 
 #include <QClipboard>
@@ -33,7 +34,6 @@ AppController::AppController(QObject *parent)
     , m_service(std::make_unique<WebSocketService>())
     , m_countdown(new ReconnectCountdown(m_service.get(), this))
     , m_sessionList(new SessionListLoader(m_service.get(), this))
-    , m_defaultTitle(tr("Study session"))
 {
     Q_ASSERT(!s_instance);
     s_instance = this;
@@ -49,6 +49,13 @@ AppController::AppController(QObject *parent)
         Q_EMIT helpyBackendChanged();
     });
     m_displayName = m_settings.value(QStringLiteral("displayName")).toString();
+    m_uiLanguage = new UiLanguage(this);
+    m_language = m_settings.value(QStringLiteral("ui/language")).toString();
+    if (!UiLanguage::isValidCode(m_language))
+        m_language.clear();
+    m_uiLanguage->apply(m_language);
+    // Translated before any translator was installed: set again in the language spoken.
+    m_defaultTitle = tr("Study session");
 
     connect(m_service.get(), &WebSocketService::welcomed, this, &AppController::onWelcomed);
     connect(m_service.get(), &WebSocketService::stateChanged, this, &AppController::onServiceState);
@@ -92,9 +99,10 @@ AppController *AppController::instance()
     return s_instance;
 }
 
-AppController *AppController::create(QQmlEngine *, QJSEngine *)
+AppController *AppController::create(QQmlEngine *qmlEngine, QJSEngine *)
 {
     Q_ASSERT_X(s_instance, "AppController::create", "make the AppController before loading QML");
+    s_instance->m_engine = qmlEngine;
     QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
     return s_instance;
 }
@@ -633,4 +641,25 @@ void AppController::copyToClipboard(const QString &text)
         clipboard->setText(text);
         Q_EMIT notice(tr("Copied “%1” to the clipboard.").arg(text));
     }
+}
+
+QString AppController::spokenLanguage() const
+{
+    return m_uiLanguage->spoken();
+}
+
+void AppController::setLanguage(const QString &code)
+{
+    if (!UiLanguage::isValidCode(code)) {
+        qCWarning(lcApp) << "no such UI language:" << code;
+        return;
+    }
+    m_settings.setValue(QStringLiteral("ui/language"), code);
+    if (code == m_language)
+        return;
+    m_language = code;
+    m_uiLanguage->apply(code);
+    if (m_engine)
+        m_engine->retranslate();
+    Q_EMIT languageChanged();
 }

@@ -22,6 +22,7 @@ class ReconnectCountdown;
 class SessionHosting;
 class SecretStore;
 class SessionListLoader;
+class UiLanguage;
 
 /**
  * @brief The app's one controller, a QML singleton: signs in, opens sessions and hosts them,
@@ -71,6 +72,10 @@ class AppController : public QObject
     Q_PROPERTY(QString userId READ userId NOTIFY signedInChanged)
     Q_PROPERTY(GroupSession *currentSession READ currentSession NOTIFY currentSessionChanged)
     Q_PROPERTY(SessionListModel *sessions READ sessions CONSTANT)
+    /// The UI language chosen (QSettings `ui/language`): "" follows the system, "en", "de".
+    Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)
+    /// The language the UI speaks now ("en" or "de"), whatever was chosen.
+    Q_PROPERTY(QString spokenLanguage READ spokenLanguage NOTIFY languageChanged)
 
 public:
     /// No default constructor on purpose: Qt 6.4 would prefer it to create() for the singleton.
@@ -164,6 +169,13 @@ public:
     Q_INVOKABLE void clearError();
     Q_INVOKABLE void copyToClipboard(const QString &text);
 
+    QString language() const { return m_language; }
+    QString spokenLanguage() const;
+    /// Speaks `code` ("" the system's language, "en", "de") from now on, and remembers it
+    /// (QSettings `ui/language`); the QML on screen is retranslated at once. An unknown code
+    /// is refused (logged), the language stays.
+    Q_INVOKABLE void setLanguage(const QString &code);
+
 Q_SIGNALS:
     void displayNameChanged();
     void helpyBackendChanged();
@@ -175,6 +187,7 @@ Q_SIGNALS:
     void errorStringChanged();
     void hostingChanged();
     void currentSessionChanged();
+    void languageChanged();
     /// Host mode is ready: others join with this server address and code.
     void hostedSessionReady(const QString &serverUrl, const QString &inviteCode);
     /// A short notice for the user (e.g. "Copied").
@@ -213,4 +226,7 @@ private:
     bool m_errorFromRequest = false;
     QTimer m_requestErrorExpiry;
     std::function<void()> m_afterWelcome;
+    UiLanguage *m_uiLanguage = nullptr;
+    QString m_language;
+    QPointer<QQmlEngine> m_engine; ///< the engine showing the UI: retranslated on a switch
 };
