@@ -24,6 +24,12 @@ ItemDelegate {
     required property bool canRemove
     required property bool canChangeRole
     required property int index
+    /// The group this row is in ("owner", "moderator", "member", "helpy": ParticipantSortModel).
+    required property string group
+    /// The group's header ("Members · 3 (2 online)"), shown above its first row.
+    property string groupTitle
+    /// The first row of its group carries the group's header (the list's sections by group).
+    readonly property bool startsGroup: ListView.section !== ListView.previousSection
     /// The session whose participant this is: the actions go to it.
     required property GroupSession session
 
@@ -49,6 +55,25 @@ ItemDelegate {
     }
     padding: 8
     leftPadding: 12
+    // The header sits above the row's own background and content.
+    topInset: startsGroup ? groupHeader.height : 0
+    topPadding: padding + topInset
+
+    Label {
+        id: groupHeader
+        objectName: "participantGroup_" + row.group
+        visible: row.startsGroup
+        width: row.width
+        leftPadding: 12
+        topPadding: 10
+        bottomPadding: 2
+        color: Theme.subtleText
+        font.pixelSize: 11
+        font.bold: true
+        text: row.groupTitle
+        Accessible.role: Accessible.Heading
+        Accessible.name: text
+    }
     Accessible.name: qsTr("%1%2, %3, %4").arg(displayName).arg(isHelpy ? qsTr(" (Helpy)") : "")
                                            .arg(roleText(role)).arg(presenceText(shownPresence))
 

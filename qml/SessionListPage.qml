@@ -98,7 +98,7 @@ Page {
                 width: ListView.view.width
                 highlighted: ListView.isCurrentItem
                 text: title
-                Accessible.name: qsTr("%1, %2 participants, you are %3").arg(title).arg(participantCount).arg(role)
+                Accessible.name: qsTr("%1, %2 participants, you are %3").arg(title).arg(participantCount).arg(role === "owner" ? qsTr("owner") : role === "moderator" ? qsTr("moderator") : qsTr("member"))
                 contentItem: RowLayout {
                     spacing: 12
                     Label {
@@ -112,7 +112,7 @@ Page {
                         color: Theme.subtleText
                     }
                     Label {
-                        text: row.role
+                        text: row.role === "owner" ? qsTr("owner") : row.role === "moderator" ? qsTr("moderator") : qsTr("member")
                         color: Theme.subtleText
                     }
                     ToolButton {

@@ -17,6 +17,14 @@ Page {
 
     title: session?.title ?? ""
 
+    /// A participant group's header: its name, how many, how many online.
+    function groupTitle(group: string, total: int, online: int): string {
+        return (group === "helpy" ? qsTr("Helpys · %1 (%2 online)")
+              : group === "owner" ? qsTr("Owners · %1 (%2 online)")
+              : group === "moderator" ? qsTr("Moderators · %1 (%2 online)")
+              : qsTr("Members · %1 (%2 online)")).arg(total).arg(online)
+    }
+
     header: ToolBar {
         RowLayout {
             anchors.fill: parent
@@ -325,30 +333,11 @@ Page {
                     Accessible.name: qsTr("Participants")
                     ScrollBar.vertical: ScrollBar {}
                     section.property: "group"
-                    section.delegate: Label {
-                        id: groupHeader
-                        required property string section
-                        readonly property int total: sortedParticipants.groupCounts[section] ?? 0
-                        readonly property int online: sortedParticipants.onlineCounts[section] ?? 0
-                        objectName: "participantGroup_" + section
-                        width: ListView.view.width
-                        leftPadding: 12
-                        topPadding: 8
-                        bottomPadding: 2
-                        color: Theme.subtleText
-                        font.pixelSize: 11
-                        font.bold: true
-                        font.capitalization: Font.AllUppercase
-                        text: (section === "helpy" ? qsTr("Helpys · %1 (%2 online)")
-                               : section === "owner" ? qsTr("Owners · %1 (%2 online)")
-                               : section === "moderator" ? qsTr("Moderators · %1 (%2 online)")
-                               : qsTr("Members · %1 (%2 online)")).arg(total).arg(online)
-                        Accessible.role: Accessible.Heading
-                        Accessible.name: text
-                    }
                     delegate: ParticipantDelegate {
                         width: ListView.view.width
                         session: page.session
+                        groupTitle: page.groupTitle(group, sortedParticipants.groupCounts[group] ?? 0,
+                                                    sortedParticipants.onlineCounts[group] ?? 0)
                         onActionsClosed: composer.focusInput()
                     }
                 }

@@ -719,6 +719,18 @@
         <source>The session, its messages and its invite codes go for everyone in it. This cannot be undone.</source>
         <translation>Die Sitzung, ihre Nachrichten und ihre Einladungscodes verschwinden für alle darin. Das lässt sich nicht rückgängig machen.</translation>
     </message>
+    <message>
+        <source>owner</source>
+        <translation>Besitzer</translation>
+    </message>
+    <message>
+        <source>moderator</source>
+        <translation>Moderator</translation>
+    </message>
+    <message>
+        <source>member</source>
+        <translation>Mitglied</translation>
+    </message>
 </context>
 <context>
     <name>SessionPage</name>

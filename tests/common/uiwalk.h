@@ -40,13 +40,17 @@ inline QString describe(QQuickItem *item)
         .arg(QString::fromLatin1(item->metaObject()->className()), path.join(QLatin1Char('/')));
 }
 
-/// The popups (dialogs, menus) declared under `root`; not tool tips.
+/// The popups (dialogs, menus) declared under `root` on what is shown; not tool tips, nor
+/// those of a page already gone (deleted later).
 inline QList<QObject *> popupsUnder(QObject *root)
 {
     QList<QObject *> popups;
     const auto objects = root->findChildren<QObject *>();
     for (QObject *object : objects) {
-        if (object->inherits("QQuickPopup") && !object->inherits("QQuickToolTip"))
+        if (!object->inherits("QQuickPopup") || object->inherits("QQuickToolTip"))
+            continue;
+        auto *parent = object->property("parent").value<QQuickItem *>();
+        if (parent && parent->window() && parent->isVisible())
             popups << object;
     }
     return popups;
