@@ -41,7 +41,7 @@ ApplicationWindow {
 
     header: ConnectionBanner {}
 
-    CursorBlinkLimiter {} // a window left open draws nothing: the text cursor blinks for 5 s only
+    CursorBlinkLimiter { objectName: "cursorBlinkLimiter" } // the cursor blinks for 5 s only
 
     Loader {
         id: pageLoader
