@@ -102,7 +102,8 @@ AppController *AppController::instance()
 AppController *AppController::create(QQmlEngine *qmlEngine, QJSEngine *)
 {
     Q_ASSERT_X(s_instance, "AppController::create", "make the AppController before loading QML");
-    s_instance->m_engine = qmlEngine;
+    if (s_instance)
+        s_instance->m_engine = qmlEngine;
     QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
     return s_instance;
 }
