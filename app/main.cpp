@@ -6,6 +6,7 @@
 #include "embeddedsessionhost.h"
 #include "groupsession.h"
 #include "invitelink.h"
+#include "singleinstance.h"
 
 #include <QCommandLineParser>
 #include <QGuiApplication>
@@ -13,6 +14,7 @@
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QStandardPaths>
 #include <QTimer>
 #include <QtQml/QQmlExtensionPlugin>
 
@@ -76,8 +78,8 @@ struct CommandLine
             "main", "Live study sessions with your group and Helpy tutors."));
         parser.addHelpOption();
         parser.addVersionOption();
-        parser.addOptions(
-            { nameOption, serverOption, joinOption, hostOption, titleOption, quitOption });
+        parser.addOptions({ nameOption, serverOption, joinOption, hostOption, titleOption,
+            newInstanceOption, quitOption });
         parser.addPositionalArgument(QStringLiteral("link"),
             QCoreApplication::translate("main",
                 "An invite link to join, helpy://HOST:PORT/CODE (as the desktop's helpy:// "
@@ -104,6 +106,10 @@ struct CommandLine
     const QCommandLineOption titleOption { QStringLiteral("title"),
         QCoreApplication::translate("main", "Title of the hosted session."),
         QStringLiteral("title") };
+    const QCommandLineOption newInstanceOption { QStringLiteral("new-instance"),
+        QCoreApplication::translate("main",
+            "Open a window of its own even when Helpy is already open. (Without it, a launch "
+            "with no --name, --server or --host hands its link to the open window.)") };
     const QCommandLineOption quitOption { QStringLiteral("quit-after-load"),
         QCoreApplication::translate("main",
             "Quit once the window (and a hosted session) is shown; exit code 1 "
@@ -192,6 +198,21 @@ int main(int argc, char *argv[])
     }
     const bool joining = !joinLink.isEmpty() || parser.isSet(joinOption);
 
+    // One window per user and settings: a launch that brings nothing of its own (the menu
+    // entry, or the desktop's helpy:// handler with a link) hands its link to the open one.
+    // A name, a server or a port of its own is another window on purpose (a second user).
+    SingleInstance instance(
+        SingleInstance::keyFor(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)));
+    const bool ownWindow = quitAfterLoad || parser.isSet(commandLine.newInstanceOption)
+        || parser.isSet(nameOption) || parser.isSet(serverOption) || parser.isSet(hostOption);
+    if (!ownWindow && instance.forward(joinLink)) {
+        std::printf("helpy: Helpy is already open; %s\n",
+            joinLink.isEmpty() ? "its window is shown" : "it opens the link");
+        return 0;
+    }
+    if (!quitAfterLoad)
+        instance.listen();
+
     QQuickStyle::setStyle(QStringLiteral("Fusion"));
     applyColorScheme();
 
@@ -228,6 +249,21 @@ int main(int argc, char *argv[])
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Helpy/Main.qml")));
     if (engine.rootObjects().isEmpty())
         return 1;
+
+    QObject::connect(&instance, &SingleInstance::activationRequested, &app,
+        [&engine, &controller](const QString &link) {
+            if (auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().value(0))) {
+                window->show();
+                window->raise();
+                window->requestActivate();
+            }
+            if (link.isEmpty())
+                return;
+            if (controller.displayName().isEmpty())
+                controller.setPendingInviteLink(link); // the sign-in page's Join box shows it
+            else
+                controller.joinLink(link);
+        });
 
     if (parser.isSet(hostOption)) {
         if (controller.displayName().isEmpty())

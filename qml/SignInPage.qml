@@ -29,6 +29,14 @@ Page {
         return true
     }
 
+    // A later launch (the desktop's helpy:// handler) handed a link to this window.
+    Connections {
+        target: AppController
+        function onPendingInviteLinkChanged() {
+            page.takeInviteLink(AppController.pendingInviteLink)
+        }
+    }
+
     Component.onCompleted: {
         if (AppController.pendingInviteLink.length > 0)
             takeInviteLink(AppController.pendingInviteLink)

@@ -68,7 +68,7 @@ class AppController : public QObject
     /// "Hosted on this computer at 192.168.1.5:8787" or "Hosted on HOST:PORT".
     Q_PROPERTY(QString sessionLocation READ sessionLocation NOTIFY connectionStateChanged)
     /// The invite link the app was started with (the helpy:// handler), for the Join box.
-    Q_PROPERTY(QString pendingInviteLink READ pendingInviteLink CONSTANT)
+    Q_PROPERTY(QString pendingInviteLink READ pendingInviteLink NOTIFY pendingInviteLinkChanged)
     Q_PROPERTY(QString userId READ userId NOTIFY signedInChanged)
     Q_PROPERTY(GroupSession *currentSession READ currentSession NOTIFY currentSessionChanged)
     Q_PROPERTY(SessionListModel *sessions READ sessions CONSTANT)
@@ -115,7 +115,11 @@ public:
     void setSessionTitle(const QString &title) { m_defaultTitle = title; }
     QString pendingInviteLink() const { return m_pendingInviteLink; }
     /// Set before QML loads.
-    void setPendingInviteLink(const QString &link) { m_pendingInviteLink = link.trimmed(); }
+    void setPendingInviteLink(const QString &link)
+    {
+        m_pendingInviteLink = link.trimmed();
+        Q_EMIT pendingInviteLinkChanged();
+    }
     /// How long a first connection may take before it fails (default 10 s; tests shorten it).
     void setConnectTimeoutMs(int ms) { m_service->setHandshakeTimeoutMs(ms); }
     /// How long a refused request's error stays when nothing succeeds after it (default 10 s).
@@ -177,6 +181,8 @@ public:
     Q_INVOKABLE void setLanguage(const QString &code);
 
 Q_SIGNALS:
+    /// A link to join once a name is given (the command line, or a later launch).
+    void pendingInviteLinkChanged();
     void displayNameChanged();
     void helpyBackendChanged();
     void lastServerChanged();

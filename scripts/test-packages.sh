@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the two .deb files scripts/package.sh made (apt-get resolves their Depends), then
+# Installs (or reinstalls) the two .deb files scripts/package.sh made (apt-get resolves their Depends), then
 # checks what got installed: `helpy-server --help`, and the systemd unit's own command line
 # (ExecStart, with its installed config) started once, healthy, and stopped with SIGTERM.
 # Needs root (or sudo) and apt; meant for a throwaway CI container, not a workstation.
@@ -17,7 +17,7 @@ done
 # apt takes a file for a package name only with a path: make each one absolute.
 for i in "${!debs[@]}"; do debs[i]=$(realpath "${debs[i]}"); done
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends --reinstall \
     "${debs[@]}"
 
 fail() { echo "test-packages.sh: FAIL: $*" >&2; exit 1; }

@@ -2,6 +2,8 @@
 # Sets up, builds and runs every check, headless: style (clang-format, qmllint), the
 # libFuzzer targets for a short bounded time, then every test (ctest, last).
 #   HELPY_FUZZ_SECONDS=N   seconds per fuzz target (default 20; 0 skips fuzzing)
+#   HELPY_TEST_PACKAGES=1  also build both .deb files and install them (this machine's apt!);
+#                          on by default when CI=true (a throwaway machine, as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build
@@ -22,3 +24,17 @@ fi
 
 echo "== tests"
 ctest --test-dir build --output-on-failure --parallel "$(nproc)" --timeout 300
+
+test_packages=${HELPY_TEST_PACKAGES:-${CI:-false}}
+if [ "$test_packages" = 1 ] || [ "$test_packages" = true ]; then
+    echo "== packages: build both .deb files, install them with apt, run what they installed"
+    for p in dpkg-dev curl; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" && continue
+        sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$p"
+    done
+    JOBS=$(nproc) scripts/package.sh build-package > build/package.log 2>&1 || { tail -50 build/package.log; exit 1; }
+    grep -A3 '^== ' build/package.log
+    scripts/test-packages.sh build-package
+fi

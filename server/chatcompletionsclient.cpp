@@ -104,8 +104,7 @@ void ChatCompletionsClient::onReadyRead()
         return;
     const QByteArray bytes = m_reply->readAll();
     if (status() >= 400) {
-        if (m_errorBody.size() < 64 * 1024)
-            m_errorBody.append(bytes);
+        keepErrorBody(bytes);
         return;
     }
     const QList<QByteArray> events = m_parser.feed(bytes);
@@ -114,6 +113,13 @@ void ChatCompletionsClient::onReadyRead()
         if (m_done)
             return;
     }
+}
+
+void ChatCompletionsClient::keepErrorBody(QByteArrayView bytes)
+{
+    const qsizetype room = MaxErrorBodyBytes - m_errorBody.size();
+    if (room > 0)
+        m_errorBody.append(bytes.first(std::min(room, bytes.size())));
 }
 
 void ChatCompletionsClient::handleEvent(const QByteArray &data)
@@ -166,7 +172,7 @@ void ChatCompletionsClient::onFinished()
     const int code = status();
     const QNetworkReply::NetworkError error = m_reply->error();
     if (code >= 400) {
-        m_errorBody.append(m_reply->readAll());
+        keepErrorBody(m_reply->readAll());
         const QString message = errorMessageOf(m_errorBody);
         const QString detail = QStringLiteral("HTTP %1: %2").arg(code).arg(message);
         if (code == 429) {

@@ -61,6 +61,14 @@ public:
     /// The URL of the request: `{endpoint}/chat/completions`.
     static QUrl completionsUrl(const QUrl &endpoint);
 
+    /// An HTTP error's body is kept up to this for its message; the rest is read and dropped.
+    static constexpr qsizetype MaxErrorBodyBytes = 64 * 1024;
+    /// Bytes held for the reply: an error body, and the stream's unfinished line and event.
+    qsizetype heldBytes() const
+    {
+        return m_errorBody.size() + m_parser.pendingBytes() + m_parser.pendingEventBytes();
+    }
+
 signals:
     /// More of the answer arrived; text() has all of it so far.
     void textGrew();
@@ -73,6 +81,7 @@ private:
     void onReadyRead();
     void onFinished();
     void handleEvent(const QByteArray &data);
+    void keepErrorBody(QByteArrayView bytes);
     void fail(FailureKind kind, const QString &detail, int retryAfterSeconds = 0);
     void succeed();
     /// The HTTP status of the reply (0: none yet).

@@ -53,6 +53,9 @@ public:
     virtual Protocol::Presence presenceOf(const User &user) const = 0;
     /// Keeps the user's own list of sessions (list_sessions) in step with the rosters.
     virtual void setMember(const QString &userId, const QString &sessionId, bool member) = 0;
+    /// The session was just deleted (its last event is published): forget its history, in
+    /// memory and in the store, in this transaction.
+    virtual void forgetSession(Session &session) = 0;
     /// One of the user's connections opened the session (created, joined, or was sent it when
     /// added): the user's presence is kept there from now on.
     virtual void sessionOpened(User &user, const QString &sessionId) = 0;

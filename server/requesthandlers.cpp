@@ -556,6 +556,8 @@ Outcome RequestHandlers::deleteSession(User &user, const DeleteSession &request)
     session->forEachUserId([this, session](const QString &userId) {
         m_context.setMember(userId, session->id(), false);
     });
+    // Deleting is what the owner asked for: its messages go, here and on disk.
+    m_context.forgetSession(*session);
     qCInfo(lcServer) << user.id << "deleted session" << session->id();
     return makeAck(session->revision());
 }

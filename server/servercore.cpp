@@ -260,6 +260,13 @@ Presence ServerCore::presenceOf(const User &user) const
     return m_presence.presenceOf(user);
 }
 
+void ServerCore::forgetSession(Session &session)
+{
+    session.forgetHistory();
+    if (m_backends.store)
+        m_backends.store->forgetSession(session.id(), session.revision());
+}
+
 void ServerCore::setMember(const QString &userId, const QString &sessionId, bool member)
 {
     m_registry.setMember(userId, sessionId, member);

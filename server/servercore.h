@@ -76,6 +76,7 @@ public:
     User *findUser(const QString &userId) override;
     Protocol::Presence presenceOf(const User &user) const override;
     void setMember(const QString &userId, const QString &sessionId, bool member) override;
+    void forgetSession(Session &session) override;
     void sessionOpened(User &user, const QString &sessionId) override;
     void publish(Session &session, Protocol::ServerFrame event) override;
     void post(ClientConnection *connection, const QString &text, const QString &subscribe = {},

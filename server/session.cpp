@@ -22,6 +22,14 @@ void Session::record(qint64 revision, const QString &encodedEvent)
         m_log.pop_front();
 }
 
+void Session::forgetHistory()
+{
+    m_messages = {};
+    m_membership = {};
+    while (m_log.size() > 1)
+        m_log.pop_front();
+}
+
 std::optional<QStringList> Session::eventsSince(qint64 sinceRevision) const
 {
     if (sinceRevision > m_revision)

@@ -81,6 +81,9 @@ public:
     bool isDeleted() const { return m_deleted; }
     /// A session_deleted event (live and on replay).
     void markDeleted() { m_deleted = true; }
+    /// After its deletion: drops its messages, membership lines and resume log (all but the
+    /// deletion). The roster stays: the deletion's fan-out goes to its members.
+    void forgetHistory();
 
     Protocol::SessionSnapshot snapshot() const;
 

@@ -92,6 +92,16 @@ public:
     virtual void saveInvite(const StoredInvite &invite) = 0;
     /// The session's whole list of banned users, replacing the stored one.
     virtual void saveBans(const QString &sessionId, const QStringList &bannedUserIds) = 0;
+    /**
+     * The session was deleted by its `deletedRevision` event: forget what it held (every
+     * earlier event, so every message; its invites and bans). Its deletion stays, as its only
+     * event, so the session stays deleted and says so. A store that cannot forget keeps it.
+     */
+    virtual void forgetSession(const QString &sessionId, qint64 deletedRevision)
+    {
+        Q_UNUSED(sessionId);
+        Q_UNUSED(deletedRevision);
+    }
     virtual void saveAnswer(const QString &userId, const QString &requestId, const QString &answer)
         = 0;
 

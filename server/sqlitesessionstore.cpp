@@ -313,6 +313,17 @@ void SqliteSessionStore::saveInvite(const StoredInvite &invite)
             invite.uses, invite.revoked ? 1 : 0 });
 }
 
+void SqliteSessionStore::forgetSession(const QString &sessionId, qint64 deletedRevision)
+{
+    exec(QStringLiteral("DELETE FROM events WHERE session_id = ? AND revision < ?"),
+        { sessionId, deletedRevision });
+    // The deletion becomes the log's first event: a log is read from revision 1, gapless.
+    exec(QStringLiteral("UPDATE events SET revision = 1 WHERE session_id = ? AND revision = ?"),
+        { sessionId, deletedRevision });
+    exec(QStringLiteral("DELETE FROM invites WHERE session_id = ?"), { sessionId });
+    exec(QStringLiteral("DELETE FROM bans WHERE session_id = ?"), { sessionId });
+}
+
 void SqliteSessionStore::saveBans(const QString &sessionId, const QStringList &bannedUserIds)
 {
     exec(QStringLiteral("DELETE FROM bans WHERE session_id = ?"), { sessionId });

@@ -31,6 +31,7 @@ public:
     void appendEvent(const QString &sessionId, qint64 revision, const QString &event) override;
     void saveInvite(const StoredInvite &invite) override;
     void saveBans(const QString &sessionId, const QStringList &bannedUserIds) override;
+    void forgetSession(const QString &sessionId, qint64 deletedRevision) override;
     void saveAnswer(
         const QString &userId, const QString &requestId, const QString &answer) override;
     QString lastError() const override { return m_lastError; }

@@ -40,6 +40,7 @@ QByteArray SseParser::finish()
         takeLine(m_buffer, events);
     m_buffer.clear();
     m_scanned = 0;
+    m_dropping = false;
     if (!m_hasData)
         return {};
     m_hasData = false;
@@ -52,8 +53,11 @@ void SseParser::takeLine(QByteArrayView line, QList<QByteArray> &events)
         if (m_hasData)
             events.append(std::exchange(m_data, {}));
         m_hasData = false;
+        m_dropping = false;
         return;
     }
+    if (m_dropping)
+        return;
     if (line.startsWith(':'))
         return;
     const qsizetype colon = line.indexOf(':');
@@ -63,6 +67,12 @@ void SseParser::takeLine(QByteArrayView line, QList<QByteArray> &events)
     QByteArrayView value = colon < 0 ? QByteArrayView() : line.sliced(colon + 1);
     if (value.startsWith(' '))
         value = value.sliced(1);
+    if (m_data.size() + 1 + value.size() > MaxEventBytes) {
+        m_data = QByteArray();
+        m_hasData = false;
+        m_dropping = true;
+        return;
+    }
     if (m_hasData)
         m_data.append('\n');
     m_data.append(value);

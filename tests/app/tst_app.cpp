@@ -2,6 +2,8 @@
 // Runs the real helpy executable headless: it must load, host or join, and quit with exit
 // code 0. Its --quit-after-load mode turns any warning (QML binding loops, unknown
 // properties, failed loads) into exit code 1, and the output is checked as well.
+#include <QDir>
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -21,10 +23,13 @@ private Q_SLOTS:
     void badHostPortIsRefused();
     void joinsWithAnInviteLink();
     void badInviteLinkIsRefused();
+    void aLaterLaunchHandsItsLinkToTheOpenWindow();
 
 private:
-    /// A helpy process with its own settings, headless.
-    void prepare(QProcess &process);
+    /// A helpy process with its own settings (in `home`, else this test's), headless.
+    void prepare(QProcess &process, const QString &home = {});
+    /// Starts `helpy --name Ana --host` and returns its invite link (empty on failure).
+    QString startHost(QProcess &host);
     static void expectClean(QProcess &process, const QByteArray &stderrText);
 
     QTemporaryDir m_home;
@@ -36,14 +41,15 @@ void TestApp::initTestCase()
     QVERIFY2(QFile::exists(QStringLiteral(HELPY_APP_PATH)), HELPY_APP_PATH);
 }
 
-void TestApp::prepare(QProcess &process)
+void TestApp::prepare(QProcess &process, const QString &home)
 {
+    const QDir dir(home.isEmpty() ? m_home.path() : home);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.filePath(QStringLiteral("data")));
-    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_home.path());
-    env.insert(QStringLiteral("XDG_CACHE_HOME"), m_home.filePath(QStringLiteral("cache")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), dir.path());
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), dir.filePath(QStringLiteral("cache")));
     env.remove(QStringLiteral("QT_LOGGING_RULES"));
     process.setProcessEnvironment(env);
     process.setProgram(QStringLiteral(HELPY_APP_PATH));
@@ -211,6 +217,72 @@ void TestApp::badInviteLinkIsRefused()
         QVERIFY(process.waitForFinished(20000));
         QCOMPARE(process.exitCode(), 2);
         QVERIFY(!process.readAllStandardError().isEmpty());
+    }
+}
+
+QString TestApp::startHost(QProcess &host)
+{
+    prepare(host);
+    host.setArguments(
+        { QStringLiteral("--name"), QStringLiteral("Ana"), QStringLiteral("--host") });
+    host.start();
+    if (!host.waitForStarted())
+        return {};
+    static const QRegularExpression announce(QStringLiteral("Invite link: (helpy://\\S+)"));
+    QByteArray out;
+    QRegularExpressionMatch match;
+    QElapsedTimer waited;
+    waited.start();
+    while (
+        !(match = announce.match(QString::fromUtf8(out))).hasMatch() && waited.elapsed() < 20000) {
+        host.waitForReadyRead(500);
+        out += host.readAllStandardOutput();
+    }
+    return match.captured(1);
+}
+
+// The desktop's helpy:// handler runs `helpy LINK`. With Helpy already open, that launch
+// hands the link to the open window, which joins, and ends; it also finds a window whose
+// predecessor crashed (its socket left behind).
+void TestApp::aLaterLaunchHandsItsLinkToTheOpenWindow()
+{
+    QProcess host;
+    auto stopHost = qScopeGuard([&] {
+        host.kill();
+        host.waitForFinished();
+    });
+    const QString link = startHost(host);
+    QVERIFY(!link.isEmpty());
+
+    QTemporaryDir bensHome; // Ben's own computer, as far as settings go
+    QVERIFY(bensHome.isValid());
+    for (int round = 0; round < 2; ++round) {
+        QProcess open;
+        prepare(open, bensHome.path());
+        open.setArguments({ QStringLiteral("--name"), QStringLiteral("Ben") });
+        open.start();
+        QVERIFY(open.waitForStarted());
+        auto stopOpen = qScopeGuard([&] {
+            open.kill(); // SIGKILL: round 0 leaves its socket behind for round 1
+            open.waitForFinished();
+        });
+        QByteArray openErr;
+        QTRY_VERIFY_WITH_TIMEOUT((openErr += open.readAllStandardError(),
+                                     openErr.contains("opens the links of later launches")),
+            20000);
+
+        QProcess launch;
+        prepare(launch, bensHome.path());
+        launch.setArguments({ link });
+        launch.start();
+        QVERIFY(launch.waitForFinished(10000));
+        const QByteArray said = launch.readAllStandardOutput();
+        QCOMPARE(launch.exitCode(), 0);
+        QVERIFY2(said.contains("already open; it opens the link"), said.constData());
+        // The open window joined: as Ben, with the code of the link.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (openErr += open.readAllStandardError(), openErr.contains("welcome as")), 20000);
+        QVERIFY2(openErr.contains("a later launch handed over"), openErr.constData());
     }
 }
 

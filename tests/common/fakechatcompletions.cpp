@@ -106,10 +106,12 @@ void FakeChatCompletions::respond(QTcpSocket *socket)
     if (mode == Mode::Silent)
         return;
     if (mode == Mode::HttpError) {
-        const QByteArray body = QJsonDocument(
-            QJsonObject { { "error",
-                QJsonObject { { "message", errorMessage }, { "type", "fake_error" } } } })
-                                    .toJson(QJsonDocument::Compact);
+        const QByteArray body
+            = QJsonDocument(
+                  QJsonObject { { "error",
+                      QJsonObject { { "message", errorMessage }, { "type", "fake_error" } } } })
+                  .toJson(QJsonDocument::Compact)
+            + QByteArray(errorPaddingBytes, ' ');
         QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
             + "\r\nContent-Type: application/json\r\nContent-Length: "
             + QByteArray::number(body.size()) + "\r\nConnection: close\r\n";
@@ -122,9 +124,20 @@ void FakeChatCompletions::respond(QTcpSocket *socket)
     socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: "
                   "no-cache\r\nConnection: close\r\n\r\n");
     QList<QByteArray> events = pieces(answer);
+    if (mode == Mode::Flood) {
+        // One event's data lines, and no empty line to end it: then an empty line, as if the
+        // endless event ended at last, and the answer.
+        const QByteArray line = "data: " + QByteArray(1018, 'x') + '\n';
+        QByteArray flood;
+        flood.reserve(floodBytes + line.size());
+        while (flood.size() < floodBytes)
+            flood += line;
+        socket->write(flood + '\n');
+    }
     switch (mode) {
     case Mode::Stream:
     case Mode::SplitBytes:
+    case Mode::Flood:
         events.append(chunk(QJsonObject {}, QStringLiteral("stop")));
         events.append("data: [DONE]\n\n");
         break;

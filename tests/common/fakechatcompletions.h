@@ -29,6 +29,7 @@ public:
         NoDone, ///< two pieces, then close: no finish_reason, no [DONE]
         HttpError, ///< `status` with a JSON error body (429: with Retry-After)
         Silent, ///< reads the request and never answers
+        Flood, ///< `floodBytes` of data lines that never end an event, then as Stream
     };
 
     explicit FakeChatCompletions(QObject *parent = nullptr);
@@ -44,6 +45,8 @@ public:
     int status = 500; ///< HttpError's status
     QString errorMessage = QStringLiteral("the model fell over");
     int retryAfterSeconds = 7; ///< 429's Retry-After
+    qsizetype floodBytes = 8 << 20; ///< Flood's endless event
+    qsizetype errorPaddingBytes = 0; ///< spaces after HttpError's JSON body
 
     struct Request
     {

@@ -7,6 +7,8 @@
 #include "sessionserver.h"
 
 #include <QJsonArray>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -28,9 +30,12 @@ private Q_SLOTS:
     void deleteTellsEveryMemberAndClosesTheSession();
     void aDeletedSessionStaysDeletedAfterARestart();
     void aMemberWhoWasAwayNoLongerFindsADeletedSession();
+    void deletingASessionForgetsItsMessagesOnDisk();
 
 private:
     void startServer();
+    /// Rows of the server's SQLite file (read beside the running server) that match `where`.
+    int rowsOnDisk(const QString &table, const QString &where, const QVariantList &values);
     /// Ana owns a session "Algebra"; Ben joined it with an invite code.
     void anaAndBenInASession();
     static QStringList titlesOf(RawClient &client);
@@ -232,6 +237,60 @@ void TestSessionLifecycle::aMemberWhoWasAwayNoLongerFindsADeletedSession()
     const QJsonObject resume = ben.request({ { "type", "join_session" },
         { "sessionId", m_sessionId }, { "epoch", "e" }, { "sinceRevision", 1 } });
     QCOMPARE(resume["code"], "not_found");
+}
+
+int TestSessionLifecycle::rowsOnDisk(
+    const QString &table, const QString &where, const QVariantList &values)
+{
+    int rows = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"peek"_s);
+        db.setDatabaseName(m_dir.filePath(u"sessions.sqlite"_s));
+        db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
+        if (db.open()) {
+            QSqlQuery query(db);
+            query.prepare(u"SELECT count(*) FROM %1 WHERE %2"_s.arg(table, where));
+            for (const QVariant &value : values)
+                query.addBindValue(value);
+            if (query.exec() && query.next())
+                rows = query.value(0).toInt();
+        }
+    }
+    QSqlDatabase::removeDatabase(u"peek"_s);
+    return rows;
+}
+
+void TestSessionLifecycle::deletingASessionForgetsItsMessagesOnDisk()
+{
+    anaAndBenInASession();
+    QCOMPARE(m_ana->request({ { "type", "send_message" }, { "sessionId", m_sessionId },
+                 { "text", "my phone number is 0171 4217" } })["type"],
+        "ack");
+    const QString secret = u"%4217%"_s;
+    QCOMPARE(rowsOnDisk(u"events"_s, u"frame LIKE ?"_s, { secret }), 1);
+    QCOMPARE(rowsOnDisk(u"invites"_s, u"session_id = ?"_s, { m_sessionId }), 1);
+
+    QCOMPARE(m_ana->request({ { "type", "delete_session" }, { "sessionId", m_sessionId } })["type"],
+        "ack");
+    // Only the deletion is left of the session: no message, no invite.
+    QCOMPARE(rowsOnDisk(u"events"_s, u"frame LIKE ?"_s, { secret }), 0);
+    QCOMPARE(rowsOnDisk(u"events"_s, u"session_id = ?"_s, { m_sessionId }), 1);
+    QCOMPARE(rowsOnDisk(u"invites"_s, u"session_id = ?"_s, { m_sessionId }), 0);
+
+    // And it is still deleted (and says so) after a restart.
+    const QString benToken = m_ben->token;
+    m_ana.reset();
+    m_ben.reset();
+    m_server.reset();
+    startServer();
+    RawClient ben;
+    QVERIFY(ben.signIn(m_server->url(), u"Ben"_s, benToken));
+    QVERIFY(titlesOf(ben).isEmpty());
+    const QJsonObject join
+        = ben.request({ { "type", "join_session" }, { "sessionId", m_sessionId } });
+    QCOMPARE(join["code"], "not_found");
+    QVERIFY2(
+        join["message"].toString().contains(u"deleted"_s), qPrintable(join["message"].toString()));
 }
 
 QTEST_GUILESS_MAIN(TestSessionLifecycle)

@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QMutex>
+#include <QNetworkAccessManager>
 #include <QTcpServer>
 #include <QTest>
 
@@ -181,6 +182,21 @@ private slots:
         QVERIFY(parser.feed("data: {\"a\":1}\ndata: x").isEmpty());
         QCOMPARE(parser.finish(), QByteArray("{\"a\":1}\nx"));
         QCOMPARE(parser.finish(), QByteArray());
+    }
+
+    void sseParserDropsAnEventThatNeverEnds()
+    {
+        SseParser parser;
+        const QByteArray line = "data: " + QByteArray(1000, 'x') + '\n';
+        qsizetype held = 0;
+        for (int i = 0; i < 8 * 1024; ++i) { // 8 MB of one event's data lines
+            QVERIFY(parser.feed(line).isEmpty());
+            held = std::max(held, parser.pendingBytes() + parser.pendingEventBytes());
+        }
+        QVERIFY2(held <= SseParser::MaxEventBytes, QByteArray::number(held));
+        // The endless event ends at last: dropped whole; the next one is whole again.
+        QCOMPARE(parser.feed("data: tail\n\ndata: next\n\n"), QList<QByteArray> { "next" });
+        QCOMPARE(parser.pendingEventBytes(), 0);
     }
 
     void mentions()
@@ -398,6 +414,44 @@ private slots:
         QCOMPARE((*final)["text"].toString(), fake->answer);
         for (const QJsonObject &delta : framesOf(*b, u"message_delta"_s))
             QVERIFY(fake->answer.startsWith(delta["text"].toString()));
+    }
+
+    void aFloodingModelIsReadInBoundedMemory()
+    {
+        // A stream of 8 MB that never ends an event, then the answer: the flood is dropped,
+        // never held, and the answer still arrives whole.
+        start();
+        fake->mode = FakeChatCompletions::Mode::Flood;
+        say(*b, u"@Math Helpy hello?"_s);
+        const auto final = messageFrom(*b, mathId);
+        QVERIFY(final);
+        QVERIFY(!(*final).contains("kind"));
+        QCOMPARE((*final)["text"].toString(), fake->answer);
+    }
+
+    void anHttpErrorBodyIsKeptUpToItsLimit()
+    {
+        FakeChatCompletions endpoint;
+        QVERIFY(endpoint.listen());
+        endpoint.mode = FakeChatCompletions::Mode::HttpError;
+        endpoint.status = 503;
+        endpoint.errorPaddingBytes = 16 << 20;
+        QNetworkAccessManager network;
+        ChatCompletionsClient client(network);
+        qsizetype held = -1;
+        QString detail;
+        connect(&client, &ChatCompletionsClient::failed, this,
+            [&](ChatCompletionsClient::FailureKind, const QString &why, int) {
+                held = client.heldBytes();
+                detail = why;
+            });
+        ChatCompletionsClient::Request request;
+        request.endpoint = endpoint.baseUrl();
+        request.timeoutMs = 10'000;
+        client.start(request);
+        QTRY_VERIFY_WITH_TIMEOUT(held >= 0, 10'000);
+        QVERIFY2(held <= ChatCompletionsClient::MaxErrorBodyBytes, QByteArray::number(held));
+        QVERIFY2(detail.contains(endpoint.errorMessage), qPrintable(detail));
     }
 
     void theLongestAnswerStopsAtTheMessageLimit()
