@@ -987,5 +987,9 @@
         <source>Quit once the window (and a hosted session) is shown; exit code 1 if anything warned. For tests.</source>
         <translation>Beenden, sobald das Fenster (und eine gehostete Sitzung) angezeigt wird; Exit-Code 1, falls es Warnungen gab. Für Tests.</translation>
     </message>
+    <message>
+        <source>Open a window of its own even when Helpy is already open. (Without it, a launch with no --name, --server or --host hands its link to the open window.)</source>
+        <translation>Ein eigenes Fenster öffnen, auch wenn Helpy schon offen ist. (Ohne diese Option gibt ein Start ohne --name, --server oder --host seinen Link an das offene Fenster weiter.)</translation>
+    </message>
 </context>
 </TS>
