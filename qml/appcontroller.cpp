@@ -663,4 +663,6 @@ void AppController::setLanguage(const QString &code)
     if (m_engine)
         m_engine->retranslate();
     Q_EMIT languageChanged();
+    // Sentences made here on reading (sessionLocation) are read again in the new language.
+    Q_EMIT connectionStateChanged();
 }
