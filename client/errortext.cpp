@@ -5,15 +5,50 @@
 
 using namespace Protocol;
 
+namespace {
+
+/// What a code means, in a sentence that fits after "Could not …:".
+const char *meaningOf(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::BadRequest:
+        return QT_TRANSLATE_NOOP("ErrorText", "the server did not understand the request");
+    case ErrorCode::UnsupportedProtocol:
+        return QT_TRANSLATE_NOOP(
+            "ErrorText", "this app and the server do not speak the same version — update Helpy");
+    case ErrorCode::NotAuthenticated:
+        return QT_TRANSLATE_NOOP("ErrorText", "you are not signed in to this server");
+    case ErrorCode::NotFound:
+        return QT_TRANSLATE_NOOP("ErrorText", "it does not exist (any more)");
+    case ErrorCode::Forbidden:
+        return QT_TRANSLATE_NOOP("ErrorText", "you may not do that in this session");
+    case ErrorCode::Conflict:
+        return QT_TRANSLATE_NOOP(
+            "ErrorText", "it clashes with a change made in the meantime — try again");
+    case ErrorCode::LimitExceeded:
+        return QT_TRANSLATE_NOOP("ErrorText", "a limit of the server was reached");
+    case ErrorCode::RateLimited:
+        return QT_TRANSLATE_NOOP("ErrorText",
+            "the server is busy or this was tried too often — wait a minute and try again");
+    case ErrorCode::TooLarge:
+        return QT_TRANSLATE_NOOP("ErrorText", "it is too large");
+    case ErrorCode::Internal:
+        return QT_TRANSLATE_NOOP("ErrorText", "the server ran into an internal error");
+    }
+    return QT_TRANSLATE_NOOP("ErrorText", "the server refused");
+}
+
+} // namespace
+
 QString ErrorText::reason(const Error &error)
 {
-    switch (error.code) {
-    case ErrorCode::RateLimited:
-        // The server's text counts requests a second (or invite guesses a minute); the reader
-        // needs what to do.
-        return QCoreApplication::translate("ErrorText",
-            "the server is busy or this was tried too often — wait a minute and try again");
-    default:
-        return error.message;
-    }
+    const char *meaning = meaningOf(error.code);
+    const QString translated = QCoreApplication::translate("ErrorText", meaning);
+    // The server counts requests a second (or invite guesses a minute); the reader needs
+    // what to do.
+    if (error.code == ErrorCode::RateLimited || error.message.isEmpty())
+        return translated;
+    // The server's sentence says the most, but in English: a UI in another language says
+    // what the code means in its own words instead.
+    return translated != QLatin1String(meaning) ? translated : error.message;
 }

@@ -47,7 +47,7 @@ Dialog {
             id: serverField
             objectName: "joinDialogServer"
             Layout.fillWidth: true
-            placeholderText: "ws://host:port"
+            placeholderText: qsTr("ws://host:port")
             Accessible.name: qsTr("Server address")
             onAccepted: dialog.accept()
             property int previousLength: 0

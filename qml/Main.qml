@@ -48,6 +48,8 @@ ApplicationWindow {
 
     header: ConnectionBanner {}
 
+    CursorBlinkLimiter { objectName: "cursorBlinkLimiter" } // the cursor blinks for 5 s only
+
     Loader {
         id: pageLoader
         objectName: "pageLoader"

@@ -16,12 +16,20 @@ ItemDelegate {
     required property bool isHelpy
     required property string role
     required property string presence
+    /// When this participant joined the session (shown on hover, with the role).
+    required property date joinedAt
     /// False while this client is disconnected: the presence shown would only be a guess.
     required property bool presenceKnown
     required property bool isSelf
     required property bool canRemove
     required property bool canChangeRole
     required property int index
+    /// The group this row is in ("owner", "moderator", "member", "helpy": ParticipantSortModel).
+    required property string group
+    /// The group's header ("Members · 3 (2 online)"), shown above its first row.
+    property string groupTitle
+    /// The first row of its group carries the group's header (the list's sections by group).
+    readonly property bool startsGroup: ListView.section !== ListView.previousSection
     /// The session whose participant this is: the actions go to it.
     required property GroupSession session
 
@@ -47,12 +55,37 @@ ItemDelegate {
     }
     padding: 8
     leftPadding: 12
+    // The header sits above the row's own background and content.
+    topInset: startsGroup ? groupHeader.height : 0
+    topPadding: padding + topInset
+
+    Label {
+        id: groupHeader
+        objectName: "participantGroup_" + row.group
+        visible: row.startsGroup
+        width: row.width
+        leftPadding: 12
+        topPadding: 10
+        bottomPadding: 2
+        color: Theme.subtleText
+        font.pixelSize: 11
+        font.bold: true
+        text: row.groupTitle
+        Accessible.role: Accessible.Heading
+        Accessible.name: text
+    }
     Accessible.name: qsTr("%1%2, %3, %4").arg(displayName).arg(isHelpy ? qsTr(" (Helpy)") : "")
                                            .arg(roleText(role)).arg(presenceText(shownPresence))
 
-    ToolTip.visible: hovered && !presenceKnown
+    /// "Moderator · joined 26/11/2026 10:00": the role, and since when this one is in the
+    /// session (the roster knows when one joined, not when the role changed).
+    readonly property string roleSince: isNaN(joinedAt.getTime()) ? roleText(role)
+        : qsTr("%1 · joined %2").arg(roleText(role)).arg(joinedAt.toLocaleString(Qt.locale(), Locale.ShortFormat))
+
+    ToolTip.visible: hovered
     ToolTip.delay: 500
-    ToolTip.text: qsTr("Presence unknown while you are disconnected")
+    ToolTip.text: presenceKnown ? roleSince
+                                : roleSince + "\n" + qsTr("Presence unknown while you are disconnected")
 
     onPressAndHold: if (hasActions) actions.popup()
     Keys.onMenuPressed: if (hasActions) actions.popup()

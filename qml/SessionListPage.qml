@@ -173,7 +173,7 @@ Page {
                             Label {
                                 objectName: "sessionRowPreview"
                                 text: row.preview.length > 0 ? row.preview
-                                      : qsTr("%n participant(s), you are %1", "", row.participantCount).arg(row.role)
+                                      : qsTr("%n participant(s), you are %1", "", row.participantCount).arg(row.role === "owner" ? qsTr("owner") : row.role === "moderator" ? qsTr("moderator") : qsTr("member"))
                                 // Plain text: a message is never markup here.
                                 textFormat: Text.PlainText
                                 maximumLineCount: 1

@@ -5,6 +5,7 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Helpy
 import Helpy.Client
+import Helpy.Models
 
 // One session: the chat on the left, the participants beside it.
 Page {
@@ -17,6 +18,14 @@ Page {
     readonly property bool canManage: session?.canManage ?? false
 
     title: session?.title ?? ""
+
+    /// A participant group's header: its name, how many, how many online.
+    function groupTitle(group: string, total: int, online: int): string {
+        return (group === "helpy" ? qsTr("Helpys · %1 (%2 online)")
+              : group === "owner" ? qsTr("Owners · %1 (%2 online)")
+              : group === "moderator" ? qsTr("Moderators · %1 (%2 online)")
+              : qsTr("Members · %1 (%2 online)")).arg(total).arg(online)
+    }
 
     header: ToolBar {
         RowLayout {
@@ -455,15 +464,23 @@ Page {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     clip: true
-                    model: page.session ? page.session.participants : null
+                    // People by role (online first, then by name), Helpys last in their
+                    // own group; a header with the count opens each group.
+                    model: ParticipantSortModel {
+                        id: sortedParticipants
+                        sourceModel: page.session ? page.session.participants : null
+                    }
                     keyNavigationEnabled: true
                     activeFocusOnTab: true
                     Accessible.role: Accessible.List
                     Accessible.name: qsTr("Participants")
                     ScrollBar.vertical: ScrollBar {}
+                    section.property: "group"
                     delegate: ParticipantDelegate {
                         width: ListView.view.width
                         session: page.session
+                        groupTitle: page.groupTitle(group, sortedParticipants.groupCounts[group] ?? 0,
+                                                    sortedParticipants.onlineCounts[group] ?? 0)
                         onActionsClosed: composer.focusInput()
                     }
                 }

@@ -129,7 +129,7 @@ Page {
                     objectName: "serverField"
                     Layout.fillWidth: true
                     text: AppController.defaultServer
-                    placeholderText: "ws://host:port"
+                    placeholderText: qsTr("ws://host:port")
                     inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoAutoUppercase
                     Accessible.name: qsTr("Server address")
                     KeyNavigation.tab: codeField

@@ -13,6 +13,7 @@
 #include "sessionhosting.h"
 #include "sessionlistloader.h"
 #include "sessionlistmodel.h"
+#include "uilanguage.h"
 #include "websocketservice.h"
 
 #include <QClipboard>
@@ -37,7 +38,6 @@ AppController::AppController(QObject *parent)
     , m_service(std::make_unique<WebSocketService>())
     , m_countdown(new ReconnectCountdown(m_service.get(), this))
     , m_sessionList(new SessionListLoader(m_service.get(), this))
-    , m_defaultTitle(tr("Study session"))
 {
     Q_ASSERT(!s_instance);
     s_instance = this;
@@ -53,6 +53,13 @@ AppController::AppController(QObject *parent)
         Q_EMIT helpyBackendChanged();
     });
     m_displayName = m_settings.value(QStringLiteral("displayName")).toString();
+    m_uiLanguage = new UiLanguage(this);
+    m_language = m_settings.value(QStringLiteral("ui/language")).toString();
+    if (!UiLanguage::isValidCode(m_language))
+        m_language.clear();
+    m_uiLanguage->apply(m_language);
+    // Translated before any translator was installed: set again in the language spoken.
+    m_defaultTitle = tr("Study session");
 
     // Unread counts, the list's previews and notifications: what the connection hears of
     // every session, not only the open one.
@@ -127,9 +134,11 @@ AppController *AppController::instance()
     return s_instance;
 }
 
-AppController *AppController::create(QQmlEngine *, QJSEngine *)
+AppController *AppController::create(QQmlEngine *qmlEngine, QJSEngine *)
 {
     Q_ASSERT_X(s_instance, "AppController::create", "make the AppController before loading QML");
+    if (s_instance)
+        s_instance->m_engine = qmlEngine;
     QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
     return s_instance;
 }
@@ -792,4 +801,27 @@ void AppController::copyToClipboard(const QString &text)
         clipboard->setText(text);
         Q_EMIT notice(tr("Copied “%1” to the clipboard.").arg(text));
     }
+}
+
+QString AppController::spokenLanguage() const
+{
+    return m_uiLanguage->spoken();
+}
+
+void AppController::setLanguage(const QString &code)
+{
+    if (!UiLanguage::isValidCode(code)) {
+        qCWarning(lcApp) << "no such UI language:" << code;
+        return;
+    }
+    m_settings.setValue(QStringLiteral("ui/language"), code);
+    if (code == m_language)
+        return;
+    m_language = code;
+    m_uiLanguage->apply(code);
+    if (m_engine)
+        m_engine->retranslate();
+    Q_EMIT languageChanged();
+    // Sentences made here on reading (sessionLocation) are read again in the new language.
+    Q_EMIT connectionStateChanged();
 }

@@ -26,6 +26,7 @@ class ReconnectCountdown;
 class SessionHosting;
 class SecretStore;
 class SessionListLoader;
+class UiLanguage;
 
 /**
  * @brief The app's one controller, a QML singleton: signs in, opens sessions and hosts them,
@@ -86,6 +87,10 @@ class AppController : public QObject
     /// No notifications for the open session.
     Q_PROPERTY(bool currentSessionMuted READ currentSessionMuted WRITE setCurrentSessionMuted NOTIFY
             currentSessionMutedChanged)
+    /// The UI language chosen (QSettings `ui/language`): "" follows the system, "en", "de".
+    Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)
+    /// The language the UI speaks now ("en" or "de"), whatever was chosen.
+    Q_PROPERTY(QString spokenLanguage READ spokenLanguage NOTIFY languageChanged)
 
 public:
     /// No default constructor on purpose: Qt 6.4 would prefer it to create() for the singleton.
@@ -203,6 +208,13 @@ public:
     /// "now", "5 min", the time, "Yesterday" or the date of `then`, as of `now`.
     Q_INVOKABLE QString relativeTime(const QDateTime &then, const QDateTime &now) const;
 
+    QString language() const { return m_language; }
+    QString spokenLanguage() const;
+    /// Speaks `code` ("" the system's language, "en", "de") from now on, and remembers it
+    /// (QSettings `ui/language`); the QML on screen is retranslated at once. An unknown code
+    /// is refused (logged), the language stays.
+    Q_INVOKABLE void setLanguage(const QString &code);
+
 Q_SIGNALS:
     /// A link to join once a name is given (the command line, or a later launch).
     void pendingInviteLinkChanged();
@@ -216,6 +228,7 @@ Q_SIGNALS:
     void errorStringChanged();
     void hostingChanged();
     void currentSessionChanged();
+    void languageChanged();
     /// Host mode is ready: others join with this server address (wss://…#sha256=HEX when it
     /// serves TLS, which join() pins) and code.
     void hostedSessionReady(const QString &serverUrl, const QString &inviteCode);
@@ -277,4 +290,7 @@ private:
     bool m_errorFromRequest = false;
     QTimer m_requestErrorExpiry;
     std::function<void()> m_afterWelcome;
+    UiLanguage *m_uiLanguage = nullptr;
+    QString m_language;
+    QPointer<QQmlEngine> m_engine; ///< the engine showing the UI: retranslated on a switch
 };

@@ -8,6 +8,8 @@ build_dir=${1:-build}
 packages=(
     cmake ninja-build g++ pkg-config git clang-format clang libclang-rt-14-dev
     qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-declarative-dev qt6-declarative-dev-tools
+    # lupdate/lrelease, and the CMake package with qt_add_translations (Qt6LinguistTools)
+    qt6-l10n-tools qt6-tools-dev
     libgl-dev libxkbcommon-dev libqt6sql6-sqlite qtkeychain-qt6-dev libhiredis-dev redis-server libssl-dev
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
     qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtquick-dialogs
