@@ -87,6 +87,9 @@ AppController::AppController(QObject *parent)
     });
     connect(m_appSettings, &AppSettings::themeChanged, this,
         [this] { applyColorScheme(m_appSettings->theme()); });
+    // One language setting (`ui/language`): the settings dialog's choice switches the UI now.
+    connect(m_appSettings, &AppSettings::languageChanged, this,
+        [this] { setLanguage(m_appSettings->language()); });
 
     connect(m_service.get(), &WebSocketService::welcomed, this, &AppController::onWelcomed);
     connect(m_service.get(), &WebSocketService::stateChanged, this, &AppController::onServiceState);
@@ -818,6 +821,7 @@ void AppController::setLanguage(const QString &code)
     if (code == m_language)
         return;
     m_language = code;
+    m_appSettings->setLanguage(code); // the same key; the dialog shows it
     m_uiLanguage->apply(code);
     if (m_engine)
         m_engine->retranslate();
