@@ -29,6 +29,11 @@ public:
 
     /// Connects and subscribes to the events; false with a readable error on failure.
     virtual bool open(QString *error) = 0;
+    /// False while the shared storage cannot be reached: every call then fails at once
+    /// (nothing blocks), a commit fails, and the node refuses changes as `unavailable`.
+    virtual bool available() const = 0;
+    /// Called when the storage is reachable again (events may have been missed meanwhile).
+    virtual void setAvailableHandler(std::function<void()> handler) = 0;
     /// The store every node commits to. Its commit orders each session's events (a
     /// transaction another node overtook is refused as conflicted) and publishes them.
     virtual SessionStore &store() = 0;

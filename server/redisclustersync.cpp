@@ -16,6 +16,11 @@ public:
 
     bool open(QString *error) override { return m_redis.open(error); }
     SessionStore &store() override { return m_redis; }
+    bool available() const override { return m_redis.available(); }
+    void setAvailableHandler(std::function<void()> handler) override
+    {
+        m_redis.setAvailableHandler(std::move(handler));
+    }
 
     void setEventHandler(EventHandler handler) override
     {

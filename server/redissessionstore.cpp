@@ -2,6 +2,7 @@
 #include "redissessionstore.h"
 
 #include "logging.h"
+#include "redisprobe.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -12,6 +13,8 @@
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
+
+#include <cerrno>
 
 #include <poll.h>
 
@@ -126,6 +129,7 @@ struct RedisSessionStore::Async
     QSocketNotifier *read = nullptr;
     QSocketNotifier *write = nullptr;
     bool subscribed = false;
+    bool resubscribing = false; ///< the confirmation is news: events may have been missed
     QTimer reconnect;
 
     static Async *of(void *data) { return static_cast<Async *>(data); }
@@ -174,6 +178,10 @@ struct RedisSessionStore::Async
         const QByteArray kind(reply->element[0]->str, qsizetype(reply->element[0]->len));
         if (kind == "subscribe") {
             a->subscribed = true;
+            if (std::exchange(a->resubscribing, false) && a->owner->m_onResubscribed) {
+                qCInfo(lcServer) << "redis: event subscription re-established";
+                a->owner->m_onResubscribed();
+            }
         } else if (kind == "message") {
             const redisReply *payload = reply->element[2];
             a->owner->onMessage(QByteArray(payload->str, qsizetype(payload->len)));
@@ -215,11 +223,14 @@ RedisSessionStore::~RedisSessionStore()
         }
         Async::cleanup(m_async.get());
     }
+    if (m_probe)
+        m_probe->stop();
     if (m_sync) {
         // Leaving: our presence keys stop counting at once (after a crash they expire).
         if (!static_cast<redisContext *>(m_sync)->err)
             command({ "SREM", "helpy:nodes", m_nodeId.toUtf8() });
-        redisFree(static_cast<redisContext *>(m_sync));
+        if (m_sync)
+            redisFree(static_cast<redisContext *>(m_sync));
     }
 }
 
@@ -232,7 +243,7 @@ bool RedisSessionStore::connectSync(QString *error)
 {
     if (m_sync)
         redisFree(static_cast<redisContext *>(std::exchange(m_sync, nullptr)));
-    const timeval timeout { 2, 0 };
+    const timeval timeout { 0, ConnectTimeoutMs * 1000 };
     redisContext *ctx = redisConnectWithTimeout(m_host.toUtf8().constData(), m_port, timeout);
     if (!ctx || ctx->err) {
         *error
@@ -242,7 +253,7 @@ bool RedisSessionStore::connectSync(QString *error)
             redisFree(ctx);
         return false;
     }
-    const timeval commandTimeout { 5, 0 };
+    const timeval commandTimeout { CallTimeoutMs / 1000, (CallTimeoutMs % 1000) * 1000 };
     redisSetTimeout(ctx, commandTimeout);
     m_sync = ctx;
     return true;
@@ -250,6 +261,12 @@ bool RedisSessionStore::connectSync(QString *error)
 
 RedisSessionStore::Reply RedisSessionStore::command(const QList<QByteArray> &args)
 {
+    Reply reply;
+    if (!m_available) {
+        // The breaker is open: no call waits on a Redis that is not there.
+        reply.error = QStringLiteral("Redis is unavailable");
+        return reply;
+    }
     QElapsedTimer clock;
     clock.start();
     std::vector<const char *> argv;
@@ -258,29 +275,81 @@ RedisSessionStore::Reply RedisSessionStore::command(const QList<QByteArray> &arg
         argv.push_back(arg.constData());
         lengths.push_back(size_t(arg.size()));
     }
-    Reply reply;
     for (int attempt = 0; attempt < 2; ++attempt) {
-        auto *ctx = static_cast<redisContext *>(m_sync);
         QString error;
-        if ((!ctx || ctx->err) && !connectSync(&error)) {
+        if (!m_sync && !connectSync(&error)) {
             reply.error = error;
-            continue;
+            markUnavailable(error);
+            break;
         }
-        ctx = static_cast<redisContext *>(m_sync);
+        auto *ctx = static_cast<redisContext *>(m_sync);
         auto *raw = static_cast<redisReply *>(
             redisCommandArgv(ctx, int(argv.size()), argv.data(), lengths.data()));
         if (!raw) {
-            reply.error = QString::fromUtf8(ctx->errstr);
-            qCWarning(lcServer).noquote() << "redis:" << reply.error << "; reconnecting";
-            continue; // ctx->err is set: the next attempt reconnects
+            const bool timedOut
+                = ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
+            reply.error = timedOut ? QStringLiteral("no answer within %1 ms").arg(CallTimeoutMs)
+                                   : QString::fromUtf8(ctx->errstr);
+            // The connection is of no more use (a late reply would answer the next call).
+            redisFree(static_cast<redisContext *>(std::exchange(m_sync, nullptr)));
+            if (attempt == 0 && !timedOut) {
+                // Cut (Redis restarted, an idle connection closed): one fresh connection.
+                qCInfo(lcServer).noquote() << "redis:" << reply.error << "; reconnecting";
+                continue;
+            }
+            markUnavailable(reply.error);
+            break;
         }
         reply = Reply::from(raw);
         freeReplyObject(raw);
         break;
     }
+    const qint64 micros = clock.nsecsElapsed() / 1000;
     ++m_syncCalls;
-    m_syncMicros += clock.nsecsElapsed() / 1000;
+    m_syncMicros += micros;
+    m_longestCallMicros = std::max(m_longestCallMicros, micros);
     return reply;
+}
+
+void RedisSessionStore::markUnavailable(const QString &why)
+{
+    if (!m_available)
+        return;
+    m_available = false;
+    ++m_outages;
+    if (m_sync)
+        redisFree(static_cast<redisContext *>(std::exchange(m_sync, nullptr)));
+    qCWarning(lcServer).noquote() << "redis: unavailable (" << why
+                                  << "); changes are refused until it answers again";
+    if (!m_probe) {
+        m_probe = std::make_unique<RedisProbe>(m_host, quint16(m_port));
+        QObject::connect(
+            m_probe.get(), &RedisProbe::reachable, m_probe.get(), [this] { onReachable(); });
+    }
+    m_probe->start();
+}
+
+void RedisSessionStore::onReachable()
+{
+    // It answered PING: a connection now is quick (a bounded wait even if it is not).
+    QString error;
+    if (!connectSync(&error)) {
+        qCWarning(lcServer).noquote() << "redis: reachable but" << error;
+        m_probe->start();
+        return;
+    }
+    m_available = true;
+    const Reply loaded = command({ "SCRIPT", "LOAD", CommitScript });
+    if (!m_available)
+        return; // gone again: the probe runs
+    if (loaded.ok)
+        m_commitSha = loaded.string;
+    command({ "SADD", "helpy:nodes", m_nodeId.toUtf8() });
+    if (!m_available)
+        return;
+    qCInfo(lcServer) << "redis: available again; catching up";
+    if (m_onAvailable)
+        m_onAvailable();
 }
 
 bool RedisSessionStore::open(QString *error)
@@ -306,7 +375,7 @@ bool RedisSessionStore::open(QString *error)
     }
     m_commitSha = loaded.string;
     command({ "SADD", "helpy:nodes", m_nodeId.toUtf8() });
-    return subscribe(error);
+    return subscribe(error, true);
 }
 
 void RedisSessionStore::onMessage(const QByteArray &payload)
@@ -324,7 +393,7 @@ void RedisSessionStore::onMessage(const QByteArray &payload)
             QString::fromUtf8(payload.mid(second + 1)));
 }
 
-bool RedisSessionStore::subscribe(QString *error)
+bool RedisSessionStore::subscribe(QString *error, bool wait)
 {
     if (!m_async) {
         m_async = std::make_unique<Async>();
@@ -332,17 +401,17 @@ bool RedisSessionStore::subscribe(QString *error)
         m_async->reconnect.setSingleShot(true);
         m_async->reconnect.setInterval(500);
         QObject::connect(&m_async->reconnect, &QTimer::timeout, [this] {
+            // Asynchronous: the confirmation calls the resubscribed handler (onReply).
             QString why;
-            if (!subscribe(&why)) {
+            if (!subscribe(&why, false)) {
                 qCWarning(lcServer).noquote() << "redis: resubscribe failed:" << why;
                 m_async->reconnect.start();
-            } else if (m_onResubscribed) {
-                m_onResubscribed();
             }
         });
     }
     Async *a = m_async.get();
     a->subscribed = false;
+    a->resubscribing = !wait;
     redisAsyncContext *ctx = redisAsyncConnect(m_host.toUtf8().constData(), m_port);
     if (!ctx || ctx->err) {
         *error = QStringLiteral("cannot subscribe at %1: %2")
@@ -359,6 +428,14 @@ bool RedisSessionStore::subscribe(QString *error)
     ctx->ev.addWrite = Async::addWrite;
     ctx->ev.delWrite = Async::delWrite;
     ctx->ev.cleanup = Async::cleanup;
+    redisAsyncSetConnectCallback(ctx, [](const redisAsyncContext *c, int status) {
+        Async *a = Async::of(c->data);
+        if (status == REDIS_OK || !a || !a->owner)
+            return;
+        a->ctx = nullptr; // hiredis frees it after this callback (no disconnect callback)
+        qCDebug(lcServer) << "redis: subscriber connection failed; retrying";
+        a->reconnect.start();
+    });
     redisAsyncSetDisconnectCallback(ctx, [](const redisAsyncContext *c, int status) {
         Async *a = Async::of(c->data);
         if (!a || !a->owner)
@@ -371,7 +448,7 @@ bool RedisSessionStore::subscribe(QString *error)
     });
     redisAsyncCommand(ctx, Async::onReply, nullptr, "SUBSCRIBE %s", EventChannel);
     // Serve nothing before the subscription stands, or the first events could be missed.
-    if (!a->waitForSubscription(3000)) {
+    if (wait && !a->waitForSubscription(3000)) {
         *error = QStringLiteral("no SUBSCRIBE confirmation from %1").arg(m_url);
         return false;
     }
@@ -459,6 +536,12 @@ bool RedisSessionStore::commit()
     m_conflicted = false;
     if (m_reads.isEmpty() && m_sets.isEmpty() && m_members.isEmpty())
         return true;
+    if (!m_available && m_events.isEmpty() && m_sets.isEmpty() && m_members.isEmpty()
+        && m_newSessions.isEmpty()) {
+        // Only read (a snapshot of a session held here): answered from what this node has.
+        begin();
+        return true;
+    }
     QJsonArray reads;
     for (auto it = m_reads.cbegin(); it != m_reads.cend(); ++it)
         reads.append(QJsonArray { it.key(), it.value() });

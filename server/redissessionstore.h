@@ -11,6 +11,8 @@
 #include <memory>
 #include <optional>
 
+class RedisProbe;
+
 /**
  * @brief SessionStore shared by several server nodes through one Redis (hiredis).
  *
@@ -25,6 +27,13 @@
  * synchronous connection; the event channel is read by an asynchronous one driven by the
  * Qt event loop (QSocketNotifier), which calls the event handler for every event.
  *
+ * Outages (a circuit breaker): every synchronous call has a short time-out (CallTimeoutMs).
+ * The first call that fails for want of Redis (time-out, refused, cut) marks Redis
+ * unavailable: from then on every call fails at once without touching the network, so a
+ * paused Redis costs the event loop one time-out, not one per call. A RedisProbe meanwhile
+ * waits, asynchronously and with backoff, for a PONG; then the synchronous connection is
+ * made again and the available handler runs (the node catches up from the logs).
+ *
  * The server reaches it through ClusterSync (makeRedisClusterSync()), never by name.
  */
 class RedisSessionStore final : public SessionStore
@@ -32,6 +41,9 @@ class RedisSessionStore final : public SessionStore
 public:
     static constexpr int AnswerTtlSeconds = 24 * 3600;
     static constexpr const char *EventChannel = "helpy:events";
+    /// The longest a synchronous call may block the event loop.
+    static constexpr int CallTimeoutMs = 500;
+    static constexpr int ConnectTimeoutMs = 300;
 
     /// url: redis://HOST:PORT
     RedisSessionStore(QString url, QString nodeId);
@@ -84,6 +96,15 @@ public:
         m_onResubscribed = std::move(handler);
     }
 
+    /// False from the first call that failed for want of Redis until a probe got a PONG and
+    /// the connection was made again: meanwhile every call fails at once.
+    bool available() const { return m_available; }
+    /// Called when Redis is reachable again after an outage (events may have been missed).
+    void setAvailableHandler(std::function<void()> handler) { m_onAvailable = std::move(handler); }
+    /// Outages seen so far, and the longest a single synchronous call blocked (µs).
+    int outageCount() const { return m_outages; }
+    qint64 longestCallMicros() const { return m_longestCallMicros; }
+
     /// Wall time spent in synchronous Redis calls, for the cost per mutation.
     qint64 syncCallCount() const { return m_syncCalls; }
     qint64 syncCallMicros() const { return m_syncMicros; }
@@ -93,7 +114,11 @@ private:
     struct Reply;
     Reply command(const QList<QByteArray> &args);
     bool connectSync(QString *error);
-    bool subscribe(QString *error);
+    /// Connects the subscriber; at start-up (wait) blocks until SUBSCRIBE is confirmed.
+    bool subscribe(QString *error, bool wait);
+    /// The call failed for want of Redis: open the breaker and probe until it answers.
+    void markUnavailable(const QString &why);
+    void onReachable();
     void onMessage(const QByteArray &payload);
 
     QString m_url;
@@ -107,6 +132,11 @@ private:
     bool m_conflicted = false;
     EventHandler m_onEvent;
     std::function<void()> m_onResubscribed;
+    std::function<void()> m_onAvailable;
+    std::unique_ptr<RedisProbe> m_probe;
+    bool m_available = true;
+    int m_outages = 0;
+    qint64 m_longestCallMicros = 0;
     qint64 m_syncCalls = 0;
     qint64 m_syncMicros = 0;
 

@@ -14,6 +14,7 @@
 #include "storeloader.h"
 
 #include <QScopeGuard>
+#include <QWebSocketProtocol>
 
 using namespace Protocol;
 
@@ -82,6 +83,7 @@ bool ServerCore::openCluster(QString *error)
         });
     // Events published while we were not listening: fetch them from the logs.
     cluster->setResubscribedHandler([sync] { sync->catchUpAll(); });
+    cluster->setAvailableHandler([sync] { sync->catchUpAll(); });
     if (!cluster->open(error))
         return false;
     m_cluster = std::move(cluster);
@@ -99,6 +101,14 @@ bool ServerCore::openCluster(QString *error)
 
 User *ServerCore::signIn(ClientConnection *connection, const Hello &hello)
 {
+    if (m_cluster && !m_cluster->available() && !m_registry.users().findByToken(hello.token)) {
+        // Nobody to ask whether the token is known, nowhere to store a new one: come back.
+        connection->send(encode(Error { {}, ErrorCode::Unavailable,
+            QStringLiteral("the server cannot reach its storage; try again shortly") }));
+        connection->closeWith(QWebSocketProtocol::CloseCode(1013),
+            QStringLiteral("storage unavailable; retry-after-ms=1000"));
+        return nullptr;
+    }
     User &user = m_registry.signIn(hello.token, hello.displayName);
     connection->userId = user.id;
     user.connections.append(connection);
@@ -113,6 +123,12 @@ User *ServerCore::signIn(ClientConnection *connection, const Hello &hello)
         }
     });
     return m_transactions.storageFailed() ? nullptr : &user;
+}
+
+bool ServerCore::readsHeldSession(const ClientFrame &frame)
+{
+    const auto *join = std::get_if<JoinSession>(&frame);
+    return join && !join->sessionId.isEmpty() && m_registry.local(join->sessionId);
 }
 
 std::optional<QString> ServerCore::rememberedAnswer(const User &user, const QString &requestId)
@@ -133,8 +149,10 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
         return;
     }
     const QString requestId = requestIdOf(frame);
+    bool refused = false;
     const auto answerOf = [&](const RequestHandlers::Outcome &result) {
         if (const auto *refusal = std::get_if<RequestHandlers::Refusal>(&result)) {
+            refused = true;
             qCDebug(lcServer) << user.id << typeName(frame) << "refused:" << refusal->message;
             outcome = toString(refusal->code);
             return encode(Error { requestId, refusal->code, refusal->message });
@@ -161,6 +179,16 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
             return;
         }
     }
+    const auto unavailable = [&] {
+        outcome = toString(ErrorCode::Unavailable);
+        return encode(Error { requestId, ErrorCode::Unavailable,
+            QStringLiteral("the server cannot store changes right now; retry this request") });
+    };
+    if (m_cluster && !m_cluster->available() && !readsHeldSession(frame)) {
+        // The breaker is open: a change could not be stored, a look-up could not be made.
+        m_transactions.sendAfterCommit(connection, unavailable());
+        return;
+    }
     QString answer;
     const bool committed = m_transactions.transact([&] {
         m_postedMessages.clear(); // a run lost to another node's commit posted nothing
@@ -176,7 +204,12 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
         if (remembered && m_backends.store)
             m_backends.store->saveAnswer(user.id, requestId, answer);
     }); // committed; the events went out
-    if (!committed) {
+    if (!committed && m_transactions.lastCommitUnavailable()) {
+        answer = unavailable(); // undone; nothing went out
+    } else if (m_cluster && !m_cluster->available() && refused) {
+        // Refused while the storage went away: maybe for want of a look-up. Ask again later.
+        answer = unavailable();
+    } else if (!committed) {
         outcome = toString(ErrorCode::Internal);
         answer = encode(Error { requestId, ErrorCode::Internal,
             QStringLiteral("the session kept changing under this request; try again") });

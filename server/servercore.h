@@ -93,6 +93,8 @@ private:
 
     bool openSqlite(QString *error);
     bool openCluster(QString *error);
+    /// A join of a session this node holds: answered from memory while Redis is away.
+    bool readsHeldSession(const Protocol::ClientFrame &frame);
     /// The answer already given to this request, by this node or another.
     std::optional<QString> rememberedAnswer(const User &user, const QString &requestId);
 

@@ -59,6 +59,9 @@ public:
     bool inTransaction() const { return m_depth > 0; }
     /// The last commit lost a race (the body may look for what the winner did).
     bool lastCommitConflicted() const { return m_lastCommitConflicted; }
+    /// The last transact() was undone because the shared storage is unreachable: nothing
+    /// of it was seen; the request may be retried later (error `unavailable`).
+    bool lastCommitUnavailable() const { return m_lastCommitUnavailable; }
     bool storageFailed() const { return m_storageFailed; }
     /// Commits the open group and sends what waited for it.
     void commitGroup();
@@ -103,6 +106,7 @@ private:
     QList<Outgoing> m_outbox;
     int m_depth = 0;
     bool m_lastCommitConflicted = false;
+    bool m_lastCommitUnavailable = false;
     bool m_storageFailed = false;
     bool m_groupCommit = false;
     bool m_groupOpen = false;

@@ -4,6 +4,7 @@
 // nothing. Each test starts its own redis-server on a free loopback port.
 #include "groupsessionnotifier.h"
 #include "rawclient.h"
+#include "redisprocess.h"
 #include "redissessionstore.h"
 #include "servicewaits.h"
 #include "sessionserver.h"
@@ -32,61 +33,6 @@ template<typename Result> Result resultIn(const Ack &ack)
 {
     return resultOf<Result>(ack).value_or(Result {});
 }
-
-/// A redis-server of the test's own, on a port nobody else uses, without persistence.
-class RedisProcess
-{
-public:
-    ~RedisProcess() { stop(); }
-
-    static QString executable() { return QStandardPaths::findExecutable(u"redis-server"_s); }
-
-    bool start()
-    {
-        QTcpServer probe; // the OS picks a free port; redis-server takes it over
-        if (!probe.listen(QHostAddress::LocalHost, 0))
-            return false;
-        m_port = probe.serverPort();
-        probe.close();
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.start(executable(),
-            { u"--port"_s, QString::number(m_port), u"--bind"_s, u"127.0.0.1"_s, u"--save"_s,
-                QString(), u"--appendonly"_s, u"no"_s });
-        if (!m_process.waitForStarted(5000))
-            return false;
-        // Ready when it answers PING (polled on the event loop, not slept on).
-        return QTest::qWaitFor([this] { return ping(); }, 10000);
-    }
-
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        if (!m_process.waitForFinished(5000))
-            m_process.kill();
-        m_process.waitForFinished(2000);
-    }
-
-    bool ping()
-    {
-        if (m_process.state() != QProcess::Running)
-            return false;
-        QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_port);
-        if (!socket.waitForConnected(200))
-            return false;
-        socket.write("PING\r\n");
-        return socket.waitForReadyRead(500) && socket.readAll().startsWith("+PONG");
-    }
-
-    QString url() const { return u"redis://127.0.0.1:%1"_s.arg(m_port); }
-    QByteArray output() { return m_process.readAll(); }
-
-private:
-    QProcess m_process;
-    quint16 m_port = 0;
-};
 
 /// One desktop client: a connection and the session it follows.
 struct Client
