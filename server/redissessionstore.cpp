@@ -23,12 +23,35 @@ namespace {
 /**
  * The commit: compare-and-set on every session read, then every write, atomically.
  * ARGV[1] is the transaction as JSON (cjson ships with Redis). Returns {1} or {0, what}.
+ *
+ * Turns: a node that lost ClaimTurnAfter races in a row claims the session's next turn
+ * (`helpy:turn:<session>`, SET NX PX): until it commits (or the claim lapses, should it
+ * die), every other node's commit to that session is refused, so its next attempt, made on
+ * the caught-up state, cannot lose. No change is starved however busy the other nodes are.
  */
 const char CommitScript[] = R"lua(
 local t = cjson.decode(ARGV[1])
 for _, c in ipairs(t.reads) do
+  local turn = redis.call('GET', 'helpy:turn:' .. c[1])
+  if turn and turn ~= t.node then
+    redis.call('INCR', 'helpy:stats:waits')
+    return {0, 'session ' .. c[1] .. ' is the turn of ' .. turn}
+  end
   local rev = tonumber(redis.call('HGET', 'helpy:session:' .. c[1], 'revision') or '0')
-  if rev ~= c[2] then return {0, 'session ' .. c[1] .. ' is at ' .. rev} end
+  if rev ~= c[2] then
+    redis.call('INCR', 'helpy:stats:conflicts')
+    if t.claim then
+      if redis.call('SET', 'helpy:turn:' .. c[1], t.node, 'NX', 'PX', t.turnMs) then
+        redis.call('INCR', 'helpy:stats:turns')
+      end
+    end
+    return {0, 'session ' .. c[1] .. ' is at ' .. rev}
+  end
+end
+for _, c in ipairs(t.reads) do
+  if redis.call('GET', 'helpy:turn:' .. c[1]) == t.node then
+    redis.call('DEL', 'helpy:turn:' .. c[1])
+  end
 end
 for _, k in ipairs(t.absent) do
   if redis.call('EXISTS', k) == 1 then return {0, k .. ' exists'} end
@@ -545,7 +568,9 @@ bool RedisSessionStore::commit()
     QJsonArray reads;
     for (auto it = m_reads.cbegin(); it != m_reads.cend(); ++it)
         reads.append(QJsonArray { it.key(), it.value() });
-    const QJsonObject transaction { { QStringLiteral("reads"), reads },
+    const QJsonObject transaction { { QStringLiteral("node"), m_nodeId },
+        { QStringLiteral("claim"), m_conflictStreak >= ClaimTurnAfter },
+        { QStringLiteral("turnMs"), TurnMs }, { QStringLiteral("reads"), reads },
         { QStringLiteral("absent"), m_absent }, { QStringLiteral("sessions"), m_newSessions },
         { QStringLiteral("events"), m_events }, { QStringLiteral("sets"), m_sets },
         { QStringLiteral("members"), m_members } };
@@ -559,6 +584,7 @@ bool RedisSessionStore::commit()
         return false;
     }
     if (reply.elements.constFirst().integer != 1) {
+        ++m_conflictStreak;
         m_conflicted = true;
         m_lastError
             = QStringLiteral("conflict: %1")
@@ -567,6 +593,7 @@ bool RedisSessionStore::commit()
         qCDebug(lcServer).noquote() << "redis:" << m_lastError;
         return false;
     }
+    m_conflictStreak = 0;
     return true;
 }
 

@@ -44,6 +44,10 @@ public:
     /// The longest a synchronous call may block the event loop.
     static constexpr int CallTimeoutMs = 500;
     static constexpr int ConnectTimeoutMs = 300;
+    /// Races lost in a row after which a node claims the session's next turn (see commit).
+    static constexpr int ClaimTurnAfter = 2;
+    /// How long a claimed turn lasts if its node does not commit (it died).
+    static constexpr int TurnMs = 300;
 
     /// url: redis://HOST:PORT
     RedisSessionStore(QString url, QString nodeId);
@@ -130,6 +134,7 @@ private:
     QByteArray m_commitSha;
     QString m_lastError;
     bool m_conflicted = false;
+    int m_conflictStreak = 0; ///< commits refused in a row (a retry follows each at once)
     EventHandler m_onEvent;
     std::function<void()> m_onResubscribed;
     std::function<void()> m_onAvailable;

@@ -52,7 +52,9 @@ bool Transactions::transact(const std::function<void()> &body)
 {
     m_lastCommitConflicted = false;
     m_lastCommitUnavailable = false;
-    for (int attempt = 1; attempt <= MaxCommitAttempts; ++attempt) {
+    QElapsedTimer clock;
+    clock.start();
+    for (int attempt = 1;; ++attempt) {
         {
             Transaction transaction(this);
             body();
@@ -61,10 +63,14 @@ bool Transactions::transact(const std::function<void()> &body)
             return false;
         if (!m_lastCommitConflicted)
             return true;
+        ++m_conflicts;
+        if (clock.elapsed() > MaxRetryMs) {
+            qCWarning(lcServer) << "a change lost" << attempt << "races in" << clock.elapsed()
+                                << "ms; answering unavailable";
+            return false;
+        }
         qCDebug(lcServer) << "commit lost a race; attempt" << attempt + 1;
     }
-    qCWarning(lcServer) << "a change lost" << MaxCommitAttempts << "races in a row; giving up";
-    return false;
 }
 
 void Transactions::begin()

@@ -84,6 +84,26 @@ public:
         return socket.waitForReadyRead(500) && socket.readAll().startsWith("+PONG");
     }
 
+    /// The first line of Redis's answer to an inline command (`GET key` → `$3`, then it):
+    /// for a bulk string, its value.
+    QByteArray query(const QByteArray &command)
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_port);
+        if (!socket.waitForConnected(1000))
+            return {};
+        socket.write(command + "\r\n");
+        QByteArray answer;
+        while (socket.waitForReadyRead(1000)) {
+            answer += socket.readAll();
+            if (answer.startsWith('$') && answer.count("\r\n") < 2 && !answer.startsWith("$-1"))
+                continue;
+            break;
+        }
+        const QList<QByteArray> lines = answer.split('\n');
+        return (answer.startsWith('$') ? lines.value(1) : lines.value(0)).trimmed();
+    }
+
     QString url() const { return QStringLiteral("redis://127.0.0.1:%1").arg(m_port); }
     QByteArray output() { return m_process.readAll(); }
 

@@ -2,6 +2,7 @@
 // Several SessionServer nodes sharing one Redis: every client of a session sees the same
 // events in the same order whichever node it is connected to, and losing a node loses
 // nothing. Each test starts its own redis-server on a free loopback port.
+#include "clusternode.h"
 #include "groupsessionnotifier.h"
 #include "rawclient.h"
 #include "redisprocess.h"
@@ -55,47 +56,6 @@ struct Client
         session = std::make_unique<GroupSessionNotifier>(&service, sessionId);
     }
     bool inSession() const { return session && session->hasState() && !session->isRemoved(); }
-};
-
-ServerOptions nodeOptions(const QString &redisUrl, const QString &nodeId)
-{
-    ServerOptions options;
-    options.redisUrl = redisUrl;
-    options.nodeId = nodeId;
-    options.heartbeatSeconds = 1; // presence keys live 3 s
-    options.presenceGraceSeconds = 0;
-    options.maxRequestsPerSecond = 10000;
-    return options;
-}
-
-/// A node in a child process (see main()).
-class NodeProcess
-{
-public:
-    ~NodeProcess()
-    {
-        m_process.kill();
-        m_process.waitForFinished(2000);
-    }
-    bool start(const QString &redisUrl, const QString &nodeId)
-    {
-        m_process.start(
-            QCoreApplication::applicationFilePath(), { u"--serve-node"_s, redisUrl, nodeId });
-        if (!QTest::qWaitFor([this] { return m_process.canReadLine(); }, 10000))
-            return false;
-        m_port = quint16(m_process.readLine().trimmed().toUInt());
-        return m_port != 0;
-    }
-    void kill()
-    {
-        m_process.kill();
-        m_process.waitForFinished(2000);
-    }
-    QUrl url() const { return QUrl(u"ws://127.0.0.1:%1/v1"_s.arg(m_port)); }
-
-private:
-    QProcess m_process;
-    quint16 m_port = 0;
 };
 
 } // namespace
@@ -537,15 +497,8 @@ private Q_SLOTS:
 /// test can kill it for real (SIGKILL: no close frames, no last words to Redis).
 int main(int argc, char *argv[])
 {
-    if (argc == 4 && qstrcmp(argv[1], "--serve-node") == 0) {
-        QCoreApplication app(argc, argv);
-        SessionServer node(nodeOptions(QString::fromUtf8(argv[2]), QString::fromUtf8(argv[3])));
-        if (!node.listen())
-            return 1;
-        std::printf("%d\n", int(node.port()));
-        std::fflush(stdout);
-        return app.exec();
-    }
+    if (const int served = serveNodeIfAsked(argc, argv); served >= 0)
+        return served;
     QCoreApplication app(argc, argv);
     TestRedis test;
     QTEST_SET_MAIN_SOURCE_PATH

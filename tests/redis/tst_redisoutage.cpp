@@ -3,6 +3,7 @@
 // on the same port and data. The nodes keep every connection, keep answering what they can
 // from memory, refuse changes as `unavailable` (the clients retry them with the same
 // requestId), come back by themselves and lose or double nothing.
+#include "clusternode.h"
 #include "groupsessionnotifier.h"
 #include "redisprocess.h"
 #include "redissessionstore.h"
@@ -20,17 +21,6 @@ using namespace Qt::StringLiterals;
 using namespace Protocol;
 
 namespace {
-
-ServerOptions nodeOptions(const QString &redisUrl, const QString &nodeId)
-{
-    ServerOptions options;
-    options.redisUrl = redisUrl;
-    options.nodeId = nodeId;
-    options.heartbeatSeconds = 1; // presence keys live 3 s; silent clients dropped after 2 beats
-    options.presenceGraceSeconds = 0;
-    options.maxRequestsPerSecond = 10000;
-    return options;
-}
 
 /// The longest the event loop went without running a 5 ms timer.
 class LoopStallMeter
