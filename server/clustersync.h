@@ -64,6 +64,13 @@ public:
     /// Written with the open transaction: the user joined (member) or left a session.
     virtual void setMembership(const QString &userId, const QString &sessionId, bool member) = 0;
 
+    // Ephemeral frames (typing, a Helpy's streamed draft): no revision, not stored.
+    /// Sends `text` (a frame for the session's followers) to the other nodes; best effort.
+    virtual void broadcast(const QString &sessionId, const QString &text) = 0;
+    /// Called with what another node broadcast (never this node's own).
+    using BroadcastHandler = std::function<void(const QString &sessionId, const QString &text)>;
+    virtual void setBroadcastHandler(BroadcastHandler handler) = 0;
+
     // Presence across nodes.
     /// This node holds (Online) or just lost (Reconnecting) the user's connections; the
     /// claim lapses after ttlMs unless renewed.

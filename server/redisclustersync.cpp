@@ -67,6 +67,15 @@ public:
         m_redis.setMembership(userId, sessionId, member);
     }
 
+    void broadcast(const QString &sessionId, const QString &text) override
+    {
+        m_redis.broadcast(sessionId, text);
+    }
+    void setBroadcastHandler(BroadcastHandler handler) override
+    {
+        m_redis.setBroadcastHandler(std::move(handler));
+    }
+
     void setPresence(const QString &userId, Protocol::Presence presence, int ttlMs) override
     {
         m_redis.setPresence(userId, presence, ttlMs);

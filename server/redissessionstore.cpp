@@ -411,6 +411,16 @@ void RedisSessionStore::onMessage(const QByteArray &payload)
     }
     bool ok = false;
     const qint64 revision = payload.mid(first + 1, second - first - 1).toLongLong(&ok);
+    if (ok && revision == 0) {
+        // Ephemeral: sessionId \n 0 \n nodeId \n frame (this node's own already went out).
+        const qsizetype third = payload.indexOf('\n', second + 1);
+        if (third < 0 || payload.mid(second + 1, third - second - 1) == m_nodeId.toUtf8())
+            return;
+        if (m_onBroadcast)
+            m_onBroadcast(
+                QString::fromUtf8(payload.left(first)), QString::fromUtf8(payload.mid(third + 1)));
+        return;
+    }
     if (ok && m_onEvent)
         m_onEvent(QString::fromUtf8(payload.left(first)), revision,
             QString::fromUtf8(payload.mid(second + 1)));
@@ -476,6 +486,12 @@ bool RedisSessionStore::subscribe(QString *error, bool wait)
         return false;
     }
     return true;
+}
+
+void RedisSessionStore::broadcast(const QString &sessionId, const QString &text)
+{
+    command({ "PUBLISH", EventChannel,
+        sessionId.toUtf8() + "\n0\n" + m_nodeId.toUtf8() + '\n' + text.toUtf8() });
 }
 
 // ------------------------------------------------------------------ transaction

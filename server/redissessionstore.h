@@ -94,6 +94,11 @@ public:
     using EventHandler
         = std::function<void(const QString &sessionId, qint64 revision, const QString &event)>;
     void setEventHandler(EventHandler handler) { m_onEvent = std::move(handler); }
+    /// Publishes an ephemeral frame for the session's followers on the other nodes (on the
+    /// event channel with revision 0 and this node's id; fails silently while unavailable).
+    void broadcast(const QString &sessionId, const QString &text);
+    using BroadcastHandler = std::function<void(const QString &sessionId, const QString &text)>;
+    void setBroadcastHandler(BroadcastHandler handler) { m_onBroadcast = std::move(handler); }
     /// Called when the event subscription was (re-)established: events may have been missed.
     void setResubscribedHandler(std::function<void()> handler)
     {
@@ -136,6 +141,7 @@ private:
     bool m_conflicted = false;
     int m_conflictStreak = 0; ///< commits refused in a row (a retry follows each at once)
     EventHandler m_onEvent;
+    BroadcastHandler m_onBroadcast;
     std::function<void()> m_onResubscribed;
     std::function<void()> m_onAvailable;
     std::unique_ptr<RedisProbe> m_probe;

@@ -84,6 +84,11 @@ bool ServerCore::openCluster(QString *error)
     // Events published while we were not listening: fetch them from the logs.
     cluster->setResubscribedHandler([sync] { sync->catchUpAll(); });
     cluster->setAvailableHandler([sync] { sync->catchUpAll(); });
+    // Typing and Helpy drafts from the other nodes, to the followers here.
+    cluster->setBroadcastHandler([this](const QString &sessionId, const QString &text) {
+        if (const Session *session = m_registry.local(sessionId))
+            m_fanout.broadcast(*session, text, nullptr);
+    });
     if (!cluster->open(error))
         return false;
     m_cluster = std::move(cluster);
@@ -326,6 +331,8 @@ void ServerCore::broadcast(
     const Session &session, const QString &text, const ClientConnection *except)
 {
     m_fanout.broadcast(session, text, except);
+    if (m_cluster)
+        m_cluster->broadcast(session.id(), text);
 }
 
 void ServerCore::messagePosted(const Session &session, const ChatMessage &message)
@@ -355,4 +362,6 @@ void ServerCore::postAsHelpy(Session &session, const ChatMessage &message)
 void ServerCore::broadcastToSession(const Session &session, const QString &text)
 {
     m_fanout.broadcast(session, text, nullptr);
+    if (m_cluster)
+        m_cluster->broadcast(session.id(), text);
 }

@@ -178,6 +178,38 @@ private Q_SLOTS:
         QCOMPARE(nodes[2]->participants(id), nodes[0]->participants(id));
     }
 
+    // Issue 13: typing (ephemeral, never stored) crosses nodes through the event channel.
+    void typingCrossesNodes()
+    {
+        startNodes(2);
+        Client ana { u"Ana"_s }, ben { u"Ben"_s };
+        QVERIFY(ana.connectTo(nodes[0]->url()));
+        QVERIFY(ben.connectTo(nodes[1]->url()));
+        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
+        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
+        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
+        QVERIFY(await([&](auto done) {
+            ben.service.joinByInvite(resultIn<CreateInviteResult>(invite.ack).inviteCode, done);
+        }).ok);
+        ana.follow(id);
+        ana.session->join();
+        ben.follow(id);
+        QTRY_VERIFY(ana.session->hasState() && ben.session->hasState());
+        const qint64 revision = storedLog(id).size();
+
+        QSignalSpy benSees(ben.session.get(), &GroupSessionNotifier::typingChanged);
+        QSignalSpy anaSees(ana.session.get(), &GroupSessionNotifier::typingChanged);
+        ana.service.setTyping(id, true);
+        QVERIFY(benSees.wait(5000));
+        QCOMPARE(benSees.constFirst().at(0).toString(), ana.service.userId());
+        QCOMPARE(benSees.constFirst().at(1).toBool(), true);
+        ben.service.setTyping(id, false);
+        QTRY_COMPARE(anaSees.size(), 1);
+        QCOMPARE(anaSees.constFirst().at(0).toString(), ben.service.userId());
+        QCOMPARE(benSees.size(), 1); // nobody gets their own typing back, nor twice
+        QCOMPARE(storedLog(id).size(), revision); // nothing stored
+    }
+
     // Issue 11: a ban, a revocation and a code's uses made on one node hold on the other,
     // which reads them from Redis when it decides (they change without an event to replay).
     void bansAndInviteTermsHoldAcrossNodes()
