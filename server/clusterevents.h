@@ -32,6 +32,10 @@ public:
 
 private:
     void apply(Session &session, const QString &event);
+    /// Redis lost the session's log: write ours back under a new epoch (see catchUp).
+    void restore(Session &session);
+    /// Forgets our copy, rebuilds it from the stored log, sends its followers a snapshot.
+    void reload(const QString &sessionId);
     /// Someone else added `userId`: its connections here get the state, then the events.
     void sendSnapshots(const QString &userId, const Session &session);
 

@@ -61,6 +61,16 @@ public:
     /// The answer a node already gave to this request of this user.
     virtual std::optional<QString> answer(const QString &userId, const QString &requestId) = 0;
 
+    /**
+     * Redis lost the session's log (flushed, an older snapshot) and this node has it all:
+     * writes `session` (title, new epoch, every event, bans) and the members' session sets
+     * back, unless the stored log already reaches `session.events.size()` (another node was
+     * first). False when it could not be written.
+     */
+    virtual bool restoreSession(
+        const SessionStore::StoredSession &session, const QStringList &memberIds)
+        = 0;
+
     /// Written with the open transaction: the user joined (member) or left a session.
     virtual void setMembership(const QString &userId, const QString &sessionId, bool member) = 0;
 

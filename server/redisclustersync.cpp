@@ -62,6 +62,12 @@ public:
         return m_redis.answer(userId, requestId);
     }
 
+    bool restoreSession(
+        const SessionStore::StoredSession &session, const QStringList &memberIds) override
+    {
+        return m_redis.restoreSession(session, memberIds);
+    }
+
     void setMembership(const QString &userId, const QString &sessionId, bool member) override
     {
         m_redis.setMembership(userId, sessionId, member);

@@ -75,6 +75,20 @@ end
 return {1}
 )lua";
 
+/// A session's log written back after Redis lost it; 0: the stored log was long enough.
+const char RestoreScript[] = R"lua(
+local t = cjson.decode(ARGV[1])
+local key = 'helpy:session:' .. t.id
+if redis.call('LLEN', key .. ':events') >= #t.events then return 0 end
+redis.call('DEL', key .. ':events')
+for _, e in ipairs(t.events) do redis.call('RPUSH', key .. ':events', e) end
+redis.call('HSET', key, 'title', t.title, 'epoch', t.epoch, 'revision', #t.events)
+redis.call('SET', key .. ':bans', t.bans)
+for _, m in ipairs(t.members) do redis.call('SADD', 'helpy:user:' .. m .. ':sessions', t.id) end
+redis.call('PUBLISH', 'helpy:events', t.id .. '\n-1\n' .. t.epoch)
+return 1
+)lua";
+
 /// 2: some node holds a connection, 1: some node is in its grace period, 0: none.
 const char PresenceScript[] = R"lua(
 local best = 0
@@ -707,6 +721,23 @@ std::optional<QString> RedisSessionStore::answer(const QString &userId, const QS
     return QString::fromUtf8(reply.string);
 }
 
+bool RedisSessionStore::restoreSession(const StoredSession &session, const QStringList &memberIds)
+{
+    const QJsonObject restore { { QStringLiteral("id"), session.id },
+        { QStringLiteral("title"), session.title }, { QStringLiteral("epoch"), session.epoch },
+        { QStringLiteral("events"), QJsonArray::fromStringList(session.events) },
+        { QStringLiteral("bans"),
+            QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(session.bannedUserIds))
+                                  .toJson(QJsonDocument::Compact)) },
+        { QStringLiteral("members"), QJsonArray::fromStringList(memberIds) } };
+    const Reply reply = command(
+        { "EVAL", RestoreScript, "0", QJsonDocument(restore).toJson(QJsonDocument::Compact) });
+    if (!reply.ok)
+        qCWarning(lcServer).noquote()
+            << "redis: cannot restore" << session.id << ":" << reply.error;
+    return reply.ok;
+}
+
 QStringList RedisSessionStore::sessionsOf(const QString &userId)
 {
     const Reply reply = command({ "SMEMBERS", userKey(userId) + ":sessions" });
@@ -719,9 +750,13 @@ QStringList RedisSessionStore::sessionsOf(const QString &userId)
 void RedisSessionStore::setPresence(const QString &userId, Protocol::Presence presence, int ttlMs)
 {
     Q_ASSERT(presence != Protocol::Presence::Offline); // that is clearPresence()
-    command({ "SET", "helpy:presence:" + userId.toUtf8() + ':' + m_nodeId.toUtf8(),
-        presence == Protocol::Presence::Online ? "online" : "reconnecting", "PX",
-        QByteArray::number(std::max(1, ttlMs)) });
+    // The node set again too, in the same round trip: Redis may have lost it (flushed).
+    command({ "EVAL",
+        "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) "
+        "redis.call('SADD', 'helpy:nodes', ARGV[3])",
+        "1", "helpy:presence:" + userId.toUtf8() + ':' + m_nodeId.toUtf8(),
+        presence == Protocol::Presence::Online ? "online" : "reconnecting",
+        QByteArray::number(std::max(1, ttlMs)), m_nodeId.toUtf8() });
 }
 
 void RedisSessionStore::clearPresence(const QString &userId)

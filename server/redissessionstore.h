@@ -83,6 +83,8 @@ public:
     QStringList bannedUserIds(const QString &sessionId);
     std::optional<QString> answer(const QString &userId, const QString &requestId);
     QStringList sessionsOf(const QString &userId);
+    /// See ClusterSync::restoreSession.
+    bool restoreSession(const StoredSession &session, const QStringList &memberIds);
 
     /// This node holds (Online) or just lost (Reconnecting) the user's connections.
     void setPresence(const QString &userId, Protocol::Presence presence, int ttlMs);

@@ -210,6 +210,48 @@ private Q_SLOTS:
         QCOMPARE(storedLog(id).size(), revision); // nothing stored
     }
 
+    // Issue 13: Redis lost the data (FLUSHALL) under two nodes holding a session. The next
+    // change finds the log behind: the session is written back under a new epoch, both
+    // clients get a fresh snapshot and the change; nobody gets not_found.
+    void flushedRedisStartsNewEpoch()
+    {
+        startNodes(2);
+        Client ana { u"Ana"_s }, ben { u"Ben"_s };
+        QVERIFY(ana.connectTo(nodes[0]->url()));
+        QVERIFY(ben.connectTo(nodes[1]->url()));
+        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
+        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
+        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
+        QVERIFY(await([&](auto done) {
+            ben.service.joinByInvite(resultIn<CreateInviteResult>(invite.ack).inviteCode, done);
+        }).ok);
+        ana.follow(id);
+        ana.session->join();
+        ben.follow(id);
+        QTRY_VERIFY(ana.session->hasState() && ben.session->hasState());
+        QVERIFY(await([&](auto done) { ben.service.sendMessage(id, u"before"_s, done); }).ok);
+        QTRY_COMPARE(ana.session->messages().size(), 1);
+        const QString oldEpoch = ana.session->epoch();
+        const qint64 oldRevision = ana.session->revision();
+
+        QCOMPARE(redis->query("FLUSHALL"), "+OK");
+        const auto after = await([&](auto done) { ana.service.sendMessage(id, u"after"_s, done); });
+        QVERIFY2(after.ok, qPrintable(after.error.message));
+        for (Client *c : { &ana, &ben }) {
+            QTRY_VERIFY(c->session->epoch() != oldEpoch);
+            QTRY_COMPARE(c->session->messages().size(), 2);
+            QCOMPARE(c->session->messages().at(0).text, u"before"_s);
+            QCOMPARE(c->session->messages().at(1).text, u"after"_s);
+            QTRY_COMPARE(c->session->revision(), storedLog(id).size());
+        }
+        QVERIFY(storedLog(id).size() > oldRevision);
+        QCOMPARE(ben.session->epoch(), ana.session->epoch());
+        QCOMPARE(nodes[1]->epoch(id), ana.session->epoch());
+        // Ben, on the other node, goes on in the new epoch: nothing is not_found.
+        QVERIFY(await([&](auto done) { ben.service.sendMessage(id, u"and on"_s, done); }).ok);
+        QTRY_COMPARE(ana.session->messages().size(), 3);
+    }
+
     // Issue 11: a ban, a revocation and a code's uses made on one node hold on the other,
     // which reads them from Redis when it decides (they change without an event to replay).
     void bansAndInviteTermsHoldAcrossNodes()
