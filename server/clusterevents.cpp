@@ -168,6 +168,12 @@ void ClusterEvents::apply(Session &session, const QString &event)
     if (change && change->type == ParticipantChangeEvent::Type::Added
         && change->actorId != change->participantId)
         sendSnapshots(change->participantId, session);
+    if (!change && m_onMessage) {
+        const auto decoded = decodeServerFrame(event.toUtf8());
+        const auto *frame = std::get_if<ServerFrame>(&decoded);
+        if (const auto *message = frame ? std::get_if<MessageEvent>(frame) : nullptr)
+            m_onMessage(session.id(), message->message);
+    }
 }
 
 void ClusterEvents::sendSnapshots(const QString &userId, const Session &session)

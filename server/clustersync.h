@@ -81,6 +81,11 @@ public:
     using BroadcastHandler = std::function<void(const QString &sessionId, const QString &text)>;
     virtual void setBroadcastHandler(BroadcastHandler handler) = 0;
 
+    /// Takes or renews this node's lease on running the session's Helpys for ttlMs (one
+    /// node at a time; another takes over once it lapses). False: another node holds it,
+    /// or the storage is unavailable.
+    virtual bool holdHelpyLease(const QString &sessionId, int ttlMs) = 0;
+
     // Presence across nodes.
     /// This node holds (Online) or just lost (Reconnecting) the user's connections; the
     /// claim lapses after ttlMs unless renewed.

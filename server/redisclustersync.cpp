@@ -82,6 +82,11 @@ public:
         m_redis.setBroadcastHandler(std::move(handler));
     }
 
+    bool holdHelpyLease(const QString &sessionId, int ttlMs) override
+    {
+        return m_redis.holdHelpyLease(sessionId, ttlMs);
+    }
+
     void setPresence(const QString &userId, Protocol::Presence presence, int ttlMs) override
     {
         m_redis.setPresence(userId, presence, ttlMs);

@@ -721,6 +721,18 @@ std::optional<QString> RedisSessionStore::answer(const QString &userId, const QS
     return QString::fromUtf8(reply.string);
 }
 
+bool RedisSessionStore::holdHelpyLease(const QString &sessionId, int ttlMs)
+{
+    const Reply reply = command({ "EVAL",
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+        "  redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end "
+        "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end "
+        "return 0",
+        "1", "helpy:helpys:" + sessionId.toUtf8(), m_nodeId.toUtf8(),
+        QByteArray::number(std::max(1, ttlMs)) });
+    return reply.ok && reply.integer == 1;
+}
+
 bool RedisSessionStore::restoreSession(const StoredSession &session, const QStringList &memberIds)
 {
     const QJsonObject restore { { QStringLiteral("id"), session.id },

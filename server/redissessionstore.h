@@ -83,6 +83,8 @@ public:
     QStringList bannedUserIds(const QString &sessionId);
     std::optional<QString> answer(const QString &userId, const QString &requestId);
     QStringList sessionsOf(const QString &userId);
+    /// See ClusterSync::holdHelpyLease (key `helpy:helpys:<session>`, the holder's node id).
+    bool holdHelpyLease(const QString &sessionId, int ttlMs);
     /// See ClusterSync::restoreSession.
     bool restoreSession(const StoredSession &session, const QStringList &memberIds);
 

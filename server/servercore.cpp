@@ -95,6 +95,11 @@ bool ServerCore::openCluster(QString *error)
     m_clusterEvents = std::move(events);
     m_backends.cluster = m_cluster.get();
     m_backends.store = &m_cluster->store();
+    // A question taken by another node: answered here when this node runs the Helpys.
+    sync->setMessageAppliedHandler([this](const QString &sessionId, const ChatMessage &message) {
+        if (runsHelpysOf(sessionId))
+            m_tutors.messagePosted(sessionId, message);
+    });
     m_transactions.setUndoneHandler([sync](const QStringList &sessionIds) {
         for (const QString &id : sessionIds)
             sync->catchUp(id);
@@ -224,8 +229,10 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
         m_transactions.sendAfterCommit(connection, answer);
     const auto posted = std::exchange(m_postedMessages, {});
     if (committed && !m_transactions.storageFailed()) {
-        for (const auto &[sessionId, message] : posted)
-            m_tutors.messagePosted(sessionId, message);
+        for (const auto &[sessionId, message] : posted) {
+            if (runsHelpysOf(sessionId))
+                m_tutors.messagePosted(sessionId, message);
+        }
     }
 }
 
@@ -242,6 +249,28 @@ void ServerCore::connectionClosed(ClientConnection *connection)
 void ServerCore::heartbeat(const QStringList &usersHere)
 {
     m_presence.sweep(usersHere);
+    const QSet<QString> held = m_helpyLeases;
+    for (const QString &sessionId : held)
+        runsHelpysOf(sessionId); // renewed, or lost (then another node took over)
+}
+
+bool ServerCore::runsHelpysOf(const QString &sessionId)
+{
+    if (!m_cluster)
+        return true;
+    const Session *session = m_registry.local(sessionId);
+    if (!session || session->roster().helpyIds().isEmpty()) {
+        m_helpyLeases.remove(sessionId);
+        return false; // no Helpys (any more): nothing to run, no lease to hold
+    }
+    // Three heartbeats, as presence: a dead holder's lease lapses within them.
+    const int ttlMs = 3 * std::max(1, m_options.heartbeatSeconds) * 1000;
+    if (m_cluster->holdHelpyLease(sessionId, ttlMs)) {
+        m_helpyLeases.insert(sessionId);
+        return true;
+    }
+    m_helpyLeases.remove(sessionId);
+    return false;
 }
 
 // ------------------------------------------------------------------ HandlerContext

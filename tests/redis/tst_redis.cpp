@@ -3,6 +3,7 @@
 // events in the same order whichever node it is connected to, and losing a node loses
 // nothing. Each test starts its own redis-server on a free loopback port.
 #include "clusternode.h"
+#include "fakechatcompletions.h"
 #include "groupsessionnotifier.h"
 #include "rawclient.h"
 #include "redisprocess.h"
@@ -250,6 +251,67 @@ private Q_SLOTS:
         // Ben, on the other node, goes on in the new epoch: nothing is not_found.
         QVERIFY(await([&](auto done) { ben.service.sendMessage(id, u"and on"_s, done); }).ok);
         QTRY_COMPARE(ana.session->messages().size(), 3);
+    }
+
+    // Issue 13: one node runs a session's Helpys (a lease in Redis): a question asked on
+    // either node is answered once; when the holder dies, the other node takes over.
+    void helpyLeaseMovesWithTheHolder()
+    {
+        FakeChatCompletions fake;
+        QVERIFY(fake.listen());
+        for (int i = 0; i < 2; ++i) {
+            ServerOptions options = nodeOptions(redis->url(), u"node%1"_s.arg(i + 1));
+            options.helpyEndpoint = fake.baseUrl().toString();
+            options.helpyModel = u"tutor-7b"_s;
+            nodes.push_back(std::make_unique<SessionServer>(options));
+            QVERIFY(nodes.back()->listen());
+        }
+        Client ana { u"Ana"_s }, ben { u"Ben"_s };
+        QVERIFY(ana.connectTo(nodes[0]->url()));
+        ben.service.setAutoReconnect(false);
+        QVERIFY(ben.connectTo(nodes[1]->url()));
+        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
+        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
+        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
+        QVERIFY(await([&](auto done) {
+            ben.service.joinByInvite(resultIn<CreateInviteResult>(invite.ack).inviteCode, done);
+        }).ok);
+        QVERIFY(await([&](auto done) {
+            ana.service.sendParticipantAdded(id, ParticipantType::Helpy, {}, u"Math Helpy"_s, done);
+        }).ok);
+        ana.follow(id);
+        ana.session->join();
+        QTRY_VERIFY(ana.session->hasState());
+        const auto answers = [&] {
+            int count = 0;
+            for (const ChatMessage &m : ana.session->messages())
+                count += m.authorId != ana.service.userId() && m.authorId != ben.service.userId();
+            return count;
+        };
+
+        // Asked on node 2: node 2 takes the lease and answers; asked on node 1: node 2
+        // (the holder) answers again, node 1 does not.
+        QVERIFY(await([&](auto done) {
+            ben.service.sendMessage(id, u"@Math Helpy what is 2+2?"_s, done);
+        }).ok);
+        QTRY_COMPARE(answers(), 1);
+        QCOMPARE(redis->query("GET helpy:helpys:" + id.toUtf8()), "node2");
+        QVERIFY(await([&](auto done) {
+            ana.service.sendMessage(id, u"@Math Helpy and 3+3?"_s, done);
+        }).ok);
+        QTRY_COMPARE(answers(), 2);
+        QCOMPARE(fake.requests.size(), 2); // one model call per question: nobody answered twice
+        QCOMPARE(ana.session->messages().size(), 4);
+
+        // The holder dies (no goodbye: its lease lapses); node 1 takes over.
+        nodes[1].reset();
+        QTRY_COMPARE_WITH_TIMEOUT(redis->query("EXISTS helpy:helpys:" + id.toUtf8()), ":0", 10000);
+        QVERIFY(await([&](auto done) {
+            ana.service.sendMessage(id, u"@Math Helpy and 4+4?"_s, done);
+        }).ok);
+        QTRY_COMPARE(answers(), 3);
+        QCOMPARE(redis->query("GET helpy:helpys:" + id.toUtf8()), "node1");
+        QCOMPARE(fake.requests.size(), 3);
     }
 
     // Issue 11: a ban, a revocation and a code's uses made on one node hold on the other,
