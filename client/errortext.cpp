@@ -34,6 +34,9 @@ const char *meaningOf(ErrorCode code)
         return QT_TRANSLATE_NOOP("ErrorText", "it is too large");
     case ErrorCode::Internal:
         return QT_TRANSLATE_NOOP("ErrorText", "the server ran into an internal error");
+    case ErrorCode::Unavailable:
+        return QT_TRANSLATE_NOOP(
+            "ErrorText", "the server could not save this for a minute — try again later");
     }
     return QT_TRANSLATE_NOOP("ErrorText", "the server refused");
 }
@@ -45,8 +48,10 @@ QString ErrorText::reason(const Error &error)
     const char *meaning = meaningOf(error.code);
     const QString translated = QCoreApplication::translate("ErrorText", meaning);
     // The server counts requests a second (or invite guesses a minute); the reader needs
-    // what to do.
-    if (error.code == ErrorCode::RateLimited || error.message.isEmpty())
+    // what to do. An `unavailable` reaches the reader only once the outbox gave up retrying
+    // (WebSocketService): the server's sentence would say less than this one.
+    if (error.code == ErrorCode::RateLimited || error.code == ErrorCode::Unavailable
+        || error.message.isEmpty())
         return translated;
     // The server's sentence says the most, but in English: a UI in another language says
     // what the code means in its own words instead.

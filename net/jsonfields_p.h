@@ -63,7 +63,7 @@ constexpr NameTable<Presence, 3> presenceNames { {
     { Presence::Reconnecting, "reconnecting" },
     { Presence::Offline, "offline" },
 } };
-constexpr NameTable<ErrorCode, 10> errorCodeNames { {
+constexpr NameTable<ErrorCode, 11> errorCodeNames { {
     { ErrorCode::BadRequest, "bad_request" },
     { ErrorCode::UnsupportedProtocol, "unsupported_protocol" },
     { ErrorCode::NotAuthenticated, "not_authenticated" },
@@ -74,6 +74,7 @@ constexpr NameTable<ErrorCode, 10> errorCodeNames { {
     { ErrorCode::RateLimited, "rate_limited" },
     { ErrorCode::TooLarge, "too_large" },
     { ErrorCode::Internal, "internal" },
+    { ErrorCode::Unavailable, "unavailable" },
 } };
 
 constexpr NameTable<MessageKind, 2> messageKindNames { {

@@ -37,6 +37,9 @@ enum class ErrorCode {
     RateLimited,
     TooLarge,
     Internal,
+    /// The server cannot store changes for a moment (its Redis is away): retry the same
+    /// request (same requestId) after a backoff.
+    Unavailable,
 };
 
 QString toString(ParticipantType type);

@@ -467,6 +467,8 @@ void WebSocketService::dispatch(const ServerFrame &frame)
             else
                 Q_EMIT errorOccurred(error->message);
         }
+        if (error->code == ErrorCode::Unavailable && retryWhenAvailable(error->requestId))
+            return; // the same request again, later: no error to show yet
         Reply reply;
         reply.error = *error;
         finishRequest(error->requestId, reply);
@@ -509,6 +511,29 @@ void WebSocketService::finishRequest(const QString &requestId, const Reply &repl
         handler(reply);
 }
 
+bool WebSocketService::retryWhenAvailable(const QString &requestId)
+{
+    auto it = m_pending.find(requestId);
+    if (it == m_pending.end())
+        return false;
+    if (!it->refusedSince.isValid())
+        it->refusedSince.start();
+    if (it->refusedSince.elapsed() > UnavailableRetryMs)
+        return false;
+    const int ceiling = std::min(4000, 250 << std::min(it->unavailableRefusals++, 4));
+    const int delay = ceiling / 2 + int(QRandomGenerator::global()->bounded(ceiling / 2 + 1));
+    it->sent = false; // a reconnect meanwhile sends it with the outbox
+    qCDebug(lcNet) << requestId << "refused as unavailable; again in" << delay << "ms";
+    QTimer::singleShot(delay, this, [this, requestId] {
+        auto pending = m_pending.find(requestId);
+        if (pending == m_pending.end() || pending->sent || m_state != State::Connected)
+            return;
+        m_socket.sendTextMessage(pending->frameText);
+        pending->sent = true;
+    });
+    return true;
+}
+
 QString WebSocketService::nextRequestId()
 {
     return m_requestPrefix + QLatin1Char('-') + QString::number(m_requestCounter + 1);
@@ -537,7 +562,7 @@ QString WebSocketService::sendRequest(ClientFrame frame, ReplyHandler onReply)
     }
     const auto *join = std::get_if<JoinSession>(&frame);
     Pending pending { ++m_requestCounter, text, std::move(onReply), false,
-        join && join->sinceRevision.has_value() };
+        join && join->sinceRevision.has_value(), 0, {} };
     // While (re)connecting the request waits in the outbox; it goes once we are welcomed.
     if (m_state == State::Connected) {
         m_socket.sendTextMessage(text);

@@ -24,7 +24,10 @@
  * Survives the network once a session has been reached: a dropped or silent connection is
  * re-opened with exponential backoff and full jitter (0.5 s → 30 s), at once when the network
  * comes back; requests not yet answered stay in an outbox and are re-sent with their original
- * requestId after the sessions resumed, so the server applies each exactly once.
+ * requestId after the sessions resumed, so the server applies each exactly once. A request
+ * the server refuses as `unavailable` (its storage is away for a moment) is re-sent the same
+ * way after a backoff (0.25 s → 4 s, jittered), silently, for up to UnavailableRetryMs; only
+ * then does it fail (ErrorText says why).
  *
  * The first connection after connectToServer() (before any `welcome`) is not retried: it
  * fails within the connect timeout (10 s by default) with one readable sentence through
@@ -44,6 +47,9 @@ class WebSocketService : public QObject
     Q_PROPERTY(int reconnectDelayMs READ reconnectDelayMs NOTIFY reconnectScheduled)
 
 public:
+    /// How long a request refused `unavailable` is retried before it fails.
+    static constexpr int UnavailableRetryMs = 60000;
+
     /// Disconnected → Connecting → Connected → (drop) Reconnecting → Connecting → …
     enum class State { Disconnected, Connecting, Connected, Reconnecting };
     Q_ENUM(State)
@@ -174,6 +180,9 @@ private:
     QString address() const;
     void dispatch(const Protocol::ServerFrame &frame);
     void finishRequest(const QString &requestId, const Reply &reply);
+    /// Schedules the request again after an `unavailable`; false once it was retried long
+    /// enough (or is not ours).
+    bool retryWhenAvailable(const QString &requestId);
     QString nextRequestId();
 
     struct Pending
@@ -183,6 +192,8 @@ private:
         ReplyHandler onReply;
         bool sent = false;
         bool isResume = false; ///< dropped on reconnect: sessions resume afresh then
+        int unavailableRefusals = 0;
+        QElapsedTimer refusedSince; ///< the first `unavailable` answer
     };
 
     QWebSocket m_socket;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "clusterevents.h"
 
+#include "clientconnection.h"
 #include "clustersync.h"
 #include "fanout.h"
+#include "identifiers.h"
 #include "logging.h"
 #include "session.h"
 #include "sessionregistry.h"
@@ -42,6 +44,13 @@ ClusterEvents::ClusterEvents(
 
 void ClusterEvents::onEvent(const QString &sessionId, qint64 revision, const QString &event)
 {
+    if (revision < 0) {
+        // A node wrote the session back under a new epoch (restore()): `event` is the epoch.
+        const Session *held = m_registry.local(sessionId);
+        if (held && held->epoch() != event)
+            reload(sessionId);
+        return;
+    }
     Session *session = m_registry.local(sessionId);
     if (!session) {
         // Not cached here: read from the log when someone needs it, or now, when a user
@@ -74,16 +83,69 @@ void ClusterEvents::catchUp(const QString &sessionId)
         const qint64 length = m_cluster.logLength(sessionId);
         if (length < 0 || length >= session->revision())
             return; // nothing new (or the cluster unreachable: the next commit says so)
-        // The cluster lost what we acknowledged (flushed, restarted without persistence).
-        // Serving our copy would fork the history; dropping it makes clients start over
-        // (not_found) instead of being silently rewound.
-        qCCritical(lcServer) << "storage: the log of" << sessionId << "is shorter than revision"
-                             << session->revision() << "; dropping the session here";
-        m_registry.drop(sessionId);
+        restore(*session);
         return;
     }
     for (const QString &event : events)
         apply(*session, event);
+}
+
+void ClusterEvents::restore(Session &session)
+{
+    // The cluster lost what we acknowledged (flushed, an older snapshot). Our copy is the
+    // truth the users have: write it back under a new epoch (serving it on the shorter log
+    // would fork the history), and give its followers here a fresh snapshot.
+    const QString id = session.id();
+    const auto events = session.eventsSince(0);
+    if (!events) {
+        // Only the last eventLogSize events are kept here: nothing whole to write back.
+        qCCritical(lcServer) << "storage: the log of" << id << "is shorter than revision"
+                             << session.revision() << "and this node keeps only its tail;"
+                             << "dropping the session here";
+        m_registry.drop(id);
+        return;
+    }
+    SessionStore::StoredSession stored;
+    stored.id = id;
+    stored.title = session.title();
+    stored.epoch = Identifiers::epoch();
+    stored.events = *events;
+    stored.bannedUserIds = session.bannedUserIds();
+    QStringList members;
+    session.forEachUserId([&](const QString &userId) {
+        members.append(userId);
+        // Their identities may be gone too: the ones this node knows go back.
+        if (const User *user = m_registry.users().find(userId))
+            m_cluster.store().saveUser({ user->id, user->token, user->displayName });
+    });
+    qCCritical(lcServer) << "storage: the log of" << id << "is shorter than revision"
+                         << session.revision() << "; writing it back as epoch" << stored.epoch;
+    if (!m_cluster.restoreSession(stored, members))
+        return; // unavailable: tried again on the next catch-up
+    // Rebuilt from what is stored now: ours, or the one another node wrote back first.
+    reload(id);
+}
+
+void ClusterEvents::reload(const QString &sessionId)
+{
+    QStringList members;
+    if (const Session *held = m_registry.local(sessionId))
+        held->forEachUserId([&](const QString &userId) { members.append(userId); });
+    m_registry.drop(sessionId);
+    Session *reloaded = m_registry.find(sessionId);
+    if (!reloaded)
+        return;
+    qCInfo(lcServer) << "storage:" << sessionId << "is now epoch" << reloaded->epoch()
+                     << "; its followers here get a snapshot";
+    for (const QString &userId : std::as_const(members)) {
+        const User *user = m_registry.users().find(userId);
+        if (!user)
+            continue;
+        for (ClientConnection *connection : std::as_const(user->connections)) {
+            if (connection->subscriptions.contains(sessionId))
+                m_transactions.sendSnapshot(connection, *reloaded);
+        }
+    }
 }
 
 void ClusterEvents::catchUpAll()
@@ -106,6 +168,12 @@ void ClusterEvents::apply(Session &session, const QString &event)
     if (change && change->type == ParticipantChangeEvent::Type::Added
         && change->actorId != change->participantId)
         sendSnapshots(change->participantId, session);
+    if (!change && m_onMessage) {
+        const auto decoded = decodeServerFrame(event.toUtf8());
+        const auto *frame = std::get_if<ServerFrame>(&decoded);
+        if (const auto *message = frame ? std::get_if<MessageEvent>(frame) : nullptr)
+            m_onMessage(session.id(), message->message);
+    }
 }
 
 void ClusterEvents::sendSnapshots(const QString &userId, const Session &session)

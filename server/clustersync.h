@@ -29,6 +29,11 @@ public:
 
     /// Connects and subscribes to the events; false with a readable error on failure.
     virtual bool open(QString *error) = 0;
+    /// False while the shared storage cannot be reached: every call then fails at once
+    /// (nothing blocks), a commit fails, and the node refuses changes as `unavailable`.
+    virtual bool available() const = 0;
+    /// Called when the storage is reachable again (events may have been missed meanwhile).
+    virtual void setAvailableHandler(std::function<void()> handler) = 0;
     /// The store every node commits to. Its commit orders each session's events (a
     /// transaction another node overtook is refused as conflicted) and publishes them.
     virtual SessionStore &store() = 0;
@@ -56,8 +61,30 @@ public:
     /// The answer a node already gave to this request of this user.
     virtual std::optional<QString> answer(const QString &userId, const QString &requestId) = 0;
 
+    /**
+     * Redis lost the session's log (flushed, an older snapshot) and this node has it all:
+     * writes `session` (title, new epoch, every event, bans) and the members' session sets
+     * back, unless the stored log already reaches `session.events.size()` (another node was
+     * first). False when it could not be written.
+     */
+    virtual bool restoreSession(
+        const SessionStore::StoredSession &session, const QStringList &memberIds)
+        = 0;
+
     /// Written with the open transaction: the user joined (member) or left a session.
     virtual void setMembership(const QString &userId, const QString &sessionId, bool member) = 0;
+
+    // Ephemeral frames (typing, a Helpy's streamed draft): no revision, not stored.
+    /// Sends `text` (a frame for the session's followers) to the other nodes; best effort.
+    virtual void broadcast(const QString &sessionId, const QString &text) = 0;
+    /// Called with what another node broadcast (never this node's own).
+    using BroadcastHandler = std::function<void(const QString &sessionId, const QString &text)>;
+    virtual void setBroadcastHandler(BroadcastHandler handler) = 0;
+
+    /// Takes or renews this node's lease on running the session's Helpys for ttlMs (one
+    /// node at a time; another takes over once it lapses). False: another node holds it,
+    /// or the storage is unavailable.
+    virtual bool holdHelpyLease(const QString &sessionId, int ttlMs) = 0;
 
     // Presence across nodes.
     /// This node holds (Online) or just lost (Reconnecting) the user's connections; the

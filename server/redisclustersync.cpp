@@ -16,6 +16,11 @@ public:
 
     bool open(QString *error) override { return m_redis.open(error); }
     SessionStore &store() override { return m_redis; }
+    bool available() const override { return m_redis.available(); }
+    void setAvailableHandler(std::function<void()> handler) override
+    {
+        m_redis.setAvailableHandler(std::move(handler));
+    }
 
     void setEventHandler(EventHandler handler) override
     {
@@ -57,9 +62,29 @@ public:
         return m_redis.answer(userId, requestId);
     }
 
+    bool restoreSession(
+        const SessionStore::StoredSession &session, const QStringList &memberIds) override
+    {
+        return m_redis.restoreSession(session, memberIds);
+    }
+
     void setMembership(const QString &userId, const QString &sessionId, bool member) override
     {
         m_redis.setMembership(userId, sessionId, member);
+    }
+
+    void broadcast(const QString &sessionId, const QString &text) override
+    {
+        m_redis.broadcast(sessionId, text);
+    }
+    void setBroadcastHandler(BroadcastHandler handler) override
+    {
+        m_redis.setBroadcastHandler(std::move(handler));
+    }
+
+    bool holdHelpyLease(const QString &sessionId, int ttlMs) override
+    {
+        return m_redis.holdHelpyLease(sessionId, ttlMs);
     }
 
     void setPresence(const QString &userId, Protocol::Presence presence, int ttlMs) override

@@ -2,6 +2,7 @@
 #include "redissessionstore.h"
 
 #include "logging.h"
+#include "redisprobe.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -13,6 +14,8 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+#include <cerrno>
+
 #include <poll.h>
 
 namespace {
@@ -20,12 +23,35 @@ namespace {
 /**
  * The commit: compare-and-set on every session read, then every write, atomically.
  * ARGV[1] is the transaction as JSON (cjson ships with Redis). Returns {1} or {0, what}.
+ *
+ * Turns: a node that lost ClaimTurnAfter races in a row claims the session's next turn
+ * (`helpy:turn:<session>`, SET NX PX): until it commits (or the claim lapses, should it
+ * die), every other node's commit to that session is refused, so its next attempt, made on
+ * the caught-up state, cannot lose. No change is starved however busy the other nodes are.
  */
 const char CommitScript[] = R"lua(
 local t = cjson.decode(ARGV[1])
 for _, c in ipairs(t.reads) do
+  local turn = redis.call('GET', 'helpy:turn:' .. c[1])
+  if turn and turn ~= t.node then
+    redis.call('INCR', 'helpy:stats:waits')
+    return {0, 'session ' .. c[1] .. ' is the turn of ' .. turn}
+  end
   local rev = tonumber(redis.call('HGET', 'helpy:session:' .. c[1], 'revision') or '0')
-  if rev ~= c[2] then return {0, 'session ' .. c[1] .. ' is at ' .. rev} end
+  if rev ~= c[2] then
+    redis.call('INCR', 'helpy:stats:conflicts')
+    if t.claim then
+      if redis.call('SET', 'helpy:turn:' .. c[1], t.node, 'NX', 'PX', t.turnMs) then
+        redis.call('INCR', 'helpy:stats:turns')
+      end
+    end
+    return {0, 'session ' .. c[1] .. ' is at ' .. rev}
+  end
+end
+for _, c in ipairs(t.reads) do
+  if redis.call('GET', 'helpy:turn:' .. c[1]) == t.node then
+    redis.call('DEL', 'helpy:turn:' .. c[1])
+  end
 end
 for _, k in ipairs(t.absent) do
   if redis.call('EXISTS', k) == 1 then return {0, k .. ' exists'} end
@@ -47,6 +73,20 @@ for _, m in ipairs(t.members) do
   if m[3] == 1 then redis.call('SADD', m[1], m[2]) else redis.call('SREM', m[1], m[2]) end
 end
 return {1}
+)lua";
+
+/// A session's log written back after Redis lost it; 0: the stored log was long enough.
+const char RestoreScript[] = R"lua(
+local t = cjson.decode(ARGV[1])
+local key = 'helpy:session:' .. t.id
+if redis.call('LLEN', key .. ':events') >= #t.events then return 0 end
+redis.call('DEL', key .. ':events')
+for _, e in ipairs(t.events) do redis.call('RPUSH', key .. ':events', e) end
+redis.call('HSET', key, 'title', t.title, 'epoch', t.epoch, 'revision', #t.events)
+redis.call('SET', key .. ':bans', t.bans)
+for _, m in ipairs(t.members) do redis.call('SADD', 'helpy:user:' .. m .. ':sessions', t.id) end
+redis.call('PUBLISH', 'helpy:events', t.id .. '\n-1\n' .. t.epoch)
+return 1
 )lua";
 
 /// 2: some node holds a connection, 1: some node is in its grace period, 0: none.
@@ -126,6 +166,7 @@ struct RedisSessionStore::Async
     QSocketNotifier *read = nullptr;
     QSocketNotifier *write = nullptr;
     bool subscribed = false;
+    bool resubscribing = false; ///< the confirmation is news: events may have been missed
     QTimer reconnect;
 
     static Async *of(void *data) { return static_cast<Async *>(data); }
@@ -174,6 +215,10 @@ struct RedisSessionStore::Async
         const QByteArray kind(reply->element[0]->str, qsizetype(reply->element[0]->len));
         if (kind == "subscribe") {
             a->subscribed = true;
+            if (std::exchange(a->resubscribing, false) && a->owner->m_onResubscribed) {
+                qCInfo(lcServer) << "redis: event subscription re-established";
+                a->owner->m_onResubscribed();
+            }
         } else if (kind == "message") {
             const redisReply *payload = reply->element[2];
             a->owner->onMessage(QByteArray(payload->str, qsizetype(payload->len)));
@@ -215,11 +260,14 @@ RedisSessionStore::~RedisSessionStore()
         }
         Async::cleanup(m_async.get());
     }
+    if (m_probe)
+        m_probe->stop();
     if (m_sync) {
         // Leaving: our presence keys stop counting at once (after a crash they expire).
         if (!static_cast<redisContext *>(m_sync)->err)
             command({ "SREM", "helpy:nodes", m_nodeId.toUtf8() });
-        redisFree(static_cast<redisContext *>(m_sync));
+        if (m_sync)
+            redisFree(static_cast<redisContext *>(m_sync));
     }
 }
 
@@ -232,7 +280,7 @@ bool RedisSessionStore::connectSync(QString *error)
 {
     if (m_sync)
         redisFree(static_cast<redisContext *>(std::exchange(m_sync, nullptr)));
-    const timeval timeout { 2, 0 };
+    const timeval timeout { 0, ConnectTimeoutMs * 1000 };
     redisContext *ctx = redisConnectWithTimeout(m_host.toUtf8().constData(), m_port, timeout);
     if (!ctx || ctx->err) {
         *error
@@ -242,7 +290,7 @@ bool RedisSessionStore::connectSync(QString *error)
             redisFree(ctx);
         return false;
     }
-    const timeval commandTimeout { 5, 0 };
+    const timeval commandTimeout { CallTimeoutMs / 1000, (CallTimeoutMs % 1000) * 1000 };
     redisSetTimeout(ctx, commandTimeout);
     m_sync = ctx;
     return true;
@@ -250,6 +298,12 @@ bool RedisSessionStore::connectSync(QString *error)
 
 RedisSessionStore::Reply RedisSessionStore::command(const QList<QByteArray> &args)
 {
+    Reply reply;
+    if (!m_available) {
+        // The breaker is open: no call waits on a Redis that is not there.
+        reply.error = QStringLiteral("Redis is unavailable");
+        return reply;
+    }
     QElapsedTimer clock;
     clock.start();
     std::vector<const char *> argv;
@@ -258,29 +312,81 @@ RedisSessionStore::Reply RedisSessionStore::command(const QList<QByteArray> &arg
         argv.push_back(arg.constData());
         lengths.push_back(size_t(arg.size()));
     }
-    Reply reply;
     for (int attempt = 0; attempt < 2; ++attempt) {
-        auto *ctx = static_cast<redisContext *>(m_sync);
         QString error;
-        if ((!ctx || ctx->err) && !connectSync(&error)) {
+        if (!m_sync && !connectSync(&error)) {
             reply.error = error;
-            continue;
+            markUnavailable(error);
+            break;
         }
-        ctx = static_cast<redisContext *>(m_sync);
+        auto *ctx = static_cast<redisContext *>(m_sync);
         auto *raw = static_cast<redisReply *>(
             redisCommandArgv(ctx, int(argv.size()), argv.data(), lengths.data()));
         if (!raw) {
-            reply.error = QString::fromUtf8(ctx->errstr);
-            qCWarning(lcServer).noquote() << "redis:" << reply.error << "; reconnecting";
-            continue; // ctx->err is set: the next attempt reconnects
+            const bool timedOut
+                = ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
+            reply.error = timedOut ? QStringLiteral("no answer within %1 ms").arg(CallTimeoutMs)
+                                   : QString::fromUtf8(ctx->errstr);
+            // The connection is of no more use (a late reply would answer the next call).
+            redisFree(static_cast<redisContext *>(std::exchange(m_sync, nullptr)));
+            if (attempt == 0 && !timedOut) {
+                // Cut (Redis restarted, an idle connection closed): one fresh connection.
+                qCInfo(lcServer).noquote() << "redis:" << reply.error << "; reconnecting";
+                continue;
+            }
+            markUnavailable(reply.error);
+            break;
         }
         reply = Reply::from(raw);
         freeReplyObject(raw);
         break;
     }
+    const qint64 micros = clock.nsecsElapsed() / 1000;
     ++m_syncCalls;
-    m_syncMicros += clock.nsecsElapsed() / 1000;
+    m_syncMicros += micros;
+    m_longestCallMicros = std::max(m_longestCallMicros, micros);
     return reply;
+}
+
+void RedisSessionStore::markUnavailable(const QString &why)
+{
+    if (!m_available)
+        return;
+    m_available = false;
+    ++m_outages;
+    if (m_sync)
+        redisFree(static_cast<redisContext *>(std::exchange(m_sync, nullptr)));
+    qCWarning(lcServer).noquote() << "redis: unavailable (" << why
+                                  << "); changes are refused until it answers again";
+    if (!m_probe) {
+        m_probe = std::make_unique<RedisProbe>(m_host, quint16(m_port));
+        QObject::connect(
+            m_probe.get(), &RedisProbe::reachable, m_probe.get(), [this] { onReachable(); });
+    }
+    m_probe->start();
+}
+
+void RedisSessionStore::onReachable()
+{
+    // It answered PING: a connection now is quick (a bounded wait even if it is not).
+    QString error;
+    if (!connectSync(&error)) {
+        qCWarning(lcServer).noquote() << "redis: reachable but" << error;
+        m_probe->start();
+        return;
+    }
+    m_available = true;
+    const Reply loaded = command({ "SCRIPT", "LOAD", CommitScript });
+    if (!m_available)
+        return; // gone again: the probe runs
+    if (loaded.ok)
+        m_commitSha = loaded.string;
+    command({ "SADD", "helpy:nodes", m_nodeId.toUtf8() });
+    if (!m_available)
+        return;
+    qCInfo(lcServer) << "redis: available again; catching up";
+    if (m_onAvailable)
+        m_onAvailable();
 }
 
 bool RedisSessionStore::open(QString *error)
@@ -306,7 +412,7 @@ bool RedisSessionStore::open(QString *error)
     }
     m_commitSha = loaded.string;
     command({ "SADD", "helpy:nodes", m_nodeId.toUtf8() });
-    return subscribe(error);
+    return subscribe(error, true);
 }
 
 void RedisSessionStore::onMessage(const QByteArray &payload)
@@ -319,12 +425,22 @@ void RedisSessionStore::onMessage(const QByteArray &payload)
     }
     bool ok = false;
     const qint64 revision = payload.mid(first + 1, second - first - 1).toLongLong(&ok);
+    if (ok && revision == 0) {
+        // Ephemeral: sessionId \n 0 \n nodeId \n frame (this node's own already went out).
+        const qsizetype third = payload.indexOf('\n', second + 1);
+        if (third < 0 || payload.mid(second + 1, third - second - 1) == m_nodeId.toUtf8())
+            return;
+        if (m_onBroadcast)
+            m_onBroadcast(
+                QString::fromUtf8(payload.left(first)), QString::fromUtf8(payload.mid(third + 1)));
+        return;
+    }
     if (ok && m_onEvent)
         m_onEvent(QString::fromUtf8(payload.left(first)), revision,
             QString::fromUtf8(payload.mid(second + 1)));
 }
 
-bool RedisSessionStore::subscribe(QString *error)
+bool RedisSessionStore::subscribe(QString *error, bool wait)
 {
     if (!m_async) {
         m_async = std::make_unique<Async>();
@@ -332,17 +448,17 @@ bool RedisSessionStore::subscribe(QString *error)
         m_async->reconnect.setSingleShot(true);
         m_async->reconnect.setInterval(500);
         QObject::connect(&m_async->reconnect, &QTimer::timeout, [this] {
+            // Asynchronous: the confirmation calls the resubscribed handler (onReply).
             QString why;
-            if (!subscribe(&why)) {
+            if (!subscribe(&why, false)) {
                 qCWarning(lcServer).noquote() << "redis: resubscribe failed:" << why;
                 m_async->reconnect.start();
-            } else if (m_onResubscribed) {
-                m_onResubscribed();
             }
         });
     }
     Async *a = m_async.get();
     a->subscribed = false;
+    a->resubscribing = !wait;
     redisAsyncContext *ctx = redisAsyncConnect(m_host.toUtf8().constData(), m_port);
     if (!ctx || ctx->err) {
         *error = QStringLiteral("cannot subscribe at %1: %2")
@@ -359,6 +475,14 @@ bool RedisSessionStore::subscribe(QString *error)
     ctx->ev.addWrite = Async::addWrite;
     ctx->ev.delWrite = Async::delWrite;
     ctx->ev.cleanup = Async::cleanup;
+    redisAsyncSetConnectCallback(ctx, [](const redisAsyncContext *c, int status) {
+        Async *a = Async::of(c->data);
+        if (status == REDIS_OK || !a || !a->owner)
+            return;
+        a->ctx = nullptr; // hiredis frees it after this callback (no disconnect callback)
+        qCDebug(lcServer) << "redis: subscriber connection failed; retrying";
+        a->reconnect.start();
+    });
     redisAsyncSetDisconnectCallback(ctx, [](const redisAsyncContext *c, int status) {
         Async *a = Async::of(c->data);
         if (!a || !a->owner)
@@ -371,11 +495,17 @@ bool RedisSessionStore::subscribe(QString *error)
     });
     redisAsyncCommand(ctx, Async::onReply, nullptr, "SUBSCRIBE %s", EventChannel);
     // Serve nothing before the subscription stands, or the first events could be missed.
-    if (!a->waitForSubscription(3000)) {
+    if (wait && !a->waitForSubscription(3000)) {
         *error = QStringLiteral("no SUBSCRIBE confirmation from %1").arg(m_url);
         return false;
     }
     return true;
+}
+
+void RedisSessionStore::broadcast(const QString &sessionId, const QString &text)
+{
+    command({ "PUBLISH", EventChannel,
+        sessionId.toUtf8() + "\n0\n" + m_nodeId.toUtf8() + '\n' + text.toUtf8() });
 }
 
 // ------------------------------------------------------------------ transaction
@@ -459,10 +589,18 @@ bool RedisSessionStore::commit()
     m_conflicted = false;
     if (m_reads.isEmpty() && m_sets.isEmpty() && m_members.isEmpty())
         return true;
+    if (!m_available && m_events.isEmpty() && m_sets.isEmpty() && m_members.isEmpty()
+        && m_newSessions.isEmpty()) {
+        // Only read (a snapshot of a session held here): answered from what this node has.
+        begin();
+        return true;
+    }
     QJsonArray reads;
     for (auto it = m_reads.cbegin(); it != m_reads.cend(); ++it)
         reads.append(QJsonArray { it.key(), it.value() });
-    const QJsonObject transaction { { QStringLiteral("reads"), reads },
+    const QJsonObject transaction { { QStringLiteral("node"), m_nodeId },
+        { QStringLiteral("claim"), m_conflictStreak >= ClaimTurnAfter },
+        { QStringLiteral("turnMs"), TurnMs }, { QStringLiteral("reads"), reads },
         { QStringLiteral("absent"), m_absent }, { QStringLiteral("sessions"), m_newSessions },
         { QStringLiteral("events"), m_events }, { QStringLiteral("sets"), m_sets },
         { QStringLiteral("members"), m_members } };
@@ -476,6 +614,7 @@ bool RedisSessionStore::commit()
         return false;
     }
     if (reply.elements.constFirst().integer != 1) {
+        ++m_conflictStreak;
         m_conflicted = true;
         m_lastError
             = QStringLiteral("conflict: %1")
@@ -484,6 +623,7 @@ bool RedisSessionStore::commit()
         qCDebug(lcServer).noquote() << "redis:" << m_lastError;
         return false;
     }
+    m_conflictStreak = 0;
     return true;
 }
 
@@ -581,6 +721,35 @@ std::optional<QString> RedisSessionStore::answer(const QString &userId, const QS
     return QString::fromUtf8(reply.string);
 }
 
+bool RedisSessionStore::holdHelpyLease(const QString &sessionId, int ttlMs)
+{
+    const Reply reply = command({ "EVAL",
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+        "  redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end "
+        "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end "
+        "return 0",
+        "1", "helpy:helpys:" + sessionId.toUtf8(), m_nodeId.toUtf8(),
+        QByteArray::number(std::max(1, ttlMs)) });
+    return reply.ok && reply.integer == 1;
+}
+
+bool RedisSessionStore::restoreSession(const StoredSession &session, const QStringList &memberIds)
+{
+    const QJsonObject restore { { QStringLiteral("id"), session.id },
+        { QStringLiteral("title"), session.title }, { QStringLiteral("epoch"), session.epoch },
+        { QStringLiteral("events"), QJsonArray::fromStringList(session.events) },
+        { QStringLiteral("bans"),
+            QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(session.bannedUserIds))
+                                  .toJson(QJsonDocument::Compact)) },
+        { QStringLiteral("members"), QJsonArray::fromStringList(memberIds) } };
+    const Reply reply = command(
+        { "EVAL", RestoreScript, "0", QJsonDocument(restore).toJson(QJsonDocument::Compact) });
+    if (!reply.ok)
+        qCWarning(lcServer).noquote()
+            << "redis: cannot restore" << session.id << ":" << reply.error;
+    return reply.ok;
+}
+
 QStringList RedisSessionStore::sessionsOf(const QString &userId)
 {
     const Reply reply = command({ "SMEMBERS", userKey(userId) + ":sessions" });
@@ -593,9 +762,13 @@ QStringList RedisSessionStore::sessionsOf(const QString &userId)
 void RedisSessionStore::setPresence(const QString &userId, Protocol::Presence presence, int ttlMs)
 {
     Q_ASSERT(presence != Protocol::Presence::Offline); // that is clearPresence()
-    command({ "SET", "helpy:presence:" + userId.toUtf8() + ':' + m_nodeId.toUtf8(),
-        presence == Protocol::Presence::Online ? "online" : "reconnecting", "PX",
-        QByteArray::number(std::max(1, ttlMs)) });
+    // The node set again too, in the same round trip: Redis may have lost it (flushed).
+    command({ "EVAL",
+        "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) "
+        "redis.call('SADD', 'helpy:nodes', ARGV[3])",
+        "1", "helpy:presence:" + userId.toUtf8() + ':' + m_nodeId.toUtf8(),
+        presence == Protocol::Presence::Online ? "online" : "reconnecting",
+        QByteArray::number(std::max(1, ttlMs)), m_nodeId.toUtf8() });
 }
 
 void RedisSessionStore::clearPresence(const QString &userId)

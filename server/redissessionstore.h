@@ -11,6 +11,8 @@
 #include <memory>
 #include <optional>
 
+class RedisProbe;
+
 /**
  * @brief SessionStore shared by several server nodes through one Redis (hiredis).
  *
@@ -25,6 +27,13 @@
  * synchronous connection; the event channel is read by an asynchronous one driven by the
  * Qt event loop (QSocketNotifier), which calls the event handler for every event.
  *
+ * Outages (a circuit breaker): every synchronous call has a short time-out (CallTimeoutMs).
+ * The first call that fails for want of Redis (time-out, refused, cut) marks Redis
+ * unavailable: from then on every call fails at once without touching the network, so a
+ * paused Redis costs the event loop one time-out, not one per call. A RedisProbe meanwhile
+ * waits, asynchronously and with backoff, for a PONG; then the synchronous connection is
+ * made again and the available handler runs (the node catches up from the logs).
+ *
  * The server reaches it through ClusterSync (makeRedisClusterSync()), never by name.
  */
 class RedisSessionStore final : public SessionStore
@@ -32,6 +41,13 @@ class RedisSessionStore final : public SessionStore
 public:
     static constexpr int AnswerTtlSeconds = 24 * 3600;
     static constexpr const char *EventChannel = "helpy:events";
+    /// The longest a synchronous call may block the event loop.
+    static constexpr int CallTimeoutMs = 500;
+    static constexpr int ConnectTimeoutMs = 300;
+    /// Races lost in a row after which a node claims the session's next turn (see commit).
+    static constexpr int ClaimTurnAfter = 2;
+    /// How long a claimed turn lasts if its node does not commit (it died).
+    static constexpr int TurnMs = 300;
 
     /// url: redis://HOST:PORT
     RedisSessionStore(QString url, QString nodeId);
@@ -67,6 +83,10 @@ public:
     QStringList bannedUserIds(const QString &sessionId);
     std::optional<QString> answer(const QString &userId, const QString &requestId);
     QStringList sessionsOf(const QString &userId);
+    /// See ClusterSync::holdHelpyLease (key `helpy:helpys:<session>`, the holder's node id).
+    bool holdHelpyLease(const QString &sessionId, int ttlMs);
+    /// See ClusterSync::restoreSession.
+    bool restoreSession(const StoredSession &session, const QStringList &memberIds);
 
     /// This node holds (Online) or just lost (Reconnecting) the user's connections.
     void setPresence(const QString &userId, Protocol::Presence presence, int ttlMs);
@@ -78,11 +98,25 @@ public:
     using EventHandler
         = std::function<void(const QString &sessionId, qint64 revision, const QString &event)>;
     void setEventHandler(EventHandler handler) { m_onEvent = std::move(handler); }
+    /// Publishes an ephemeral frame for the session's followers on the other nodes (on the
+    /// event channel with revision 0 and this node's id; fails silently while unavailable).
+    void broadcast(const QString &sessionId, const QString &text);
+    using BroadcastHandler = std::function<void(const QString &sessionId, const QString &text)>;
+    void setBroadcastHandler(BroadcastHandler handler) { m_onBroadcast = std::move(handler); }
     /// Called when the event subscription was (re-)established: events may have been missed.
     void setResubscribedHandler(std::function<void()> handler)
     {
         m_onResubscribed = std::move(handler);
     }
+
+    /// False from the first call that failed for want of Redis until a probe got a PONG and
+    /// the connection was made again: meanwhile every call fails at once.
+    bool available() const { return m_available; }
+    /// Called when Redis is reachable again after an outage (events may have been missed).
+    void setAvailableHandler(std::function<void()> handler) { m_onAvailable = std::move(handler); }
+    /// Outages seen so far, and the longest a single synchronous call blocked (µs).
+    int outageCount() const { return m_outages; }
+    qint64 longestCallMicros() const { return m_longestCallMicros; }
 
     /// Wall time spent in synchronous Redis calls, for the cost per mutation.
     qint64 syncCallCount() const { return m_syncCalls; }
@@ -93,7 +127,11 @@ private:
     struct Reply;
     Reply command(const QList<QByteArray> &args);
     bool connectSync(QString *error);
-    bool subscribe(QString *error);
+    /// Connects the subscriber; at start-up (wait) blocks until SUBSCRIBE is confirmed.
+    bool subscribe(QString *error, bool wait);
+    /// The call failed for want of Redis: open the breaker and probe until it answers.
+    void markUnavailable(const QString &why);
+    void onReachable();
     void onMessage(const QByteArray &payload);
 
     QString m_url;
@@ -105,8 +143,15 @@ private:
     QByteArray m_commitSha;
     QString m_lastError;
     bool m_conflicted = false;
+    int m_conflictStreak = 0; ///< commits refused in a row (a retry follows each at once)
     EventHandler m_onEvent;
+    BroadcastHandler m_onBroadcast;
     std::function<void()> m_onResubscribed;
+    std::function<void()> m_onAvailable;
+    std::unique_ptr<RedisProbe> m_probe;
+    bool m_available = true;
+    int m_outages = 0;
+    qint64 m_longestCallMicros = 0;
     qint64 m_syncCalls = 0;
     qint64 m_syncMicros = 0;
 

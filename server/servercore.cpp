@@ -14,6 +14,7 @@
 #include "storeloader.h"
 
 #include <QScopeGuard>
+#include <QWebSocketProtocol>
 
 using namespace Protocol;
 
@@ -82,12 +83,23 @@ bool ServerCore::openCluster(QString *error)
         });
     // Events published while we were not listening: fetch them from the logs.
     cluster->setResubscribedHandler([sync] { sync->catchUpAll(); });
+    cluster->setAvailableHandler([sync] { sync->catchUpAll(); });
+    // Typing and Helpy drafts from the other nodes, to the followers here.
+    cluster->setBroadcastHandler([this](const QString &sessionId, const QString &text) {
+        if (const Session *session = m_registry.local(sessionId))
+            m_fanout.broadcast(*session, text, nullptr);
+    });
     if (!cluster->open(error))
         return false;
     m_cluster = std::move(cluster);
     m_clusterEvents = std::move(events);
     m_backends.cluster = m_cluster.get();
     m_backends.store = &m_cluster->store();
+    // A question taken by another node: answered here when this node runs the Helpys.
+    sync->setMessageAppliedHandler([this](const QString &sessionId, const ChatMessage &message) {
+        if (runsHelpysOf(sessionId))
+            m_tutors.messagePosted(sessionId, message);
+    });
     m_transactions.setUndoneHandler([sync](const QStringList &sessionIds) {
         for (const QString &id : sessionIds)
             sync->catchUp(id);
@@ -99,6 +111,14 @@ bool ServerCore::openCluster(QString *error)
 
 User *ServerCore::signIn(ClientConnection *connection, const Hello &hello)
 {
+    if (m_cluster && !m_cluster->available() && !m_registry.users().findByToken(hello.token)) {
+        // Nobody to ask whether the token is known, nowhere to store a new one: come back.
+        connection->send(encode(Error { {}, ErrorCode::Unavailable,
+            QStringLiteral("the server cannot reach its storage; try again shortly") }));
+        connection->closeWith(QWebSocketProtocol::CloseCode(1013),
+            QStringLiteral("storage unavailable; retry-after-ms=1000"));
+        return nullptr;
+    }
     User &user = m_registry.signIn(hello.token, hello.displayName);
     connection->userId = user.id;
     user.connections.append(connection);
@@ -113,6 +133,12 @@ User *ServerCore::signIn(ClientConnection *connection, const Hello &hello)
         }
     });
     return m_transactions.storageFailed() ? nullptr : &user;
+}
+
+bool ServerCore::readsHeldSession(const ClientFrame &frame)
+{
+    const auto *join = std::get_if<JoinSession>(&frame);
+    return join && !join->sessionId.isEmpty() && m_registry.local(join->sessionId);
 }
 
 std::optional<QString> ServerCore::rememberedAnswer(const User &user, const QString &requestId)
@@ -133,8 +159,10 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
         return;
     }
     const QString requestId = requestIdOf(frame);
+    bool refused = false;
     const auto answerOf = [&](const RequestHandlers::Outcome &result) {
         if (const auto *refusal = std::get_if<RequestHandlers::Refusal>(&result)) {
+            refused = true;
             qCDebug(lcServer) << user.id << typeName(frame) << "refused:" << refusal->message;
             outcome = toString(refusal->code);
             return encode(Error { requestId, refusal->code, refusal->message });
@@ -161,6 +189,16 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
             return;
         }
     }
+    const auto unavailable = [&] {
+        outcome = toString(ErrorCode::Unavailable);
+        return encode(Error { requestId, ErrorCode::Unavailable,
+            QStringLiteral("the server cannot store changes right now; retry this request") });
+    };
+    if (m_cluster && !m_cluster->available() && !readsHeldSession(frame)) {
+        // The breaker is open: a change could not be stored, a look-up could not be made.
+        m_transactions.sendAfterCommit(connection, unavailable());
+        return;
+    }
     QString answer;
     const bool committed = m_transactions.transact([&] {
         m_postedMessages.clear(); // a run lost to another node's commit posted nothing
@@ -177,9 +215,13 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
             m_backends.store->saveAnswer(user.id, requestId, answer);
     }); // committed; the events went out
     if (!committed) {
-        outcome = toString(ErrorCode::Internal);
-        answer = encode(Error { requestId, ErrorCode::Internal,
-            QStringLiteral("the session kept changing under this request; try again") });
+        // Storage away, or (rarely: see the turns in RedisSessionStore) a change that kept
+        // losing races: undone, nothing went out; the client retries. (Storage failed: nothing
+        // more is sent at all.)
+        answer = unavailable();
+    } else if (m_cluster && !m_cluster->available() && refused) {
+        // Refused while the storage went away: maybe for want of a look-up. Ask again later.
+        answer = unavailable();
     } else if (remembered) {
         m_registry.users().rememberAnswer(user, requestId, answer);
     }
@@ -187,8 +229,10 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
         m_transactions.sendAfterCommit(connection, answer);
     const auto posted = std::exchange(m_postedMessages, {});
     if (committed && !m_transactions.storageFailed()) {
-        for (const auto &[sessionId, message] : posted)
-            m_tutors.messagePosted(sessionId, message);
+        for (const auto &[sessionId, message] : posted) {
+            if (runsHelpysOf(sessionId))
+                m_tutors.messagePosted(sessionId, message);
+        }
     }
 }
 
@@ -205,6 +249,28 @@ void ServerCore::connectionClosed(ClientConnection *connection)
 void ServerCore::heartbeat(const QStringList &usersHere)
 {
     m_presence.sweep(usersHere);
+    const QSet<QString> held = m_helpyLeases;
+    for (const QString &sessionId : held)
+        runsHelpysOf(sessionId); // renewed, or lost (then another node took over)
+}
+
+bool ServerCore::runsHelpysOf(const QString &sessionId)
+{
+    if (!m_cluster)
+        return true;
+    const Session *session = m_registry.local(sessionId);
+    if (!session || session->roster().helpyIds().isEmpty()) {
+        m_helpyLeases.remove(sessionId);
+        return false; // no Helpys (any more): nothing to run, no lease to hold
+    }
+    // Three heartbeats, as presence: a dead holder's lease lapses within them.
+    const int ttlMs = 3 * std::max(1, m_options.heartbeatSeconds) * 1000;
+    if (m_cluster->holdHelpyLease(sessionId, ttlMs)) {
+        m_helpyLeases.insert(sessionId);
+        return true;
+    }
+    m_helpyLeases.remove(sessionId);
+    return false;
 }
 
 // ------------------------------------------------------------------ HandlerContext
@@ -301,6 +367,8 @@ void ServerCore::broadcast(
     const Session &session, const QString &text, const ClientConnection *except)
 {
     m_fanout.broadcast(session, text, except);
+    if (m_cluster)
+        m_cluster->broadcast(session.id(), text);
 }
 
 void ServerCore::messagePosted(const Session &session, const ChatMessage &message)
@@ -330,4 +398,6 @@ void ServerCore::postAsHelpy(Session &session, const ChatMessage &message)
 void ServerCore::broadcastToSession(const Session &session, const QString &text)
 {
     m_fanout.broadcast(session, text, nullptr);
+    if (m_cluster)
+        m_cluster->broadcast(session.id(), text);
 }

@@ -92,8 +92,14 @@ private:
     void postAsHelpy(Session &session, const Protocol::ChatMessage &message) override;
     void broadcastToSession(const Session &session, const QString &text) override;
 
+    /// This node runs the session's Helpys: always alone; in a cluster while it holds the
+    /// session's Helpy lease (taken here, renewed every heartbeat while held).
+    bool runsHelpysOf(const QString &sessionId);
+
     bool openSqlite(QString *error);
     bool openCluster(QString *error);
+    /// A join of a session this node holds: answered from memory while Redis is away.
+    bool readsHeldSession(const Protocol::ClientFrame &frame);
     /// The answer already given to this request, by this node or another.
     std::optional<QString> rememberedAnswer(const User &user, const QString &requestId);
 
@@ -111,4 +117,5 @@ private:
     /// Messages of the open transaction the tutors may answer, handed over once committed.
     QList<std::pair<QString, Protocol::ChatMessage>> m_postedMessages;
     TutorRuntime m_tutors;
+    QSet<QString> m_helpyLeases; ///< sessions whose Helpys this node runs (cluster only)
 };

@@ -52,19 +52,26 @@ Transactions::~Transactions() = default;
 bool Transactions::transact(const std::function<void()> &body)
 {
     m_lastCommitConflicted = false;
-    for (int attempt = 1; attempt <= MaxCommitAttempts; ++attempt) {
+    m_lastCommitUnavailable = false;
+    QElapsedTimer clock;
+    clock.start();
+    for (int attempt = 1;; ++attempt) {
         {
             Transaction transaction(this);
             body();
         }
-        if (m_storageFailed)
+        if (m_storageFailed || m_lastCommitUnavailable)
             return false;
         if (!m_lastCommitConflicted)
             return true;
+        ++m_conflicts;
+        if (clock.elapsed() > MaxRetryMs) {
+            qCWarning(lcServer) << "a change lost" << attempt << "races in" << clock.elapsed()
+                                << "ms; answering unavailable";
+            return false;
+        }
         qCDebug(lcServer) << "commit lost a race; attempt" << attempt + 1;
     }
-    qCWarning(lcServer) << "a change lost" << MaxCommitAttempts << "races in a row; giving up";
-    return false;
 }
 
 void Transactions::begin()
@@ -88,6 +95,16 @@ void Transactions::finish()
     }
     SessionStore *store = m_backends.store;
     if (store && !commitStore()) {
+        if (!store->conflicted() && m_backends.cluster && !m_backends.cluster->available()) {
+            // The shared storage is away (a circuit breaker, see RedisSessionStore): the
+            // change may or may not have been stored. Undo it here and send nothing; once
+            // the storage is back the node catches up from the log, and a retry of the
+            // request finds its stored answer if it did land.
+            m_lastCommitUnavailable = true;
+            m_outbox.clear();
+            m_registry.undo();
+            return;
+        }
         if (store->conflicted()) {
             // Another node's commit came first: undo, learn what it did, and let the
             // caller run the change again on the new state. Nothing of ours went out.

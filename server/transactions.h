@@ -34,7 +34,9 @@ class ServerMetrics;
 class Transactions
 {
 public:
-    static constexpr int MaxCommitAttempts = 8;
+    /// How long a change keeps being re-run after lost races before it is answered
+    /// `unavailable` (retryable). Turns (RedisSessionStore) make that the exception.
+    static constexpr int MaxRetryMs = 2000;
 
     Transactions(const Backends &backends, SessionRegistry &registry, Fanout &fanout,
         ServerMetrics &metrics);
@@ -54,12 +56,18 @@ public:
     }
 
     /// Runs `body` in a transaction; when another node's commit overtook it, undoes it,
-    /// catches up and runs it again. False when it kept losing (or storage failed).
+    /// catches up and runs it again. False when it kept losing for MaxRetryMs (or storage
+    /// failed, or is unavailable).
     bool transact(const std::function<void()> &body);
     bool inTransaction() const { return m_depth > 0; }
     /// The last commit lost a race (the body may look for what the winner did).
     bool lastCommitConflicted() const { return m_lastCommitConflicted; }
+    /// The last transact() was undone because the shared storage is unreachable: nothing
+    /// of it was seen; the request may be retried later (error `unavailable`).
+    bool lastCommitUnavailable() const { return m_lastCommitUnavailable; }
     bool storageFailed() const { return m_storageFailed; }
+    /// Races lost so far (each one re-ran its change).
+    qint64 conflictCount() const { return m_conflicts; }
     /// Commits the open group and sends what waited for it.
     void commitGroup();
 
@@ -103,6 +111,8 @@ private:
     QList<Outgoing> m_outbox;
     int m_depth = 0;
     bool m_lastCommitConflicted = false;
+    bool m_lastCommitUnavailable = false;
+    qint64 m_conflicts = 0;
     bool m_storageFailed = false;
     bool m_groupCommit = false;
     bool m_groupOpen = false;

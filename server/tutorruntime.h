@@ -43,8 +43,9 @@ public:
  * refused with a notice), helpyAnswersPerMinute per session.
  *
  * Only messages handed to messagePosted() are answered: never the history replayed at
- * start-up, nor events of other nodes (on a cluster the node that took the message answers
- * it; a lease that moves a session's Helpys between nodes is the hook left for later).
+ * start-up. On a cluster, ServerCore hands over the messages of a session (taken by this
+ * node or applied from another) only while this node holds the session's Helpy lease
+ * (ClusterSync::holdHelpyLease), so exactly one node answers.
  */
 class TutorRuntime : public QObject
 {

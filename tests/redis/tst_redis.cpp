@@ -2,8 +2,11 @@
 // Several SessionServer nodes sharing one Redis: every client of a session sees the same
 // events in the same order whichever node it is connected to, and losing a node loses
 // nothing. Each test starts its own redis-server on a free loopback port.
+#include "clusternode.h"
+#include "fakechatcompletions.h"
 #include "groupsessionnotifier.h"
 #include "rawclient.h"
+#include "redisprocess.h"
 #include "redissessionstore.h"
 #include "servicewaits.h"
 #include "sessionserver.h"
@@ -33,61 +36,6 @@ template<typename Result> Result resultIn(const Ack &ack)
     return resultOf<Result>(ack).value_or(Result {});
 }
 
-/// A redis-server of the test's own, on a port nobody else uses, without persistence.
-class RedisProcess
-{
-public:
-    ~RedisProcess() { stop(); }
-
-    static QString executable() { return QStandardPaths::findExecutable(u"redis-server"_s); }
-
-    bool start()
-    {
-        QTcpServer probe; // the OS picks a free port; redis-server takes it over
-        if (!probe.listen(QHostAddress::LocalHost, 0))
-            return false;
-        m_port = probe.serverPort();
-        probe.close();
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.start(executable(),
-            { u"--port"_s, QString::number(m_port), u"--bind"_s, u"127.0.0.1"_s, u"--save"_s,
-                QString(), u"--appendonly"_s, u"no"_s });
-        if (!m_process.waitForStarted(5000))
-            return false;
-        // Ready when it answers PING (polled on the event loop, not slept on).
-        return QTest::qWaitFor([this] { return ping(); }, 10000);
-    }
-
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        if (!m_process.waitForFinished(5000))
-            m_process.kill();
-        m_process.waitForFinished(2000);
-    }
-
-    bool ping()
-    {
-        if (m_process.state() != QProcess::Running)
-            return false;
-        QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_port);
-        if (!socket.waitForConnected(200))
-            return false;
-        socket.write("PING\r\n");
-        return socket.waitForReadyRead(500) && socket.readAll().startsWith("+PONG");
-    }
-
-    QString url() const { return u"redis://127.0.0.1:%1"_s.arg(m_port); }
-    QByteArray output() { return m_process.readAll(); }
-
-private:
-    QProcess m_process;
-    quint16 m_port = 0;
-};
-
 /// One desktop client: a connection and the session it follows.
 struct Client
 {
@@ -109,47 +57,6 @@ struct Client
         session = std::make_unique<GroupSessionNotifier>(&service, sessionId);
     }
     bool inSession() const { return session && session->hasState() && !session->isRemoved(); }
-};
-
-ServerOptions nodeOptions(const QString &redisUrl, const QString &nodeId)
-{
-    ServerOptions options;
-    options.redisUrl = redisUrl;
-    options.nodeId = nodeId;
-    options.heartbeatSeconds = 1; // presence keys live 3 s
-    options.presenceGraceSeconds = 0;
-    options.maxRequestsPerSecond = 10000;
-    return options;
-}
-
-/// A node in a child process (see main()).
-class NodeProcess
-{
-public:
-    ~NodeProcess()
-    {
-        m_process.kill();
-        m_process.waitForFinished(2000);
-    }
-    bool start(const QString &redisUrl, const QString &nodeId)
-    {
-        m_process.start(
-            QCoreApplication::applicationFilePath(), { u"--serve-node"_s, redisUrl, nodeId });
-        if (!QTest::qWaitFor([this] { return m_process.canReadLine(); }, 10000))
-            return false;
-        m_port = quint16(m_process.readLine().trimmed().toUInt());
-        return m_port != 0;
-    }
-    void kill()
-    {
-        m_process.kill();
-        m_process.waitForFinished(2000);
-    }
-    QUrl url() const { return QUrl(u"ws://127.0.0.1:%1/v1"_s.arg(m_port)); }
-
-private:
-    QProcess m_process;
-    quint16 m_port = 0;
 };
 
 } // namespace
@@ -270,6 +177,141 @@ private Q_SLOTS:
         }
         QCOMPARE(nodes[1]->participants(id), nodes[0]->participants(id));
         QCOMPARE(nodes[2]->participants(id), nodes[0]->participants(id));
+    }
+
+    // Issue 13: typing (ephemeral, never stored) crosses nodes through the event channel.
+    void typingCrossesNodes()
+    {
+        startNodes(2);
+        Client ana { u"Ana"_s }, ben { u"Ben"_s };
+        QVERIFY(ana.connectTo(nodes[0]->url()));
+        QVERIFY(ben.connectTo(nodes[1]->url()));
+        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
+        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
+        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
+        QVERIFY(await([&](auto done) {
+            ben.service.joinByInvite(resultIn<CreateInviteResult>(invite.ack).inviteCode, done);
+        }).ok);
+        ana.follow(id);
+        ana.session->join();
+        ben.follow(id);
+        QTRY_VERIFY(ana.session->hasState() && ben.session->hasState());
+        const qint64 revision = storedLog(id).size();
+
+        QSignalSpy benSees(ben.session.get(), &GroupSessionNotifier::typingChanged);
+        QSignalSpy anaSees(ana.session.get(), &GroupSessionNotifier::typingChanged);
+        ana.service.setTyping(id, true);
+        QVERIFY(benSees.wait(5000));
+        QCOMPARE(benSees.constFirst().at(0).toString(), ana.service.userId());
+        QCOMPARE(benSees.constFirst().at(1).toBool(), true);
+        ben.service.setTyping(id, false);
+        QTRY_COMPARE(anaSees.size(), 1);
+        QCOMPARE(anaSees.constFirst().at(0).toString(), ben.service.userId());
+        QCOMPARE(benSees.size(), 1); // nobody gets their own typing back, nor twice
+        QCOMPARE(storedLog(id).size(), revision); // nothing stored
+    }
+
+    // Issue 13: Redis lost the data (FLUSHALL) under two nodes holding a session. The next
+    // change finds the log behind: the session is written back under a new epoch, both
+    // clients get a fresh snapshot and the change; nobody gets not_found.
+    void flushedRedisStartsNewEpoch()
+    {
+        startNodes(2);
+        Client ana { u"Ana"_s }, ben { u"Ben"_s };
+        QVERIFY(ana.connectTo(nodes[0]->url()));
+        QVERIFY(ben.connectTo(nodes[1]->url()));
+        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
+        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
+        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
+        QVERIFY(await([&](auto done) {
+            ben.service.joinByInvite(resultIn<CreateInviteResult>(invite.ack).inviteCode, done);
+        }).ok);
+        ana.follow(id);
+        ana.session->join();
+        ben.follow(id);
+        QTRY_VERIFY(ana.session->hasState() && ben.session->hasState());
+        QVERIFY(await([&](auto done) { ben.service.sendMessage(id, u"before"_s, done); }).ok);
+        QTRY_COMPARE(ana.session->messages().size(), 1);
+        const QString oldEpoch = ana.session->epoch();
+        const qint64 oldRevision = ana.session->revision();
+
+        QCOMPARE(redis->query("FLUSHALL"), "+OK");
+        const auto after = await([&](auto done) { ana.service.sendMessage(id, u"after"_s, done); });
+        QVERIFY2(after.ok, qPrintable(after.error.message));
+        for (Client *c : { &ana, &ben }) {
+            QTRY_VERIFY(c->session->epoch() != oldEpoch);
+            QTRY_COMPARE(c->session->messages().size(), 2);
+            QCOMPARE(c->session->messages().at(0).text, u"before"_s);
+            QCOMPARE(c->session->messages().at(1).text, u"after"_s);
+            QTRY_COMPARE(c->session->revision(), storedLog(id).size());
+        }
+        QVERIFY(storedLog(id).size() > oldRevision);
+        QCOMPARE(ben.session->epoch(), ana.session->epoch());
+        QCOMPARE(nodes[1]->epoch(id), ana.session->epoch());
+        // Ben, on the other node, goes on in the new epoch: nothing is not_found.
+        QVERIFY(await([&](auto done) { ben.service.sendMessage(id, u"and on"_s, done); }).ok);
+        QTRY_COMPARE(ana.session->messages().size(), 3);
+    }
+
+    // Issue 13: one node runs a session's Helpys (a lease in Redis): a question asked on
+    // either node is answered once; when the holder dies, the other node takes over.
+    void helpyLeaseMovesWithTheHolder()
+    {
+        FakeChatCompletions fake;
+        QVERIFY(fake.listen());
+        for (int i = 0; i < 2; ++i) {
+            ServerOptions options = nodeOptions(redis->url(), u"node%1"_s.arg(i + 1));
+            options.helpyEndpoint = fake.baseUrl().toString();
+            options.helpyModel = u"tutor-7b"_s;
+            nodes.push_back(std::make_unique<SessionServer>(options));
+            QVERIFY(nodes.back()->listen());
+        }
+        Client ana { u"Ana"_s }, ben { u"Ben"_s };
+        QVERIFY(ana.connectTo(nodes[0]->url()));
+        ben.service.setAutoReconnect(false);
+        QVERIFY(ben.connectTo(nodes[1]->url()));
+        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
+        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
+        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
+        QVERIFY(await([&](auto done) {
+            ben.service.joinByInvite(resultIn<CreateInviteResult>(invite.ack).inviteCode, done);
+        }).ok);
+        QVERIFY(await([&](auto done) {
+            ana.service.sendParticipantAdded(id, ParticipantType::Helpy, {}, u"Math Helpy"_s, done);
+        }).ok);
+        ana.follow(id);
+        ana.session->join();
+        QTRY_VERIFY(ana.session->hasState());
+        const auto answers = [&] {
+            int count = 0;
+            for (const ChatMessage &m : ana.session->messages())
+                count += m.authorId != ana.service.userId() && m.authorId != ben.service.userId();
+            return count;
+        };
+
+        // Asked on node 2: node 2 takes the lease and answers; asked on node 1: node 2
+        // (the holder) answers again, node 1 does not.
+        QVERIFY(await([&](auto done) {
+            ben.service.sendMessage(id, u"@Math Helpy what is 2+2?"_s, done);
+        }).ok);
+        QTRY_COMPARE(answers(), 1);
+        QCOMPARE(redis->query("GET helpy:helpys:" + id.toUtf8()), "node2");
+        QVERIFY(await([&](auto done) {
+            ana.service.sendMessage(id, u"@Math Helpy and 3+3?"_s, done);
+        }).ok);
+        QTRY_COMPARE(answers(), 2);
+        QCOMPARE(fake.requests.size(), 2); // one model call per question: nobody answered twice
+        QCOMPARE(ana.session->messages().size(), 4);
+
+        // The holder dies (no goodbye: its lease lapses); node 1 takes over.
+        nodes[1].reset();
+        QTRY_COMPARE_WITH_TIMEOUT(redis->query("EXISTS helpy:helpys:" + id.toUtf8()), ":0", 10000);
+        QVERIFY(await([&](auto done) {
+            ana.service.sendMessage(id, u"@Math Helpy and 4+4?"_s, done);
+        }).ok);
+        QTRY_COMPARE(answers(), 3);
+        QCOMPARE(redis->query("GET helpy:helpys:" + id.toUtf8()), "node1");
+        QCOMPARE(fake.requests.size(), 3);
     }
 
     // Issue 11: a ban, a revocation and a code's uses made on one node hold on the other,
@@ -591,15 +633,8 @@ private Q_SLOTS:
 /// test can kill it for real (SIGKILL: no close frames, no last words to Redis).
 int main(int argc, char *argv[])
 {
-    if (argc == 4 && qstrcmp(argv[1], "--serve-node") == 0) {
-        QCoreApplication app(argc, argv);
-        SessionServer node(nodeOptions(QString::fromUtf8(argv[2]), QString::fromUtf8(argv[3])));
-        if (!node.listen())
-            return 1;
-        std::printf("%d\n", int(node.port()));
-        std::fflush(stdout);
-        return app.exec();
-    }
+    if (const int served = serveNodeIfAsked(argc, argv); served >= 0)
+        return served;
     QCoreApplication app(argc, argv);
     TestRedis test;
     QTEST_SET_MAIN_SOURCE_PATH

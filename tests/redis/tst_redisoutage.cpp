@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+// Redis going away under a cluster (issue 13): paused (SIGSTOP) or killed and started again
+// on the same port and data. The nodes keep every connection, keep answering what they can
+// from memory, refuse changes as `unavailable` (the clients retry them with the same
+// requestId), come back by themselves and lose or double nothing.
+#include "clusternode.h"
+#include "groupsessionnotifier.h"
+#include "redisprocess.h"
+#include "redissessionstore.h"
+#include "servicewaits.h"
+#include "sessionserver.h"
+#include "websocketservice.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace Protocol;
+
+namespace {
+
+/// The longest the event loop went without running a 5 ms timer.
+class LoopStallMeter
+{
+public:
+    LoopStallMeter()
+    {
+        m_timer.setInterval(5);
+        QObject::connect(&m_timer, &QTimer::timeout,
+            [this] { m_longest = std::max(m_longest, m_since.restart()); });
+        m_since.start();
+        m_timer.start();
+    }
+    qint64 longestMs() const { return m_longest; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_since;
+    qint64 m_longest = 0;
+};
+
+/// One desktop client following one session, counting its disconnections.
+struct Client
+{
+    explicit Client(QString name)
+        : name(std::move(name))
+        , disconnects(&service, &WebSocketService::disconnected)
+    { }
+
+    QString name;
+    WebSocketService service;
+    QSignalSpy disconnects;
+    std::unique_ptr<GroupSessionNotifier> session;
+
+    QStringList texts() const
+    {
+        QStringList list;
+        for (const ChatMessage &m : session->messages())
+            list << m.text;
+        return list;
+    }
+};
+
+} // namespace
+
+class TestRedisOutage : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<RedisProcess> redis;
+    std::vector<std::unique_ptr<SessionServer>> nodes;
+    std::vector<std::unique_ptr<Client>> clients;
+    QString sessionId;
+
+    void startNodes(int count)
+    {
+        for (int i = 0; i < count; ++i) {
+            nodes.push_back(
+                std::make_unique<SessionServer>(nodeOptions(redis->url(), u"node%1"_s.arg(i + 1))));
+            QVERIFY2(nodes.back()->listen(), qPrintable(nodes.back()->errorString()));
+        }
+    }
+
+    /// `count` clients spread over the nodes, all in one session the first one created.
+    void startClients(int count)
+    {
+        for (int i = 0; i < count; ++i) {
+            clients.push_back(std::make_unique<Client>(u"user%1"_s.arg(i + 1)));
+            Client &c = *clients.back();
+            QVERIFY(connectAndWelcome(c.service, nodes[size_t(i) % nodes.size()]->url(), c.name));
+        }
+        Client &owner = *clients.front();
+        const auto created
+            = await([&](auto done) { owner.service.createSession(u"Algebra"_s, done); });
+        QVERIFY(created.ok);
+        sessionId = resultOf<CreateSessionResult>(created.ack)->sessionId;
+        const auto invite = await([&](auto done) { owner.service.createInvite(sessionId, done); });
+        QVERIFY(invite.ok);
+        const QString code = resultOf<CreateInviteResult>(invite.ack)->inviteCode;
+        for (auto &c : clients) {
+            c->session = std::make_unique<GroupSessionNotifier>(&c->service, sessionId);
+            if (c.get() == &owner) {
+                c->session->join();
+            } else {
+                QVERIFY(await([&](auto done) { c->service.joinByInvite(code, done); }).ok);
+            }
+            QTRY_VERIFY(c->session->hasState());
+        }
+        const qint64 revision = clients.back()->session->revision(); // the last join
+        for (auto &c : clients)
+            QTRY_COMPARE(c->session->revision(), revision);
+    }
+
+    /// Every client shows the same messages, `expected` of them, each once.
+    void verifyAllEqual(int expected)
+    {
+        for (auto &c : clients)
+            QTRY_COMPARE_WITH_TIMEOUT(c->session->messages().size(), expected, 10000);
+        const QStringList reference = clients.front()->texts();
+        QCOMPARE(QSet<QString>(reference.cbegin(), reference.cend()).size(), expected);
+        for (auto &c : clients) {
+            QCOMPARE(c->texts(), reference);
+            QCOMPARE(c->session->revision(), clients.front()->session->revision());
+            QCOMPARE(c->disconnects.size(), 0); // nobody was dropped
+        }
+        RedisSessionStore inspector(redis->url(), u"inspector"_s);
+        QString error;
+        QVERIFY2(inspector.open(&error), qPrintable(error));
+        QCOMPARE(inspector.logLength(sessionId), clients.front()->session->revision());
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        if (RedisProcess::executable().isEmpty())
+            QSKIP("redis-server is not installed (apt-get install redis-server)");
+        redis = std::make_unique<RedisProcess>();
+    }
+
+    void cleanup()
+    {
+        clients.clear();
+        nodes.clear();
+        redis.reset();
+    }
+
+    // Redis paused: each node blocks at most one call time-out, then answers reads and
+    // pings from memory and refuses changes as `unavailable`; the clients retry them
+    // silently and they are applied once Redis runs again.
+    void pausedRedisCostsOneTimeout()
+    {
+        QVERIFY2(redis->start(), redis->output().constData());
+        startNodes(2);
+        startClients(2);
+        Client &ana = *clients[0];
+        Client &ben = *clients[1];
+
+        LoopStallMeter stalls;
+        redis->pause();
+        std::optional<WebSocketService::Reply> anaSent, benSent;
+        ana.service.sendMessage(sessionId, u"sent while paused (node 1)"_s,
+            [&](const WebSocketService::Reply &r) { anaSent = r; });
+        ben.service.sendMessage(sessionId, u"sent while paused (node 2)"_s,
+            [&](const WebSocketService::Reply &r) { benSent = r; });
+        QSignalSpy requestFailed(&ana.service, &WebSocketService::requestFailed);
+
+        // A snapshot of a session the node holds is still served (a resume is a read).
+        QTest::qWait(1500); // both nodes have hit the time-out by now (heartbeat: 1 s)
+        for (Client *c : { &ana, &ben }) {
+            QSignalSpy caughtUp(c->session.get(), &GroupSessionNotifier::caughtUp);
+            c->session->join();
+            QVERIFY(caughtUp.wait(3000));
+        }
+        QVERIFY(!anaSent && !benSent); // waiting in the outbox, no error shown
+        QTest::qWait(2000); // paused 3.5 s in all: beyond two missed heartbeats
+        redis->resume();
+
+        QTRY_VERIFY_WITH_TIMEOUT(anaSent && benSent, 15000);
+        QVERIFY2(anaSent->ok, qPrintable(anaSent->error.message));
+        QVERIFY2(benSent->ok, qPrintable(benSent->error.message));
+        QCOMPARE(requestFailed.size(), 0);
+        verifyAllEqual(2);
+        qInfo("longest event-loop stall while Redis was paused: %lld ms (call time-out %d ms, "
+              "two nodes on this loop)",
+            stalls.longestMs(), RedisSessionStore::CallTimeoutMs);
+        QVERIFY(stalls.longestMs() < 2 * RedisSessionStore::CallTimeoutMs + 400);
+    }
+
+    // Redis killed in the middle of traffic and started again on the same port and data:
+    // no connection closed, every change acknowledged (some after retries), all equal.
+    void crashedRedisComesBack()
+    {
+        QVERIFY2(redis->start(true), redis->output().constData());
+        startNodes(2);
+        startClients(4);
+        constexpr int PerClient = 15;
+        int acked = 0;
+        int refused = 0;
+        std::function<void(Client &, int)> sendNext = [&](Client &c, int n) {
+            if (n == PerClient)
+                return;
+            c.service.sendMessage(sessionId, u"%1 #%2"_s.arg(c.name).arg(n),
+                [&, n](const WebSocketService::Reply &r) {
+                    r.ok ? ++acked : ++refused;
+                    sendNext(c, n + 1);
+                });
+        };
+        for (auto &c : clients)
+            sendNext(*c, 0);
+        QTRY_VERIFY(acked >= 10);
+        redis->crash();
+        const int ackedBefore = acked;
+        QTest::qWait(2000); // Redis is gone for 2 s with requests in flight
+        QVERIFY(acked - ackedBefore <= int(clients.size())); // at most those already answered
+        QVERIFY2(redis->restart(), redis->output().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(acked + refused, PerClient * int(clients.size()), 30000);
+        QCOMPARE(refused, 0);
+        verifyAllEqual(PerClient * int(clients.size()));
+    }
+};
+
+QTEST_MAIN(TestRedisOutage)
+#include "tst_redisoutage.moc"
