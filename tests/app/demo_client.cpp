@@ -2,6 +2,7 @@
 // helpy-demo-client: a scripted, windowless participant for scripts/screenshot.sh.
 // Joins a session by invite code, optionally adds Helpys, says things and starts typing,
 // prints "ready" and stays connected until it is terminated (or --exit-when-done).
+#include "certificatepins.h"
 #include "websocketservice.h"
 
 #include <QCommandLineParser>
@@ -101,6 +102,16 @@ int main(int argc, char *argv[])
     QObject::connect(&service, &WebSocketService::errorOccurred, &app, [](const QString &message) {
         std::fprintf(stderr, "demo-client: %s\n", qPrintable(message));
     });
-    service.connectToServer(QUrl(parser.value(server)), parser.value(name), parser.value(token));
+    // A hosting app's address carries its certificate's fingerprint (wss://…#sha256=HEX), as
+    // an invite link does: pinned, so the self-signed certificate is trusted from the start.
+    QUrl url(parser.value(server));
+    if (const QString fragment = url.fragment(); fragment.startsWith(QLatin1String("sha256="))) {
+        const QString host = url.host();
+        CertificatePins().setPin((host.contains(QLatin1Char(':')) ? u'[' + host + u']' : host)
+                + u':' + QString::number(url.port(443)),
+            fragment.mid(7));
+        url.setFragment({});
+    }
+    service.connectToServer(url, parser.value(name), parser.value(token));
     return QCoreApplication::exec();
 }
