@@ -7,9 +7,6 @@
 /// @brief When a message becomes a desktop notification, and how times read in the list.
 namespace NotificationPolicy {
 
-/// Whether `text` mentions `name` as "@name" (any case, not inside a longer word).
-bool mentions(const QString &text, const QString &name);
-
 /// @brief What decides a notification besides the message.
 struct Situation
 {

@@ -43,6 +43,10 @@ Page {
             ColumnLayout {
                 spacing: 0
                 Layout.fillWidth: true
+                // The title stays readable when the actions need the room (a long language):
+                // the invite code gives way first (Copy invite's ▾ menu offers it too).
+                Layout.minimumWidth: 150
+                Layout.preferredWidth: 150 // the rest of the row, once the actions have theirs
                 Layout.leftMargin: 8
                 Label {
                     objectName: "sessionTitle"
@@ -67,11 +71,24 @@ Page {
                 }
             }
             Label {
+                id: inviteCodeLabel
                 objectName: "inviteCodeLabel"
+                readonly property string whole: qsTr("Invite code: %1").arg(page.session?.inviteCode ?? "")
                 visible: page.canManage && (page.session?.inviteCode ?? "").length > 0
-                text: qsTr("Invite code: %1").arg(page.session?.inviteCode ?? "")
+                // Whole or not at all: a code cut short would be read out wrong. It gives
+                // way when the actions need the room (Copy invite's ▾ menu offers it too).
+                text: width + 1 >= codeMetrics.advanceWidth ? whole : ""
                 color: Theme.subtleText
-                Accessible.name: text
+                Layout.minimumWidth: 0
+                Layout.fillWidth: true
+                Layout.preferredWidth: codeMetrics.advanceWidth
+                Layout.maximumWidth: codeMetrics.advanceWidth
+                Accessible.name: whole
+                TextMetrics {
+                    id: codeMetrics
+                    font: inviteCodeLabel.font
+                    text: inviteCodeLabel.whole
+                }
             }
             ToolButton {
                 objectName: "copyInviteButton"

@@ -110,6 +110,29 @@
         <source>Copied “%1” to the clipboard.</source>
         <translation>„%1“ in die Zwischenablage kopiert.</translation>
     </message>
+    <message>
+        <source>Helpy</source>
+        <translation>Helpy</translation>
+    </message>
+    <message>
+        <source>Someone</source>
+        <translation>Jemand</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>ChatFormat</name>
+    <message>
+        <source>Today</source>
+        <translation>Heute</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Gestern</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionBanner</name>
@@ -158,6 +181,13 @@
     </message>
 </context>
 <context>
+    <name>DesktopNotifier</name>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+</context>
+<context>
     <name>ErrorText</name>
     <message>
         <source>the server did not understand the request</source>
@@ -202,6 +232,49 @@
     <message>
         <source>the server refused</source>
         <translation>der Server hat abgelehnt</translation>
+    </message>
+    <message>
+        <source>the server could not save this for a minute — try again later</source>
+        <translation>der Server konnte das eine Minute lang nicht speichern – versuch es später noch einmal</translation>
+    </message>
+</context>
+<context>
+    <name>FindBar</name>
+    <message>
+        <source>Find in this chat</source>
+        <translation>In diesem Chat suchen</translation>
+    </message>
+    <message>
+        <source>Find in the messages</source>
+        <translation>In den Nachrichten suchen</translation>
+    </message>
+    <message>
+        <source>No matches</source>
+        <translation>Keine Treffer</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>Previous match</source>
+        <translation>Vorheriger Treffer</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+Enter)</source>
+        <translation>Vorheriger Treffer (Umschalt+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Next match</source>
+        <translation>Nächster Treffer</translation>
+    </message>
+    <message>
+        <source>Next match (Enter)</source>
+        <translation>Nächster Treffer (Eingabe)</translation>
+    </message>
+    <message>
+        <source>Close find</source>
+        <translation>Suche schließen</translation>
     </message>
 </context>
 <context>
@@ -432,6 +505,10 @@
         <source>“%1” is not an invite code.</source>
         <translation>„%1“ ist kein Einladungscode.</translation>
     </message>
+    <message>
+        <source>The invite link&apos;s certificate fingerprint (after #sha256=) is not 64 hexadecimal digits: ask for the link again.</source>
+        <translation>Der Zertifikat-Fingerabdruck im Einladungslink (nach #sha256=) hat nicht 64 Hexadezimalziffern: Lass dir den Link noch einmal geben.</translation>
+    </message>
 </context>
 <context>
     <name>JoinDialog</name>
@@ -477,6 +554,29 @@
     <message>
         <source>Helpy</source>
         <translation>Helpy</translation>
+    </message>
+    <message>
+        <source>(%1) %2</source>
+        <translation>(%1) %2</translation>
+    </message>
+</context>
+<context>
+    <name>MentionPopup</name>
+    <message>
+        <source>People and Helpys to mention</source>
+        <translation>Personen und Helpys zum Erwähnen</translation>
+    </message>
+    <message>
+        <source>Mention %1 (Helpy)</source>
+        <translation>%1 erwähnen (Helpy)</translation>
+    </message>
+    <message>
+        <source>Mention %1</source>
+        <translation>%1 erwähnen</translation>
+    </message>
+    <message>
+        <source>%1 · Helpy</source>
+        <translation>%1 · Helpy</translation>
     </message>
 </context>
 <context>
@@ -639,6 +739,24 @@
     </message>
 </context>
 <context>
+    <name>RelativeTime</name>
+    <message>
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n Min.</numerusform>
+            <numerusform>%n Min.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Gestern</translation>
+    </message>
+</context>
+<context>
     <name>SessionListPage</name>
     <message>
         <source>Your sessions</source>
@@ -675,17 +793,6 @@
     <message>
         <source>Create a new session</source>
         <translation>Neue Sitzung erstellen</translation>
-    </message>
-    <message>
-        <source>%1, %2 participants, you are %3</source>
-        <translation>%1, %2 Teilnehmer, du bist %3</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n participant(s)</source>
-        <translation>
-            <numerusform>%n Teilnehmer</numerusform>
-            <numerusform>%n Teilnehmer</numerusform>
-        </translation>
     </message>
     <message>
         <source>More actions for %1</source>
@@ -730,6 +837,63 @@
     <message>
         <source>member</source>
         <translation>Mitglied</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Einstellungen …</translation>
+    </message>
+    <message>
+        <source>Settings: name, theme, notifications, language</source>
+        <translation>Einstellungen: Name, Erscheinungsbild, Benachrichtigungen, Sprache</translation>
+    </message>
+    <message>
+        <source>You: %1</source>
+        <translation>Du: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %n unread message(s)</source>
+        <translation>
+            <numerusform>%1, %n ungelesene Nachricht</numerusform>
+            <numerusform>%1, %n ungelesene Nachrichten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, last: %1, %2</source>
+        <translation>, zuletzt: %1, %2</translation>
+    </message>
+    <message>
+        <source>hosted here</source>
+        <translation>hier gehostet</translation>
+    </message>
+    <message>
+        <source>Hosted on this computer</source>
+        <translation>Auf diesem Computer gehostet</translation>
+    </message>
+    <message>
+        <source>muted</source>
+        <translation>stumm</translation>
+    </message>
+    <message>
+        <source>Notifications muted</source>
+        <translation>Benachrichtigungen stummgeschaltet</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n participant(s), you are %1</source>
+        <translation>
+            <numerusform>%n Teilnehmer, du bist %1</numerusform>
+            <numerusform>%n Teilnehmer, du bist %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n ungelesen</numerusform>
+            <numerusform>%n ungelesen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -821,6 +985,89 @@
     <message>
         <source>Members · %1 (%2 online)</source>
         <translation>Mitglieder · %1 (%2 online)</translation>
+    </message>
+    <message>
+        <source>Muted</source>
+        <translation>Stumm</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Stummschalten</translation>
+    </message>
+    <message>
+        <source>Unmute this session&apos;s notifications</source>
+        <translation>Benachrichtigungen dieser Sitzung wieder einschalten</translation>
+    </message>
+    <message>
+        <source>Mute this session&apos;s notifications</source>
+        <translation>Benachrichtigungen dieser Sitzung stummschalten</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Copy text</source>
+        <translation>Text kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the message text</source>
+        <translation>Den Text der Nachricht kopieren</translation>
+    </message>
+    <message>
+        <source>New messages since you left</source>
+        <translation>Neue Nachrichten, seit du weg warst</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Dein Name</translation>
+    </message>
+    <message>
+        <source>Others see a new name in the sessions you join from now on.</source>
+        <translation>Einen neuen Namen sehen die anderen in den Sitzungen, denen du ab jetzt beitrittst.</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>Erscheinungsbild</translation>
+    </message>
+    <message>
+        <source>Like the system</source>
+        <translation>Wie das System</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Hell</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Dunkel</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>Benachrichtigungen</translation>
+    </message>
+    <message>
+        <source>Tell me about new messages</source>
+        <translation>Über neue Nachrichten benachrichtigen</translation>
+    </message>
+    <message>
+        <source>Desktop notifications for new messages</source>
+        <translation>Desktop-Benachrichtigungen für neue Nachrichten</translation>
     </message>
 </context>
 <context>
@@ -915,6 +1162,33 @@
     </message>
 </context>
 <context>
+    <name>TrustCertificateDialog</name>
+    <message>
+        <source>Trust this server?</source>
+        <translation>Diesem Server vertrauen?</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>Vertrauen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>This is the first time you connect to %1. Its certificate is not signed by an authority, so check that its fingerprint is the one the host sees in their Helpy:</source>
+        <translation>Du verbindest dich zum ersten Mal mit %1. Sein Zertifikat ist von keiner Zertifizierungsstelle signiert. Prüfe deshalb, ob der Fingerabdruck derselbe ist, den der Host in seinem Helpy sieht:</translation>
+    </message>
+    <message>
+        <source>Certificate fingerprint</source>
+        <translation>Fingerabdruck des Zertifikats</translation>
+    </message>
+    <message>
+        <source>Helpy remembers it: if this server ever shows another certificate, it will not connect. Joining with an invite link skips this question.</source>
+        <translation>Helpy merkt ihn sich: Zeigt dieser Server je ein anderes Zertifikat, verbindet sich Helpy nicht. Wer mit einem Einladungslink beitritt, wird das nicht gefragt.</translation>
+    </message>
+</context>
+<context>
     <name>WebSocketService</name>
     <message>
         <source>%1 is not a Helpy server</source>
@@ -951,6 +1225,18 @@
     <message>
         <source>Not connected</source>
         <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>The certificate of %1 is not the one it had before. Someone may be listening in, so Helpy did not connect. If the host really changed it, ask them for a new invite link.</source>
+        <translation>Das Zertifikat von %1 ist nicht mehr dasselbe wie zuvor. Jemand könnte mithören, deshalb hat Helpy keine Verbindung aufgebaut. Wenn der Host es wirklich geändert hat, lass dir einen neuen Einladungslink geben.</translation>
+    </message>
+    <message>
+        <source>%1 sent no certificate Helpy can check.</source>
+        <translation>%1 hat kein Zertifikat geschickt, das Helpy prüfen kann.</translation>
+    </message>
+    <message>
+        <source>Not connected to %1: its certificate was not accepted.</source>
+        <translation>Nicht mit %1 verbunden: Sein Zertifikat wurde nicht angenommen.</translation>
     </message>
 </context>
 <context>
@@ -990,6 +1276,10 @@
     <message>
         <source>Open a window of its own even when Helpy is already open. (Without it, a launch with no --name, --server or --host hands its link to the open window.)</source>
         <translation>Ein eigenes Fenster öffnen, auch wenn Helpy schon offen ist. (Ohne diese Option gibt ein Start ohne --name, --server oder --host seinen Link an das offene Fenster weiter.)</translation>
+    </message>
+    <message>
+        <source>Host over plain ws:// instead of wss:// with this computer&apos;s own certificate (anyone on the network can then read the chat and the sign-in tokens).</source>
+        <translation>Über einfaches ws:// hosten statt über wss:// mit dem eigenen Zertifikat dieses Computers (dann kann jeder im Netzwerk den Chat und die Anmelde-Tokens mitlesen).</translation>
     </message>
 </context>
 </TS>

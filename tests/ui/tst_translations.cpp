@@ -195,8 +195,10 @@ void TestTranslations::germanIsBuiltIn()
     QVERIFY(german.load(QStringLiteral(":/i18n/helpy_de.qm")));
     QCOMPARE(german.translate("SignInPage", "Join"), QStringLiteral("Beitreten"));
     QCOMPARE(german.translate("ParticipantDelegate", "Moderator"), QStringLiteral("Moderator"));
-    QCOMPARE(german.translate("SessionListPage", "%n participant(s)", nullptr, 1),
-        QStringLiteral("%n Teilnehmer"));
+    QCOMPARE(german.translate("SessionListPage", "%1, %n unread message(s)", nullptr, 1),
+        QStringLiteral("%1, %n ungelesene Nachricht"));
+    QCOMPARE(german.translate("SessionListPage", "%1, %n unread message(s)", nullptr, 2),
+        QStringLiteral("%1, %n ungelesene Nachrichten"));
 }
 
 void TestTranslations::switchingToGermanChangesVisibleStrings()
