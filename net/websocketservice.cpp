@@ -518,7 +518,7 @@ bool WebSocketService::retryWhenAvailable(const QString &requestId)
         return false;
     if (!it->refusedSince.isValid())
         it->refusedSince.start();
-    if (it->refusedSince.elapsed() > UnavailableRetryMs)
+    if (it->refusedSince.elapsed() > m_unavailableRetryMs)
         return false;
     const int ceiling = std::min(4000, 250 << std::min(it->unavailableRefusals++, 4));
     const int delay = ceiling / 2 + int(QRandomGenerator::global()->bounded(ceiling / 2 + 1));

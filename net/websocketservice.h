@@ -26,8 +26,8 @@
  * comes back; requests not yet answered stay in an outbox and are re-sent with their original
  * requestId after the sessions resumed, so the server applies each exactly once. A request
  * the server refuses as `unavailable` (its storage is away for a moment) is re-sent the same
- * way after a backoff (0.25 s → 4 s, jittered), silently, for up to UnavailableRetryMs; only
- * then does it fail (ErrorText says why).
+ * way after a backoff (0.25 s → 4 s, jittered), silently, for up to unavailableRetryMs()
+ * (UnavailableRetryMs by default); only then does it fail (ErrorText says why).
  *
  * The first connection after connectToServer() (before any `welcome`) is not retried: it
  * fails within the connect timeout (10 s by default) with one readable sentence through
@@ -49,6 +49,8 @@ class WebSocketService : public QObject
 public:
     /// How long a request refused `unavailable` is retried before it fails.
     static constexpr int UnavailableRetryMs = 60000;
+    int unavailableRetryMs() const { return m_unavailableRetryMs; }
+    void setUnavailableRetryMs(int ms) { m_unavailableRetryMs = ms; }
 
     /// Disconnected → Connecting → Connected → (drop) Reconnecting → Connecting → …
     enum class State { Disconnected, Connecting, Connected, Reconnecting };
@@ -215,6 +217,7 @@ private:
     int m_heartbeatSeconds = 0;
     int m_reconnectDelayMs = 0;
     Backoff m_backoff;
+    int m_unavailableRetryMs = UnavailableRetryMs;
     QTimer m_reconnectTimer;
     QTimer m_handshakeTimer;
     QTimer m_heartbeatTimer;

@@ -5,34 +5,31 @@
 
 RedisProbe::RedisProbe(QString host, quint16 port, QObject *parent)
     : QObject(parent)
-    , m_host(std::move(host))
-    , m_port(port)
+    , m_connection(std::move(host), port, AttemptTimeoutMs)
 {
     m_next.setSingleShot(true);
-    m_deadline.setSingleShot(true);
-    m_deadline.setInterval(AttemptTimeoutMs);
     connect(&m_next, &QTimer::timeout, this, &RedisProbe::attempt);
-    connect(&m_deadline, &QTimer::timeout, this, &RedisProbe::failed);
-    connect(&m_socket, &QTcpSocket::connected, this, [this] { m_socket.write("PING\r\n"); });
-    connect(&m_socket, &QTcpSocket::readyRead, this, [this] {
-        m_received += m_socket.readAll();
-        if (!m_received.contains("\r\n"))
-            return;
-        if (!m_received.startsWith("+PONG")) {
-            // -LOADING while it reads its data back, for instance: not yet.
-            qCDebug(lcServer).noquote() << "redis probe:" << m_received.trimmed();
-            failed();
-            return;
-        }
-        m_deadline.stop();
-        m_socket.abort();
-        m_probing = false;
-        m_backoff.reset();
-        Q_EMIT reachable();
+    connect(&m_connection, &RedisAsyncConnection::closed, this, [this](const QString &why) {
+        if (m_attempting)
+            failed(why);
     });
-    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] {
-        if (m_deadline.isActive())
-            failed();
+    connect(&m_connection, &RedisAsyncConnection::connected, this, [this] {
+        QList<QList<QByteArray>> commands { { "PING" } };
+        commands += m_greeting;
+        for (const auto &command : std::as_const(commands)) {
+            m_connection.command(command, [this, count = commands.size()](const RedisReply &r) {
+                if (!m_attempting)
+                    return;
+                if (!r.ok || (m_replies.isEmpty() && r.string != "PONG")) {
+                    // -LOADING while it reads its data back, for instance: not yet.
+                    failed(r.error.isEmpty() ? QString::fromUtf8(r.string) : r.error);
+                    return;
+                }
+                m_replies.append(r);
+                if (m_replies.size() == count)
+                    handOver();
+            });
+        }
     });
 }
 
@@ -47,23 +44,38 @@ void RedisProbe::start()
 void RedisProbe::stop()
 {
     m_probing = false;
+    m_attempting = false;
     m_next.stop();
-    m_deadline.stop();
-    m_socket.abort();
+    m_connection.close();
 }
 
 void RedisProbe::attempt()
 {
-    m_received.clear();
-    m_socket.abort();
-    m_deadline.start();
-    m_socket.connectToHost(m_host, m_port);
+    m_replies.clear();
+    m_attempting = true;
+    QString why;
+    if (!m_connection.open(&why))
+        failed(why);
 }
 
-void RedisProbe::failed()
+void RedisProbe::handOver()
 {
-    m_deadline.stop();
-    m_socket.abort();
+    m_attempting = false;
+    const int descriptor = m_connection.takeDescriptor();
+    if (descriptor < 0) {
+        failed(QStringLiteral("cannot take the connection over"));
+        return;
+    }
+    m_probing = false;
+    m_backoff.reset();
+    Q_EMIT reachable(descriptor, m_replies.mid(1));
+}
+
+void RedisProbe::failed(const QString &why)
+{
+    qCDebug(lcServer).noquote() << "redis probe:" << why;
+    m_attempting = false;
+    m_connection.close();
     if (m_probing)
         m_next.start(m_backoff.nextDelayMs());
 }

@@ -2,17 +2,21 @@
 #pragma once
 
 #include "backoff.h"
+#include "redisasyncconnection.h"
 
 #include <QObject>
-#include <QTcpSocket>
 #include <QTimer>
 
 /**
- * @brief Waits, without blocking the event loop, until a Redis answers PING again.
+ * @brief Waits, without blocking the event loop, until a Redis answers again, and hands
+ * over the connection that answered.
  *
- * Each attempt connects a QTcpSocket, sends `PING` and waits for `+PONG` (a paused Redis
- * accepts the connection but never answers: the attempt times out). Attempts are spaced by
- * an exponential backoff with jitter; reachable() is emitted once, then the probe stops.
+ * Each attempt connects asynchronously (RedisAsyncConnection), sends `PING` and then the
+ * greeting (commands the caller needs before it uses Redis again, such as loading a
+ * script), and waits for every answer; a paused Redis accepts the connection but never
+ * answers, and the attempt times out. Attempts are spaced by an exponential backoff with
+ * jitter. When all answered, reachable() hands the socket over (so reconnecting blocks
+ * nothing either), and the probe stops.
  */
 class RedisProbe final : public QObject
 {
@@ -23,24 +27,28 @@ public:
 
     RedisProbe(QString host, quint16 port, QObject *parent = nullptr);
 
+    /// Commands sent after PING on each attempt; their replies come with reachable().
+    void setGreeting(QList<QList<QByteArray>> commands) { m_greeting = std::move(commands); }
     /// Starts probing (again); nothing when already probing.
     void start();
     void stop();
     bool isProbing() const { return m_probing; }
 
 Q_SIGNALS:
-    void reachable();
+    /// Redis answered PING and the greeting without an error. `descriptor` is the connected
+    /// socket in blocking mode, now the receiver's (see redisConnectFd).
+    void reachable(int descriptor, const QList<RedisReply> &greetingReplies);
 
 private:
     void attempt();
-    void failed();
+    void handOver();
+    void failed(const QString &why);
 
-    QString m_host;
-    quint16 m_port;
-    QTcpSocket m_socket;
+    QList<QList<QByteArray>> m_greeting;
+    RedisAsyncConnection m_connection;
     QTimer m_next; ///< the next attempt
-    QTimer m_deadline; ///< the running attempt gives up
     Backoff m_backoff { 100, 2000 };
-    QByteArray m_received;
+    QList<RedisReply> m_replies;
     bool m_probing = false;
+    bool m_attempting = false;
 };

@@ -2,21 +2,18 @@
 #include "redissessionstore.h"
 
 #include "logging.h"
+#include "redisasyncconnection.h"
 #include "redisprobe.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSocketNotifier>
 #include <QTimer>
 #include <QUrl>
 
-#include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
 #include <cerrno>
-
-#include <poll.h>
 
 namespace {
 
@@ -114,152 +111,20 @@ QByteArray answerKey(const QString &userId, const QString &requestId)
 
 } // namespace
 
-/// A reply taken out of hiredis's redisReply (which is freed at once).
-struct RedisSessionStore::Reply
-{
-    bool ok = false; ///< false: connection or command error (see error)
-    bool nil = false;
-    QString error;
-    QByteArray string;
-    long long integer = 0;
-    QList<Reply> elements;
-
-    static Reply from(const redisReply *r)
-    {
-        Reply reply;
-        if (!r) {
-            reply.error = QStringLiteral("no reply");
-            return reply;
-        }
-        reply.ok = true;
-        switch (r->type) {
-        case REDIS_REPLY_ERROR:
-            reply.ok = false;
-            reply.error = QString::fromUtf8(r->str, qsizetype(r->len));
-            break;
-        case REDIS_REPLY_NIL:
-            reply.nil = true;
-            break;
-        case REDIS_REPLY_INTEGER:
-            reply.integer = r->integer;
-            break;
-        case REDIS_REPLY_ARRAY:
-            for (size_t i = 0; i < r->elements; ++i)
-                reply.elements.append(from(r->element[i]));
-            break;
-        default: // string, status
-            reply.string = QByteArray(r->str, qsizetype(r->len));
-        }
-        return reply;
-    }
-};
-
-/**
- * The subscriber connection, driven by the Qt event loop. hiredis's own Qt adapter
- * (adapters/qt.h) connects QSocketNotifier::activated(int) by name, a signal Qt 6 no
- * longer has, so this is the same few lines with Qt 6's typed connections.
- */
-struct RedisSessionStore::Async
-{
-    RedisSessionStore *owner = nullptr;
-    redisAsyncContext *ctx = nullptr;
-    QSocketNotifier *read = nullptr;
-    QSocketNotifier *write = nullptr;
-    bool subscribed = false;
-    bool resubscribing = false; ///< the confirmation is news: events may have been missed
-    QTimer reconnect;
-
-    static Async *of(void *data) { return static_cast<Async *>(data); }
-    static void release(QSocketNotifier *&notifier)
-    {
-        if (!notifier)
-            return;
-        notifier->setEnabled(false);
-        notifier->deleteLater(); // we may be inside its activated signal
-        notifier = nullptr;
-    }
-    static void addRead(void *data)
-    {
-        Async *a = of(data);
-        if (a->read)
-            return;
-        a->read = new QSocketNotifier(a->ctx->c.fd, QSocketNotifier::Read);
-        redisAsyncContext *ctx = a->ctx;
-        QObject::connect(
-            a->read, &QSocketNotifier::activated, a->read, [ctx] { redisAsyncHandleRead(ctx); });
-    }
-    static void delRead(void *data) { release(of(data)->read); }
-    static void addWrite(void *data)
-    {
-        Async *a = of(data);
-        if (a->write)
-            return;
-        a->write = new QSocketNotifier(a->ctx->c.fd, QSocketNotifier::Write);
-        redisAsyncContext *ctx = a->ctx;
-        QObject::connect(
-            a->write, &QSocketNotifier::activated, a->write, [ctx] { redisAsyncHandleWrite(ctx); });
-    }
-    static void delWrite(void *data) { release(of(data)->write); }
-    static void cleanup(void *data)
-    {
-        release(of(data)->read);
-        release(of(data)->write);
-    }
-    /// A reply on the subscriber connection: the confirmation, or an event.
-    static void onReply(redisAsyncContext *c, void *r, void *)
-    {
-        Async *a = of(c->data);
-        auto *reply = static_cast<redisReply *>(r);
-        if (!a || !a->owner || !reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 3)
-            return;
-        const QByteArray kind(reply->element[0]->str, qsizetype(reply->element[0]->len));
-        if (kind == "subscribe") {
-            a->subscribed = true;
-            if (std::exchange(a->resubscribing, false) && a->owner->m_onResubscribed) {
-                qCInfo(lcServer) << "redis: event subscription re-established";
-                a->owner->m_onResubscribed();
-            }
-        } else if (kind == "message") {
-            const redisReply *payload = reply->element[2];
-            a->owner->onMessage(QByteArray(payload->str, qsizetype(payload->len)));
-        }
-    }
-    /// Waits up to timeoutMs for the SUBSCRIBE confirmation. A bounded wait on the socket,
-    /// not a nested event loop: nothing else runs meanwhile.
-    bool waitForSubscription(int timeoutMs)
-    {
-        QElapsedTimer clock;
-        clock.start();
-        while (!subscribed && ctx && clock.elapsed() < timeoutMs) {
-            pollfd fd { ctx->c.fd, short(POLLIN | (write ? POLLOUT : 0)), 0 };
-            if (::poll(&fd, 1, 100) <= 0)
-                continue;
-            if (fd.revents & POLLOUT)
-                redisAsyncHandleWrite(ctx);
-            if (ctx && (fd.revents & (POLLIN | POLLHUP | POLLERR)))
-                redisAsyncHandleRead(ctx);
-        }
-        return subscribed;
-    }
-};
-
 RedisSessionStore::RedisSessionStore(QString url, QString nodeId)
     : m_url(std::move(url))
     , m_nodeId(std::move(nodeId))
-{ }
+{
+    m_reconnect.setSingleShot(true);
+    m_reconnect.setInterval(ReconnectMs);
+    QObject::connect(&m_reconnect, &QTimer::timeout, [this] { openAsync(); });
+}
 
 RedisSessionStore::~RedisSessionStore()
 {
-    if (m_async) {
-        m_async->owner = nullptr;
-        m_async->reconnect.stop();
-        if (m_async->ctx) {
-            redisAsyncContext *ctx = std::exchange(m_async->ctx, nullptr);
-            ctx->data = nullptr;
-            redisAsyncFree(ctx);
-        }
-        Async::cleanup(m_async.get());
-    }
+    m_reconnect.stop();
+    m_subscriber.reset();
+    m_publisher.reset();
     if (m_probe)
         m_probe->stop();
     if (m_sync) {
@@ -276,10 +141,19 @@ QString RedisSessionStore::describe() const
     return QStringLiteral("Redis %1 as node %2").arg(m_url, m_nodeId);
 }
 
-bool RedisSessionStore::connectSync(QString *error)
+void RedisSessionStore::adoptSync(void *context)
 {
     if (m_sync)
         redisFree(static_cast<redisContext *>(std::exchange(m_sync, nullptr)));
+    auto *ctx = static_cast<redisContext *>(context);
+    const timeval commandTimeout { CallTimeoutMs / 1000, (CallTimeoutMs % 1000) * 1000 };
+    redisSetTimeout(ctx, commandTimeout);
+    m_sync = ctx;
+}
+
+bool RedisSessionStore::connectSync(QString *error)
+{
+    // Start-up only (a blocking connect): after an outage the probe hands its connection over.
     const timeval timeout { 0, ConnectTimeoutMs * 1000 };
     redisContext *ctx = redisConnectWithTimeout(m_host.toUtf8().constData(), m_port, timeout);
     if (!ctx || ctx->err) {
@@ -290,19 +164,15 @@ bool RedisSessionStore::connectSync(QString *error)
             redisFree(ctx);
         return false;
     }
-    const timeval commandTimeout { CallTimeoutMs / 1000, (CallTimeoutMs % 1000) * 1000 };
-    redisSetTimeout(ctx, commandTimeout);
-    m_sync = ctx;
+    adoptSync(ctx);
     return true;
 }
 
-RedisSessionStore::Reply RedisSessionStore::command(const QList<QByteArray> &args)
+RedisReply RedisSessionStore::command(const QList<QByteArray> &args)
 {
-    Reply reply;
-    if (!m_available) {
+    if (!m_available || !m_sync) {
         // The breaker is open: no call waits on a Redis that is not there.
-        reply.error = QStringLiteral("Redis is unavailable");
-        return reply;
+        return RedisReply::failure(QStringLiteral("Redis is unavailable"));
     }
     QElapsedTimer clock;
     clock.start();
@@ -312,34 +182,20 @@ RedisSessionStore::Reply RedisSessionStore::command(const QList<QByteArray> &arg
         argv.push_back(arg.constData());
         lengths.push_back(size_t(arg.size()));
     }
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        QString error;
-        if (!m_sync && !connectSync(&error)) {
-            reply.error = error;
-            markUnavailable(error);
-            break;
-        }
-        auto *ctx = static_cast<redisContext *>(m_sync);
-        auto *raw = static_cast<redisReply *>(
-            redisCommandArgv(ctx, int(argv.size()), argv.data(), lengths.data()));
-        if (!raw) {
-            const bool timedOut
-                = ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
-            reply.error = timedOut ? QStringLiteral("no answer within %1 ms").arg(CallTimeoutMs)
-                                   : QString::fromUtf8(ctx->errstr);
-            // The connection is of no more use (a late reply would answer the next call).
-            redisFree(static_cast<redisContext *>(std::exchange(m_sync, nullptr)));
-            if (attempt == 0 && !timedOut) {
-                // Cut (Redis restarted, an idle connection closed): one fresh connection.
-                qCInfo(lcServer).noquote() << "redis:" << reply.error << "; reconnecting";
-                continue;
-            }
-            markUnavailable(reply.error);
-            break;
-        }
-        reply = Reply::from(raw);
+    auto *ctx = static_cast<redisContext *>(m_sync);
+    auto *raw = static_cast<redisReply *>(
+        redisCommandArgv(ctx, int(argv.size()), argv.data(), lengths.data()));
+    RedisReply reply;
+    if (!raw) {
+        const bool timedOut = ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
+        reply.error = timedOut ? QStringLiteral("no answer within %1 ms").arg(CallTimeoutMs)
+                               : QString::fromUtf8(ctx->errstr);
+        // Timed out, refused or cut (Redis restarted): the connection is of no more use (a
+        // late reply would answer the next call). The probe reconnects without blocking.
+        markUnavailable(reply.error);
+    } else {
+        reply = RedisReply::from(raw);
         freeReplyObject(raw);
-        break;
     }
     const qint64 micros = clock.nsecsElapsed() / 1000;
     ++m_syncCalls;
@@ -350,41 +206,44 @@ RedisSessionStore::Reply RedisSessionStore::command(const QList<QByteArray> &arg
 
 void RedisSessionStore::markUnavailable(const QString &why)
 {
+    if (m_sync)
+        redisFree(static_cast<redisContext *>(std::exchange(m_sync, nullptr)));
     if (!m_available)
         return;
     m_available = false;
     ++m_outages;
-    if (m_sync)
-        redisFree(static_cast<redisContext *>(std::exchange(m_sync, nullptr)));
     qCWarning(lcServer).noquote() << "redis: unavailable (" << why
                                   << "); changes are refused until it answers again";
     if (!m_probe) {
         m_probe = std::make_unique<RedisProbe>(m_host, quint16(m_port));
-        QObject::connect(
-            m_probe.get(), &RedisProbe::reachable, m_probe.get(), [this] { onReachable(); });
+        // What the node needs before it commits again (Redis may have restarted empty).
+        m_probe->setGreeting(
+            { { "SCRIPT", "LOAD", CommitScript }, { "SADD", "helpy:nodes", m_nodeId.toUtf8() } });
+        QObject::connect(m_probe.get(), &RedisProbe::reachable, m_probe.get(),
+            [this](int descriptor, const QList<RedisReply> &replies) {
+                onReachable(descriptor, replies);
+            });
     }
     m_probe->start();
 }
 
-void RedisSessionStore::onReachable()
+void RedisSessionStore::onReachable(int descriptor, const QList<RedisReply> &greeting)
 {
-    // It answered PING: a connection now is quick (a bounded wait even if it is not).
-    QString error;
-    if (!connectSync(&error)) {
-        qCWarning(lcServer).noquote() << "redis: reachable but" << error;
+    // The probe's connection answered PING, loaded the script and named this node: it is
+    // ours now, without a blocking connect.
+    redisContext *ctx = redisConnectFd(descriptor);
+    if (!ctx || ctx->err) {
+        if (ctx)
+            redisFree(ctx);
         m_probe->start();
         return;
     }
+    adoptSync(ctx);
+    m_commitSha = greeting.value(0).string;
     m_available = true;
-    const Reply loaded = command({ "SCRIPT", "LOAD", CommitScript });
-    if (!m_available)
-        return; // gone again: the probe runs
-    if (loaded.ok)
-        m_commitSha = loaded.string;
-    command({ "SADD", "helpy:nodes", m_nodeId.toUtf8() });
-    if (!m_available)
-        return;
     qCInfo(lcServer) << "redis: available again; catching up";
+    if (!m_subscriber || !m_subscriber->isOpen() || !m_publisher || !m_publisher->isOpen())
+        openAsync();
     if (m_onAvailable)
         m_onAvailable();
 }
@@ -400,19 +259,75 @@ bool RedisSessionStore::open(QString *error)
     m_port = url.port(6379);
     if (!connectSync(error))
         return false;
-    const Reply ping = command({ "PING" });
+    const RedisReply ping = command({ "PING" });
     if (!ping.ok) {
         *error = QStringLiteral("%1 does not answer PING: %2").arg(m_url, ping.error);
         return false;
     }
-    const Reply loaded = command({ "SCRIPT", "LOAD", CommitScript });
+    const RedisReply loaded = command({ "SCRIPT", "LOAD", CommitScript });
     if (!loaded.ok) {
         *error = QStringLiteral("cannot load the commit script: %1").arg(loaded.error);
         return false;
     }
     m_commitSha = loaded.string;
     command({ "SADD", "helpy:nodes", m_nodeId.toUtf8() });
-    return subscribe(error, true);
+    m_subscriber
+        = std::make_unique<RedisAsyncConnection>(m_host, m_port, RedisProbe::AttemptTimeoutMs);
+    m_publisher = std::make_unique<RedisAsyncConnection>(m_host, m_port, CallTimeoutMs);
+    for (RedisAsyncConnection *c : { m_subscriber.get(), m_publisher.get() }) {
+        QObject::connect(c, &RedisAsyncConnection::closed, c, [this, c](const QString &why) {
+            if (c == m_subscriber.get()) {
+                if (std::exchange(m_subscribed, false))
+                    qCWarning(lcServer).noquote()
+                        << "redis: event subscription lost (" << why << "); reconnecting";
+            } else if (why.startsWith(QLatin1String("no "))) {
+                // A time-out on the asynchronous connection: Redis is paused or away. Seen
+                // without blocking, so the next synchronous call need not find out.
+                markUnavailable(why);
+            }
+            if (!m_reconnect.isActive())
+                m_reconnect.start();
+        });
+    }
+    openAsync();
+    // Serve nothing before the subscription stands, or the first events could be missed.
+    if (!m_subscriber->waitForAnswers(3000) || !m_subscribed) {
+        *error = QStringLiteral("no SUBSCRIBE confirmation from %1").arg(m_url);
+        return false;
+    }
+    return true;
+}
+
+void RedisSessionStore::openAsync()
+{
+    QString why;
+    if (m_publisher && !m_publisher->isOpen() && !m_publisher->open(&why))
+        qCDebug(lcServer).noquote() << "redis:" << why;
+    if (!m_subscriber || m_subscriber->isOpen())
+        return;
+    if (!m_subscriber->open(&why)) {
+        qCDebug(lcServer).noquote() << "redis: resubscribe failed:" << why;
+        m_reconnect.start();
+        return;
+    }
+    const bool again = m_everSubscribed;
+    m_subscriber->command(
+        { "SUBSCRIBE", EventChannel },
+        [this, again](const RedisReply &reply) {
+            if (!reply.ok || reply.elements.size() < 3)
+                return;
+            const QByteArray &kind = reply.elements.at(0).string;
+            if (kind == "subscribe") {
+                m_subscribed = m_everSubscribed = true;
+                if (again && m_onResubscribed) {
+                    qCInfo(lcServer) << "redis: event subscription re-established";
+                    m_onResubscribed();
+                }
+            } else if (kind == "message") {
+                onMessage(reply.elements.at(2).string);
+            }
+        },
+        true);
 }
 
 void RedisSessionStore::onMessage(const QByteArray &payload)
@@ -440,72 +355,12 @@ void RedisSessionStore::onMessage(const QByteArray &payload)
             QString::fromUtf8(payload.mid(second + 1)));
 }
 
-bool RedisSessionStore::subscribe(QString *error, bool wait)
-{
-    if (!m_async) {
-        m_async = std::make_unique<Async>();
-        m_async->owner = this;
-        m_async->reconnect.setSingleShot(true);
-        m_async->reconnect.setInterval(500);
-        QObject::connect(&m_async->reconnect, &QTimer::timeout, [this] {
-            // Asynchronous: the confirmation calls the resubscribed handler (onReply).
-            QString why;
-            if (!subscribe(&why, false)) {
-                qCWarning(lcServer).noquote() << "redis: resubscribe failed:" << why;
-                m_async->reconnect.start();
-            }
-        });
-    }
-    Async *a = m_async.get();
-    a->subscribed = false;
-    a->resubscribing = !wait;
-    redisAsyncContext *ctx = redisAsyncConnect(m_host.toUtf8().constData(), m_port);
-    if (!ctx || ctx->err) {
-        *error = QStringLiteral("cannot subscribe at %1: %2")
-                     .arg(m_url, ctx ? QString::fromUtf8(ctx->errstr) : QStringLiteral("?"));
-        if (ctx)
-            redisAsyncFree(ctx);
-        return false;
-    }
-    a->ctx = ctx;
-    ctx->data = a;
-    ctx->ev.data = a;
-    ctx->ev.addRead = Async::addRead;
-    ctx->ev.delRead = Async::delRead;
-    ctx->ev.addWrite = Async::addWrite;
-    ctx->ev.delWrite = Async::delWrite;
-    ctx->ev.cleanup = Async::cleanup;
-    redisAsyncSetConnectCallback(ctx, [](const redisAsyncContext *c, int status) {
-        Async *a = Async::of(c->data);
-        if (status == REDIS_OK || !a || !a->owner)
-            return;
-        a->ctx = nullptr; // hiredis frees it after this callback (no disconnect callback)
-        qCDebug(lcServer) << "redis: subscriber connection failed; retrying";
-        a->reconnect.start();
-    });
-    redisAsyncSetDisconnectCallback(ctx, [](const redisAsyncContext *c, int status) {
-        Async *a = Async::of(c->data);
-        if (!a || !a->owner)
-            return;
-        a->ctx = nullptr; // hiredis frees it after this callback
-        a->subscribed = false;
-        qCWarning(lcServer) << "redis: event subscription lost (status" << status
-                            << "); reconnecting";
-        a->reconnect.start();
-    });
-    redisAsyncCommand(ctx, Async::onReply, nullptr, "SUBSCRIBE %s", EventChannel);
-    // Serve nothing before the subscription stands, or the first events could be missed.
-    if (wait && !a->waitForSubscription(3000)) {
-        *error = QStringLiteral("no SUBSCRIBE confirmation from %1").arg(m_url);
-        return false;
-    }
-    return true;
-}
-
 void RedisSessionStore::broadcast(const QString &sessionId, const QString &text)
 {
-    command({ "PUBLISH", EventChannel,
-        sessionId.toUtf8() + "\n0\n" + m_nodeId.toUtf8() + '\n' + text.toUtf8() });
+    // Fire and forget on the asynchronous connection: typing never waits for Redis.
+    if (m_available && m_publisher)
+        m_publisher->command({ "PUBLISH", EventChannel,
+            sessionId.toUtf8() + "\n0\n" + m_nodeId.toUtf8() + '\n' + text.toUtf8() });
 }
 
 // ------------------------------------------------------------------ transaction
@@ -605,7 +460,7 @@ bool RedisSessionStore::commit()
         { QStringLiteral("events"), m_events }, { QStringLiteral("sets"), m_sets },
         { QStringLiteral("members"), m_members } };
     const QByteArray json = QJsonDocument(transaction).toJson(QJsonDocument::Compact);
-    Reply reply = command({ "EVALSHA", m_commitSha, "0", json });
+    RedisReply reply = command({ "EVALSHA", m_commitSha, "0", json });
     if (!reply.ok && reply.error.startsWith(QLatin1String("NOSCRIPT")))
         reply = command({ "EVAL", CommitScript, "0", json }); // Redis restarted
     begin();
@@ -631,7 +486,7 @@ bool RedisSessionStore::commit()
 
 std::optional<SessionStore::StoredUser> RedisSessionStore::userById(const QString &id)
 {
-    const Reply reply = command({ "HMGET", userKey(id), "token", "displayName" });
+    const RedisReply reply = command({ "HMGET", userKey(id), "token", "displayName" });
     if (!reply.ok || reply.elements.size() != 2 || reply.elements.at(0).nil)
         return std::nullopt;
     return StoredUser { id, QString::fromUtf8(reply.elements.at(0).string),
@@ -642,7 +497,7 @@ std::optional<SessionStore::StoredUser> RedisSessionStore::userByToken(const QSt
 {
     if (token.isEmpty())
         return std::nullopt;
-    const Reply reply = command({ "GET", "helpy:token:" + token.toUtf8() });
+    const RedisReply reply = command({ "GET", "helpy:token:" + token.toUtf8() });
     if (!reply.ok || reply.nil)
         return std::nullopt;
     return userById(QString::fromUtf8(reply.string));
@@ -650,7 +505,7 @@ std::optional<SessionStore::StoredUser> RedisSessionStore::userByToken(const QSt
 
 std::optional<SessionStore::StoredSession> RedisSessionStore::session(const QString &id)
 {
-    const Reply meta = command({ "HMGET", sessionKey(id), "title", "epoch" });
+    const RedisReply meta = command({ "HMGET", sessionKey(id), "title", "epoch" });
     if (!meta.ok || meta.elements.size() != 2 || meta.elements.at(1).nil)
         return std::nullopt;
     StoredSession stored;
@@ -665,7 +520,7 @@ std::optional<SessionStore::StoredSession> RedisSessionStore::session(const QStr
 QStringList RedisSessionStore::bannedUserIds(const QString &sessionId)
 {
     QStringList ids;
-    const Reply bans = command({ "GET", sessionKey(sessionId) + ":bans" });
+    const RedisReply bans = command({ "GET", sessionKey(sessionId) + ":bans" });
     if (bans.ok && !bans.nil) {
         for (const QJsonValue &value : QJsonDocument::fromJson(bans.string).array())
             ids.append(value.toString());
@@ -675,23 +530,23 @@ QStringList RedisSessionStore::bannedUserIds(const QString &sessionId)
 
 QStringList RedisSessionStore::eventsSince(const QString &sessionId, qint64 sinceRevision)
 {
-    const Reply reply = command(
+    const RedisReply reply = command(
         { "LRANGE", sessionKey(sessionId) + ":events", QByteArray::number(sinceRevision), "-1" });
     QStringList events;
-    for (const Reply &element : reply.elements)
+    for (const RedisReply &element : reply.elements)
         events.append(QString::fromUtf8(element.string));
     return events;
 }
 
 qint64 RedisSessionStore::logLength(const QString &sessionId)
 {
-    const Reply reply = command({ "LLEN", sessionKey(sessionId) + ":events" });
+    const RedisReply reply = command({ "LLEN", sessionKey(sessionId) + ":events" });
     return reply.ok ? reply.integer : -1;
 }
 
 std::optional<SessionStore::StoredInvite> RedisSessionStore::invite(const QString &code)
 {
-    const Reply reply = command({ "GET", "helpy:invite:" + code.toUtf8() });
+    const RedisReply reply = command({ "GET", "helpy:invite:" + code.toUtf8() });
     if (!reply.ok || reply.nil)
         return std::nullopt;
     StoredInvite invite;
@@ -715,7 +570,7 @@ std::optional<SessionStore::StoredInvite> RedisSessionStore::invite(const QStrin
 
 std::optional<QString> RedisSessionStore::answer(const QString &userId, const QString &requestId)
 {
-    const Reply reply = command({ "GET", answerKey(userId, requestId) });
+    const RedisReply reply = command({ "GET", answerKey(userId, requestId) });
     if (!reply.ok || reply.nil)
         return std::nullopt;
     return QString::fromUtf8(reply.string);
@@ -723,7 +578,7 @@ std::optional<QString> RedisSessionStore::answer(const QString &userId, const QS
 
 bool RedisSessionStore::holdHelpyLease(const QString &sessionId, int ttlMs)
 {
-    const Reply reply = command({ "EVAL",
+    const RedisReply reply = command({ "EVAL",
         "if redis.call('GET', KEYS[1]) == ARGV[1] then "
         "  redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end "
         "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end "
@@ -742,7 +597,7 @@ bool RedisSessionStore::restoreSession(const StoredSession &session, const QStri
             QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(session.bannedUserIds))
                                   .toJson(QJsonDocument::Compact)) },
         { QStringLiteral("members"), QJsonArray::fromStringList(memberIds) } };
-    const Reply reply = command(
+    const RedisReply reply = command(
         { "EVAL", RestoreScript, "0", QJsonDocument(restore).toJson(QJsonDocument::Compact) });
     if (!reply.ok)
         qCWarning(lcServer).noquote()
@@ -752,9 +607,9 @@ bool RedisSessionStore::restoreSession(const StoredSession &session, const QStri
 
 QStringList RedisSessionStore::sessionsOf(const QString &userId)
 {
-    const Reply reply = command({ "SMEMBERS", userKey(userId) + ":sessions" });
+    const RedisReply reply = command({ "SMEMBERS", userKey(userId) + ":sessions" });
     QStringList ids;
-    for (const Reply &element : reply.elements)
+    for (const RedisReply &element : reply.elements)
         ids.append(QString::fromUtf8(element.string));
     return ids;
 }
@@ -779,7 +634,7 @@ void RedisSessionStore::clearPresence(const QString &userId)
 Protocol::Presence RedisSessionStore::presence(const QString &userId)
 {
     using Protocol::Presence;
-    const Reply reply = command({ "EVAL", PresenceScript, "0", userId.toUtf8() });
+    const RedisReply reply = command({ "EVAL", PresenceScript, "0", userId.toUtf8() });
     if (!reply.ok)
         return Presence::Offline;
     return reply.integer == 2 ? Presence::Online

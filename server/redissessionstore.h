@@ -2,15 +2,18 @@
 #pragma once
 
 #include "protocol.h"
+#include "redisreply.h"
 #include "sessionstore.h"
 
 #include <QJsonArray>
 #include <QSet>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
 #include <optional>
 
+class RedisAsyncConnection;
 class RedisProbe;
 
 /**
@@ -23,16 +26,19 @@ class RedisProbe;
  * the other keys and PUBLISHes each event on `helpy:events`. Redis runs scripts one at a
  * time, so each session gets one total order of events whichever node produced them.
  *
- * Request-path look-ups (a session, user or answer another node created) use a
- * synchronous connection; the event channel is read by an asynchronous one driven by the
- * Qt event loop (QSocketNotifier), which calls the event handler for every event.
+ * Commits and request-path look-ups (a session, user or answer another node created) use a
+ * synchronous connection; the event channel is read by an asynchronous one driven by the Qt
+ * event loop (RedisAsyncConnection), which calls the event handler for every event, and
+ * what needs no answer (PUBLISH of typing and drafts) goes out on a second asynchronous one.
  *
  * Outages (a circuit breaker): every synchronous call has a short time-out (CallTimeoutMs).
  * The first call that fails for want of Redis (time-out, refused, cut) marks Redis
- * unavailable: from then on every call fails at once without touching the network, so a
- * paused Redis costs the event loop one time-out, not one per call. A RedisProbe meanwhile
- * waits, asynchronously and with backoff, for a PONG; then the synchronous connection is
- * made again and the available handler runs (the node catches up from the logs).
+ * unavailable, and so does a time-out on the asynchronous publisher: from then on every call
+ * fails at once without touching the network, so a paused Redis costs the event loop at most
+ * one time-out, not one per call. A RedisProbe meanwhile waits, asynchronously and with
+ * backoff, for answers to PING and the script load; its connection becomes the synchronous
+ * one (nothing blocks on reconnecting) and the available handler runs (the node catches up
+ * from the logs).
  *
  * The server reaches it through ClusterSync (makeRedisClusterSync()), never by name.
  */
@@ -42,8 +48,11 @@ public:
     static constexpr int AnswerTtlSeconds = 24 * 3600;
     static constexpr const char *EventChannel = "helpy:events";
     /// The longest a synchronous call may block the event loop.
-    static constexpr int CallTimeoutMs = 500;
+    static constexpr int CallTimeoutMs = 100;
+    /// Connecting at start-up (blocking: the node serves nothing before).
     static constexpr int ConnectTimeoutMs = 300;
+    /// The asynchronous connections are opened again this long after they closed.
+    static constexpr int ReconnectMs = 500;
     /// Races lost in a row after which a node claims the session's next turn (see commit).
     static constexpr int ClaimTurnAfter = 2;
     /// How long a claimed turn lasts if its node does not commit (it died).
@@ -123,15 +132,15 @@ public:
     qint64 syncCallMicros() const { return m_syncMicros; }
 
 private:
-    struct Async;
-    struct Reply;
-    Reply command(const QList<QByteArray> &args);
+    RedisReply command(const QList<QByteArray> &args);
     bool connectSync(QString *error);
-    /// Connects the subscriber; at start-up (wait) blocks until SUBSCRIBE is confirmed.
-    bool subscribe(QString *error, bool wait);
+    /// Takes a connected redisContext as the synchronous connection (with its time-out).
+    void adoptSync(void *context);
+    /// Opens the subscriber (and SUBSCRIBEs) and the publisher, where they are closed.
+    void openAsync();
     /// The call failed for want of Redis: open the breaker and probe until it answers.
     void markUnavailable(const QString &why);
-    void onReachable();
+    void onReachable(int descriptor, const QList<RedisReply> &greeting);
     void onMessage(const QByteArray &payload);
 
     QString m_url;
@@ -139,7 +148,11 @@ private:
     int m_port = 6379;
     QString m_nodeId;
     void *m_sync = nullptr; // redisContext
-    std::unique_ptr<Async> m_async;
+    std::unique_ptr<RedisAsyncConnection> m_subscriber;
+    std::unique_ptr<RedisAsyncConnection> m_publisher;
+    QTimer m_reconnect;
+    bool m_subscribed = false;
+    bool m_everSubscribed = false; ///< a confirmation after the first one is news
     QByteArray m_commitSha;
     QString m_lastError;
     bool m_conflicted = false;
