@@ -221,6 +221,50 @@ private Q_SLOTS:
         QCOMPARE(refused, 0);
         verifyAllEqual(PerClient * int(clients.size()));
     }
+
+    // Redis stays away longer than the client's patience (60 s; 1.5 s here): the outbox
+    // stops re-sending and the request fails with `unavailable`, shown as its sentence.
+    void theClientGivesUpAfterItsRetryTime()
+    {
+        QVERIFY2(redis->start(), redis->output().constData());
+        startNodes(1);
+        startClients(1);
+        Client &ana = *clients.front();
+        constexpr int PatienceMs = 1500;
+        QCOMPARE(ana.service.unavailableRetryMs(), WebSocketService::UnavailableRetryMs);
+        ana.service.setUnavailableRetryMs(PatienceMs);
+        const auto refusals = [&] {
+            qint64 sum = 0;
+            for (const QByteArray &line : nodes.front()->metrics().exposition().split('\n')) {
+                if (line.startsWith("helpy_requests_total{type=\"send_message\"")
+                    && line.contains("outcome=\"unavailable\""))
+                    sum += line.mid(line.lastIndexOf(' ') + 1).toLongLong();
+            }
+            return sum;
+        };
+
+        redis->crash();
+        QList<ErrorCode> shown; // requestFailed: what the UI shows (ErrorText::reason)
+        QObject::connect(&ana.service, &WebSocketService::requestFailed, &ana.service,
+            [&](const Error &error) { shown << error.code; });
+        std::optional<WebSocketService::Reply> reply;
+        QElapsedTimer clock;
+        clock.start();
+        ana.service.sendMessage(
+            sessionId, u"never stored"_s, [&](const WebSocketService::Reply &r) { reply = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(reply.has_value(), PatienceMs + 8000);
+        const qint64 gaveUpMs = clock.elapsed();
+        QVERIFY(gaveUpMs >= PatienceMs);
+        QVERIFY(!reply->ok);
+        QVERIFY(reply->error.code == ErrorCode::Unavailable);
+        QVERIFY(shown == QList<ErrorCode> { ErrorCode::Unavailable });
+        const qint64 sent = refusals();
+        QVERIFY2(sent >= 3, qPrintable(u"refused %1 times"_s.arg(sent))); // it did retry
+        QTest::qWait(4000); // the longest backoff: a retry would have come by now
+        QCOMPARE(refusals(), sent);
+        QCOMPARE(ana.disconnects.size(), 0);
+        qInfo("gave up after %lld ms and %lld refusals", gaveUpMs, sent);
+    }
 };
 
 QTEST_MAIN(TestRedisOutage)
