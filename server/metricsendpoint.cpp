@@ -117,11 +117,16 @@ void MetricsEndpoint::onReadyRead(QTcpSocket *socket)
         respond(socket, 200, PrometheusText, m_server.metrics().exposition(), head);
         return;
     }
+    // Degraded is still 200: the node serves what it can, and every node of a cluster sees
+    // the same Redis go away: a balancer that dropped them all would serve nobody.
     const QString problem = m_server.healthProblem();
-    if (problem.isEmpty())
-        respond(socket, 200, PlainText, "ok\n", head);
-    else
+    const QString warning = problem.isEmpty() ? m_server.healthWarning() : QString();
+    if (!problem.isEmpty())
         respond(socket, 503, PlainText, problem.toUtf8() + '\n', head);
+    else if (!warning.isEmpty())
+        respond(socket, 200, PlainText, "degraded: " + warning.toUtf8() + '\n', head);
+    else
+        respond(socket, 200, PlainText, "ok\n", head);
 }
 
 void MetricsEndpoint::respond(QTcpSocket *socket, int status, const QByteArray &contentType,

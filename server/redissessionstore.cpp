@@ -118,6 +118,12 @@ RedisSessionStore::RedisSessionStore(QString url, QString nodeId)
     m_reconnect.setSingleShot(true);
     m_reconnect.setInterval(ReconnectMs);
     QObject::connect(&m_reconnect, &QTimer::timeout, [this] { openAsync(); });
+    // A paused Redis is noticed here, not by a request that would block on it.
+    m_watchdog.setInterval(WatchdogMs);
+    QObject::connect(&m_watchdog, &QTimer::timeout, [this] {
+        if (m_available && m_publisher && m_publisher->isConnected())
+            m_publisher->command({ "PING" });
+    });
 }
 
 RedisSessionStore::~RedisSessionStore()
@@ -273,16 +279,16 @@ bool RedisSessionStore::open(QString *error)
     command({ "SADD", "helpy:nodes", m_nodeId.toUtf8() });
     m_subscriber
         = std::make_unique<RedisAsyncConnection>(m_host, m_port, RedisProbe::AttemptTimeoutMs);
-    m_publisher = std::make_unique<RedisAsyncConnection>(m_host, m_port, CallTimeoutMs);
+    m_publisher = std::make_unique<RedisAsyncConnection>(m_host, m_port, WatchdogTimeoutMs);
     for (RedisAsyncConnection *c : { m_subscriber.get(), m_publisher.get() }) {
         QObject::connect(c, &RedisAsyncConnection::closed, c, [this, c](const QString &why) {
             if (c == m_subscriber.get()) {
                 if (std::exchange(m_subscribed, false))
                     qCWarning(lcServer).noquote()
                         << "redis: event subscription lost (" << why << "); reconnecting";
-            } else if (why.startsWith(QLatin1String("no "))) {
-                // A time-out on the asynchronous connection: Redis is paused or away. Seen
-                // without blocking, so the next synchronous call need not find out.
+            } else {
+                // The publisher timed out (paused) or was cut (gone): seen without blocking,
+                // so no request has to find out by waiting for a synchronous call.
                 markUnavailable(why);
             }
             if (!m_reconnect.isActive())
@@ -290,6 +296,7 @@ bool RedisSessionStore::open(QString *error)
         });
     }
     openAsync();
+    m_watchdog.start();
     // Serve nothing before the subscription stands, or the first events could be missed.
     if (!m_subscriber->waitForAnswers(3000) || !m_subscribed) {
         *error = QStringLiteral("no SUBSCRIBE confirmation from %1").arg(m_url);

@@ -33,7 +33,8 @@ class RedisProbe;
  *
  * Outages (a circuit breaker): every synchronous call has a short time-out (CallTimeoutMs).
  * The first call that fails for want of Redis (time-out, refused, cut) marks Redis
- * unavailable, and so does a time-out on the asynchronous publisher: from then on every call
+ * unavailable, and so does the publisher's watchdog (a PING every WatchdogMs without an
+ * answer, or the connection cut), which blocks nothing: from then on every call
  * fails at once without touching the network, so a paused Redis costs the event loop at most
  * one time-out, not one per call. A RedisProbe meanwhile waits, asynchronously and with
  * backoff, for answers to PING and the script load; its connection becomes the synchronous
@@ -53,6 +54,10 @@ public:
     static constexpr int ConnectTimeoutMs = 300;
     /// The asynchronous connections are opened again this long after they closed.
     static constexpr int ReconnectMs = 500;
+    /// The publisher PINGs this often, and Redis is unavailable when it has no answer (or
+    /// the connection is cut) within WatchdogTimeoutMs: an outage is seen without a request.
+    static constexpr int WatchdogMs = 1000;
+    static constexpr int WatchdogTimeoutMs = 500;
     /// Races lost in a row after which a node claims the session's next turn (see commit).
     static constexpr int ClaimTurnAfter = 2;
     /// How long a claimed turn lasts if its node does not commit (it died).
@@ -151,6 +156,7 @@ private:
     std::unique_ptr<RedisAsyncConnection> m_subscriber;
     std::unique_ptr<RedisAsyncConnection> m_publisher;
     QTimer m_reconnect;
+    QTimer m_watchdog;
     bool m_subscribed = false;
     bool m_everSubscribed = false; ///< a confirmation after the first one is news
     QByteArray m_commitSha;

@@ -69,6 +69,11 @@ bool ServerCore::openSqlite(QString *error)
     return true;
 }
 
+bool ServerCore::storageAvailable() const
+{
+    return !m_cluster || m_cluster->available();
+}
+
 bool ServerCore::openCluster(QString *error)
 {
     const QString nodeId = m_options.nodeId.isEmpty()

@@ -48,6 +48,8 @@ public:
     void flush() { m_transactions.commitGroup(); }
 
     SessionRegistry &registry() { return m_registry; }
+    /// False while a cluster's shared storage cannot be reached (changes are refused).
+    bool storageAvailable() const;
     User *signedInUser(const QString &userId) { return m_registry.users().find(userId); }
 
     /// Signs the connection in as the user the hello names (or a new one), stored before its

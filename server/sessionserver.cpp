@@ -173,6 +173,13 @@ QString SessionServer::healthProblem() const
     return {};
 }
 
+QString SessionServer::healthWarning() const
+{
+    if (!d->core.storageAvailable())
+        return tr("storage unavailable: changes are refused as unavailable until it answers");
+    return {};
+}
+
 int SessionServer::connectionCount() const
 {
     return int(d->connections.size());

@@ -44,6 +44,9 @@ public:
     ServerMetrics &metrics();
     /// Empty while the server is serving and its storage writable; else why not (/healthz).
     QString healthProblem() const;
+    /// Empty unless the server serves but cannot store changes for now (a cluster's Redis
+    /// is away): /healthz says `degraded`.
+    QString healthWarning() const;
 
     int connectionCount() const;
     int sessionCount() const;

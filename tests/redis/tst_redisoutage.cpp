@@ -5,6 +5,7 @@
 // requestId), come back by themselves and lose or double nothing.
 #include "clusternode.h"
 #include "groupsessionnotifier.h"
+#include "metricsendpoint.h"
 #include "redisprocess.h"
 #include "redissessionstore.h"
 #include "servicewaits.h"
@@ -13,6 +14,7 @@
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <memory>
@@ -41,6 +43,20 @@ private:
     QElapsedTimer m_since;
     qint64 m_longest = 0;
 };
+
+/// GET /healthz: the status line and the body.
+std::pair<QByteArray, QByteArray> getHealth(quint16 port)
+{
+    QTcpSocket socket;
+    QSignalSpy done(&socket, &QTcpSocket::disconnected);
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    socket.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    if (!done.wait(3000))
+        return {};
+    const QByteArray response = socket.readAll();
+    return { response.left(response.indexOf("\r\n")),
+        response.mid(response.indexOf("\r\n\r\n") + 4) };
+}
 
 /// One desktop client following one session, counting its disconnections.
 struct Client
@@ -220,6 +236,28 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(acked + refused, PerClient * int(clients.size()), 30000);
         QCOMPARE(refused, 0);
         verifyAllEqual(PerClient * int(clients.size()));
+    }
+
+    // /healthz says `degraded` (still 200: the node serves what it can) while the breaker
+    // is open, found by the watchdog without any request; `ok` once Redis is back.
+    void healthzSaysDegradedWhileRedisIsAway()
+    {
+        QVERIFY2(redis->start(), redis->output().constData());
+        startNodes(1);
+        MetricsEndpoint endpoint(*nodes.front());
+        QVERIFY(endpoint.listen(QHostAddress::LocalHost, 0));
+        QCOMPARE(getHealth(endpoint.port()), std::pair("HTTP/1.1 200 OK"_ba, "ok\n"_ba));
+
+        redis->pause();
+        QTRY_VERIFY_WITH_TIMEOUT(getHealth(endpoint.port()).second.startsWith("degraded: "),
+            RedisSessionStore::WatchdogMs + RedisSessionStore::WatchdogTimeoutMs + 3000);
+        const auto [status, body] = getHealth(endpoint.port());
+        QCOMPARE(status, "HTTP/1.1 200 OK"_ba);
+        QVERIFY2(body.contains("storage unavailable"), body.constData());
+        QVERIFY(!nodes.front()->healthWarning().isEmpty());
+
+        redis->resume();
+        QTRY_COMPARE_WITH_TIMEOUT(getHealth(endpoint.port()).second, "ok\n"_ba, 8000);
     }
 
     // Redis stays away longer than the client's patience (60 s; 1.5 s here): the outbox
