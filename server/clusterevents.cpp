@@ -159,12 +159,15 @@ void ClusterEvents::apply(Session &session, const QString &event)
 {
     Q_ASSERT(!m_transactions.inTransaction());
     const auto change = rosterChangeIn(event);
+    const bool wasDeleted = session.isDeleted();
     StoreLoader::replay(session, event);
     const bool removal = change && change->type == ParticipantChangeEvent::Type::Removed;
     if (change && change->participantType == ParticipantType::User)
         m_registry.setMember(change->participantId, session.id(), !removal);
     m_fanout.deliver(
         { session.id(), session.revision(), event, removal ? change->participantId : QString() });
+    if (!wasDeleted && session.isDeleted())
+        session.forgetHistory(); // the owner deleted it on another node: forgotten here too
     if (change && change->type == ParticipantChangeEvent::Type::Added
         && change->actorId != change->participantId)
         sendSnapshots(change->participantId, session);

@@ -69,6 +69,24 @@ end
 for _, m in ipairs(t.members) do
   if m[3] == 1 then redis.call('SADD', m[1], m[2]) else redis.call('SREM', m[1], m[2]) end
 end
+for _, f in ipairs(t.forget) do
+  local key = 'helpy:session:' .. f[1]
+  local deletion = redis.call('LINDEX', key .. ':events', f[2] - 1)
+  if deletion then
+    redis.call('DEL', key .. ':events')
+    local left = f[2]
+    while left > 0 do
+      local chunk = {}
+      for i = 1, math.min(left, 1000) do chunk[i] = deletion end
+      redis.call('RPUSH', key .. ':events', unpack(chunk))
+      left = left - #chunk
+    end
+  end
+  for _, code in ipairs(redis.call('SMEMBERS', key .. ':invites')) do
+    redis.call('DEL', 'helpy:invite:' .. code)
+  end
+  redis.call('DEL', key .. ':invites', key .. ':bans')
+end
 return {1}
 )lua";
 
@@ -380,6 +398,7 @@ void RedisSessionStore::begin()
     m_sets = {};
     m_absent = {};
     m_members = {};
+    m_forget = {};
     m_conflicted = false;
 }
 
@@ -422,6 +441,19 @@ void RedisSessionStore::saveInvite(const StoredInvite &invite)
         = std::max<qint64>(1, QDateTime::currentDateTimeUtc().secsTo(invite.expiresAt) + 86400);
     m_sets.append(QJsonArray { QStringLiteral("helpy:invite:") + invite.code,
         QString::fromUtf8(QJsonDocument(terms).toJson(QJsonDocument::Compact)), ttl });
+    // The session's codes, so that deleting it can forget them (forgetSession).
+    m_members.append(
+        QJsonArray { QString::fromUtf8(sessionKey(invite.sessionId)) + QStringLiteral(":invites"),
+            invite.code, 1 });
+}
+
+void RedisSessionStore::forgetSession(const QString &sessionId, qint64 deletedRevision)
+{
+    // Revisions are positions in the shared log, which every node reads by index: the log
+    // keeps its length, each earlier event replaced by the deletion (replaying it again
+    // changes nothing). The messages, invites and bans go.
+    noteRead(sessionId, deletedRevision - 1);
+    m_forget.append(QJsonArray { sessionId, deletedRevision });
 }
 
 void RedisSessionStore::saveBans(const QString &sessionId, const QStringList &bannedUserIds)
@@ -465,7 +497,7 @@ bool RedisSessionStore::commit()
         { QStringLiteral("turnMs"), TurnMs }, { QStringLiteral("reads"), reads },
         { QStringLiteral("absent"), m_absent }, { QStringLiteral("sessions"), m_newSessions },
         { QStringLiteral("events"), m_events }, { QStringLiteral("sets"), m_sets },
-        { QStringLiteral("members"), m_members } };
+        { QStringLiteral("members"), m_members }, { QStringLiteral("forget"), m_forget } };
     const QByteArray json = QJsonDocument(transaction).toJson(QJsonDocument::Compact);
     RedisReply reply = command({ "EVALSHA", m_commitSha, "0", json });
     if (!reply.ok && reply.error.startsWith(QLatin1String("NOSCRIPT")))

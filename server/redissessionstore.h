@@ -79,6 +79,7 @@ public:
     void appendEvent(const QString &sessionId, qint64 revision, const QString &event) override;
     void saveInvite(const StoredInvite &invite) override;
     void saveBans(const QString &sessionId, const QStringList &bannedUserIds) override;
+    void forgetSession(const QString &sessionId, qint64 deletedRevision) override;
     void saveAnswer(
         const QString &userId, const QString &requestId, const QString &answer) override;
     QString lastError() const override { return m_lastError; }
@@ -181,4 +182,5 @@ private:
     QJsonArray m_sets; // [key, value, ttlSeconds]
     QJsonArray m_absent; // keys that must not exist (answers: a retry is applied once)
     QJsonArray m_members; // [set key, member, 1 add / 0 remove]
+    QJsonArray m_forget; // [session, revision of its deletion]
 };

@@ -8,8 +8,11 @@
 #include "rawclient.h"
 #include "redisprocess.h"
 #include "redissessionstore.h"
+#include "serveroptions.h"
 #include "servicewaits.h"
+#include "session.h"
 #include "sessionserver.h"
+#include "storeloader.h"
 #include "websocketservice.h"
 
 #include <QCoreApplication>
@@ -251,6 +254,53 @@ private Q_SLOTS:
         // Ben, on the other node, goes on in the new epoch: nothing is not_found.
         QVERIFY(await([&](auto done) { ben.service.sendMessage(id, u"and on"_s, done); }).ok);
         QTRY_COMPARE(ana.session->messages().size(), 3);
+    }
+
+    // Deleting a session forgets its messages, invites and bans in Redis too; the log keeps
+    // its length (revisions are positions every node reads by), each earlier event now the
+    // deletion, so a node that loads it later finds it deleted and without history.
+    void deletingASessionForgetsItsHistoryInRedis()
+    {
+        startNodes(2);
+        Client ana { u"Ana"_s }, ben { u"Ben"_s };
+        QVERIFY(ana.connectTo(nodes[0]->url()));
+        QVERIFY(ben.connectTo(nodes[1]->url()));
+        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
+        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
+        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
+        const QByteArray code = resultIn<CreateInviteResult>(invite.ack).inviteCode.toUtf8();
+        QVERIFY(
+            await([&](auto done) { ben.service.joinByInvite(QString::fromUtf8(code), done); }).ok);
+        QVERIFY(await([&](auto done) { ben.service.sendMessage(id, u"a secret"_s, done); }).ok);
+        QVERIFY(storedLog(id).join(QString()).contains(u"a secret"_s));
+        QCOMPARE(redis->query("EXISTS helpy:invite:" + code), ":1");
+        QCOMPARE(redis->query("SCARD helpy:session:" + id.toUtf8() + ":invites"), ":1");
+
+        ben.follow(id);
+        ben.session->join();
+        QTRY_VERIFY(ben.session->hasState());
+        QSignalSpy benTold(ben.session.get(), &GroupSessionNotifier::deleted);
+        QVERIFY(await([&](auto done) { ana.service.deleteSession(id, done); }).ok);
+        QVERIFY(benTold.size() == 1 || benTold.wait(5000)); // on the other node, live
+        QVERIFY(nodes[1]->epoch(id).size() > 0);
+        const QStringList log = storedLog(id);
+        QVERIFY(log.size() >= 4); // created, invite's join, message, deletion
+        QCOMPARE(redis->query("HGET helpy:session:" + id.toUtf8() + " revision"),
+            QByteArray::number(log.size()));
+        for (const QString &event : log) {
+            QVERIFY2(!event.contains(u"a secret"_s), qPrintable(event));
+            QCOMPARE(event, log.constLast()); // the deletion, in every place
+        }
+        QVERIFY(log.constLast().contains(u"session_deleted"_s));
+        QCOMPARE(redis->query("EXISTS helpy:invite:" + code), ":0");
+        QCOMPARE(redis->query("EXISTS helpy:session:" + id.toUtf8() + ":invites"), ":0");
+        QCOMPARE(redis->query("EXISTS helpy:session:" + id.toUtf8() + ":bans"), ":0");
+
+        // Loaded afresh (a node that never held it): deleted, no history, same revision.
+        const auto rebuilt = StoreLoader::rebuild(*inspector->session(id), ServerOptions {});
+        QVERIFY(rebuilt->isDeleted());
+        QVERIFY(rebuilt->recentMessages().empty());
+        QCOMPARE(rebuilt->revision(), qint64(log.size()));
     }
 
     // Issue 13: one node runs a session's Helpys (a lease in Redis): a question asked on
