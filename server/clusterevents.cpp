@@ -7,6 +7,7 @@
 #include "identifiers.h"
 #include "logging.h"
 #include "session.h"
+#include "sessionactivity.h"
 #include "sessionregistry.h"
 #include "storeloader.h"
 #include "transactions.h"
@@ -158,25 +159,29 @@ void ClusterEvents::catchUpAll()
 void ClusterEvents::apply(Session &session, const QString &event)
 {
     Q_ASSERT(!m_transactions.inTransaction());
-    const auto change = rosterChangeIn(event);
+    const auto decoded = decodeServerFrame(event.toUtf8());
+    const auto *frame = std::get_if<ServerFrame>(&decoded);
+    const auto *change = frame ? std::get_if<ParticipantChangeEvent>(frame) : nullptr;
+    const auto *message = frame ? std::get_if<MessageEvent>(frame) : nullptr;
     const bool wasDeleted = session.isDeleted();
     StoreLoader::replay(session, event);
     const bool removal = change && change->type == ParticipantChangeEvent::Type::Removed;
     if (change && change->participantType == ParticipantType::User)
         m_registry.setMember(change->participantId, session.id(), !removal);
-    m_fanout.deliver(
-        { session.id(), session.revision(), event, removal ? change->participantId : QString() });
+    Delivery delivery { session.id(), session.revision(), event,
+        removal ? change->participantId : QString() };
+    // Members connected here who do not follow the session learn of the message as they
+    // would had it been posted here (SessionActivityPush).
+    if (message)
+        delivery.activityText = SessionActivityPush::encodeFor(*message);
+    m_fanout.deliver(delivery);
     if (!wasDeleted && session.isDeleted())
         session.forgetHistory(); // the owner deleted it on another node: forgotten here too
     if (change && change->type == ParticipantChangeEvent::Type::Added
         && change->actorId != change->participantId)
         sendSnapshots(change->participantId, session);
-    if (!change && m_onMessage) {
-        const auto decoded = decodeServerFrame(event.toUtf8());
-        const auto *frame = std::get_if<ServerFrame>(&decoded);
-        if (const auto *message = frame ? std::get_if<MessageEvent>(frame) : nullptr)
-            m_onMessage(session.id(), message->message);
-    }
+    if (message && m_onMessage)
+        m_onMessage(session.id(), message->message);
 }
 
 void ClusterEvents::sendSnapshots(const QString &userId, const Session &session)

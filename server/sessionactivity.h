@@ -9,7 +9,8 @@ class Session;
 
 /**
  * @brief What members learn of a session they do not follow: `session_activity` for each
- * chat message (Fanout sends it to their connections that do not follow the session), and
+ * chat message (Fanout sends it to their connections that do not follow the session; in a
+ * cluster, each node for its own connections, ClusterEvents for another node's messages), and
  * the last message in `list_sessions` rows. Notices (a Helpy that cannot answer) are not
  * conversation: they count for neither.
  */

@@ -303,6 +303,36 @@ private Q_SLOTS:
         QCOMPARE(rebuilt->revision(), qint64(log.size()));
     }
 
+    // session_activity crosses nodes: Ana posts on node 1; Ben's second device on node 2,
+    // which does not follow the session, learns of the message as it would on one node.
+    void sessionActivityCrossesNodes()
+    {
+        startNodes(2);
+        Client ana { u"Ana"_s }, ben { u"Ben"_s };
+        QVERIFY(ana.connectTo(nodes[0]->url()));
+        QVERIFY(ben.connectTo(nodes[1]->url()));
+        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
+        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
+        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
+        QVERIFY(await([&](auto done) {
+            ben.service.joinByInvite(resultIn<CreateInviteResult>(invite.ack).inviteCode, done);
+        }).ok);
+        Client benPhone { u"Ben"_s }; // the same user, not following the session
+        QVERIFY(benPhone.connectTo(nodes[1]->url(), ben.service.token()));
+        QCOMPARE(benPhone.service.userId(), ben.service.userId());
+        QVERIFY(await([&](auto done) { benPhone.service.listSessions(done); }).ok);
+        QList<SessionActivity> seen;
+        QObject::connect(&benPhone.service, &WebSocketService::sessionActivityReceived,
+            &benPhone.service, [&](const SessionActivity &activity) { seen << activity; });
+
+        QVERIFY(await([&](auto done) { ana.service.sendMessage(id, u"look here"_s, done); }).ok);
+        QTRY_COMPARE(seen.size(), 1);
+        QCOMPARE(seen.first().sessionId, id);
+        QCOMPARE(seen.first().message.text, u"look here"_s);
+        QCOMPARE(seen.first().message.authorId, ana.service.userId());
+        QCOMPARE(seen.first().message.revision, storedLog(id).size());
+    }
+
     // Issue 13: one node runs a session's Helpys (a lease in Redis): a question asked on
     // either node is answered once; when the holder dies, the other node takes over.
     void helpyLeaseMovesWithTheHolder()
