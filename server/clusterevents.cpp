@@ -168,13 +168,11 @@ void ClusterEvents::apply(Session &session, const QString &event)
     const bool removal = change && change->type == ParticipantChangeEvent::Type::Removed;
     if (change && change->participantType == ParticipantType::User)
         m_registry.setMember(change->participantId, session.id(), !removal);
-    Delivery delivery { session.id(), session.revision(), event,
-        removal ? change->participantId : QString() };
-    // Members connected here who do not follow the session learn of the message as they
-    // would had it been posted here (SessionActivityPush).
-    if (message)
-        delivery.activityText = SessionActivityPush::encodeFor(*message);
-    m_fanout.deliver(delivery);
+    // Members connected here who do not follow the session learn of a message as they would
+    // had it been posted here (SessionActivityPush).
+    m_fanout.deliver(
+        { session.id(), session.revision(), event, removal ? change->participantId : QString(),
+            message ? SessionActivityPush::encodeFor(*message) : QString() });
     if (!wasDeleted && session.isDeleted())
         session.forgetHistory(); // the owner deleted it on another node: forgotten here too
     if (change && change->type == ParticipantChangeEvent::Type::Added

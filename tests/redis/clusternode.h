@@ -5,9 +5,11 @@
 #include "sessionserver.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QSocketNotifier>
 #include <QTest>
+#include <QTimer>
 #include <QUrl>
 
 #include <cstdio>
@@ -26,7 +28,9 @@ inline ServerOptions nodeOptions(const QString &redisUrl, const QString &nodeId)
 
 /**
  * `TEST --serve-node REDIS_URL NODE_ID`: runs one node, prints its port, serves until
- * killed. A line on its stdin asks for its Prometheus metrics (printed, then `END`).
+ * killed. A line on its stdin asks for its Prometheus metrics (printed, then `END`), and
+ * `test_longest_stall_ms`: the longest its event loop went without running a 5 ms timer
+ * (a synchronous Redis call, the turn wait, or the OS not scheduling it).
  * Returns -1 when the arguments ask for something else (run the tests).
  */
 inline int serveNodeIfAsked(int argc, char *argv[])
@@ -37,6 +41,13 @@ inline int serveNodeIfAsked(int argc, char *argv[])
     SessionServer node(nodeOptions(QString::fromUtf8(argv[2]), QString::fromUtf8(argv[3])));
     if (!node.listen())
         return 1;
+    QElapsedTimer sinceTick;
+    qint64 longestStallMs = 0;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, &app,
+        [&] { longestStallMs = std::max(longestStallMs, sinceTick.restart()); });
+    sinceTick.start();
+    tick.start(5);
     std::printf("%d\n", int(node.port()));
     std::fflush(stdout);
     QSocketNotifier input(0, QSocketNotifier::Read);
@@ -47,6 +58,7 @@ inline int serveNodeIfAsked(int argc, char *argv[])
             return;
         }
         std::fputs(node.metrics().exposition().constData(), stdout);
+        std::printf("test_longest_stall_ms %lld\n", longestStallMs);
         std::puts("END");
         std::fflush(stdout);
     });
@@ -73,7 +85,13 @@ public:
         m_process.waitForFinished(2000);
     }
     /// The sum of the node's helpy_requests_total samples whose labels contain `label`.
-    qint64 requests(const QByteArray &label)
+    qint64 requests(const QByteArray &label) { return sum("helpy_requests_total{", label); }
+    /// The longest the node's event loop stalled so far (see serveNodeIfAsked).
+    qint64 longestStallMs() { return sum("test_longest_stall_ms", {}); }
+
+private:
+    /// The sum of the samples whose line starts with `name` and contains `label`.
+    qint64 sum(const QByteArray &name, const QByteArray &label)
     {
         m_process.write("metrics\n");
         qint64 sum = 0;
@@ -83,10 +101,12 @@ public:
             const QByteArray line = m_process.readLine().trimmed();
             if (line == "END")
                 return sum;
-            if (line.startsWith("helpy_requests_total{") && line.contains(label))
+            if (line.startsWith(name) && line.contains(label))
                 sum += line.mid(line.lastIndexOf(' ') + 1).toLongLong();
         }
     }
+
+public:
     QUrl url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1/v1").arg(m_port)); }
 
 private:

@@ -177,9 +177,11 @@ private Q_SLOTS:
         QCOMPARE(texts.size(), total); // nothing applied twice
         qint64 unavailable = 0;
         qint64 replayed = 0;
+        qint64 longestStallMs = 0;
         for (auto &node : nodes) {
             unavailable += node->requests("outcome=\"unavailable\"");
             replayed += node->requests("outcome=\"replayed\"");
+            longestStallMs = std::max(longestStallMs, node->longestStallMs());
         }
         QCOMPARE(unavailable, 0); // none refused, not even for a silent retry
         int reconnects = 0;
@@ -191,11 +193,12 @@ private Q_SLOTS:
         }
         qInfo("%d nodes x %d clients x %d requests: all %d acked in %lld ms; lost races %s, "
               "turns claimed %s, commits refused for another node's turn %s; client "
-              "reconnections %d, retries answered as before %lld",
+              "reconnections %d, retries answered as before %lld; longest node loop stall "
+              "%lld ms",
             Nodes, ClientsPerNode, RequestsPerClient, total, ackedMs,
             redis.query("GET helpy:stats:conflicts").constData(),
             redis.query("GET helpy:stats:turns").constData(),
-            redis.query("GET helpy:stats:waits").constData(), reconnects, replayed);
+            redis.query("GET helpy:stats:waits").constData(), reconnects, replayed, longestStallMs);
     }
 };
 
