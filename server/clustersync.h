@@ -34,6 +34,9 @@ public:
     virtual bool available() const = 0;
     /// Called when the storage is reachable again (events may have been missed meanwhile).
     virtual void setAvailableHandler(std::function<void()> handler) = 0;
+    /// The last commit was refused because another node holds the session's turn: running
+    /// it again cannot succeed before that node commits (ClusterTurnWaits).
+    virtual bool waitingForTurn() const = 0;
     /// The store every node commits to. Its commit orders each session's events (a
     /// transaction another node overtook is refused as conflicted) and publishes them.
     virtual SessionStore &store() = 0;

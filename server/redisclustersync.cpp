@@ -16,6 +16,7 @@ public:
 
     bool open(QString *error) override { return m_redis.open(error); }
     SessionStore &store() override { return m_redis; }
+    bool waitingForTurn() const override { return m_redis.waitingForTurn(); }
     bool available() const override { return m_redis.available(); }
     void setAvailableHandler(std::function<void()> handler) override
     {

@@ -32,7 +32,11 @@ for _, c in ipairs(t.reads) do
   local turn = redis.call('GET', 'helpy:turn:' .. c[1])
   if turn and turn ~= t.node then
     redis.call('INCR', 'helpy:stats:waits')
-    return {0, 'session ' .. c[1] .. ' is the turn of ' .. turn}
+    if t.claim then
+      -- Starved while waiting: the turn after this one is ours (if nobody asked first).
+      redis.call('SET', 'helpy:nextturn:' .. c[1], t.node, 'NX', 'PX', 2 * t.turnMs)
+    end
+    return {0, 'session ' .. c[1] .. ' is the turn of ' .. turn, 'turn'}
   end
   local rev = tonumber(redis.call('HGET', 'helpy:session:' .. c[1], 'revision') or '0')
   if rev ~= c[2] then
@@ -48,6 +52,14 @@ end
 for _, c in ipairs(t.reads) do
   if redis.call('GET', 'helpy:turn:' .. c[1]) == t.node then
     redis.call('DEL', 'helpy:turn:' .. c[1])
+    local after = redis.call('GET', 'helpy:nextturn:' .. c[1])
+    if after then
+      redis.call('DEL', 'helpy:nextturn:' .. c[1])
+      if after ~= t.node then
+        redis.call('SET', 'helpy:turn:' .. c[1], after, 'PX', t.turnMs)
+        redis.call('INCR', 'helpy:stats:turns')
+      end
+    end
   end
 end
 for _, k in ipairs(t.absent) do
@@ -481,6 +493,7 @@ void RedisSessionStore::setMembership(const QString &userId, const QString &sess
 bool RedisSessionStore::commit()
 {
     m_conflicted = false;
+    m_waitingForTurn = false;
     if (m_reads.isEmpty() && m_sets.isEmpty() && m_members.isEmpty())
         return true;
     if (!m_available && m_events.isEmpty() && m_sets.isEmpty() && m_members.isEmpty()
@@ -510,6 +523,7 @@ bool RedisSessionStore::commit()
     if (reply.elements.constFirst().integer != 1) {
         ++m_conflictStreak;
         m_conflicted = true;
+        m_waitingForTurn = reply.elements.size() > 2 && reply.elements.at(2).string == "turn";
         m_lastError
             = QStringLiteral("conflict: %1")
                   .arg(reply.elements.size() > 1 ? QString::fromUtf8(reply.elements.at(1).string)

@@ -73,6 +73,8 @@ public:
     void begin() override;
     bool commit() override;
     bool conflicted() const override { return m_conflicted; }
+    /// The last commit was refused because another node holds the turn of a session.
+    bool waitingForTurn() const { return m_waitingForTurn; }
     void noteRead(const QString &sessionId, qint64 revision) override;
     void saveUser(const StoredUser &user) override;
     void saveSession(const QString &id, const QString &title, const QString &epoch) override;
@@ -163,6 +165,7 @@ private:
     QByteArray m_commitSha;
     QString m_lastError;
     bool m_conflicted = false;
+    bool m_waitingForTurn = false;
     int m_conflictStreak = 0; ///< commits refused in a row (a retry follows each at once)
     EventHandler m_onEvent;
     BroadcastHandler m_onBroadcast;

@@ -26,6 +26,10 @@ ServerCore::ServerCore(const ServerOptions &options)
     , m_presence(options, m_backends, m_registry, m_transactions)
     , m_handlers(*this)
     , m_tutors(options, *this)
+    , m_turnWaits([this](ClientConnection *connection, const ClientFrame &frame) {
+        if (User *user = m_registry.users().find(connection->userId))
+            handleRequest(connection, *user, frame);
+    })
 { }
 
 ServerCore::~ServerCore() = default;
@@ -83,8 +87,9 @@ bool ServerCore::openCluster(QString *error)
     auto events = std::make_unique<ClusterEvents>(*cluster, m_registry, m_transactions, m_fanout);
     ClusterEvents *sync = events.get();
     cluster->setEventHandler(
-        [sync](const QString &sessionId, qint64 revision, const QString &event) {
+        [this, sync](const QString &sessionId, qint64 revision, const QString &event) {
             sync->onEvent(sessionId, revision, event);
+            m_turnWaits.retrySoon(); // a turn may have passed with this commit
         });
     // Events published while we were not listening: fetch them from the logs.
     cluster->setResubscribedHandler([sync] { sync->catchUpAll(); });
@@ -158,9 +163,14 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
 {
     const LogContext logContext(user.id, sessionIdIn(frame), requestIdOf(frame));
     QString outcome = QStringLiteral("ok"); // helpy_requests_total{type,outcome}
-    const auto count = qScopeGuard([&] { m_metrics.countRequest(typeName(frame), outcome); });
+    auto count = qScopeGuard([&] { m_metrics.countRequest(typeName(frame), outcome); });
     if (const auto *typing = std::get_if<SetTyping>(&frame)) {
         m_handlers.setTyping(connection, user, *typing);
+        return;
+    }
+    if (m_turnWaits.queues(connection)) {
+        count.dismiss(); // counted when it runs
+        m_turnWaits.enqueue(connection, frame); // after its earlier requests
         return;
     }
     const QString requestId = requestIdOf(frame);
@@ -205,8 +215,15 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
         return;
     }
     QString answer;
+    bool waitsForTurn = false;
     const bool committed = m_transactions.transact([&] {
         m_postedMessages.clear(); // a run lost to another node's commit posted nothing
+        if (m_cluster && m_transactions.lastCommitConflicted() && m_cluster->waitingForTurn()) {
+            // Another node's turn: retrying now would only spin. Nothing read or written,
+            // so this run commits nothing; the request waits (below) with the loop free.
+            waitsForTurn = true;
+            return;
+        }
         if (remembered && m_cluster && m_transactions.lastCommitConflicted()) {
             // Lost a race: maybe against this very request, retried on another node.
             if (const auto earlier = m_cluster->answer(user.id, requestId)) {
@@ -219,7 +236,13 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
         if (remembered && m_backends.store)
             m_backends.store->saveAnswer(user.id, requestId, answer);
     }); // committed; the events went out
-    if (!committed) {
+    if (waitsForTurn && committed) {
+        if (m_turnWaits.wait(connection, frame)) {
+            count.dismiss(); // counted when it runs
+            return;
+        }
+        answer = unavailable(); // waited MaxWaitMs for turns: the client retries later
+    } else if (!committed) {
         // Storage away, or (rarely: see the turns in RedisSessionStore) a change that kept
         // losing races: undone, nothing went out; the client retries. (Storage failed: nothing
         // more is sent at all.)
@@ -243,6 +266,7 @@ void ServerCore::handleRequest(ClientConnection *connection, User &user, const C
 
 void ServerCore::connectionClosed(ClientConnection *connection)
 {
+    m_turnWaits.forget(connection);
     User *user = m_registry.users().find(connection->userId);
     if (!user)
         return;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "backends.h"
+#include "clusterturnwaits.h"
 #include "fanout.h"
 #include "handlercontext.h"
 #include "metrics.h"
@@ -120,4 +121,5 @@ private:
     QList<std::pair<QString, Protocol::ChatMessage>> m_postedMessages;
     TutorRuntime m_tutors;
     QSet<QString> m_helpyLeases; ///< sessions whose Helpys this node runs (cluster only)
+    ClusterTurnWaits m_turnWaits; ///< requests waiting for another node's turn (cluster only)
 };

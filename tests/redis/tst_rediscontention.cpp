@@ -175,6 +175,18 @@ private Q_SLOTS:
         }
         QCOMPARE(textAt.size(), total);
         QCOMPARE(texts.size(), total); // nothing applied twice
+        // Each client's requests were applied in the order it sent them (a request waiting
+        // for another node's turn holds its connection's later ones back).
+        QHash<QString, int> lastSent;
+        for (qint64 r = 1; r <= revision; ++r) {
+            if (!textAt.contains(r))
+                continue;
+            const QStringList parts = textAt.value(r).split(u" #"_s);
+            const int n = parts.value(1).toInt();
+            QVERIFY2(n == lastSent.value(parts.first(), -1) + 1,
+                qPrintable(u"%1 applied out of order"_s.arg(textAt.value(r))));
+            lastSent.insert(parts.first(), n);
+        }
         qint64 unavailable = 0;
         qint64 replayed = 0;
         qint64 longestStallMs = 0;
