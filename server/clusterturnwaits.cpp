@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "clusterturnwaits.h"
 
+#include "logging.h"
+
 ClusterTurnWaits::ClusterTurnWaits(Rerun rerun)
     : m_rerun(std::move(rerun))
 {
@@ -23,8 +25,11 @@ bool ClusterTurnWaits::wait(ClientConnection *connection, const Protocol::Client
 {
     Queue &queue = m_queues[connection];
     if (connection == m_running && queue.headWaited) {
-        if (queue.headSince.elapsed() > MaxWaitMs)
+        if (queue.headSince.elapsed() > MaxWaitMs) {
+            qCWarning(lcServer) << "a request waited" << queue.headSince.elapsed()
+                                << "ms for turns; answering unavailable";
             return false;
+        }
     } else {
         queue.headSince.start();
         queue.headWaited = true;

@@ -26,7 +26,7 @@ class ClusterTurnWaits
 {
 public:
     static constexpr int RetryMs = 2;
-    static constexpr int MaxWaitMs = 2000;
+    static constexpr int MaxWaitMs = 10000;
 
     /// Runs a request again (it may come back through wait()).
     using Rerun = std::function<void(ClientConnection *, const Protocol::ClientFrame &)>;

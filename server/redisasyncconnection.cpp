@@ -57,6 +57,8 @@ RedisAsyncConnection::RedisAsyncConnection(QString host, int port, int timeoutMs
     m_deadline.setSingleShot(true);
     m_deadline.setInterval(timeoutMs);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
+        if (answeredMeanwhile())
+            return;
         gone(m_connected ? QStringLiteral("no answer within %1 ms").arg(m_deadline.interval())
                          : QStringLiteral("no connection within %1 ms").arg(m_deadline.interval()));
     });
@@ -96,6 +98,32 @@ bool RedisAsyncConnection::open(QString *error)
     redisAsyncSetConnectCallback(ctx, onConnect);
     redisAsyncSetDisconnectCallback(ctx, onDisconnect);
     armDeadline();
+    return true;
+}
+
+bool RedisAsyncConnection::answeredMeanwhile()
+{
+    // Our own loop may have been busy past the deadline (a burst of requests): timers can
+    // run before the socket notifiers, so the command may still be unsent, or its answer
+    // may sit unread in the socket. Neither is Redis's silence.
+    if (!m_ctx || !m_connected)
+        return false;
+    if (m_write && m_write->isEnabled()) {
+        // Not even sent yet: the loop was busy since the command was queued. Send it now
+        // and give Redis its time from here.
+        redisAsyncHandleWrite(m_ctx);
+        if (m_ctx)
+            m_deadline.start();
+        return true;
+    }
+    pollfd fd { m_ctx->c.fd, POLLIN, 0 };
+    if (::poll(&fd, 1, 0) <= 0)
+        return false;
+    redisAsyncHandleRead(m_ctx);
+    if (!m_ctx)
+        return true; // cut: closed() told
+    if (!m_deadline.isActive())
+        armDeadline(); // still waiting for the rest: a new deadline
     return true;
 }
 

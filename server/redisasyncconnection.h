@@ -73,6 +73,8 @@ private:
     static void onDisconnect(const redisAsyncContext *c, int status);
     static void onReply(redisAsyncContext *c, void *reply, void *privdata);
 
+    /// At the deadline: an answer is waiting in the socket after all (read it).
+    bool answeredMeanwhile();
     void gone(const QString &why);
     void failPending(const QString &why);
     void armDeadline();

@@ -49,7 +49,7 @@ public:
     static constexpr int AnswerTtlSeconds = 24 * 3600;
     static constexpr const char *EventChannel = "helpy:events";
     /// The longest a synchronous call may block the event loop.
-    static constexpr int CallTimeoutMs = 100;
+    static constexpr int CallTimeoutMs = 200;
     /// Connecting at start-up (blocking: the node serves nothing before).
     static constexpr int ConnectTimeoutMs = 300;
     /// The asynchronous connections are opened again this long after they closed.

@@ -72,6 +72,7 @@ public:
     ~NodeProcess() { kill(); }
     bool start(const QString &redisUrl, const QString &nodeId)
     {
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_process.start(QCoreApplication::applicationFilePath(),
             { QStringLiteral("--serve-node"), redisUrl, nodeId });
         if (!QTest::qWaitFor([this] { return m_process.canReadLine(); }, 10000))

@@ -175,6 +175,15 @@ private Q_SLOTS:
         }
         QCOMPARE(textAt.size(), total);
         QCOMPARE(texts.size(), total); // nothing applied twice
+        qint64 unavailable = 0;
+        qint64 replayed = 0;
+        qint64 longestStallMs = 0;
+        for (auto &node : nodes) {
+            unavailable += node->requests("outcome=\"unavailable\"");
+            replayed += node->requests("outcome=\"replayed\"");
+            longestStallMs = std::max(longestStallMs, node->longestStallMs());
+        }
+        QCOMPARE(unavailable, 0); // none refused, not even for a silent retry
         // Each client's requests were applied in the order it sent them (a request waiting
         // for another node's turn holds its connection's later ones back).
         QHash<QString, int> lastSent;
@@ -187,15 +196,6 @@ private Q_SLOTS:
                 qPrintable(u"%1 applied out of order"_s.arg(textAt.value(r))));
             lastSent.insert(parts.first(), n);
         }
-        qint64 unavailable = 0;
-        qint64 replayed = 0;
-        qint64 longestStallMs = 0;
-        for (auto &node : nodes) {
-            unavailable += node->requests("outcome=\"unavailable\"");
-            replayed += node->requests("outcome=\"replayed\"");
-            longestStallMs = std::max(longestStallMs, node->longestStallMs());
-        }
-        QCOMPARE(unavailable, 0); // none refused, not even for a silent retry
         int reconnects = 0;
         for (auto &c : clients) {
             QVERIFY(!c->session->messages().isEmpty());
