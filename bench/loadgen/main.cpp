@@ -648,6 +648,8 @@ QList<Phase> parsePhases(const QString &text, bool *ok)
 {
     QList<Phase> phases;
     *ok = true;
+    if (text == QLatin1String("none"))
+        return phases; // the set-up only
     for (const QString &item : text.split(u',', Qt::SkipEmptyParts)) {
         const QStringList parts = item.split(u':');
         bool rateOk = false;
@@ -711,7 +713,8 @@ int main(int argc, char *argv[])
         QStringLiteral("Worker threads the clients are spread over (default: cores)."),
         QStringLiteral("t"), QString::number(std::max(1, QThread::idealThreadCount())));
     const QCommandLineOption phases(QStringLiteral("phases"),
-        QStringLiteral("Comma-separated scenario:rate:changes (rate 0: full speed)."),
+        QStringLiteral("Comma-separated scenario:rate:changes (rate 0: full speed), or none "
+                       "(the set-up only)."),
         QStringLiteral("list"),
         QStringLiteral("roster:50:200,chat:50:200,roster:0:200,chat:0:200"));
     const QCommandLineOption pid(QStringLiteral("server-pid"),
