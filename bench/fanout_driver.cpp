@@ -86,8 +86,8 @@ private:
             // arrive. Counting them keeps the clients' own work out of the figure; only the
             // actor's answer is looked at (a refusal ends the run instead of hanging it).
             if (index == 0 && text.contains(QLatin1String("\"type\":\"error\""))) {
-                std::fprintf(stderr, "helpy-fanout-driver: the add was refused: %s\n",
-                    qPrintable(text));
+                std::fprintf(
+                    stderr, "helpy-fanout-driver: the add was refused: %s\n", qPrintable(text));
                 QCoreApplication::exit(1);
                 return;
             }
