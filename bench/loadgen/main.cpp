@@ -461,7 +461,7 @@ private:
             pumpChanges();
     }
 
-    /// Change k of the phase; the marker "bmk<global sequence>" identifies it on receipt (a
+    /// Change k of the phase; the marker "bmk#<global sequence>" identifies it on receipt (a
     /// remove by the helpy's id, see onAnswered).
     void sendChange(int k)
     {
@@ -472,12 +472,12 @@ private:
         if (phase.scenario == QLatin1String("chat")) {
             frame.insert(QStringLiteral("type"), QStringLiteral("send_message"));
             frame.insert(QStringLiteral("text"),
-                QStringLiteral("bmk%1 does anyone have the notes from Tuesday's lecture?")
+                QStringLiteral("bmk#%1 does anyone have the notes from Tuesday's lecture?")
                     .arg(seq));
         } else if (k % 2 == 0) {
             frame.insert(QStringLiteral("type"), QStringLiteral("add_participant"));
             frame.insert(QStringLiteral("participantType"), QStringLiteral("helpy"));
-            frame.insert(QStringLiteral("displayName"), QStringLiteral("Helpy bmk%1").arg(seq));
+            frame.insert(QStringLiteral("displayName"), QStringLiteral("Helpy bmk#%1").arg(seq));
         } else {
             frame.insert(QStringLiteral("type"), QStringLiteral("remove_participant"));
             frame.insert(QStringLiteral("participantId"), m_helpyIds.value(k - 1));
@@ -588,7 +588,9 @@ private:
     {
         if (m_stage == Stage::Done)
             return;
-        std::fprintf(stderr, "helpy-loadgen: %s\n", qPrintable(why));
+        static const char *const stages[] = { "set-up", "settling", "a measured phase", "done" };
+        std::fprintf(stderr, "helpy-loadgen: %s (during %s; %d of %d clients ready)\n",
+            qPrintable(why), stages[int(m_stage)], m_ready, m_total);
         finish(1);
     }
 

@@ -95,7 +95,8 @@ void Worker::onText(int client, const QString &text)
     const bool isAck = text.contains(QLatin1String("\"type\":\"ack\""));
     const bool isError = !isAck && text.contains(QLatin1String("\"type\":\"error\""));
     if (!isAck && !isError && m_shared.running.load(std::memory_order_acquire)) {
-        const qsizetype at = text.indexOf(QLatin1String("bmk"));
+        // "bmk#": the relays' ids are base-36 counters, which spell "bmk" now and then.
+        const qsizetype at = text.indexOf(QLatin1String("bmk#"));
         if (at >= 0) {
             record(text, at, now);
             return;
@@ -123,7 +124,7 @@ void Worker::onText(int client, const QString &text)
 void Worker::record(const QString &text, qsizetype at, qint64 now)
 {
     qint64 seq = 0;
-    for (qsizetype i = at + 3; i < text.size() && text.at(i).isDigit(); ++i)
+    for (qsizetype i = at + 4; i < text.size() && text.at(i).isDigit(); ++i)
         seq = seq * 10 + text.at(i).digitValue();
     if (seq < m_shared.seqBase.load(std::memory_order_relaxed))
         return; // a late frame of an earlier phase
@@ -256,7 +257,7 @@ void Worker::onRoomsTick()
             { QStringLiteral("requestId"), QStringLiteral("r%1").arg(seq) },
             { QStringLiteral("sessionId"), m_clients[sender.client].sessionId },
             { QStringLiteral("text"),
-                QStringLiteral("bmk%1 does anyone have the notes from Tuesday's lecture?")
+                QStringLiteral("bmk#%1 does anyone have the notes from Tuesday's lecture?")
                     .arg(seq) } };
         const QString text = QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact));
         if (slot < m_shared.sendSlots)
