@@ -380,7 +380,7 @@ private:
     void startPhase(int index)
     {
         if (index >= m_options.phases.size()) {
-            finish();
+            finish(m_lostDeliveries ? 1 : 0);
             return;
         }
         m_phaseIndex = index;
@@ -515,9 +515,11 @@ private:
                     "\"changes\":%d,%s}\n",
             m_total, qPrintable(phase.scenario), phase.rate, phase.changes, fields.constData());
         std::fflush(stdout);
-        if (delivered < expected)
+        if (delivered < expected) {
             std::fprintf(stderr, "helpy-loadgen: phase %d lost %lld of %lld deliveries\n",
                 m_phaseIndex, expected - delivered, expected);
+            m_lostDeliveries = true; // the later phases still run; the exit code says it
+        }
         m_shared.seqBase += phase.changes + 1;
         const int next = m_phaseIndex + 1;
         settleThen([this, next] { startPhase(next); });
@@ -639,6 +641,7 @@ private:
     qint64 m_firstSendNs = 0;
     qint64 m_rateStartNs = 0;
     bool m_peakReset = false;
+    bool m_lostDeliveries = false;
     double m_serverCpuStart = 0;
     double m_selfCpuStart = 0;
     Buckets m_fanoutBefore;
