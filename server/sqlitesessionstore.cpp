@@ -24,7 +24,8 @@ namespace {
 QString syncError(const char *call, const QByteArray &path)
 {
     return QStringLiteral("%1 %2: %3")
-        .arg(QLatin1String(call), QFile::decodeName(path), QString::fromLocal8Bit(std::strerror(errno)));
+        .arg(QLatin1String(call), QFile::decodeName(path),
+            QString::fromLocal8Bit(std::strerror(errno)));
 }
 
 /// A user's answers are trimmed to the last answersPerUser once this many more were written.
