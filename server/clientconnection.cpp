@@ -32,12 +32,6 @@ ClientConnection::ClientConnection(
     , m_graceMs(graceMs)
 {
     m_socket->setParent(this);
-    helloTimer.setSingleShot(true);
-    m_abortTimer.setSingleShot(true);
-    connect(&m_abortTimer, &QTimer::timeout, this, [this] {
-        m_socket->abort();
-        updateBacklog();
-    });
     m_lastTraffic.start();
 }
 
@@ -51,8 +45,18 @@ ClientConnection::~ClientConnection()
 void ClientConnection::meterBacklog(Budgets *budgets)
 {
     m_budgets = budgets;
-    connect(m_socket, &QWebSocket::bytesWritten, this, &ClientConnection::updateBacklog);
+    connect(m_socket, &QWebSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
     updateBacklog();
+}
+
+void ClientConnection::onBytesWritten()
+{
+    updateBacklog();
+    // A busy peer's pong may sit behind a backlog of our frames. While we have a backlog,
+    // the kernel only takes more bytes when the peer acknowledges some: that is traffic.
+    // (Without one, a write says nothing: the kernel buffers it for a dead peer too.)
+    if (m_socket->bytesToWrite() > 0)
+        markAlive();
 }
 
 void ClientConnection::updateBacklog()
@@ -127,7 +131,15 @@ void ClientConnection::shed(int abortAfterMs)
 
 void ClientConnection::abortAfter(int ms)
 {
-    m_abortTimer.start(ms);
+    if (!m_abortTimer) {
+        m_abortTimer = std::make_unique<QTimer>();
+        m_abortTimer->setSingleShot(true);
+        connect(m_abortTimer.get(), &QTimer::timeout, this, [this] {
+            m_socket->abort();
+            updateBacklog();
+        });
+    }
+    m_abortTimer->start(ms);
 }
 
 void ClientConnection::closeWith(QWebSocketProtocol::CloseCode code, const QString &reason)

@@ -8,6 +8,8 @@
 #include <QTimer>
 #include <QWebSocket>
 
+#include <memory>
+
 class LoopClock;
 
 /**
@@ -51,7 +53,8 @@ public:
     /// Closed for its backlog: once it is gone, the memory is worth returning to the OS.
     bool wasShed() const { return m_overloaded; }
 
-    /// Reports this connection's backlog to the shared budget from now on.
+    /// Reports this connection's backlog to the shared budget from now on, and counts the
+    /// peer alive whenever the kernel takes more of a backlog (see markAlive()).
     void meterBacklog(Budgets *budgets);
     qint64 backlog() const { return m_metered; }
 
@@ -67,12 +70,13 @@ public:
     /// Sessions whose events this connection receives, each with the last revision it has
     /// (by snapshot, resume or event): nothing is delivered to it twice.
     QHash<QString, qint64> subscriptions;
-    QTimer helloTimer;
     /// The server is going away: frames still arriving are not answered.
     bool closing = false;
 
 private:
-    QTimer m_abortTimer;
+    /// Made on the first abortAfter() only: most connections never need one, and an idle
+    /// connection should cost as little as a relay's (a QTimer is a QObject).
+    std::unique_ptr<QTimer> m_abortTimer;
     QHostAddress m_address;
     QWebSocket *m_socket;
     qint64 m_maxPendingBytes;
@@ -81,6 +85,7 @@ private:
     /// A number that changes each time the event loop comes round.
     static quint64 currentPass();
     void updateBacklog();
+    void onBytesWritten();
 
     bool m_overloaded = false;
     Budgets *m_budgets = nullptr;

@@ -135,6 +135,9 @@ QByteArray ServerMetrics::exposition() const
     header(out, "helpy_commit_seconds", "histogram",
         "Time of one durable commit of the store (SQLite or Redis).");
     m_commit.write(out, "helpy_commit_seconds");
+    header(out, "helpy_sync_seconds", "histogram",
+        "Time of one sync (SQLite's fdatasync, off the event loop) that makes commits durable.");
+    m_sync.write(out, "helpy_sync_seconds");
     counter(out, "helpy_slow_readers_closed_total",
         "Connections closed with 1013 for the backlog they left unread.", m_slowReadersClosed);
 

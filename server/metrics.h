@@ -61,6 +61,8 @@ public:
     void observeFanout(qint64 deliveries, double seconds);
     /// helpy_commit_seconds: one durable commit of the store (SQLite or Redis).
     void observeCommit(double seconds) { m_commit.observe(seconds); }
+    /// helpy_sync_seconds: one sync making commits durable (SQLite's fdatasync, off the loop).
+    void observeSync(double seconds) { m_sync.observe(seconds); }
     /// helpy_slow_readers_closed_total: a connection closed with 1013 for its backlog.
     void countSlowReaderClosed() { ++m_slowReadersClosed; }
     /// helpy_rate_limited_total{budget}.
@@ -94,6 +96,7 @@ private:
     quint64 m_deliveries = 0;
     Histogram m_fanout;
     Histogram m_commit;
+    Histogram m_sync;
     quint64 m_slowReadersClosed = 0;
     std::array<quint64, 3> m_rateLimited {};
     std::atomic<quint64> m_helpyAnswers { 0 };

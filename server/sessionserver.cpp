@@ -13,6 +13,7 @@
 #include <QRandomGenerator>
 
 #include <algorithm>
+#include <limits>
 
 using namespace Protocol;
 
@@ -47,6 +48,9 @@ SessionServer::SessionServer(ServerOptions options, QObject *parent)
     connect(&d->wsServer, &QWebSocketServer::peerVerifyError, this,
         [](const QSslError &error) { qCDebug(lcServer) << "TLS peer:" << error.errorString(); });
     connect(&d->heartbeat, &QTimer::timeout, this, [this] { d->onHeartbeat(); });
+    d->helloDeadlines.setSingleShot(true);
+    d->helloClock.start();
+    connect(&d->helloDeadlines, &QTimer::timeout, this, [this] { d->onHelloDeadline(); });
     d->core.setStorageFailedHandler([this](const QString &error) { d->onStorageFailed(error); });
     d->budgets.setQueueOverflowHandler([this] { d->shedSlowReaders(); });
 }
@@ -300,30 +304,63 @@ void SessionServer::Private::wire(ClientConnection *connection)
         });
     QObject::connect(
         socket, &QWebSocket::pong, connection, [connection] { connection->markAlive(); });
-    // A busy peer's pong may sit behind a backlog of our frames. While we have a backlog,
-    // the kernel only takes more bytes when the peer acknowledges some: that is traffic.
-    // (Without one, a write says nothing: the kernel buffers it for a dead peer too.)
-    QObject::connect(socket, &QWebSocket::bytesWritten, connection, [connection, socket] {
-        if (socket->bytesToWrite() > 0)
-            connection->markAlive();
-    });
     // Queued: a write that finds the peer gone (flush() in the middle of a fan-out)
     // reports the disconnect synchronously, and the fan-out must not change under it.
     QObject::connect(
         socket, &QWebSocket::disconnected, connection, [this, connection] { onClosed(connection); },
         Qt::QueuedConnection);
-    QObject::connect(&connection->helloTimer, &QTimer::timeout, connection, [connection] {
+    expectHello(connection);
+}
+
+void SessionServer::Private::expectHello(ClientConnection *connection)
+{
+    // One timer for every connection's deadline: they come due in the order they were set.
+    awaitingHello.push_back({ helloClock.elapsed() + options.helloTimeoutMs, connection });
+    if (awaitingHello.size() == 1)
+        scheduleHelloDeadline();
+}
+
+void SessionServer::Private::helloReceived(ClientConnection *connection)
+{
+    // Usually one of the newest: searched from the back.
+    const auto it = std::find_if(awaitingHello.rbegin(), awaitingHello.rend(),
+        [connection](const AwaitingHello &wait) { return wait.connection == connection; });
+    if (it == awaitingHello.rend())
+        return;
+    const bool wasFirst = std::next(it) == awaitingHello.rend();
+    awaitingHello.erase(std::next(it).base());
+    if (wasFirst)
+        scheduleHelloDeadline();
+}
+
+void SessionServer::Private::scheduleHelloDeadline()
+{
+    if (awaitingHello.empty()) {
+        helloDeadlines.stop();
+        return;
+    }
+    const qint64 due = awaitingHello.front().dueMs - helloClock.elapsed();
+    helloDeadlines.start(int(std::clamp<qint64>(due, 0, std::numeric_limits<int>::max())));
+}
+
+void SessionServer::Private::onHelloDeadline()
+{
+    const qint64 now = helloClock.elapsed();
+    while (!awaitingHello.empty() && awaitingHello.front().dueMs <= now) {
+        ClientConnection *connection = awaitingHello.front().connection;
+        awaitingHello.pop_front();
         qCInfo(lcServer) << connection->peer() << "sent no hello in time";
         connection->closeWith(
             QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("hello expected"));
-    });
-    connection->helloTimer.start(options.helloTimeoutMs);
+    }
+    scheduleHelloDeadline();
 }
 
 void SessionServer::Private::onClosed(ClientConnection *connection)
 {
     if (!connections.removeOne(connection))
         return;
+    helloReceived(connection); // or never will be
     qCDebug(lcServer) << "closed" << connection->peer() << connection->userId;
     if (!connection->closing) // else recorded by close()
         core.connectionClosed(connection);
@@ -524,7 +561,7 @@ void SessionServer::Private::handleHello(ClientConnection *connection, const Hel
             QWebSocketProtocol::CloseCodeProtocolError, QStringLiteral("unsupported protocol"));
         return;
     }
-    connection->helloTimer.stop();
+    helloReceived(connection);
     const User *user = core.signIn(connection, hello);
     if (!user)
         return; // could not be stored

@@ -14,6 +14,8 @@
 #include <QTimer>
 #include <QWebSocketServer>
 
+#include <deque>
+
 class ClientConnection;
 
 /**
@@ -34,6 +36,16 @@ public:
     /// Our own stalls, which liveness does not count against the peers.
     LoopClock loopClock;
     QList<ClientConnection *> connections;
+    struct AwaitingHello
+    {
+        qint64 dueMs; ///< on helloClock
+        ClientConnection *connection;
+    };
+    /// Connections that have not said hello yet, by deadline (the timeout is the same for
+    /// all, so in the order they came), and the one timer for them all.
+    std::deque<AwaitingHello> awaitingHello;
+    QTimer helloDeadlines;
+    QElapsedTimer helloClock;
     ServerCore core;
     Budgets budgets;
     QString storeError;
@@ -65,6 +77,12 @@ public:
     void wire(ClientConnection *connection);
     void onTextMessage(ClientConnection *connection, const QString &text);
     void onClosed(ClientConnection *connection);
+    /// A new connection must say hello within helloTimeoutMs, or is closed with 1008.
+    void expectHello(ClientConnection *connection);
+    /// It said hello (or closed): its deadline is gone.
+    void helloReceived(ClientConnection *connection);
+    void scheduleHelloDeadline();
+    void onHelloDeadline();
     void onHeartbeat();
     /// Drops the most silent of the peers silent for 2 heartbeats, at most a share of all
     /// connections (silentDropsPercentPerHeartbeat): a mass silence is more likely ours.

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 /**
@@ -74,6 +75,10 @@ public:
     virtual void begin() = 0;
     /// False when the transaction could not be made durable (see lastError()).
     virtual bool commit() = 0;
+    /// What is still to be done, after commit(), to make what was committed so far durable
+    /// (an fsync), as a job that may run on another thread and returns an error or nothing.
+    /// Empty (the default): commit() is durable by itself.
+    virtual std::function<QString()> durabilityBarrier() { return {}; }
     /// After a failed commit(): true when it failed because another node changed a session
     /// this transaction read (optimistic concurrency); the caller reloads and retries.
     virtual bool conflicted() const { return false; }

@@ -5,6 +5,7 @@
 #include "protocol.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLockFile>
 #include <QSqlError>
@@ -13,7 +14,19 @@
 
 #include <algorithm>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace {
+
+QString syncError(const char *call, const QByteArray &path)
+{
+    return QStringLiteral("%1 %2: %3")
+        .arg(QLatin1String(call), QFile::decodeName(path),
+            QString::fromLocal8Bit(std::strerror(errno)));
+}
 
 /// A user's answers are trimmed to the last answersPerUser once this many more were written.
 constexpr int AnswersBetweenPrunes = 64;
@@ -127,6 +140,7 @@ bool SqliteSessionStore::open(QString *error)
         return fail(QStringLiteral("in use by another server (%1, pid %2)").arg(app).arg(pid));
     }
 
+    m_walPath = QFile::encodeName(QFileInfo(m_path).absoluteFilePath() + QStringLiteral("-wal"));
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(m_path);
     if (!m_db.open())
@@ -144,8 +158,10 @@ bool SqliteSessionStore::open(QString *error)
             return fail(
                 QStringLiteral("cannot switch to WAL mode (%1)").arg(wal.lastError().text()));
     }
-    // FULL: a committed (acknowledged) event survives a power cut, not just a crash.
-    if (!exec(QStringLiteral("PRAGMA synchronous=FULL"))
+    // NORMAL: a commit writes the log without syncing it (a crash of the process loses
+    // nothing); durabilityBarrier() syncs it before anything committed is acknowledged or
+    // delivered, so that what was acknowledged survives a power cut as with FULL.
+    if (!exec(QStringLiteral("PRAGMA synchronous=NORMAL"))
         || !exec(QStringLiteral("PRAGMA foreign_keys=ON"))
         || !exec(QStringLiteral("PRAGMA busy_timeout=5000")))
         return fail(m_lastError);
@@ -281,6 +297,21 @@ bool SqliteSessionStore::commit()
         return false;
     }
     return true;
+}
+
+std::function<QString()> SqliteSessionStore::durabilityBarrier()
+{
+    // A descriptor of its own, opened for each sync: the job may outlive this store's
+    // connection, and SQLite's descriptors are not ours to share across threads.
+    return [wal = m_walPath]() -> QString {
+        const int fd = ::open(wal.constData(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) // no log: SQLite checkpointed and synced it into the database on close
+            return errno == ENOENT ? QString() : syncError("open", wal);
+        const bool synced = ::fdatasync(fd) == 0;
+        const QString error = synced ? QString() : syncError("fdatasync", wal);
+        ::close(fd);
+        return error;
+    };
 }
 
 void SqliteSessionStore::saveUser(const StoredUser &user)

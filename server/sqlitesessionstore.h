@@ -11,6 +11,9 @@
 /**
  * @brief SessionStore in one SQLite file (Qt SQL), WAL mode, one transaction per change.
  *
+ * A commit writes the log; durabilityBarrier() syncs it, so that the caller can run the
+ * fsync off its event loop (Transactions does) and still send nothing before it is done.
+ *
  * The schema carries a version in `meta`; open() applies the migration steps from the
  * file's version up to SchemaVersion, each in its own transaction.
  */
@@ -26,6 +29,9 @@ public:
     Contents load() override;
     void begin() override;
     bool commit() override;
+    /// An fdatasync of the write-ahead log: commit() only writes it (synchronous=NORMAL),
+    /// which a crash of the process cannot lose; the barrier makes it survive a power cut.
+    std::function<QString()> durabilityBarrier() override;
     void saveUser(const StoredUser &user) override;
     void saveSession(const QString &id, const QString &title, const QString &epoch) override;
     void appendEvent(const QString &sessionId, qint64 revision, const QString &event) override;
@@ -46,6 +52,7 @@ private:
     bool migrate(QString *error);
 
     QString m_path;
+    QByteArray m_walPath; ///< SQLite's write-ahead log, which durabilityBarrier() syncs
     QString m_connectionName;
     QSqlDatabase m_db;
     std::unique_ptr<QLockFile> m_lock;

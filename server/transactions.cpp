@@ -44,10 +44,14 @@ Transactions::Transactions(
 {
     m_groupCommitTimer.setSingleShot(true);
     m_groupCommitTimer.setInterval(0); // when this pass of the event loop is done
-    QObject::connect(&m_groupCommitTimer, &QTimer::timeout, [this] { commitGroup(); });
+    QObject::connect(&m_groupCommitTimer, &QTimer::timeout, [this] { commitOpenGroup(); });
 }
 
-Transactions::~Transactions() = default;
+Transactions::~Transactions()
+{
+    if (m_sync.valid())
+        m_sync.wait();
+}
 
 bool Transactions::transact(const std::function<void()> &body)
 {
@@ -120,6 +124,13 @@ void Transactions::finish()
         return;
     }
     m_registry.closeUndoLog();
+    if (const auto barrier = store ? store->durabilityBarrier() : nullptr) {
+        const QString error = barrier();
+        if (!error.isEmpty()) {
+            failStorage(error);
+            return;
+        }
+    }
     sendAll(std::exchange(m_outbox, {}));
 }
 
@@ -132,13 +143,15 @@ bool Transactions::commitStore()
     return committed;
 }
 
-void Transactions::failStorage()
+void Transactions::failStorage(const QString &syncError)
 {
     // Memory is now ahead of the disk: nothing more may be acknowledged or delivered.
     m_storageFailed = true;
     m_outbox.clear();
     m_awaitingCommit.clear();
-    const QString error = m_backends.store->lastError();
+    m_awaitingSync.clear();
+    m_syncing.clear();
+    const QString error = syncError.isEmpty() ? m_backends.store->lastError() : syncError;
     qCCritical(lcServer).noquote()
         << "storage write failed:" << error << "- closing every connection";
     if (m_onStorageFailed)
@@ -146,6 +159,15 @@ void Transactions::failStorage()
 }
 
 void Transactions::commitGroup()
+{
+    commitOpenGroup();
+    while (m_sync.valid() && !m_storageFailed) {
+        m_sync.wait();
+        onSyncDone(m_syncGeneration);
+    }
+}
+
+void Transactions::commitOpenGroup()
 {
     m_groupCommitTimer.stop();
     if (!m_groupOpen)
@@ -155,7 +177,60 @@ void Transactions::commitGroup()
         failStorage();
         return;
     }
-    sendAll(std::exchange(m_awaitingCommit, {}));
+    if (!m_backends.store->durabilityBarrier() && !m_sync.valid()) {
+        sendAll(std::exchange(m_awaitingCommit, {}));
+        return;
+    }
+    m_awaitingSync.append(std::exchange(m_awaitingCommit, {}));
+    startSync();
+}
+
+void Transactions::startSync()
+{
+    if (m_sync.valid() || m_awaitingSync.isEmpty() || m_storageFailed)
+        return;
+    auto barrier = m_backends.store->durabilityBarrier();
+    if (!barrier) {
+        sendAll(std::exchange(m_awaitingSync, {}));
+        return;
+    }
+    m_syncing = std::exchange(m_awaitingSync, {});
+    const quint64 generation = ++m_syncGeneration;
+    m_syncClock.start();
+    m_sync = std::async(std::launch::async, [this, generation, barrier = std::move(barrier)] {
+        QString error = barrier();
+        QMetaObject::invokeMethod(
+            &m_syncNotifier, [this, generation] { onSyncDone(generation); }, Qt::QueuedConnection);
+        return error;
+    });
+}
+
+void Transactions::onSyncDone(quint64 generation)
+{
+    // commitGroup() may have taken this sync's result already (its report comes late).
+    if (generation != m_syncGeneration || !m_sync.valid())
+        return;
+    const QString error = m_sync.get();
+    m_metrics.observeSync(double(m_syncClock.nsecsElapsed()) / 1e9);
+    if (!error.isEmpty()) {
+        failStorage(error);
+        return;
+    }
+    sendAll(std::exchange(m_syncing, {}));
+    startSync();
+}
+
+bool Transactions::queueBehindCommits(Outgoing &&out)
+{
+    if (m_groupOpen)
+        m_awaitingCommit.append(std::move(out));
+    else if (!m_awaitingSync.isEmpty())
+        m_awaitingSync.append(std::move(out));
+    else if (m_sync.valid())
+        m_syncing.append(std::move(out)); // needs no sync of its own: after those, in order
+    else
+        return false;
+    return true;
 }
 
 void Transactions::sendAll(const QList<Outgoing> &sends)
@@ -238,6 +313,14 @@ void Transactions::post(
     ClientConnection *connection, const QString &text, const QString &subscribe, qint64 revision)
 {
     if (m_depth == 0) {
+        // A read must not overtake the changes it may show: it goes out after them.
+        Outgoing out;
+        out.connection = connection;
+        out.text = text;
+        out.subscribeSession = subscribe;
+        out.subscribeRevision = revision;
+        if (queueBehindCommits(std::move(out)))
+            return;
         if (!text.isEmpty())
             connection->send(text);
         if (!subscribe.isEmpty())
@@ -259,12 +342,9 @@ void Transactions::sendSnapshot(ClientConnection *connection, const Session &ses
 
 void Transactions::sendAfterCommit(ClientConnection *connection, const QString &text)
 {
-    if (!m_groupOpen) {
-        connection->send(text);
-        return;
-    }
     Outgoing out;
     out.connection = connection;
     out.text = text;
-    m_awaitingCommit.append(std::move(out));
+    if (!queueBehindCommits(std::move(out)))
+        connection->send(text);
 }

@@ -5,11 +5,13 @@
 #include "fanout.h"
 #include "protocol.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QPointer>
 #include <QTimer>
 
 #include <functional>
+#include <future>
 #include <optional>
 
 class ClientConnection;
@@ -26,10 +28,16 @@ class ServerMetrics;
  * race with another node is undone (SessionRegistry::undo) and sends nothing; transact()
  * runs it again on the new state.
  *
- * Group commit (SQLite): the changes of one event-loop pass share one durable commit (one
- * fsync) instead of one each; what they send waits until then. Each change stays atomic
- * with its answer, and nothing is seen before it is durable. (A cluster's store commits
- * every change on its own: its commit is the ordering.)
+ * Group commit (SQLite): the changes of one event-loop pass share one commit instead of one
+ * each; what they send waits until then. Each change stays atomic with its answer, and
+ * nothing is seen before it is durable. (A cluster's store commits every change on its own:
+ * its commit is the ordering.)
+ *
+ * A store whose commit leaves an fsync to do (SessionStore::durabilityBarrier) has it run
+ * on a worker thread: the loop goes on reading, answering reads and committing the next
+ * groups meanwhile, and what the committed groups send goes out, in order, once the sync
+ * that covers them is done. One sync runs at a time; the groups committed during it share
+ * the next one.
  */
 class Transactions
 {
@@ -68,7 +76,8 @@ public:
     bool storageFailed() const { return m_storageFailed; }
     /// Races lost so far (each one re-ran its change).
     qint64 conflictCount() const { return m_conflicts; }
-    /// Commits the open group and sends what waited for it.
+    /// Commits the open group, waits for every sync, and sends all that waited for them
+    /// (before the server says goodbye, say). The loop's own commits do not wait.
     void commitGroup();
 
     /// Assigns the next revision, applies a roster event to the roster, records the event
@@ -82,6 +91,8 @@ public:
     void sendSnapshot(ClientConnection *connection, const Session &session);
     /// Sends once what came before it is durable (at once when nothing waits).
     void sendAfterCommit(ClientConnection *connection, const QString &text);
+    /// Something committed is waiting for its sync (SessionStore::durabilityBarrier).
+    bool isSyncing() const { return m_sync.valid(); }
 
 private:
     class Transaction;
@@ -96,8 +107,17 @@ private:
 
     void begin();
     void finish();
+    /// Commits the open group; what it sends waits for its sync, if the store needs one.
+    void commitOpenGroup();
+    /// Starts the sync of what m_awaitingSync holds, unless one is running.
+    void startSync();
+    /// The sync `generation` finished: what it covers goes out, and the next one starts.
+    void onSyncDone(quint64 generation);
+    /// Queues `out` behind what waits for a commit or a sync; false when nothing waits.
+    bool queueBehindCommits(Outgoing &&out);
     void sendAll(const QList<Outgoing> &sends);
-    void failStorage();
+    /// A commit (lastError()) or a sync (`syncError`) failed.
+    void failStorage(const QString &syncError = {});
     /// The store's commit, timed for helpy_commit_seconds.
     bool commitStore();
 
@@ -118,4 +138,13 @@ private:
     bool m_groupOpen = false;
     QList<Outgoing> m_awaitingCommit;
     QTimer m_groupCommitTimer;
+    /// Committed, waiting for the next sync; and committed, covered by the running one.
+    QList<Outgoing> m_awaitingSync;
+    QList<Outgoing> m_syncing;
+    quint64 m_syncGeneration = 0;
+    QElapsedTimer m_syncClock;
+    QObject m_syncNotifier; ///< the running sync reports to the loop through it
+    /// The running sync (an error, or empty). Declared last: destroyed first, it waits for
+    /// the job, which may still post to m_syncNotifier.
+    std::future<QString> m_sync;
 };

@@ -100,6 +100,27 @@ private Q_SLOTS:
         QCOMPARE(a.socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
     }
 
+    void helloDeadlinesAreEachConnectionsOwn()
+    {
+        // One timer serves every deadline: a hello or a close takes only its own away.
+        options.helloTimeoutMs = 300;
+        start();
+        RawClient early, greeted, gone, late;
+        QVERIFY(early.open(server->url()));
+        QVERIFY(greeted.signIn(server->url(), u"Ana"_s));
+        QVERIFY(gone.open(server->url()));
+        QVERIFY(late.open(server->url()));
+        gone.socket.close();
+        QSignalSpy earlyClosed(&early.socket, &QWebSocket::disconnected);
+        QSignalSpy lateClosed(&late.socket, &QWebSocket::disconnected);
+        QVERIFY(lateClosed.wait(5000));
+        QTRY_COMPARE(earlyClosed.size(), 1);
+        QCOMPARE(early.socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        QCOMPARE(late.socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+        QCOMPARE(greeted.socket.state(), QAbstractSocket::ConnectedState);
+        QTRY_COMPARE(server->connectionCount(), 1);
+    }
+
     void requestBeforeHelloIsNotAuthenticated()
     {
         start();
