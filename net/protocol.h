@@ -188,7 +188,7 @@ struct SessionSummary
 namespace Feature {
 /// Large sessions' rosters in summary: the stage, a count and roster_summary frames.
 inline constexpr auto RosterSummary = "roster_summary";
-}
+} // namespace Feature
 
 /// At most this many feature names in `hello`, each at most MaxFeatureLength characters.
 inline constexpr int MaxFeatures = 16;

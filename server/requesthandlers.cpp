@@ -229,10 +229,11 @@ Outcome RequestHandlers::joinSession(
     const bool summary = RosterSummaries::wantsSummary(
         *connection, *session, request.roster, m_context.options().largeSessionThreshold);
     const auto followed = connection->subscriptions.constFind(session->id());
-    const bool wasSummary
-        = followed != connection->subscriptions.cend() && followed->summary;
+    const bool wasSummary = followed != connection->subscriptions.cend() && followed->summary;
     std::optional<QStringList> missed;
-    if (request.sinceRevision && request.epoch == session->epoch() && !summary && !wasSummary)
+    // Asked for the whole roster: a snapshot, which marks the subscription so.
+    if (request.sinceRevision && request.epoch == session->epoch() && !summary && !wasSummary
+        && request.roster != RosterMode::Full)
         missed = session->eventsSince(*request.sinceRevision);
     if (missed) {
         for (const QString &event : std::as_const(*missed))
