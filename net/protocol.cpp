@@ -334,7 +334,8 @@ SessionSnapshot snapshotFromFields(const Fields &f)
         s.participantCount = f.smallInteger("participantCount");
         if (s.participantCount < s.participants.size())
             f.fail(QStringLiteral("field 'participantCount' is less than the participants sent"));
-        s.rosterHash = rosterHashField(f, "rosterHash");
+        if (f.has("rosterHash"))
+            s.rosterHash = rosterHashField(f, "rosterHash");
     }
     return s;
 }

@@ -472,8 +472,9 @@ struct SessionSnapshot
     /**
      * A summary snapshot of a large session (roster_summary): `participants` is only the
      * stage (owners, moderators, Helpys and the recipient), `participantCount` the whole
-     * roster's size and `rosterHash` the whole roster's hash. On the wire only when true;
-     * otherwise participantCount is participants.size() and rosterHash empty.
+     * roster's size and `rosterHash` the whole roster's hash when the server had it at hand
+     * (else empty). On the wire only when true; otherwise participantCount is
+     * participants.size() and rosterHash empty.
      */
     bool rosterPartial = false;
     int participantCount = 0;

@@ -347,7 +347,7 @@ QJsonObject toJson(const ServerFrame &frame)
                 if (s.rosterPartial) {
                     o.insert(QStringLiteral("rosterPartial"), true);
                     o.insert(QStringLiteral("participantCount"), s.participantCount);
-                    o.insert(QStringLiteral("rosterHash"), s.rosterHash);
+                    insertIfSet(o, "rosterHash", s.rosterHash);
                 }
                 return o;
             },

@@ -65,8 +65,8 @@ std::optional<Session::EventTraits> Session::traitsOf(qint64 revision) const
 void Session::applyChange(const ParticipantChangeEvent &event)
 {
     m_pendingRevision = event.revision;
-    m_pendingTraits = EventTraits { RosterSummaries::plainMemberOf(m_roster, event),
-        m_roster.size(), 0 };
+    m_pendingTraits
+        = EventTraits { RosterSummaries::plainMemberOf(m_roster, event), m_roster.size(), 0 };
     if (auto entry = Membership::entryOf(event, m_roster)) {
         m_membership.push_back(std::move(*entry));
         while (qsizetype(m_membership.size()) > m_snapshotMessages)
@@ -139,7 +139,9 @@ SessionSnapshot Session::summarySnapshot(const QString &userId) const
     }
     s.rosterPartial = true;
     s.participantCount = m_roster.size();
-    s.rosterHash = m_roster.hash();
+    // Only when at hand: computing it for each joiner of a join storm would be O(N²) again
+    // (roster_summary frames carry it, once a second at most).
+    s.rosterHash = m_roster.cachedHash();
     return s;
 }
 

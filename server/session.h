@@ -103,7 +103,8 @@ public:
     Protocol::SessionSnapshot snapshot() const;
     /**
      * A summary snapshot for `userId`'s connection: only the stage (owners, moderators,
-     * Helpys, and `userId`) and the whole roster's size and hash (rosterPartial).
+     * Helpys, and `userId`) and the whole roster's size, and its hash when already computed
+     * (rosterPartial).
      */
     Protocol::SessionSnapshot summarySnapshot(const QString &userId) const;
 
