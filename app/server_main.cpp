@@ -198,10 +198,10 @@ int main(int argc, char *argv[])
         QStringLiteral("Read options from this INI file; the command line wins."),
         QStringLiteral("file"));
     const QList<QCommandLineOption> configurable { listen, heartbeat, grace, maxParticipants,
-        largeSession, maxHelpys, inviteExpiry, maxInviteExpiry, inviteGuesses, rate, ratePerAddress, hellos,
-        trustedProxy, maxConnections, perUser, sessionsOwned, invites, queued, data, memory, redis,
-        nodeId, tlsCert, tlsKey, metricsListen, logFormat, helpyEndpoint, helpyModel, helpyContext,
-        helpyTimeout, helpyRate };
+        largeSession, maxHelpys, inviteExpiry, maxInviteExpiry, inviteGuesses, rate, ratePerAddress,
+        hellos, trustedProxy, maxConnections, perUser, sessionsOwned, invites, queued, data, memory,
+        redis, nodeId, tlsCert, tlsKey, metricsListen, logFormat, helpyEndpoint, helpyModel,
+        helpyContext, helpyTimeout, helpyRate };
     parser.addOptions(configurable);
     parser.addOption(config);
     QString configError;
@@ -231,8 +231,7 @@ int main(int argc, char *argv[])
     if (!parsePositive(parser, heartbeat.names().constFirst(), options.heartbeatSeconds)
         || !parsePositive(parser, grace.names().constFirst(), options.presenceGraceSeconds)
         || !parsePositive(parser, maxParticipants.names().constFirst(), options.maxParticipants)
-        || !parsePositive(
-            parser, largeSession.names().constFirst(), options.largeSessionThreshold)
+        || !parsePositive(parser, largeSession.names().constFirst(), options.largeSessionThreshold)
         || !parsePositive(parser, maxHelpys.names().constFirst(), options.maxHelpys)
         || !parsePositive(parser, inviteExpiry.names().constFirst(), options.inviteExpirySeconds)
         || !parsePositive(

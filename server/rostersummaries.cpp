@@ -25,7 +25,8 @@ QString RosterSummaries::plainMemberOf(const Roster &before, const ParticipantCh
     const Participant *was = before.find(event.participantId);
     if (was && was->role != Role::Member)
         return {};
-    if (event.type != ParticipantChangeEvent::Type::Removed && event.participant.role != Role::Member)
+    if (event.type != ParticipantChangeEvent::Type::Removed
+        && event.participant.role != Role::Member)
         return {};
     if (!was && event.type != ParticipantChangeEvent::Type::Added)
         return {}; // not ours to judge: everyone gets it
@@ -65,8 +66,8 @@ QString RosterSummaries::textAt(const Session &session, qint64 revision)
     if (count < 0)
         return {}; // the client sees a gap and resumes
     state.cachedRevision = revision;
-    state.cachedText = encode(
-        RosterSummary { session.id(), session.epoch(), revision, count, hashAt(session, revision) });
+    state.cachedText = encode(RosterSummary {
+        session.id(), session.epoch(), revision, count, hashAt(session, revision) });
     return state.cachedText;
 }
 

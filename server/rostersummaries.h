@@ -31,7 +31,8 @@ public:
 
     /// The plain member `event` is about (a person, a member before and after it), judged on
     /// the roster before it; empty when every follower is sent it.
-    static QString plainMemberOf(const Roster &before, const Protocol::ParticipantChangeEvent &event);
+    static QString plainMemberOf(
+        const Roster &before, const Protocol::ParticipantChangeEvent &event);
     /// Owners, moderators and Helpys: the part of the roster a summary snapshot holds.
     static bool isOnStage(const Protocol::Participant &participant);
     /// A membership line about a plain member joining, being added, leaving or removed.

@@ -358,8 +358,7 @@ void ServerCore::post(
     m_transactions.post(connection, text, subscribe, revision);
 }
 
-void ServerCore::sendSnapshot(
-    ClientConnection *connection, const Session &session, RosterMode mode)
+void ServerCore::sendSnapshot(ClientConnection *connection, const Session &session, RosterMode mode)
 {
     m_transactions.sendSnapshot(connection, session, mode);
 }

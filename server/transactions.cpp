@@ -236,8 +236,8 @@ void Transactions::publish(Session &session, ServerFrame event)
     m_outbox.append(std::move(out));
 }
 
-void Transactions::post(ClientConnection *connection, const QString &text,
-    const QString &subscribe, qint64 revision, bool summary, bool wholeAsked)
+void Transactions::post(ClientConnection *connection, const QString &text, const QString &subscribe,
+    qint64 revision, bool summary, bool wholeAsked)
 {
     if (m_depth == 0) {
         if (!text.isEmpty())
