@@ -189,9 +189,18 @@ void GroupSessionNotifier::onParticipantChanged(const ParticipantChangeEvent &ev
     const std::optional<Participant> before = participant(event.participantId);
     // Worded on the roster before the event, as the server did when it published it.
     const std::optional<MembershipEntry> entry = Membership::entryOf(event, m_roster);
-    const int sizeBefore = m_roster.size();
     m_roster.apply(event);
-    setRosterSize(m_participantCount + m_roster.size() - sizeBefore, m_rosterPartial);
+    // A partial roster may not hold the participant (a member made moderator comes as an
+    // update): the count moves by the event's kind (an add is always someone new).
+    int count = m_roster.size();
+    if (m_rosterPartial) {
+        count = m_participantCount;
+        if (event.type == ParticipantChangeEvent::Type::Added)
+            ++count;
+        else if (event.type == ParticipantChangeEvent::Type::Removed)
+            --count;
+    }
+    setRosterSize(count, m_rosterPartial);
     Q_EMIT participantChanged(event, before);
     if (entry) {
         m_membership.append(*entry);

@@ -29,6 +29,7 @@ private Q_SLOTS:
     void aLateJoinerHasTheStageAndTheCount();
     void theWholeRosterOnDemand();
     void anEarlyMemberMovesToSummary();
+    void aPromotionKeepsTheCount();
     void aReconnectAcrossJoinsEndsWithTheServersCount();
 
 private:
@@ -85,7 +86,10 @@ void TestLargeSessionClient::crowd(int people)
         client->send({ { "type", "hello" }, { "protocol", 1 },
             { "displayName", u"Student %1"_s.arg(m_crowd.size() + 1) },
             { "features", QJsonArray { "roster_summary" } } });
-        QVERIFY(client->waitFor([](const QJsonObject &f) { return f["type"] == "welcome"; }));
+        const auto welcome
+            = client->waitFor([](const QJsonObject &f) { return f["type"] == "welcome"; });
+        QVERIFY(welcome);
+        client->userId = (*welcome)["userId"].toString();
         QCOMPARE(
             client->request({ { "type", "join_session" }, { "inviteCode", m_invite } })["type"],
             "ack");
@@ -144,6 +148,25 @@ void TestLargeSessionClient::anEarlyMemberMovesToSummary()
     QTRY_COMPARE(m_session->participantCount(), 7);
     // The plain members it held would go stale: the stage and Ana are left.
     QCOMPARE(ids(m_session->participants()), (QStringList { m_owner.userId(), m_ana->userId() }));
+}
+
+void TestLargeSessionClient::aPromotionKeepsTheCount()
+{
+    crowd(6);
+    anaJoins();
+    QCOMPARE(m_session->participantCount(), 8);
+    const QString student = m_crowd.front()->userId;
+    // A member we do not hold comes on stage: a row more, the same count.
+    QVERIFY(await([&](auto done) {
+        m_owner.setRole(m_sessionId, student, Role::Moderator, std::move(done));
+    }).ok);
+    QTRY_VERIFY(m_session->participant(student).has_value());
+    QCOMPARE(m_session->participantCount(), 8);
+    QVERIFY(await([&](auto done) {
+        m_owner.sendParticipantRemoved(m_sessionId, student, std::move(done));
+    }).ok);
+    QTRY_VERIFY(!m_session->participant(student).has_value());
+    QCOMPARE(m_session->participantCount(), 7);
 }
 
 void TestLargeSessionClient::aReconnectAcrossJoinsEndsWithTheServersCount()
