@@ -104,6 +104,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption maxParticipants(QStringLiteral("max-participants"),
         QStringLiteral("People a session may have (Helpys count apart)."), QStringLiteral("count"),
         QStringLiteral("500"));
+    const QCommandLineOption largeSession(QStringLiteral("large-session"),
+        QStringLiteral("A session with more participants than this is large: clients that ask "
+                       "for roster_summary get a summary of its roster."),
+        QStringLiteral("count"), QStringLiteral("200"));
     const QCommandLineOption maxHelpys(QStringLiteral("max-helpys"),
         QStringLiteral("Helpys a session may have."), QStringLiteral("count"), QStringLiteral("5"));
     const QCommandLineOption inviteExpiry(QStringLiteral("invite-expiry"),
@@ -194,10 +198,10 @@ int main(int argc, char *argv[])
         QStringLiteral("Read options from this INI file; the command line wins."),
         QStringLiteral("file"));
     const QList<QCommandLineOption> configurable { listen, heartbeat, grace, maxParticipants,
-        maxHelpys, inviteExpiry, maxInviteExpiry, inviteGuesses, rate, ratePerAddress, hellos,
-        trustedProxy, maxConnections, perUser, sessionsOwned, invites, queued, data, memory, redis,
-        nodeId, tlsCert, tlsKey, metricsListen, logFormat, helpyEndpoint, helpyModel, helpyContext,
-        helpyTimeout, helpyRate };
+        largeSession, maxHelpys, inviteExpiry, maxInviteExpiry, inviteGuesses, rate, ratePerAddress,
+        hellos, trustedProxy, maxConnections, perUser, sessionsOwned, invites, queued, data, memory,
+        redis, nodeId, tlsCert, tlsKey, metricsListen, logFormat, helpyEndpoint, helpyModel,
+        helpyContext, helpyTimeout, helpyRate };
     parser.addOptions(configurable);
     parser.addOption(config);
     QString configError;
@@ -227,6 +231,7 @@ int main(int argc, char *argv[])
     if (!parsePositive(parser, heartbeat.names().constFirst(), options.heartbeatSeconds)
         || !parsePositive(parser, grace.names().constFirst(), options.presenceGraceSeconds)
         || !parsePositive(parser, maxParticipants.names().constFirst(), options.maxParticipants)
+        || !parsePositive(parser, largeSession.names().constFirst(), options.largeSessionThreshold)
         || !parsePositive(parser, maxHelpys.names().constFirst(), options.maxHelpys)
         || !parsePositive(parser, inviteExpiry.names().constFirst(), options.inviteExpirySeconds)
         || !parsePositive(

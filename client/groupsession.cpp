@@ -54,6 +54,8 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     connect(m_notifier, &GroupSessionNotifier::removedFromSession, this, &GroupSession::onRemoved);
     connect(m_notifier, &GroupSessionNotifier::renamed, this, &GroupSession::onRenamed);
     connect(m_notifier, &GroupSessionNotifier::deleted, this, &GroupSession::onDeleted);
+    connect(m_notifier, &GroupSessionNotifier::rosterSizeChanged, this,
+        &GroupSession::rosterSizeChanged);
     connect(
         m_participants, &ParticipantListModel::myRoleChanged, this, &GroupSession::myRoleChanged);
     connect(m_participants, &ParticipantListModel::selfMayLeaveChanged, this,
@@ -91,7 +93,8 @@ GroupSession::GroupSession(WebSocketService *service, const QString &sessionId, 
     if (m_notifier->hasState()) {
         showSnapshot(SessionSnapshot { m_notifier->sessionId(), m_notifier->epoch(),
             m_notifier->revision(), m_notifier->title(), m_notifier->participants(),
-            m_notifier->messages(), m_notifier->membership(), m_notifier->settings() });
+            m_notifier->messages(), m_notifier->membership(), m_notifier->settings(),
+            m_notifier->isRosterPartial(), m_notifier->participantCount(), {} });
     }
 }
 
@@ -595,4 +598,19 @@ void GroupSession::onInviteReply(const WebSocketService::Reply &reply)
         Q_EMIT inviteCodeChanged();
     }
     Q_EMIT inviteCreated(code);
+}
+
+int GroupSession::participantCount() const
+{
+    return m_notifier->participantCount();
+}
+
+bool GroupSession::isRosterPartial() const
+{
+    return m_notifier->isRosterPartial();
+}
+
+void GroupSession::requestFullRoster()
+{
+    m_notifier->requestFullRoster();
 }

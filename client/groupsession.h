@@ -48,6 +48,10 @@ class GroupSession : public QObject
     Q_PROPERTY(bool canRename READ canRename NOTIFY myRoleChanged)
     Q_PROPERTY(bool canDelete READ canDelete NOTIFY myRoleChanged)
     Q_PROPERTY(ParticipantListModel *participants READ participants CONSTANT)
+    /// How many are in the session (in a large one, more than `participants` holds).
+    Q_PROPERTY(int participantCount READ participantCount NOTIFY rosterSizeChanged)
+    /// `participants` holds only the stage and you: a large session in summary.
+    Q_PROPERTY(bool rosterPartial READ isRosterPartial NOTIFY rosterSizeChanged)
     Q_PROPERTY(MessageListModel *messages READ messages CONSTANT)
     Q_PROPERTY(QString typingText READ typingText NOTIFY typingTextChanged)
     Q_PROPERTY(QString inviteCode READ inviteCode NOTIFY inviteCodeChanged)
@@ -77,6 +81,8 @@ public:
     bool canDelete() const;
     int maxMessageLength() const { return int(Protocol::Limits {}.maxTextLength); }
     ParticipantListModel *participants() const { return m_participants; }
+    int participantCount() const;
+    bool isRosterPartial() const;
     MessageListModel *messages() const { return m_messages; }
     QString typingText() const { return m_typingText; }
     QString inviteCode() const { return m_inviteCode; }
@@ -104,11 +110,14 @@ public:
     Q_INVOKABLE void rename(const QString &title);
     /// Deletes the session for everyone (owners): closed() follows with a notice.
     Q_INVOKABLE void deleteSession();
+    /// Loads everyone of a large session whose roster came in summary (rosterPartial).
+    Q_INVOKABLE void requestFullRoster();
     /// The display name of a participant, including ones who have left.
     Q_INVOKABLE QString nameOf(const QString &participantId) const;
 
 Q_SIGNALS:
     void firstUnreadChanged();
+    void rosterSizeChanged();
     void titleChanged();
     void loadedChanged();
     void removedChanged();

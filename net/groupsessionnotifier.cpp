@@ -34,6 +34,8 @@ GroupSessionNotifier::GroupSessionNotifier(
         });
     connect(service, &WebSocketService::sessionRenamed, this, &GroupSessionNotifier::onRenamed);
     connect(service, &WebSocketService::sessionDeleted, this, &GroupSessionNotifier::onDeleted);
+    connect(service, &WebSocketService::rosterSummaryReceived, this,
+        &GroupSessionNotifier::onRosterSummary);
     // A new connection has no subscriptions: resume what we had.
     connect(service, &WebSocketService::welcomed, this, [this] {
         m_resyncing = false;
@@ -56,10 +58,55 @@ void GroupSessionNotifier::join()
     if (!m_service)
         return;
     m_removed = false;
-    if (hasState())
-        m_service->resumeSession(m_sessionId, m_epoch, m_revision, onAnswered());
+    // A partial roster cannot be brought up to date by events: the server sends a summary
+    // snapshot (the stage, messages and the count: small) instead.
+    if (hasState() && !m_rosterPartial)
+        m_service->resumeSession(m_sessionId, m_epoch, m_revision, onAnswered(), rosterMode());
     else
-        m_service->joinSession(m_sessionId, onAnswered());
+        m_service->joinSession(m_sessionId, onAnswered(), rosterMode());
+}
+
+RosterMode GroupSessionNotifier::rosterMode() const
+{
+    return m_wholeRosterAsked ? RosterMode::Full : RosterMode::Default;
+}
+
+void GroupSessionNotifier::requestFullRoster()
+{
+    if (!m_service || m_wholeRosterAsked)
+        return;
+    m_wholeRosterAsked = true;
+    m_resyncing = true; // events until the snapshot are covered by it
+    m_service->joinSession(m_sessionId, onAnswered(), RosterMode::Full);
+}
+
+void GroupSessionNotifier::setRosterSize(int count, bool partial)
+{
+    if (count == m_participantCount && partial == m_rosterPartial)
+        return;
+    m_participantCount = count;
+    m_rosterPartial = partial;
+    Q_EMIT rosterSizeChanged();
+}
+
+void GroupSessionNotifier::onRosterSummary(const RosterSummary &summary)
+{
+    if (summary.sessionId != m_sessionId || !hasState() || m_removed || m_resyncing
+        || summary.epoch != m_epoch || summary.revision < m_revision)
+        return;
+    m_revision = summary.revision;
+    if (!m_rosterPartial) {
+        // Followed since the session was small: in summary from now on. The plain members we
+        // hold would go stale (their leaving is not sent): keep the stage and ourselves.
+        QList<Participant> kept;
+        const QString self = m_service ? m_service->userId() : QString();
+        m_roster.forEach([&](qsizetype, const Participant &p) {
+            if (p.type == ParticipantType::Helpy || p.role != Role::Member || p.id == self)
+                kept.append(p);
+        });
+        m_roster.applySnapshot(kept);
+    }
+    setRosterSize(summary.participantCount, true);
 }
 
 WebSocketService::ReplyHandler GroupSessionNotifier::onAnswered()
@@ -91,6 +138,8 @@ void GroupSessionNotifier::adopt(const SessionSnapshot &snapshot)
     m_resyncing = false;
     m_removed = false;
     m_roster.applySnapshot(snapshot.participants); // the difference, row by row
+    setRosterSize(snapshot.rosterPartial ? snapshot.participantCount : m_roster.size(),
+        snapshot.rosterPartial);
     m_messages = snapshot.messages;
     if (std::exchange(m_settings, snapshot.settings) != snapshot.settings)
         Q_EMIT settingsChanged(m_settings);
@@ -127,10 +176,10 @@ void GroupSessionNotifier::resync()
         return;
     m_resyncing = true;
     Q_EMIT resyncRequested(m_revision);
-    if (hasState())
-        m_service->resumeSession(m_sessionId, m_epoch, m_revision, onAnswered());
+    if (hasState() && !m_rosterPartial)
+        m_service->resumeSession(m_sessionId, m_epoch, m_revision, onAnswered(), rosterMode());
     else
-        m_service->joinSession(m_sessionId, onAnswered());
+        m_service->joinSession(m_sessionId, onAnswered(), rosterMode());
 }
 
 void GroupSessionNotifier::onParticipantChanged(const ParticipantChangeEvent &event)
@@ -141,6 +190,17 @@ void GroupSessionNotifier::onParticipantChanged(const ParticipantChangeEvent &ev
     // Worded on the roster before the event, as the server did when it published it.
     const std::optional<MembershipEntry> entry = Membership::entryOf(event, m_roster);
     m_roster.apply(event);
+    // A partial roster may not hold the participant (a member made moderator comes as an
+    // update): the count moves by the event's kind (an add is always someone new).
+    int count = m_roster.size();
+    if (m_rosterPartial) {
+        count = m_participantCount;
+        if (event.type == ParticipantChangeEvent::Type::Added)
+            ++count;
+        else if (event.type == ParticipantChangeEvent::Type::Removed)
+            --count;
+    }
+    setRosterSize(count, m_rosterPartial);
     Q_EMIT participantChanged(event, before);
     if (entry) {
         m_membership.append(*entry);
@@ -201,6 +261,16 @@ void GroupSessionNotifier::onDigest(const SessionDigest &digest)
     if (digest.sessionId != m_sessionId || digest.epoch != m_epoch || digest.revision != m_revision
         || m_resyncing || m_removed || !m_service)
         return;
+    if (m_rosterPartial) {
+        // Our roster is the stage only: the count is what we can check.
+        if (digest.participantCount < 0 || digest.participantCount == m_participantCount)
+            return;
+        qCInfo(lcNet) << "session" << m_sessionId << "count" << m_participantCount << "server"
+                      << digest.participantCount << "; asking for a snapshot";
+        m_resyncing = true;
+        m_service->joinSession(m_sessionId, onAnswered(), rosterMode());
+        return;
+    }
     const QString ours = m_roster.hash();
     if (ours == digest.rosterHash)
         return;
@@ -208,5 +278,5 @@ void GroupSessionNotifier::onDigest(const SessionDigest &digest)
                      << ours << "server" << digest.rosterHash << "; asking for a snapshot";
     Q_EMIT divergenceDetected(ours, digest.rosterHash);
     m_resyncing = true;
-    m_service->joinSession(m_sessionId, onAnswered());
+    m_service->joinSession(m_sessionId, onAnswered(), rosterMode());
 }

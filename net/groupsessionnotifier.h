@@ -47,6 +47,18 @@ public:
     /// The membership history known (the snapshot's plus the entries since), oldest first.
     const QList<Protocol::MembershipEntry> &membership() const { return m_membership; }
 
+    /**
+     * How many are in the session: the roster's size, or in a large session whose roster
+     * came in summary (rosterPartial()) the server's count (snapshot, roster_summary, and
+     * the roster events we are sent).
+     */
+    int participantCount() const { return m_participantCount; }
+    /// roster() holds only the stage (owners, moderators, Helpys) and this user: a large
+    /// session in summary. requestFullRoster() asks for everyone.
+    bool isRosterPartial() const { return m_rosterPartial; }
+    /// Asks for the whole roster (a full snapshot), and keeps it whole from then on.
+    void requestFullRoster();
+
     /// Joins (or resumes, when state is known) the session on the current connection;
     /// caughtUp() follows the server's answer.
     void join();
@@ -81,6 +93,8 @@ Q_SIGNALS:
     void resyncRequested(qint64 sinceRevision);
     /// A digest at our revision had another roster hash: a snapshot was requested.
     void divergenceDetected(const QString &ourHash, const QString &serverHash);
+    /// participantCount() or isRosterPartial() changed.
+    void rosterSizeChanged();
     /// This user was removed from the session (or left it).
     void removedFromSession(Protocol::ParticipantChangeEvent::Reason reason);
     /// An in-order session_renamed: title() is the new one.
@@ -97,6 +111,11 @@ private:
     void onTyping(const Protocol::TypingEvent &event);
     void onSettings(const Protocol::SessionSettingsEvent &event);
     void onDigest(const Protocol::SessionDigest &digest);
+    void onRosterSummary(const Protocol::RosterSummary &summary);
+    /// Sets the count and partiality, and says so when they changed.
+    void setRosterSize(int count, bool partial);
+    /// How join / resume ask for the roster: the whole of it once requestFullRoster() was called.
+    Protocol::RosterMode rosterMode() const;
     void onRenamed(const Protocol::SessionRenamedEvent &event);
     void onDeleted(const Protocol::SessionDeletedEvent &event);
     void resync();
@@ -110,6 +129,9 @@ private:
     qint64 m_revision = 0;
     bool m_resyncing = false;
     bool m_removed = false;
+    bool m_rosterPartial = false;
+    bool m_wholeRosterAsked = false;
+    int m_participantCount = 0;
     Roster m_roster;
     QList<Protocol::ChatMessage> m_messages;
     Protocol::SessionSettings m_settings;

@@ -130,6 +130,42 @@ std::optional<int> optionalPositive(const Fields &f, const char *key)
     return int(*value);
 }
 
+/// `features` of hello and welcome: an array of short strings.
+QStringList featureList(const Fields &f)
+{
+    const QJsonArray array = f.array("features");
+    if (array.size() > MaxFeatures)
+        f.fail(QStringLiteral("field 'features' has more than %1 entries").arg(MaxFeatures),
+            ErrorCode::TooLarge);
+    QStringList features;
+    for (const QJsonValue &value : array) {
+        if (!value.isString() || value.toString().isEmpty()
+            || value.toString().size() > MaxFeatureLength)
+            f.fail(QStringLiteral("field 'features' must hold names of 1 to %1 characters")
+                       .arg(MaxFeatureLength));
+        features.append(value.toString());
+    }
+    return features;
+}
+
+int nonNegative(const Fields &f, const char *key)
+{
+    const int value = f.smallInteger(key);
+    if (value < 0)
+        f.fail(QStringLiteral("field '%1' must not be negative").arg(QLatin1String(key)));
+    return value;
+}
+
+/// A 64-digit hex roster hash.
+QString rosterHashField(const Fields &f, const char *key)
+{
+    const QString hash = f.string(key, 64);
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{64}$"));
+    if (!hex.match(hash).hasMatch())
+        f.fail(QStringLiteral("field '%1' must be 64 hex digits").arg(QLatin1String(key)));
+    return hash;
+}
+
 // One branch per request type, in the order of docs/protocol.md.
 ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
 {
@@ -138,6 +174,8 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
         h.protocol = f.smallInteger("protocol");
         h.displayName = nonEmptyDisplayName(f, "displayName");
         h.token = f.optionalString("token", 256);
+        if (f.has("features"))
+            h.features = featureList(f);
         return h;
     }
     if (type == QLatin1String("create_session")) {
@@ -153,6 +191,15 @@ ClientFrame clientFrameFromJson(const QString &type, const Fields &f)
         j.inviteCode = f.optionalId("inviteCode");
         j.epoch = f.optionalId("epoch");
         j.sinceRevision = f.optionalInteger("sinceRevision");
+        if (f.has("roster")) {
+            const QString roster = f.string("roster", 16);
+            if (roster == QLatin1String("full"))
+                j.roster = RosterMode::Full;
+            else if (roster == QLatin1String("summary"))
+                j.roster = RosterMode::Summary;
+            else
+                f.fail(QStringLiteral("field 'roster' must be \"summary\" or \"full\""));
+        }
         if (j.sessionId.isEmpty() == j.inviteCode.isEmpty())
             f.fail(QStringLiteral("exactly one of 'sessionId' and 'inviteCode' is required"));
         return j;
@@ -281,6 +328,15 @@ SessionSnapshot snapshotFromFields(const Fields &f)
             s.membership.append(membershipFromJson(value.toObject(), limits));
         }
     }
+    s.participantCount = int(s.participants.size());
+    if (f.has("rosterPartial") && f.boolean("rosterPartial")) {
+        s.rosterPartial = true;
+        s.participantCount = f.smallInteger("participantCount");
+        if (s.participantCount < s.participants.size())
+            f.fail(QStringLiteral("field 'participantCount' is less than the participants sent"));
+        if (f.has("rosterHash"))
+            s.rosterHash = rosterHashField(f, "rosterHash");
+    }
     return s;
 }
 
@@ -324,6 +380,8 @@ ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, 
         w.token = f.string("token", 256);
         w.serverTime = f.timestamp("serverTime");
         w.heartbeatSeconds = f.smallInteger("heartbeatSeconds");
+        if (f.has("features"))
+            w.features = featureList(f);
         return w;
     }
     if (type == QLatin1String("ack")) {
@@ -366,7 +424,17 @@ ServerFrame serverFrameFromJson(const QString &type, const QJsonObject &object, 
         const QString hash = f.string("rosterHash", 64);
         if (hash.size() != 64)
             f.fail(QStringLiteral("field 'rosterHash' must be 64 hex digits"));
-        return SessionDigest { f.id("sessionId"), f.id("epoch"), f.integer("revision"), hash };
+        SessionDigest d { f.id("sessionId"), f.id("epoch"), f.integer("revision"), hash };
+        if (f.has("participantCount"))
+            d.participantCount = nonNegative(f, "participantCount");
+        return d;
+    }
+    if (type == QLatin1String("roster_summary")) {
+        RosterSummary r { f.id("sessionId"), f.id("epoch"), f.integer("revision"),
+            nonNegative(f, "participantCount"), QString() };
+        if (f.has("rosterHash"))
+            r.rosterHash = rosterHashField(f, "rosterHash");
+        return r;
     }
     if (type == QLatin1String("message_delta"))
         return MessageDelta { f.id("sessionId"), f.id("draftId"), f.id("participantId"),

@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 #include <variant>
@@ -183,11 +184,30 @@ struct SessionSummary
 
 // ---------------------------------------------------------------- client → server
 
+/// The optional features a client may ask for in `hello` (the server echoes those it grants).
+namespace Feature {
+/// Large sessions' rosters in summary: the stage, a count and roster_summary frames.
+inline constexpr auto RosterSummary = "roster_summary";
+} // namespace Feature
+
+/// At most this many feature names in `hello`, each at most MaxFeatureLength characters.
+inline constexpr int MaxFeatures = 16;
+inline constexpr int MaxFeatureLength = 64;
+
 struct Hello
 {
     int protocol = Version;
     QString displayName;
     QString token; ///< empty: ask for a new identity
+    /// Optional features the client asks for (Feature::*); unknown names are ignored.
+    QStringList features;
+};
+
+/// @brief How much of a large session's roster join_session asks for.
+enum class RosterMode {
+    Default, ///< summary when the connection opted in (roster_summary) and the session is large
+    Summary,
+    Full, ///< every participant, and every roster event from then on
 };
 
 struct CreateSession
@@ -203,6 +223,7 @@ struct JoinSession
     QString inviteCode; ///< … or this
     QString epoch; ///< with sinceRevision: resume instead of a snapshot
     std::optional<qint64> sinceRevision;
+    RosterMode roster = RosterMode::Default; ///< wire `roster`: absent, "summary" or "full"
 };
 
 struct LeaveSession
@@ -338,6 +359,7 @@ struct Welcome
     QString token;
     QDateTime serverTime;
     int heartbeatSeconds = 15;
+    QStringList features; ///< the hello's features the server granted (absent: none)
 };
 
 /**
@@ -447,6 +469,16 @@ struct SessionSnapshot
     /// them with `messages` by revision.
     QList<MembershipEntry> membership;
     SessionSettings settings;
+    /**
+     * A summary snapshot of a large session (roster_summary): `participants` is only the
+     * stage (owners, moderators, Helpys and the recipient), `participantCount` the whole
+     * roster's size and `rosterHash` the whole roster's hash when the server had it at hand
+     * (else empty). On the wire only when true; otherwise participantCount is
+     * participants.size() and rosterHash empty.
+     */
+    bool rosterPartial = false;
+    int participantCount = 0;
+    QString rosterHash;
 };
 
 /**
@@ -545,6 +577,22 @@ struct SessionDigest
     QString epoch;
     qint64 revision = 0;
     QString rosterHash;
+    /// The whole roster's size (a summary subscriber compares it); -1: not sent.
+    int participantCount = -1;
+};
+
+/**
+ * @brief `roster_summary`: to a summary subscription (a large session, roster_summary): the
+ * roster events up to `revision` that it was not sent are summarised by this count (and
+ * hash of the whole roster at that revision, when the server has it). Not an event: no log.
+ */
+struct RosterSummary
+{
+    QString sessionId;
+    QString epoch;
+    qint64 revision = 0;
+    int participantCount = 0;
+    QString rosterHash; ///< empty: not known at that revision
 };
 
 /**
@@ -561,7 +609,7 @@ struct SessionActivity
 
 using ServerFrame = std::variant<Welcome, Ack, Error, SessionSnapshot, ParticipantChangeEvent,
     MessageEvent, TypingEvent, SessionDigest, SessionRenamedEvent, SessionDeletedEvent,
-    MessageDelta, SessionSettingsEvent, SessionActivity>;
+    MessageDelta, SessionSettingsEvent, SessionActivity, RosterSummary>;
 
 /**
  * Lowercase hex SHA-256 of the roster sorted by id, one line per participant:

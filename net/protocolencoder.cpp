@@ -157,6 +157,7 @@ QString typeName(const ServerFrame &frame)
             [](const SessionRenamedEvent &) { return QStringLiteral("session_renamed"); },
             [](const SessionDeletedEvent &) { return QStringLiteral("session_deleted"); },
             [](const SessionActivity &) { return QStringLiteral("session_activity"); },
+            [](const RosterSummary &) { return QStringLiteral("roster_summary"); },
         },
         frame);
 }
@@ -182,6 +183,8 @@ QJsonObject toJson(const ClientFrame &frame)
                 QJsonObject o { { QStringLiteral("protocol"), h.protocol },
                     { QStringLiteral("displayName"), h.displayName } };
                 insertIfSet(o, "token", h.token);
+                if (!h.features.isEmpty())
+                    o.insert(QStringLiteral("features"), QJsonArray::fromStringList(h.features));
                 return o;
             },
             [](const CreateSession &c) {
@@ -195,6 +198,10 @@ QJsonObject toJson(const ClientFrame &frame)
                 insertIfSet(o, "epoch", j.epoch);
                 if (j.sinceRevision)
                     o.insert(QStringLiteral("sinceRevision"), *j.sinceRevision);
+                if (j.roster != RosterMode::Default)
+                    o.insert(QStringLiteral("roster"),
+                        j.roster == RosterMode::Full ? QStringLiteral("full")
+                                                     : QStringLiteral("summary"));
                 return o;
             },
             [](const LeaveSession &l) {
@@ -299,10 +306,13 @@ QJsonObject toJson(const ServerFrame &frame)
     QJsonObject o = std::visit(
         Overloaded {
             [](const Welcome &w) {
-                return QJsonObject { { QStringLiteral("protocol"), w.protocol },
+                QJsonObject o { { QStringLiteral("protocol"), w.protocol },
                     { QStringLiteral("userId"), w.userId }, { QStringLiteral("token"), w.token },
                     { QStringLiteral("serverTime"), formatTimestamp(w.serverTime) },
                     { QStringLiteral("heartbeatSeconds"), w.heartbeatSeconds } };
+                if (!w.features.isEmpty())
+                    o.insert(QStringLiteral("features"), QJsonArray::fromStringList(w.features));
+                return o;
             },
             [](const Ack &a) {
                 QJsonObject o = a.result;
@@ -326,7 +336,7 @@ QJsonObject toJson(const ServerFrame &frame)
                 QJsonArray membership;
                 for (const MembershipEntry &e : s.membership)
                     membership.append(toJson(e));
-                return QJsonObject { { QStringLiteral("sessionId"), s.sessionId },
+                QJsonObject o { { QStringLiteral("sessionId"), s.sessionId },
                     { QStringLiteral("epoch"), s.epoch },
                     { QStringLiteral("revision"), s.revision },
                     { QStringLiteral("title"), s.title },
@@ -334,6 +344,12 @@ QJsonObject toJson(const ServerFrame &frame)
                     { QStringLiteral("messages"), messages },
                     { QStringLiteral("membership"), membership },
                     { QStringLiteral("settings"), settingsFields(s.settings) } };
+                if (s.rosterPartial) {
+                    o.insert(QStringLiteral("rosterPartial"), true);
+                    o.insert(QStringLiteral("participantCount"), s.participantCount);
+                    insertIfSet(o, "rosterHash", s.rosterHash);
+                }
+                return o;
             },
             [](const ParticipantChangeEvent &e) {
                 QJsonObject o { { QStringLiteral("sessionId"), e.sessionId },
@@ -366,10 +382,20 @@ QJsonObject toJson(const ServerFrame &frame)
                     { QStringLiteral("typing"), t.typing } };
             },
             [](const SessionDigest &d) {
-                return QJsonObject { { QStringLiteral("sessionId"), d.sessionId },
+                QJsonObject o { { QStringLiteral("sessionId"), d.sessionId },
                     { QStringLiteral("epoch"), d.epoch },
                     { QStringLiteral("revision"), d.revision },
                     { QStringLiteral("rosterHash"), d.rosterHash } };
+                if (d.participantCount >= 0)
+                    o.insert(QStringLiteral("participantCount"), d.participantCount);
+                return o;
+            },
+            [](const RosterSummary &r) {
+                return QJsonObject { { QStringLiteral("sessionId"), r.sessionId },
+                    { QStringLiteral("epoch"), r.epoch },
+                    { QStringLiteral("revision"), r.revision },
+                    { QStringLiteral("participantCount"), r.participantCount },
+                    { QStringLiteral("rosterHash"), optionalString(r.rosterHash) } };
             },
             [](const MessageDelta &d) {
                 return QJsonObject { { QStringLiteral("sessionId"), d.sessionId },

@@ -120,6 +120,8 @@ public:
 
     /// Protocol::rosterHash of the roster, computed once per change.
     const QString &hash() const;
+    /// hash() without computing it: empty when it is stale (O(1)).
+    const QString &cachedHash() const { return m_hash; }
 
 private:
     void count(const Protocol::Participant &participant, int delta);

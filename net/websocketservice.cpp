@@ -286,7 +286,7 @@ void WebSocketService::onConnected()
 {
     qCDebug(lcNet) << "socket open, sending hello";
     m_upgraded = true;
-    m_socket.sendTextMessage(encode(Hello { Version, m_displayName, m_token }));
+    m_socket.sendTextMessage(encode(Hello { Version, m_displayName, m_token, m_features }));
 }
 
 void WebSocketService::onDisconnected()
@@ -432,6 +432,7 @@ void WebSocketService::dispatch(const ServerFrame &frame)
         m_userId = welcome->userId;
         m_token = welcome->token;
         m_heartbeatSeconds = welcome->heartbeatSeconds;
+        m_grantedFeatures = welcome->features;
         m_lastTraffic.start();
         if (m_heartbeatSeconds > 0)
             m_heartbeatTimer.start(m_heartbeatSeconds * 1000);
@@ -486,6 +487,9 @@ void WebSocketService::dispatch(const ServerFrame &frame)
         Q_EMIT typingChanged(*typing);
     } else if (const auto *digest = std::get_if<SessionDigest>(&frame)) {
         Q_EMIT sessionDigestReceived(*digest);
+    } else if (const auto *summary = std::get_if<RosterSummary>(&frame)) {
+        forgetSnapshotBefore(summary->sessionId, summary->epoch, summary->revision);
+        Q_EMIT rosterSummaryReceived(*summary);
     } else if (const auto *delta = std::get_if<MessageDelta>(&frame)) {
         Q_EMIT messageDeltaReceived(*delta);
     } else if (const auto *settings = std::get_if<SessionSettingsEvent>(&frame)) {
@@ -589,10 +593,12 @@ QString WebSocketService::createSession(const QString &title, ReplyHandler onRep
     return sendRequest(CreateSession { {}, title }, std::move(onReply));
 }
 
-QString WebSocketService::joinSession(const QString &sessionId, ReplyHandler onReply)
+QString WebSocketService::joinSession(
+    const QString &sessionId, ReplyHandler onReply, RosterMode roster)
 {
     JoinSession join;
     join.sessionId = sessionId;
+    join.roster = roster;
     return sendRequest(join, std::move(onReply));
 }
 
@@ -603,13 +609,14 @@ QString WebSocketService::joinByInvite(const QString &inviteCode, ReplyHandler o
     return sendRequest(join, std::move(onReply));
 }
 
-QString WebSocketService::resumeSession(
-    const QString &sessionId, const QString &epoch, qint64 sinceRevision, ReplyHandler onReply)
+QString WebSocketService::resumeSession(const QString &sessionId, const QString &epoch,
+    qint64 sinceRevision, ReplyHandler onReply, RosterMode roster)
 {
     JoinSession join;
     join.sessionId = sessionId;
     join.epoch = epoch;
     join.sinceRevision = sinceRevision;
+    join.roster = roster;
     return sendRequest(join, std::move(onReply));
 }
 

@@ -78,6 +78,10 @@ public:
     void setAutoReconnect(bool enabled) { m_autoReconnect = enabled; }
     /// The delay of the reconnect now scheduled (0 when none is).
     int reconnectDelayMs() const { return m_reconnectTimer.isActive() ? m_reconnectDelayMs : 0; }
+    /// The optional features the next hello asks for (default: roster_summary).
+    void setFeatures(const QStringList &features) { m_features = features; }
+    /// The features the server granted in its last welcome.
+    const QStringList &grantedFeatures() const { return m_grantedFeatures; }
     /// Abandon an open or a hello that takes longer than this (default 10 s). Before the
     /// address was reached, that is the bound after which connecting fails for good.
     void setHandshakeTimeoutMs(int ms) { m_handshakeTimer.setInterval(ms); }
@@ -91,11 +95,13 @@ public:
 
     // Requests. Each returns its requestId; `onReply` (optional) runs once with the answer.
     QString createSession(const QString &title, ReplyHandler onReply = {});
-    QString joinSession(const QString &sessionId, ReplyHandler onReply = {});
+    /// `roster`: how much of a large session's roster to send (docs/protocol.md).
+    QString joinSession(const QString &sessionId, ReplyHandler onReply = {},
+        Protocol::RosterMode roster = Protocol::RosterMode::Default);
     QString joinByInvite(const QString &inviteCode, ReplyHandler onReply = {});
     /// Resume: the server sends the events after `sinceRevision`, or a snapshot.
     QString resumeSession(const QString &sessionId, const QString &epoch, qint64 sinceRevision,
-        ReplyHandler onReply = {});
+        ReplyHandler onReply = {}, Protocol::RosterMode roster = Protocol::RosterMode::Default);
     QString leaveSession(const QString &sessionId, ReplyHandler onReply = {});
     /// Asks the server to add a participant (named as in the original feature).
     QString sendParticipantAdded(const QString &sessionId, Protocol::ParticipantType type,
@@ -150,6 +156,8 @@ Q_SIGNALS:
     void messageReceived(const Protocol::MessageEvent &event);
     void typingChanged(const Protocol::TypingEvent &event);
     void sessionDigestReceived(const Protocol::SessionDigest &digest);
+    /// A large session's roster events up to a revision, summarised (roster_summary).
+    void rosterSummaryReceived(const Protocol::RosterSummary &summary);
     /// A Helpy's answer while it is written (ephemeral).
     void messageDeltaReceived(const Protocol::MessageDelta &delta);
     void sessionSettingsChanged(const Protocol::SessionSettingsEvent &event);
@@ -204,6 +212,8 @@ private:
     QString m_displayName;
     QString m_token;
     QString m_userId;
+    QStringList m_features { QLatin1String(Protocol::Feature::RosterSummary) };
+    QStringList m_grantedFeatures;
     QString m_requestPrefix;
     quint64 m_requestCounter = 0;
     QHash<QString, Pending> m_pending; ///< the outbox: every request not yet answered

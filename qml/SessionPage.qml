@@ -468,12 +468,30 @@ Page {
                 anchors.fill: parent
                 spacing: 0
 
-                Label {
-                    objectName: "participantHeader"
+                RowLayout {
                     Layout.fillWidth: true
                     Layout.margins: 12
-                    text: qsTr("Participants — %1").arg(participantList.count)
-                    font.bold: true
+                    spacing: 8
+
+                    Label {
+                        objectName: "participantHeader"
+                        Layout.fillWidth: true
+                        // A large session's list may hold only its stage: the session's count.
+                        readonly property int total: (page.session?.rosterPartial ?? false)
+                                                     ? page.session.participantCount
+                                                     : participantList.count
+                        text: qsTr("Participants — %1").arg(total.toLocaleString(Qt.locale(), "f", 0))
+                        font.bold: true
+                        elide: Text.ElideRight
+                    }
+                    Button {
+                        objectName: "showEveryoneButton"
+                        visible: page.session?.rosterPartial ?? false
+                        text: qsTr("Show everyone")
+                        flat: true
+                        Accessible.description: qsTr("Load the whole list of participants")
+                        onClicked: page.session.requestFullRoster()
+                    }
                 }
                 ListView {
                     id: participantList

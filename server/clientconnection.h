@@ -67,9 +67,19 @@ public:
     qint64 silentForMs() const;
 
     QString userId;
-    /// Sessions whose events this connection receives, each with the last revision it has
-    /// (by snapshot, resume or event): nothing is delivered to it twice.
-    QHash<QString, qint64> subscriptions;
+    /// @brief A followed session: the last revision the connection has (by snapshot, resume,
+    /// event or roster_summary), so nothing is delivered twice; whether it is in summary
+    /// (RosterSummaries: no events about other plain members); and whether it asked for the
+    /// whole roster (join_session `roster: "full"`), which it then keeps however large.
+    struct Subscription
+    {
+        qint64 revision = 0;
+        bool summary = false;
+        bool wholeAsked = false;
+    };
+    QHash<QString, Subscription> subscriptions;
+    /// The peer asked for the `roster_summary` feature in its hello.
+    bool rosterSummary = false;
     /// The server is going away: frames still arriving are not answered.
     bool closing = false;
 

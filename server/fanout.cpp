@@ -3,6 +3,7 @@
 
 #include "clientconnection.h"
 #include "metrics.h"
+#include "serveroptions.h"
 #include "session.h"
 #include "sessionregistry.h"
 
@@ -11,6 +12,7 @@
 Fanout::Fanout(SessionRegistry &registry, ServerMetrics &metrics)
     : m_registry(registry)
     , m_metrics(metrics)
+    , m_summaries(registry)
 { }
 
 void Fanout::deliver(const Delivery &delivery)
@@ -20,6 +22,15 @@ void Fanout::deliver(const Delivery &delivery)
         return;
     qint64 sent = 0;
     QElapsedTimer firstToLast; // helpy_fanout_seconds: from the first write to the last
+    // Only events about a plain member are held back from summary subscriptions.
+    QString plainMember;
+    bool large = false;
+    if (const auto traits = session->traitsOf(delivery.revision)) {
+        plainMember = traits->plainMemberId;
+        large = traits->rosterSizeAfter > m_registry.options().largeSessionThreshold;
+    }
+    bool skipped = false;
+    QString gapSummary; // encoded once, when the first summary subscription needs it
     const auto sendTo = [&](const User &user) {
         for (ClientConnection *connection : user.connections) {
             auto it = connection->subscriptions.find(delivery.sessionId);
@@ -28,9 +39,25 @@ void Fanout::deliver(const Delivery &delivery)
                     connection->send(delivery.activityText);
                 continue;
             }
-            if (*it >= delivery.revision)
+            if (it->revision >= delivery.revision)
                 continue; // already has it by snapshot or resume
-            *it = delivery.revision;
+            // Followed since the session was small: in summary once it is large (the client
+            // learns it from its first roster_summary), unless it asked for the whole roster.
+            if (large && !it->summary && !it->wholeAsked && connection->rosterSummary)
+                it->summary = true;
+            if (it->summary) {
+                if (!plainMember.isEmpty() && connection->userId != plainMember) {
+                    skipped = true;
+                    continue;
+                }
+                if (it->revision < delivery.revision - 1) {
+                    if (gapSummary.isNull())
+                        gapSummary = m_summaries.textAt(*session, delivery.revision - 1);
+                    if (!gapSummary.isEmpty())
+                        connection->send(gapSummary);
+                }
+            }
+            it->revision = delivery.revision;
             if (sent++ == 0)
                 firstToLast.start();
             connection->send(delivery.text);
@@ -46,6 +73,7 @@ void Fanout::deliver(const Delivery &delivery)
         for (ClientConnection *connection : removed->connections)
             connection->subscriptions.remove(delivery.sessionId);
     }
+    m_summaries.delivered(*session, delivery.revision, skipped);
     if (sent > 0)
         m_metrics.observeFanout(sent, double(firstToLast.nsecsElapsed()) / 1e9);
 }

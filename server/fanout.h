@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "rostersummaries.h"
+
 #include <QString>
 
 class ClientConnection;
@@ -34,12 +36,17 @@ public:
 
     /// Sends the event to each follower that does not have its revision yet (by snapshot
     /// or resume), and moves the follower on to it; the activity to each member's
-    /// connection that does not follow the session.
+    /// connection that does not follow the session. A summary subscription is not sent an
+    /// event about another plain member, and gets a roster_summary before an event that
+    /// follows such a gap (RosterSummaries).
     void deliver(const Delivery &delivery);
     /// Sends an unrecorded frame (typing) at once to each follower but `except`.
     void broadcast(const Session &session, const QString &text, const ClientConnection *except);
 
+    RosterSummaries &rosterSummaries() { return m_summaries; }
+
 private:
     SessionRegistry &m_registry;
     ServerMetrics &m_metrics;
+    RosterSummaries m_summaries;
 };

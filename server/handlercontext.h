@@ -68,8 +68,11 @@ public:
     virtual void post(ClientConnection *connection, const QString &text,
         const QString &subscribe = {}, qint64 revision = 0)
         = 0;
-    /// The session's state, after which the connection follows it.
-    virtual void sendSnapshot(ClientConnection *connection, const Session &session) = 0;
+    /// The session's state (a summary of a large one's roster when the connection asked for
+    /// roster_summary, unless `mode` asks for all of it), after which the connection follows it.
+    virtual void sendSnapshot(ClientConnection *connection, const Session &session,
+        Protocol::RosterMode mode = Protocol::RosterMode::Default)
+        = 0;
     /// A person's message was published in the session (the tutors may answer it, once the
     /// change is committed).
     virtual void messagePosted(const Session &session, const Protocol::ChatMessage &message) = 0;

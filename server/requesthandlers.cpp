@@ -5,6 +5,7 @@
 #include "handlercontext.h"
 #include "identifiers.h"
 #include "logging.h"
+#include "rostersummaries.h"
 #include "rules.h"
 #include "serveroptions.h"
 #include "session.h"
@@ -223,15 +224,23 @@ Outcome RequestHandlers::joinSession(
     // Before the snapshot or the missed events, which then include the user's presence.
     m_context.sessionOpened(user, session->id());
 
+    // A summary subscription resumes by a summary snapshot (its stage, messages and count:
+    // small), and a switch between summary and the whole roster needs a snapshot too.
+    const bool summary = RosterSummaries::wantsSummary(
+        *connection, *session, request.roster, m_context.options().largeSessionThreshold);
+    const auto followed = connection->subscriptions.constFind(session->id());
+    const bool wasSummary = followed != connection->subscriptions.cend() && followed->summary;
     std::optional<QStringList> missed;
-    if (request.sinceRevision && request.epoch == session->epoch())
+    // Asked for the whole roster: a snapshot, which marks the subscription so.
+    if (request.sinceRevision && request.epoch == session->epoch() && !summary && !wasSummary
+        && request.roster != RosterMode::Full)
         missed = session->eventsSince(*request.sinceRevision);
     if (missed) {
         for (const QString &event : std::as_const(*missed))
             m_context.post(connection, event);
         m_context.post(connection, {}, session->id(), session->revision());
     } else {
-        m_context.sendSnapshot(connection, *session);
+        m_context.sendSnapshot(connection, *session, request.roster);
     }
     return makeAck(session->revision(),
         JoinSessionResult { session->id(), session->epoch(), missed.has_value() });

@@ -387,9 +387,9 @@ void ServerCore::post(
     m_transactions.post(connection, text, subscribe, revision);
 }
 
-void ServerCore::sendSnapshot(ClientConnection *connection, const Session &session)
+void ServerCore::sendSnapshot(ClientConnection *connection, const Session &session, RosterMode mode)
 {
-    m_transactions.sendSnapshot(connection, session);
+    m_transactions.sendSnapshot(connection, session, mode);
 }
 
 void ServerCore::broadcast(

@@ -84,7 +84,8 @@ public:
     void publish(Session &session, Protocol::ServerFrame event) override;
     void post(ClientConnection *connection, const QString &text, const QString &subscribe = {},
         qint64 revision = 0) override;
-    void sendSnapshot(ClientConnection *connection, const Session &session) override;
+    void sendSnapshot(ClientConnection *connection, const Session &session,
+        Protocol::RosterMode mode = Protocol::RosterMode::Default) override;
     void broadcast(
         const Session &session, const QString &text, const ClientConnection *except) override;
     void messagePosted(const Session &session, const Protocol::ChatMessage &message) override;

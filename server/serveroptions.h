@@ -42,6 +42,11 @@ struct ServerOptions
     /// Invites a user may create in an hour (create_invite past it: limit_exceeded).
     int maxInvitesPerUserPerHour = 200;
     int eventLogSize = 1000; ///< events kept per session for resume
+    /// A session is large while its roster has more participants than this: a connection
+    /// that asked for `roster_summary` is then sent a summary of it (docs/protocol.md).
+    int largeSessionThreshold = 200;
+    /// A large session's summary subscriptions get a roster_summary at most this often.
+    int rosterSummaryIntervalMs = 1000;
     /// Rows of one list_sessions answer at most (a larger `limit` gets this many).
     int maxListPage = 200;
     /// Answers remembered so a retried request is answered, not applied again (reads such as

@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include "membership.h"
+#include "rostersummaries.h"
 
 using namespace Protocol;
 
@@ -17,7 +18,16 @@ void Session::record(qint64 revision, const QString &encodedEvent)
 {
     Q_ASSERT(revision == m_revision + 1);
     m_revision = revision;
-    m_log.push_back(encodedEvent);
+    EventTraits traits;
+    if (m_pendingRevision == revision) {
+        traits = std::exchange(m_pendingTraits, {});
+        m_rosterRevision = revision;
+    } else {
+        traits.rosterSizeBefore = m_roster.size();
+    }
+    traits.rosterSizeAfter = m_roster.size();
+    m_pendingRevision = -1;
+    m_log.push_back({ encodedEvent, std::move(traits) });
     while (qsizetype(m_log.size()) > m_logCapacity)
         m_log.pop_front();
 }
@@ -40,12 +50,23 @@ std::optional<QStringList> Session::eventsSince(qint64 sinceRevision) const
     QStringList events;
     events.reserve(missed);
     for (auto it = m_log.end() - missed; it != m_log.end(); ++it)
-        events.append(*it);
+        events.append(it->text);
     return events;
+}
+
+std::optional<Session::EventTraits> Session::traitsOf(qint64 revision) const
+{
+    const qint64 back = m_revision - revision; // 0: the last one
+    if (revision < 1 || back < 0 || back >= qint64(m_log.size()))
+        return std::nullopt;
+    return m_log.at(m_log.size() - 1 - back).traits;
 }
 
 void Session::applyChange(const ParticipantChangeEvent &event)
 {
+    m_pendingRevision = event.revision;
+    m_pendingTraits
+        = EventTraits { RosterSummaries::plainMemberOf(m_roster, event), m_roster.size(), 0 };
     if (auto entry = Membership::entryOf(event, m_roster)) {
         m_membership.push_back(std::move(*entry));
         while (qsizetype(m_membership.size()) > m_snapshotMessages)
@@ -95,6 +116,32 @@ SessionSnapshot Session::snapshot() const
     s.messages = QList<ChatMessage>(m_messages.cbegin(), m_messages.cend());
     s.settings = m_settings;
     s.membership = QList<MembershipEntry>(m_membership.cbegin(), m_membership.cend());
+    return s;
+}
+
+SessionSnapshot Session::summarySnapshot(const QString &userId) const
+{
+    SessionSnapshot s;
+    s.sessionId = m_id;
+    s.epoch = m_epoch;
+    s.revision = m_revision;
+    s.title = m_title;
+    m_roster.forEach([&](qsizetype, const Participant &p) {
+        if (RosterSummaries::isOnStage(p) || p.id == userId)
+            s.participants.append(p);
+    });
+    s.messages = QList<ChatMessage>(m_messages.cbegin(), m_messages.cend());
+    s.settings = m_settings;
+    // Lines about plain members' comings and goings are not sent live either.
+    for (const MembershipEntry &entry : m_membership) {
+        if (!RosterSummaries::isAboutPlainMember(entry) || entry.participantId == userId)
+            s.membership.append(entry);
+    }
+    s.rosterPartial = true;
+    s.participantCount = m_roster.size();
+    // Only when at hand: computing it for each joiner of a join storm would be O(N²) again
+    // (roster_summary frames carry it, once a second at most).
+    s.rosterHash = m_roster.cachedHash();
     return s;
 }
 

@@ -38,6 +38,21 @@ public:
     /// The encoded events after `sinceRevision`, or nothing when the log no longer has them.
     std::optional<QStringList> eventsSince(qint64 sinceRevision) const;
 
+    /// @brief What a summary subscription needs to know of one logged event (RosterSummary).
+    struct EventTraits
+    {
+        /// The plain member the event is about (a person who is a member before and after
+        /// it): a summary subscription of anyone else is not sent it. Empty: everyone is.
+        QString plainMemberId;
+        int rosterSizeBefore = 0;
+        int rosterSizeAfter = 0;
+    };
+    /// The traits of the event at `revision`, or nothing when the log no longer has it.
+    std::optional<EventTraits> traitsOf(qint64 revision) const;
+    /// The revision of the last roster event (the roster's hash is that of any revision
+    /// from it on).
+    qint64 rosterRevision() const { return m_rosterRevision; }
+
     /// Who is in the session, in join order; its hash() is the digest clients compare.
     const Roster &roster() const { return m_roster; }
     Roster &roster() { return m_roster; }
@@ -86,6 +101,12 @@ public:
     void forgetHistory();
 
     Protocol::SessionSnapshot snapshot() const;
+    /**
+     * A summary snapshot for `userId`'s connection: only the stage (owners, moderators,
+     * Helpys, and `userId`) and the whole roster's size, and its hash when already computed
+     * (rosterPartial).
+     */
+    Protocol::SessionSnapshot summarySnapshot(const QString &userId) const;
 
 private:
     QString m_id;
@@ -97,7 +118,15 @@ private:
     Roster m_roster;
     std::deque<Protocol::ChatMessage> m_messages;
     std::deque<Protocol::MembershipEntry> m_membership; // as many as m_messages may hold
-    std::deque<QString> m_log; // m_log.back() has revision m_revision
+    struct LoggedEvent
+    {
+        QString text;
+        EventTraits traits;
+    };
+    std::deque<LoggedEvent> m_log; // m_log.back() has revision m_revision
+    EventTraits m_pendingTraits; // of the roster event applied last, until it is recorded
+    qint64 m_pendingRevision = -1;
+    qint64 m_rosterRevision = 0;
     QSet<QString> m_banned;
     Protocol::SessionSettings m_settings;
     bool m_deleted = false;

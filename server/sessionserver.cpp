@@ -396,8 +396,8 @@ void SessionServer::Private::onHeartbeat()
         for (auto it = connection->subscriptions.cbegin(); it != connection->subscriptions.cend();
              ++it) {
             if (const Session *session = core.registry().find(it.key())) {
-                connection->send(encode(SessionDigest {
-                    it.key(), session->epoch(), session->revision(), session->roster().hash() }));
+                connection->send(encode(SessionDigest { it.key(), session->epoch(),
+                    session->revision(), session->roster().hash(), session->roster().size() }));
             }
         }
     }
@@ -566,8 +566,13 @@ void SessionServer::Private::handleHello(ClientConnection *connection, const Hel
     if (!user)
         return; // could not be stored
     qCInfo(lcServer) << connection->peer() << "is" << user->id << user->displayName;
+    // The features this server knows; the others are ignored (docs/protocol.md).
+    QStringList granted;
+    connection->rosterSummary = hello.features.contains(QLatin1String(Feature::RosterSummary));
+    if (connection->rosterSummary)
+        granted.append(QLatin1String(Feature::RosterSummary));
     connection->send(encode(Welcome { Version, user->id, user->token,
-        QDateTime::currentDateTimeUtc(), options.heartbeatSeconds }));
+        QDateTime::currentDateTimeUtc(), options.heartbeatSeconds, granted }));
 }
 
 void SessionServer::Private::onStorageFailed(const QString &error)

@@ -5,6 +5,7 @@
 #include "clustersync.h"
 #include "logging.h"
 #include "metrics.h"
+#include "serveroptions.h"
 #include "session.h"
 #include "sessionactivity.h"
 #include "sessionregistry.h"
@@ -245,7 +246,8 @@ void Transactions::sendAll(const QList<Outgoing> &sends)
         if (!out.text.isEmpty())
             out.connection->send(out.text);
         if (!out.subscribeSession.isEmpty())
-            out.connection->subscriptions.insert(out.subscribeSession, out.subscribeRevision);
+            out.connection->subscriptions.insert(
+                out.subscribeSession, { out.subscribeRevision, out.summary, out.wholeAsked });
     }
 }
 
@@ -309,8 +311,8 @@ void Transactions::publish(Session &session, ServerFrame event)
     m_outbox.append(std::move(out));
 }
 
-void Transactions::post(
-    ClientConnection *connection, const QString &text, const QString &subscribe, qint64 revision)
+void Transactions::post(ClientConnection *connection, const QString &text, const QString &subscribe,
+    qint64 revision, bool summary, bool wholeAsked)
 {
     if (m_depth == 0) {
         // A read must not overtake the changes it may show: it goes out after them.
@@ -324,7 +326,7 @@ void Transactions::post(
         if (!text.isEmpty())
             connection->send(text);
         if (!subscribe.isEmpty())
-            connection->subscriptions.insert(subscribe, revision);
+            connection->subscriptions.insert(subscribe, { revision, summary, wholeAsked });
         return;
     }
     Outgoing out;
@@ -332,12 +334,26 @@ void Transactions::post(
     out.text = text;
     out.subscribeSession = subscribe;
     out.subscribeRevision = revision;
+    out.summary = summary;
+    out.wholeAsked = wholeAsked;
     m_outbox.append(std::move(out));
 }
 
-void Transactions::sendSnapshot(ClientConnection *connection, const Session &session)
+void Transactions::sendSnapshot(
+    ClientConnection *connection, const Session &session, RosterMode mode)
 {
-    post(connection, encode(session.snapshot()), session.id(), session.revision());
+    if (RosterSummaries::wantsSummary(
+            *connection, session, mode, m_registry.options().largeSessionThreshold)) {
+        post(connection, encode(session.summarySnapshot(connection->userId)), session.id(),
+            session.revision(), true);
+        return;
+    }
+    const auto followed = connection->subscriptions.constFind(session.id());
+    const bool wholeAsked = mode == RosterMode::Full
+        || (mode == RosterMode::Default && followed != connection->subscriptions.cend()
+            && followed->wholeAsked);
+    post(connection, encode(session.snapshot()), session.id(), session.revision(), false,
+        wholeAsked);
 }
 
 void Transactions::sendAfterCommit(ClientConnection *connection, const QString &text)

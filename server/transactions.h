@@ -86,9 +86,11 @@ public:
     /// A frame for one connection (none: `text` empty), then the connection follows
     /// `subscribe` from `revision` on. Queued inside a transaction, at once outside one.
     void post(ClientConnection *connection, const QString &text, const QString &subscribe = {},
-        qint64 revision = 0);
-    /// The session's state, after which the connection follows it.
-    void sendSnapshot(ClientConnection *connection, const Session &session);
+        qint64 revision = 0, bool summary = false, bool wholeAsked = false);
+    /// The session's state, after which the connection follows it: a summary snapshot when
+    /// RosterSummaries::wantsSummary, else the whole roster.
+    void sendSnapshot(ClientConnection *connection, const Session &session,
+        Protocol::RosterMode mode = Protocol::RosterMode::Default);
     /// Sends once what came before it is durable (at once when nothing waits).
     void sendAfterCommit(ClientConnection *connection, const QString &text);
     /// Something committed is waiting for its sync (SessionStore::durabilityBarrier).
@@ -103,6 +105,8 @@ private:
         QString text; ///< may be empty: only a subscription
         QString subscribeSession;
         qint64 subscribeRevision = 0;
+        bool summary = false;
+        bool wholeAsked = false;
     };
 
     void begin();

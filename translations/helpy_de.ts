@@ -1022,6 +1022,14 @@
         <source>New</source>
         <translation>Neu</translation>
     </message>
+    <message>
+        <source>Show everyone</source>
+        <translation>Alle anzeigen</translation>
+    </message>
+    <message>
+        <source>Load the whole list of participants</source>
+        <translation>Die ganze Teilnehmerliste laden</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

@@ -25,7 +25,7 @@ namespace {
 
 auto members(const Hello &f)
 {
-    return std::tie(f.protocol, f.displayName, f.token);
+    return std::tie(f.protocol, f.displayName, f.token, f.features);
 }
 auto members(const CreateSession &f)
 {
@@ -33,7 +33,7 @@ auto members(const CreateSession &f)
 }
 auto members(const JoinSession &f)
 {
-    return std::tie(f.requestId, f.sessionId, f.inviteCode, f.epoch, f.sinceRevision);
+    return std::tie(f.requestId, f.sessionId, f.inviteCode, f.epoch, f.sinceRevision, f.roster);
 }
 auto members(const LeaveSession &f)
 {
@@ -99,7 +99,7 @@ auto members(const DeleteSession &f)
 }
 auto members(const Welcome &f)
 {
-    return std::tie(f.protocol, f.userId, f.token, f.serverTime, f.heartbeatSeconds);
+    return std::tie(f.protocol, f.userId, f.token, f.serverTime, f.heartbeatSeconds, f.features);
 }
 auto members(const Ack &f)
 {
@@ -111,8 +111,10 @@ auto members(const Error &f)
 }
 auto members(const SessionSnapshot &f)
 {
-    return std::tie(f.sessionId, f.epoch, f.revision, f.title, f.participants, f.messages,
-        f.membership, f.settings);
+    // participantCount is the participants' number unless the snapshot is partial.
+    return std::make_tuple(f.sessionId, f.epoch, f.revision, f.title, f.participants, f.messages,
+        f.membership, f.settings, f.rosterPartial, f.rosterPartial ? f.participantCount : -1,
+        f.rosterHash);
 }
 auto members(const ParticipantChangeEvent &f)
 {
@@ -129,7 +131,11 @@ auto members(const TypingEvent &f)
 }
 auto members(const SessionDigest &f)
 {
-    return std::tie(f.sessionId, f.epoch, f.revision, f.rosterHash);
+    return std::tie(f.sessionId, f.epoch, f.revision, f.rosterHash, f.participantCount);
+}
+auto members(const RosterSummary &f)
+{
+    return std::tie(f.sessionId, f.epoch, f.revision, f.participantCount, f.rosterHash);
 }
 auto members(const MessageDelta &f)
 {
@@ -609,6 +615,15 @@ void TestProtocol::clientRoundTrip_data()
     QTest::newRow("hello with token")
         << ClientFrame(Hello { 1, u"Ada Lovelace"_s, u"3f9c0a-secret"_s }) << u"hello"_s;
     QTest::newRow("hello, future protocol") << ClientFrame(Hello { 2, u"Ada"_s, {} }) << u"hello"_s;
+    QTest::newRow("hello with features")
+        << ClientFrame(Hello { 1, u"Ada"_s, {}, { u"roster_summary"_s, u"later"_s } })
+        << u"hello"_s;
+    QTest::newRow("join_session, whole roster")
+        << ClientFrame(JoinSession { u"r-2"_s, u"s-1"_s, {}, {}, std::nullopt, RosterMode::Full })
+        << u"join_session"_s;
+    QTest::newRow("join_session, summary")
+        << ClientFrame(JoinSession { u"r-2"_s, u"s-1"_s, {}, u"e-1"_s, 4, RosterMode::Summary })
+        << u"join_session"_s;
     QTest::newRow("create_session")
         << ClientFrame(CreateSession { u"r-1"_s, u"Algebra — chapter 3"_s }) << u"create_session"_s;
     QTest::newRow("join_session by id")
@@ -701,6 +716,9 @@ void TestProtocol::serverRoundTrip_data()
 
     QTest::newRow("welcome") << ServerFrame(Welcome { 1, u"u-ada"_s, u"t0ken"_s, kTime, 15 })
                              << u"welcome"_s;
+    QTest::newRow("welcome with features")
+        << ServerFrame(Welcome { 1, u"u-ada"_s, u"t0ken"_s, kTime, 15, { u"roster_summary"_s } })
+        << u"welcome"_s;
     QTest::newRow("ack bare") << ServerFrame(Ack { u"r-1"_s, std::nullopt, {} }) << u"ack"_s;
     QTest::newRow("ack create_session")
         << ServerFrame(Ack { u"r-2"_s, std::nullopt, { { u"sessionId"_s, u"s-1"_s } } })
@@ -735,6 +753,18 @@ void TestProtocol::serverRoundTrip_data()
         << ServerFrame(Error { {}, ErrorCode::BadRequest, u"malformed JSON"_s }) << u"error"_s;
     QTest::newRow("error without message")
         << ServerFrame(Error { u"r-7"_s, ErrorCode::Internal, {} }) << u"error"_s;
+    const QString hash(64, u'c');
+    QTest::newRow("roster_summary")
+        << ServerFrame(RosterSummary { u"s-1"_s, u"e-1"_s, 12, 3000, hash }) << u"roster_summary"_s;
+    QTest::newRow("roster_summary without hash")
+        << ServerFrame(RosterSummary { u"s-1"_s, u"e-1"_s, 12, 0, {} }) << u"roster_summary"_s;
+    SessionSnapshot partial { u"s-1"_s, u"e-1"_s, 3, u"Lecture"_s, { ada() }, {} };
+    partial.rosterPartial = true;
+    partial.participantCount = 3000;
+    partial.rosterHash = hash;
+    QTest::newRow("session_snapshot summary") << ServerFrame(partial) << u"session_snapshot"_s;
+    QTest::newRow("session_digest with count")
+        << ServerFrame(SessionDigest { u"s-1"_s, u"e-1"_s, 3, hash, 3000 }) << u"session_digest"_s;
     QTest::newRow("session_snapshot empty")
         << ServerFrame(SessionSnapshot { u"s-1"_s, u"e-1"_s, 0, u"Empty"_s, {}, {} })
         << u"session_snapshot"_s;
