@@ -87,8 +87,8 @@ private:
     /// Made on the first abortAfter() only: most connections never need one, and an idle
     /// connection should cost as little as a relay's (a QTimer is a QObject).
     std::unique_ptr<QTimer> m_abortTimer;
-    QHostAddress m_address;
     QWebSocket *m_socket;
+    QHostAddress m_address;
     qint64 m_maxPendingBytes;
     int m_graceMs; ///< after a 1013 for its backlog, the socket is cut this much later
     quint64 m_flushedInPass = 0;

@@ -305,7 +305,8 @@ void Transactions::publish(Session &session, ServerFrame event)
     Outgoing out;
     out.delivery = Delivery { session.id(), revision, text,
         change && change->type == ParticipantChangeEvent::Type::Removed ? change->participantId
-                                                                        : QString() };
+                                                                        : QString(),
+        QString() };
     if (const auto *message = std::get_if<MessageEvent>(&event))
         out.delivery->activityText = SessionActivityPush::encodeFor(*message);
     m_outbox.append(std::move(out));
