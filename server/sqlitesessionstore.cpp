@@ -163,7 +163,10 @@ bool SqliteSessionStore::open(QString *error)
     // delivered, so that what was acknowledged survives a power cut as with FULL.
     if (!exec(QStringLiteral("PRAGMA synchronous=NORMAL"))
         || !exec(QStringLiteral("PRAGMA foreign_keys=ON"))
-        || !exec(QStringLiteral("PRAGMA busy_timeout=5000")))
+        || !exec(QStringLiteral("PRAGMA busy_timeout=5000"))
+        // SQLite's page cache is 2 MiB by default: a busy server's indexes (answers by user,
+        // events by session) outgrow it and every commit re-reads pages from the OS.
+        || !exec(QStringLiteral("PRAGMA cache_size=-%1").arg(CacheKiB)))
         return fail(m_lastError);
     QString migrationError;
     if (!migrate(&migrationError))

@@ -21,6 +21,8 @@ class SqliteSessionStore final : public SessionStore
 {
 public:
     static constexpr int SchemaVersion = 4;
+    /// SQLite's page cache, at most (PRAGMA cache_size): enough for the hot indexes.
+    static constexpr int CacheKiB = 32 * 1024;
 
     explicit SqliteSessionStore(QString path);
     ~SqliteSessionStore() override;
