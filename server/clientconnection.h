@@ -82,6 +82,9 @@ public:
     bool rosterSummary = false;
     /// The server is going away: frames still arriving are not answered.
     bool closing = false;
+    /// Which of the heartbeat's one-second ticks pings this connection (SessionServer spreads
+    /// the pings and digests of all connections over the heartbeat interval).
+    int heartbeatSlot = 0;
 
 private:
     /// Made on the first abortAfter() only: most connections never need one, and an idle

@@ -91,7 +91,7 @@ bool SessionServer::listen()
         return false;
     }
     if (d->options.heartbeatSeconds > 0) {
-        d->heartbeat.start(d->options.heartbeatSeconds * 1000);
+        d->heartbeat.start(d->options.heartbeatSeconds * 1000 / d->heartbeatSlices());
         d->loopClock.start();
     }
     qCInfo(lcServer) << "listening on" << url().toString();
@@ -246,6 +246,7 @@ void SessionServer::Private::onNewConnection()
             = new ClientConnection(socket, options.maxPendingBytes, options.slowReaderGraceMs, q);
         connection->setAddress(ForwardedFor::clientAddress(socket->peerAddress(),
             socket->request().rawHeader("X-Forwarded-For"), options.trustedProxies));
+        connection->heartbeatSlot = nextHeartbeatSlot++ % heartbeatSlices();
         connections.append(connection);
         wire(connection);
         connection->meterBacklog(&budgets);
@@ -374,31 +375,49 @@ void SessionServer::Private::onClosed(ClientConnection *connection)
 
 void SessionServer::Private::onHeartbeat()
 {
-    QStringList usersHere;
-    for (const ClientConnection *connection : std::as_const(connections)) {
-        if (connection->isSignedIn())
-            usersHere.append(connection->userId);
+    const int slot = heartbeatTick++ % heartbeatSlices();
+    if (slot == 0) {
+        QStringList usersHere;
+        for (const ClientConnection *connection : std::as_const(connections)) {
+            if (connection->isSignedIn())
+                usersHere.append(connection->userId);
+        }
+        core.heartbeat(usersHere);
+        // Silence counts only while our loop ran (LoopClock): after a stall of ours, every
+        // peer would look silent, since we read nobody meanwhile.
+        const qint64 deadAfterMs = 2LL * options.heartbeatSeconds * 1000;
+        QList<ClientConnection *> silent;
+        for (ClientConnection *connection : std::as_const(connections)) {
+            if (connection->silentForMs() > deadAfterMs)
+                silent.append(connection);
+        }
+        dropSilent(silent);
     }
-    core.heartbeat(usersHere);
-    // Silence counts only while our loop ran (LoopClock): after a stall of ours, every peer
-    // would look silent, since we read nobody meanwhile.
-    const qint64 deadAfterMs = 2LL * options.heartbeatSeconds * 1000;
-    QList<ClientConnection *> silent;
-    for (ClientConnection *connection : std::as_const(connections)) {
-        if (connection->silentForMs() > deadAfterMs)
-            silent.append(connection);
-    }
-    dropSilent(silent);
+    pingSlice(slot);
+}
+
+void SessionServer::Private::pingSlice(int slot)
+{
+    // One digest text per session for the whole slice (a session's members share it).
+    QHash<QString, QString> digests;
     const auto all = connections;
     for (ClientConnection *connection : all) {
+        if (connection->heartbeatSlot != slot)
+            continue;
         connection->socket()->ping();
         // With each heartbeat, a digest per followed session lets clients prove they match.
         for (auto it = connection->subscriptions.cbegin(); it != connection->subscriptions.cend();
              ++it) {
-            if (const Session *session = core.registry().find(it.key())) {
-                connection->send(encode(SessionDigest { it.key(), session->epoch(),
-                    session->revision(), session->roster().hash(), session->roster().size() }));
+            auto digest = digests.find(it.key());
+            if (digest == digests.end()) {
+                const Session *session = core.registry().find(it.key());
+                if (!session)
+                    continue;
+                digest = digests.insert(it.key(),
+                    encode(SessionDigest { it.key(), session->epoch(), session->revision(),
+                        session->roster().hash(), session->roster().size() }));
             }
+            connection->send(*digest);
         }
     }
 }

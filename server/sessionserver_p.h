@@ -32,7 +32,13 @@ public:
     SessionServer *q;
     ServerOptions options;
     QWebSocketServer wsServer;
+    /// Ticks once a second; each tick pings (and sends digests to) one slice of the
+    /// connections, so each is pinged once per heartbeat interval and no pass of the loop
+    /// sends to all of them at once. Presence and silence are checked once per interval.
     QTimer heartbeat;
+    int heartbeatTick = 0;
+    int nextHeartbeatSlot = 0;
+    int heartbeatSlices() const { return std::max(1, options.heartbeatSeconds); }
     /// Our own stalls, which liveness does not count against the peers.
     LoopClock loopClock;
     QList<ClientConnection *> connections;
@@ -84,6 +90,8 @@ public:
     void scheduleHelloDeadline();
     void onHelloDeadline();
     void onHeartbeat();
+    /// Pings this tick's slice of the connections, each with a digest per followed session.
+    void pingSlice(int slot);
     /// Drops the most silent of the peers silent for 2 heartbeats, at most a share of all
     /// connections (silentDropsPercentPerHeartbeat): a mass silence is more likely ours.
     void dropSilent(QList<ClientConnection *> silent);
