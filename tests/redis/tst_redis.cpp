@@ -97,6 +97,23 @@ private:
         return stored ? stored->events : QStringList();
     }
 
+    /// Ana creates the session "Art" and Ben joins it by her invite (each on the node it is
+    /// connected to); the session's id, or empty if a step failed.
+    QString anaInvitesBen(Client &ana, Client &ben)
+    {
+        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
+        if (!created.ok)
+            return {};
+        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
+        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
+        if (!invite.ok)
+            return {};
+        const bool joined = await([&](auto done) {
+            ben.service.joinByInvite(resultIn<CreateInviteResult>(invite.ack).inviteCode, done);
+        }).ok;
+        return joined ? id : QString();
+    }
+
 private Q_SLOTS:
     void init()
     {
@@ -189,12 +206,8 @@ private Q_SLOTS:
         Client ana { u"Ana"_s }, ben { u"Ben"_s };
         QVERIFY(ana.connectTo(nodes[0]->url()));
         QVERIFY(ben.connectTo(nodes[1]->url()));
-        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
-        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
-        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
-        QVERIFY(await([&](auto done) {
-            ben.service.joinByInvite(resultIn<CreateInviteResult>(invite.ack).inviteCode, done);
-        }).ok);
+        const QString id = anaInvitesBen(ana, ben);
+        QVERIFY(!id.isEmpty());
         ana.follow(id);
         ana.session->join();
         ben.follow(id);
@@ -223,12 +236,8 @@ private Q_SLOTS:
         Client ana { u"Ana"_s }, ben { u"Ben"_s };
         QVERIFY(ana.connectTo(nodes[0]->url()));
         QVERIFY(ben.connectTo(nodes[1]->url()));
-        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
-        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
-        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
-        QVERIFY(await([&](auto done) {
-            ben.service.joinByInvite(resultIn<CreateInviteResult>(invite.ack).inviteCode, done);
-        }).ok);
+        const QString id = anaInvitesBen(ana, ben);
+        QVERIFY(!id.isEmpty());
         ana.follow(id);
         ana.session->join();
         ben.follow(id);
@@ -311,12 +320,8 @@ private Q_SLOTS:
         Client ana { u"Ana"_s }, ben { u"Ben"_s };
         QVERIFY(ana.connectTo(nodes[0]->url()));
         QVERIFY(ben.connectTo(nodes[1]->url()));
-        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
-        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
-        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
-        QVERIFY(await([&](auto done) {
-            ben.service.joinByInvite(resultIn<CreateInviteResult>(invite.ack).inviteCode, done);
-        }).ok);
+        const QString id = anaInvitesBen(ana, ben);
+        QVERIFY(!id.isEmpty());
         Client benPhone { u"Ben"_s }; // the same user, not following the session
         QVERIFY(benPhone.connectTo(nodes[1]->url(), ben.service.token()));
         QCOMPARE(benPhone.service.userId(), ben.service.userId());
@@ -350,12 +355,8 @@ private Q_SLOTS:
         QVERIFY(ana.connectTo(nodes[0]->url()));
         ben.service.setAutoReconnect(false);
         QVERIFY(ben.connectTo(nodes[1]->url()));
-        const auto created = await([&](auto done) { ana.service.createSession(u"Art"_s, done); });
-        const QString id = resultIn<CreateSessionResult>(created.ack).sessionId;
-        const auto invite = await([&](auto done) { ana.service.createInvite(id, done); });
-        QVERIFY(await([&](auto done) {
-            ben.service.joinByInvite(resultIn<CreateInviteResult>(invite.ack).inviteCode, done);
-        }).ok);
+        const QString id = anaInvitesBen(ana, ben);
+        QVERIFY(!id.isEmpty());
         QVERIFY(await([&](auto done) {
             ana.service.sendParticipantAdded(id, ParticipantType::Helpy, {}, u"Math Helpy"_s, done);
         }).ok);
