@@ -56,8 +56,11 @@ public:
     static constexpr int ReconnectMs = 500;
     /// The publisher PINGs this often, and Redis is unavailable when it has no answer (or
     /// the connection is cut) within WatchdogTimeoutMs: an outage is seen without a request.
+    /// (Generous: a request's own call finds an outage within CallTimeoutMs; a loaded
+    /// machine, eight nodes on two cores, left a PING unanswered for 500 ms and refused
+    /// changes for nothing.)
     static constexpr int WatchdogMs = 1000;
-    static constexpr int WatchdogTimeoutMs = 500;
+    static constexpr int WatchdogTimeoutMs = 2000;
     /// Races lost in a row after which a node claims the session's next turn (see commit).
     static constexpr int ClaimTurnAfter = 2;
     /// How long a claimed turn lasts if its node does not commit (it died).
