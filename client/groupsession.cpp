@@ -442,7 +442,9 @@ void GroupSession::onDeleted(const SessionDeletedEvent &event)
 {
     m_removed = true;
     Q_EMIT removedChanged();
-    Q_EMIT closed(tr("%1 deleted “%2”.").arg(nameOf(event.actorId), m_title));
+    Q_EMIT closed(event.actorId.isEmpty()
+            ? tr("“%1” was deleted while you were away.").arg(m_title)
+            : tr("%1 deleted “%2”.").arg(nameOf(event.actorId), m_title));
 }
 
 bool GroupSession::canRename() const

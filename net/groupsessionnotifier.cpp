@@ -118,7 +118,27 @@ WebSocketService::ReplyHandler GroupSessionNotifier::onAnswered()
         // The events and snapshot of the answer came before it, so they are applied now.
         if (reply.ok && self->hasState())
             Q_EMIT self->caughtUp();
+        else if (!reply.ok)
+            self->onRefused(reply.error);
     };
+}
+
+void GroupSessionNotifier::onRefused(const Error &error)
+{
+    if (!hasState() || m_removed)
+        return;
+    // Our state is of a session we are no longer in: taken out (or the session deleted) while
+    // we were away, and the events that said so are out of the server's reach. Nothing more
+    // comes; say so instead of showing the last state as if it were live.
+    if (error.code == ErrorCode::Forbidden) {
+        qCInfo(lcNet) << "session" << m_sessionId << "refused us:" << error.message;
+        m_removed = true;
+        Q_EMIT removedFromSession(ParticipantChangeEvent::Reason::Removed);
+    } else if (error.code == ErrorCode::NotFound) {
+        qCInfo(lcNet) << "session" << m_sessionId << "is gone:" << error.message;
+        m_removed = true;
+        Q_EMIT deleted(SessionDeletedEvent { m_sessionId, m_epoch, m_revision, {}, {} });
+    }
 }
 
 void GroupSessionNotifier::onSnapshot(const SessionSnapshot &snapshot)

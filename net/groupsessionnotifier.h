@@ -120,6 +120,8 @@ private:
     void onDeleted(const Protocol::SessionDeletedEvent &event);
     void resync();
     /// The handler of our join / resume answers.
+    /// A join or resume refused: forbidden or not_found end what we follow.
+    void onRefused(const Protocol::Error &error);
     WebSocketService::ReplyHandler onAnswered();
 
     QPointer<WebSocketService> m_service;

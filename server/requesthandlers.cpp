@@ -180,6 +180,23 @@ Outcome RequestHandlers::createSession(User &user, const CreateSession &request)
     return makeAck(created.revision(), CreateSessionResult { created.id(), created.epoch() });
 }
 
+Refusal RequestHandlers::refuseStranger(ClientConnection *connection, const User &user,
+    const Session &session, const JoinSession &request)
+{
+    // A former member resuming (taken out while away): the events until then, their own
+    // removal last, so that their client shows who took them out and why; nothing after.
+    if (request.sinceRevision && request.epoch == session.epoch()) {
+        if (const auto until = session.eventsUntilRemoved(*request.sinceRevision, user.id)) {
+            for (const QString &event : *until)
+                m_context.post(connection, event);
+            return Refusal { ErrorCode::Forbidden,
+                QStringLiteral("you are no longer in this session") };
+        }
+    }
+    return Refusal { ErrorCode::Forbidden,
+        QStringLiteral("joining needs an invite code or an add by a moderator") };
+}
+
 Outcome RequestHandlers::joinSession(
     ClientConnection *connection, User &user, const JoinSession &request)
 {
@@ -203,8 +220,7 @@ Outcome RequestHandlers::joinSession(
     }
     if (!session->roster().contains(user.id)) {
         if (inviteCode.isEmpty())
-            return Refusal { ErrorCode::Forbidden,
-                QStringLiteral("joining needs an invite code or an add by a moderator") };
+            return refuseStranger(connection, user, *session, request);
         if (m_context.isBanned(*session, user.id))
             return banned(user.id);
         const int maxParticipants = m_context.options().maxParticipants;

@@ -53,6 +53,9 @@ private:
     Outcome createSession(User &user, const Protocol::CreateSession &request);
     Outcome joinSession(
         ClientConnection *connection, User &user, const Protocol::JoinSession &request);
+    /// join_session by a non-member without an invite code.
+    Refusal refuseStranger(ClientConnection *connection, const User &user, const Session &session,
+        const Protocol::JoinSession &request);
     Outcome addParticipant(User &user, const Protocol::AddParticipant &request);
     Outcome removeParticipant(User &user, const QString &sessionId, const QString &participantId);
     Outcome setRole(User &user, const Protocol::SetRole &request);

@@ -54,6 +54,25 @@ std::optional<QStringList> Session::eventsSince(qint64 sinceRevision) const
     return events;
 }
 
+std::optional<QStringList> Session::eventsUntilRemoved(
+    qint64 sinceRevision, const QString &participantId) const
+{
+    const qint64 missed = m_revision - sinceRevision;
+    if (sinceRevision > m_revision || missed > qint64(m_log.size()))
+        return std::nullopt;
+    const auto first = m_log.end() - missed;
+    for (auto it = m_log.end(); it != first;) {
+        if ((--it)->traits.removedId != participantId)
+            continue;
+        QStringList events;
+        events.reserve(it - first + 1);
+        for (auto kept = first; kept != it + 1; ++kept)
+            events.append(kept->text);
+        return events;
+    }
+    return std::nullopt;
+}
+
 std::optional<Session::EventTraits> Session::traitsOf(qint64 revision) const
 {
     const qint64 back = m_revision - revision; // 0: the last one
@@ -65,8 +84,9 @@ std::optional<Session::EventTraits> Session::traitsOf(qint64 revision) const
 void Session::applyChange(const ParticipantChangeEvent &event)
 {
     m_pendingRevision = event.revision;
-    m_pendingTraits
-        = EventTraits { RosterSummaries::plainMemberOf(m_roster, event), m_roster.size(), 0 };
+    m_pendingTraits = EventTraits { RosterSummaries::plainMemberOf(m_roster, event),
+        m_roster.size(), 0,
+        event.type == ParticipantChangeEvent::Type::Removed ? event.participantId : QString() };
     if (auto entry = Membership::entryOf(event, m_roster)) {
         m_membership.push_back(std::move(*entry));
         while (qsizetype(m_membership.size()) > m_snapshotMessages)

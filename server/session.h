@@ -37,6 +37,13 @@ public:
     void record(qint64 revision, const QString &encodedEvent);
     /// The encoded events after `sinceRevision`, or nothing when the log no longer has them.
     std::optional<QStringList> eventsSince(qint64 sinceRevision) const;
+    /**
+     * For a former member resuming: the encoded events after `sinceRevision` up to and
+     * including the last one that took `participantId` out (they saw the session until
+     * then, and see no further), or nothing when none of the kept log does.
+     */
+    std::optional<QStringList> eventsUntilRemoved(
+        qint64 sinceRevision, const QString &participantId) const;
 
     /// @brief What a summary subscription needs to know of one logged event (RosterSummary).
     struct EventTraits
@@ -46,6 +53,8 @@ public:
         QString plainMemberId;
         int rosterSizeBefore = 0;
         int rosterSizeAfter = 0;
+        /// Who the event takes out of the session (participant_removed), else empty.
+        QString removedId;
     };
     /// The traits of the event at `revision`, or nothing when the log no longer has it.
     std::optional<EventTraits> traitsOf(qint64 revision) const;

@@ -230,6 +230,91 @@ private Q_SLOTS:
         QVERIFY(!ana.presenceSeen.contains(benId + u":offline"_s));
     }
 
+    /**
+     * Ben's network drops; while he is away Ana removes him and the chat goes on. When he
+     * is back, his client learns that he was removed (and by whom) instead of showing the
+     * session as it was, live, forever; and it sees nothing said after he was gone.
+     */
+    void removedWhileAwayIsToldOnReturn()
+    {
+        start();
+        Client ana(u"Ana"_s), ben(u"Ben"_s);
+        QVERIFY(ana.connectTo(direct()));
+        QVERIFY(ben.connectTo(proxied()));
+        gather(ana, { &ben });
+        const QString benId = ben.service.userId();
+        QSignalSpy removed(ben.session.get(), &GroupSessionNotifier::removedFromSession);
+        QSignalSpy changed(ben.session.get(), &GroupSessionNotifier::participantChanged);
+        proxy->setRefuse(true);
+        proxy->cutAll();
+        QTRY_COMPARE(ben.service.state(), WebSocketService::State::Reconnecting);
+        QVERIFY(await([&](auto done) {
+            ana.service.sendParticipantRemoved(sessionId, benId, done);
+        }).ok);
+        const qint64 removedAt = server->revision(sessionId);
+        QVERIFY(
+            await([&](auto done) { ana.service.sendMessage(sessionId, u"after Ben"_s, done); }).ok);
+
+        proxy->setRefuse(false);
+        ben.service.reconnectNow();
+        QVERIFY(removed.wait(5000));
+        QCOMPARE(removed.first().first().value<ParticipantChangeEvent::Reason>(),
+            ParticipantChangeEvent::Reason::Removed);
+        const auto last = changed.last().first().value<ParticipantChangeEvent>();
+        QCOMPARE(last.participantId, benId);
+        QCOMPARE(last.actorId, ana.service.userId()); // who took him out
+        QVERIFY(ben.session->isRemoved());
+        QCOMPARE(ben.session->revision(), removedAt);
+        QVERIFY(!ben.messageTexts().contains(u"after Ben"_s));
+    }
+
+    /// The same, when the server's log no longer reaches back to his removal (or a node
+    /// that never had it answers): the refusal itself ends the session for him.
+    void removedLongAgoIsToldOnReturn()
+    {
+        options.eventLogSize = 2;
+        start();
+        Client ana(u"Ana"_s), ben(u"Ben"_s);
+        QVERIFY(ana.connectTo(direct()));
+        QVERIFY(ben.connectTo(proxied()));
+        gather(ana, { &ben });
+        QSignalSpy removed(ben.session.get(), &GroupSessionNotifier::removedFromSession);
+        proxy->setRefuse(true);
+        proxy->cutAll();
+        QTRY_COMPARE(ben.service.state(), WebSocketService::State::Reconnecting);
+        QVERIFY(await([&](auto done) {
+            ana.service.sendParticipantRemoved(sessionId, ben.service.userId(), done);
+        }).ok);
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(await([&](auto done) {
+                ana.service.sendMessage(sessionId, u"later %1"_s.arg(i), done);
+            }).ok);
+        proxy->setRefuse(false);
+        ben.service.reconnectNow();
+        QVERIFY(removed.wait(5000));
+        QVERIFY(ben.session->isRemoved());
+        QVERIFY(ben.messageTexts().filter(u"later"_s).isEmpty());
+    }
+
+    /// Deleted while he was away: his client says the session is gone.
+    void deletedWhileAwayIsToldOnReturn()
+    {
+        start();
+        Client ana(u"Ana"_s), ben(u"Ben"_s);
+        QVERIFY(ana.connectTo(direct()));
+        QVERIFY(ben.connectTo(proxied()));
+        gather(ana, { &ben });
+        QSignalSpy deleted(ben.session.get(), &GroupSessionNotifier::deleted);
+        proxy->setRefuse(true);
+        proxy->cutAll();
+        QTRY_COMPARE(ben.service.state(), WebSocketService::State::Reconnecting);
+        QVERIFY(await([&](auto done) { ana.service.deleteSession(sessionId, done); }).ok);
+        proxy->setRefuse(false);
+        ben.service.reconnectNow();
+        QVERIFY(deleted.wait(5000));
+        QVERIFY(ben.session->isRemoved());
+    }
+
     void aCrashedClientGoesReconnectingThenOffline()
     {
         options.presenceGraceSeconds = 1;

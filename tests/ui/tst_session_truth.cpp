@@ -83,6 +83,7 @@ private Q_SLOTS:
 
     void reopeningASessionShowsWhatChangedMeanwhile();
     void othersPresenceIsUnknownWhileDisconnected();
+    void removedWhileOfflineIsToldOnReturn();
 
 private:
     QQuickItem *item(const QString &objectName) const
@@ -292,6 +293,34 @@ void TestSessionTruth::othersPresenceIsUnknownWhileDisconnected()
         m_controller->connectionState(), WebSocketService::State::Connected, 10000);
     QTRY_COMPARE(ana->property("presenceKnown").toBool(), true);
     QVERIFY(presenceLabel->property("text").toString().endsWith(u"online"_s));
+}
+
+/**
+ * Ben's network drops while the session is open; Ana removes him and goes on talking. When
+ * he is back, the app does not keep showing the session as if he were in it: the page
+ * closes, the notice says he was removed, and the list no longer has the session.
+ */
+void TestSessionTruth::removedWhileOfflineIsToldOnReturn()
+{
+    joinViaUi();
+    if (QTest::currentTestFailed())
+        return;
+    const QString ben = m_controller->userId();
+    QSignalSpy notices(m_controller.get(), &AppController::notice);
+    m_proxy->setRefuse(true);
+    m_proxy->cutAll();
+    QTRY_VERIFY(m_controller->connectionState() != WebSocketService::State::Connected);
+    QVERIFY(await([&](auto done) { m_owner->sendParticipantRemoved(m_sessionId, ben, done); }).ok);
+    QVERIFY(await([&](auto done) { m_owner->sendMessage(m_sessionId, u"Bye Ben"_s, done); }).ok);
+    QVERIFY(item(u"sessionPage"_s)); // nothing to know yet
+
+    m_proxy->setRefuse(false);
+    m_controller->retry();
+    QTRY_VERIFY_WITH_TIMEOUT(item(u"sessionListPage"_s), 10000);
+    QVERIFY(!m_controller->currentSession());
+    QTRY_VERIFY(!notices.isEmpty());
+    QCOMPARE(notices.constLast().constFirst().toString(), u"You were removed from “Algebra”."_s);
+    QTRY_COMPARE(m_controller->sessions()->rowCount(), 0);
 }
 
 QTEST_MAIN(TestSessionTruth)
