@@ -23,7 +23,13 @@ if [ "$fuzz_seconds" -gt 0 ]; then
 fi
 
 echo "== tests"
-ctest --test-dir build --output-on-failure --parallel "$(nproc)" --timeout 300
+if ! ctest --test-dir build --output-on-failure --parallel "$(nproc)" --timeout 300; then
+    # A failing test's whole output can be long: its failures once more, last, where a
+    # truncated log still shows them.
+    echo "== what failed"
+    grep -h -B1 -A3 -E "^(FAIL!|XPASS)" build/Testing/Temporary/LastTest.log | cut -c1-400 || true
+    exit 1
+fi
 
 test_packages=${HELPY_TEST_PACKAGES:-${CI:-false}}
 if [ "$test_packages" = 1 ] || [ "$test_packages" = true ]; then

@@ -8,6 +8,7 @@
 #include "uiwalk.h"
 
 #include <QQuickStyle>
+#include <QLocale>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTranslator>
@@ -106,6 +107,8 @@ QStringList TestTranslations::userData() const
         data << ParticipantListModel::initialsOf(name);
     if (m_scene.controller && !m_scene.controller->userId().isEmpty())
         data << m_scene.controller->userId();
+    // A message's time ("12:00 PM" after noon) is the locale's data, not our text.
+    data << QLocale().amText() << QLocale().pmText();
     return data;
 }
 
