@@ -2,6 +2,7 @@
 // helpy-server: the session server, headless. All logic lives in the helpy_server library.
 #include "certificatepins.h"
 #include "configfile.h"
+#include "epolleventdispatcher.h"
 #include "forwardedfor.h"
 #include "logformat.h"
 #include "metricsendpoint.h"
@@ -74,10 +75,13 @@ QString defaultDataPath()
 int main(int argc, char *argv[])
 {
     // Qt's glib event dispatcher finds socket notifiers by a linear search, which makes a
-    // fan-out to N connections cost O(N²) (profiled: bench/callgrind.sh). The server needs
-    // no glib integration; Qt's own UNIX dispatcher keeps them in a hash.
-    // (An explicitly empty QT_NO_GLIB= keeps glib, for comparison: bench/run does that.)
-    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+    // fan-out to N connections cost O(N²) (profiled: bench/callgrind.sh); Qt's UNIX one polls
+    // every connection on every pass. The server needs no glib integration: it runs on an
+    // epoll dispatcher, whose pass costs what is ready. HELPY_EVENT_DISPATCHER=qt keeps Qt's
+    // (UNIX, or glib with an explicitly empty QT_NO_GLIB=), for comparison: bench/run does.
+    if (qEnvironmentVariable("HELPY_EVENT_DISPATCHER") != QLatin1String("qt"))
+        QCoreApplication::setEventDispatcher(new EpollEventDispatcher);
+    else if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("helpy-server"));

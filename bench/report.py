@@ -25,6 +25,9 @@ results, doc_path, png_path, rss_png_path = (
     pathlib.Path(a) for a in (args.results, args.doc, args.png, args.rss_png)
 )
 SERVERS = [("helpy", "helpy-server"), ("ws", "ws relay"), ("socketio", "Socket.IO")]
+# Rows of the many-rooms table that isolate a cost: no storage; and Qt's event dispatcher.
+ROOM_VARIANTS = [("helpy-memory", "helpy-server --memory"),
+                 ("helpy-memory-qt", "helpy-server --memory, Qt's UNIX dispatcher")]
 
 
 # ------------------------------------------------------------------ load
@@ -283,7 +286,7 @@ rooms_rows = [
      fmt(rooms_metric(s, "p99"), "ms"), fmt(rooms_metric(s, "cpu"), "µs"),
      ratio(rooms_metric("helpy", "cpu"), rooms_metric(s, "cpu")), fmt(rooms_metric(s, "fanout p99"), "ms"),
      fmt(rooms_metric(s, "setup"), "s"), fmt(rooms_metric(s, "rss"), "MiB")]
-    for s, label in SERVERS if s in rooms
+    for s, label in SERVERS + ROOM_VARIANTS if s in rooms
 ]
 for title, head, body in (
     ("idle connections", ["server", "connections", "RSS before (MiB)", "RSS after (MiB)",
