@@ -121,6 +121,23 @@ private:
         }
     }
 
+    /// Ana (direct) owns a session Ben (through the proxy) is in; then Ben's network goes.
+    void benGoesAway(Client &ana, Client &ben)
+    {
+        start();
+        QVERIFY(ana.connectTo(direct()));
+        QVERIFY(ben.connectTo(proxied()));
+        gather(ana, { &ben });
+        proxy->setRefuse(true);
+        proxy->cutAll();
+        QTRY_COMPARE(ben.service.state(), WebSocketService::State::Reconnecting);
+    }
+    void benComesBack(Client &ben)
+    {
+        proxy->setRefuse(false);
+        ben.service.reconnectNow();
+    }
+
 private Q_SLOTS:
     void init()
     {
@@ -237,17 +254,13 @@ private Q_SLOTS:
      */
     void removedWhileAwayIsToldOnReturn()
     {
-        start();
         Client ana(u"Ana"_s), ben(u"Ben"_s);
-        QVERIFY(ana.connectTo(direct()));
-        QVERIFY(ben.connectTo(proxied()));
-        gather(ana, { &ben });
+        benGoesAway(ana, ben);
+        if (QTest::currentTestFailed())
+            return;
         const QString benId = ben.service.userId();
         QSignalSpy removed(ben.session.get(), &GroupSessionNotifier::removedFromSession);
         QSignalSpy changed(ben.session.get(), &GroupSessionNotifier::participantChanged);
-        proxy->setRefuse(true);
-        proxy->cutAll();
-        QTRY_COMPARE(ben.service.state(), WebSocketService::State::Reconnecting);
         QVERIFY(await([&](auto done) {
             ana.service.sendParticipantRemoved(sessionId, benId, done);
         }).ok);
@@ -255,8 +268,7 @@ private Q_SLOTS:
         QVERIFY(
             await([&](auto done) { ana.service.sendMessage(sessionId, u"after Ben"_s, done); }).ok);
 
-        proxy->setRefuse(false);
-        ben.service.reconnectNow();
+        benComesBack(ben);
         QVERIFY(removed.wait(5000));
         QCOMPARE(removed.first().first().value<ParticipantChangeEvent::Reason>(),
             ParticipantChangeEvent::Reason::Removed);
@@ -273,15 +285,11 @@ private Q_SLOTS:
     void removedLongAgoIsToldOnReturn()
     {
         options.eventLogSize = 2;
-        start();
         Client ana(u"Ana"_s), ben(u"Ben"_s);
-        QVERIFY(ana.connectTo(direct()));
-        QVERIFY(ben.connectTo(proxied()));
-        gather(ana, { &ben });
+        benGoesAway(ana, ben);
+        if (QTest::currentTestFailed())
+            return;
         QSignalSpy removed(ben.session.get(), &GroupSessionNotifier::removedFromSession);
-        proxy->setRefuse(true);
-        proxy->cutAll();
-        QTRY_COMPARE(ben.service.state(), WebSocketService::State::Reconnecting);
         QVERIFY(await([&](auto done) {
             ana.service.sendParticipantRemoved(sessionId, ben.service.userId(), done);
         }).ok);
@@ -289,8 +297,7 @@ private Q_SLOTS:
             QVERIFY(await([&](auto done) {
                 ana.service.sendMessage(sessionId, u"later %1"_s.arg(i), done);
             }).ok);
-        proxy->setRefuse(false);
-        ben.service.reconnectNow();
+        benComesBack(ben);
         QVERIFY(removed.wait(5000));
         QVERIFY(ben.session->isRemoved());
         QVERIFY(ben.messageTexts().filter(u"later"_s).isEmpty());
@@ -299,18 +306,13 @@ private Q_SLOTS:
     /// Deleted while he was away: his client says the session is gone.
     void deletedWhileAwayIsToldOnReturn()
     {
-        start();
         Client ana(u"Ana"_s), ben(u"Ben"_s);
-        QVERIFY(ana.connectTo(direct()));
-        QVERIFY(ben.connectTo(proxied()));
-        gather(ana, { &ben });
+        benGoesAway(ana, ben);
+        if (QTest::currentTestFailed())
+            return;
         QSignalSpy deleted(ben.session.get(), &GroupSessionNotifier::deleted);
-        proxy->setRefuse(true);
-        proxy->cutAll();
-        QTRY_COMPARE(ben.service.state(), WebSocketService::State::Reconnecting);
         QVERIFY(await([&](auto done) { ana.service.deleteSession(sessionId, done); }).ok);
-        proxy->setRefuse(false);
-        ben.service.reconnectNow();
+        benComesBack(ben);
         QVERIFY(deleted.wait(5000));
         QVERIFY(ben.session->isRemoved());
     }
