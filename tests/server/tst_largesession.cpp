@@ -259,6 +259,16 @@ void TestLargeSession::joinersOfALargeSessionGetTheStageAndACount()
         [](const QJsonObject &f) { return f["type"] == "session_snapshot"; });
     QVERIFY(!first.contains("rosterPartial"));
     QCOMPARE(idsOf(first).size(), 2);
+    // A summary leaves the default settings out (read as the defaults), not others.
+    QVERIFY(first.contains("settings"));
+    QVERIFY(!small.contains("settings"));
+    QCOMPARE(m_peers[0]->client.request({ { "type", "set_session_settings" },
+                 { "sessionId", m_sessionId }, { "helpysAnswerQuestions", true } })["type"],
+        "ack");
+    QJsonObject later;
+    join(u"Student 7"_s, true, &later);
+    QVERIFY(later["rosterPartial"].toBool());
+    QCOMPARE(later["settings"].toObject()["helpysAnswerQuestions"].toBool(), true);
 }
 
 void TestLargeSession::summarySubscriptionsAreNotSentPlainMembers()
