@@ -111,7 +111,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption largeSession(QStringLiteral("large-session"),
         QStringLiteral("A session with more participants than this is large: clients that ask "
                        "for roster_summary get a summary of its roster."),
-        QStringLiteral("count"), QStringLiteral("200"));
+        QStringLiteral("count"), QStringLiteral("50"));
     const QCommandLineOption maxHelpys(QStringLiteral("max-helpys"),
         QStringLiteral("Helpys a session may have."), QStringLiteral("count"), QStringLiteral("5"));
     const QCommandLineOption inviteExpiry(QStringLiteral("invite-expiry"),

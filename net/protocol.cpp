@@ -554,6 +554,11 @@ std::optional<ErrorCode> errorCodeFromString(const QString &text)
     return valueOf(errorCodeNames, text);
 }
 
+QString displayNameKey(const QString &name)
+{
+    return normalizeDisplayName(name).toCaseFolded().remove(QLatin1Char(' '));
+}
+
 QString normalizeDisplayName(const QString &name)
 {
     const QString composed = name.normalized(QString::NormalizationForm_C);

@@ -59,6 +59,9 @@ std::optional<ErrorCode> errorCodeFromString(const QString &text);
  * The length limit is checked on the result.
  */
 QString normalizeDisplayName(const QString &name);
+/// What two names must not share in one session (they read alike): the normalized name,
+/// case-folded, without spaces.
+QString displayNameKey(const QString &name);
 /// True when `name` reads like a role label the UI shows ("(owner)", "(moderator)", "(you)").
 bool imitatesRoleLabel(const QString &name);
 

@@ -348,6 +348,10 @@ QJsonObject toJson(const ServerFrame &frame)
                     o.insert(QStringLiteral("rosterPartial"), true);
                     o.insert(QStringLiteral("participantCount"), s.participantCount);
                     insertIfSet(o, "rosterHash", s.rosterHash);
+                    // A joiner of a large session reads absent settings as the defaults:
+                    // each of thousands of summary snapshots need not spell them out.
+                    if (s.settings == SessionSettings {})
+                        o.remove(QStringLiteral("settings"));
                 }
                 return o;
             },

@@ -9,6 +9,9 @@ Roster::Roster(const Roster &other)
     : m_rows(other.m_rows)
     , m_ownerCount(other.m_ownerCount)
     , m_userCount(other.m_userCount)
+    , m_helpyIds(other.m_helpyIds)
+    , m_stageIds(other.m_stageIds)
+    , m_nameKeys(other.m_nameKeys)
     , m_hash(other.m_hash)
 { }
 
@@ -26,6 +29,9 @@ Roster &Roster::operator=(const Roster &other)
     m_rows = other.m_rows;
     m_ownerCount = other.m_ownerCount;
     m_userCount = other.m_userCount;
+    m_helpyIds = other.m_helpyIds;
+    m_stageIds = other.m_stageIds;
+    m_nameKeys = other.m_nameKeys;
     m_hash = other.m_hash;
     if (m_observer)
         m_observer->rosterReset();
@@ -38,7 +44,7 @@ const Participant *Roster::find(const QString &id) const
     return row < 0 ? nullptr : &m_rows.at(row);
 }
 
-void Roster::count(const Participant &participant, int delta)
+void Roster::count(const Participant &participant, int delta, bool name)
 {
     if (participant.role == Role::Owner)
         m_ownerCount += delta;
@@ -48,6 +54,29 @@ void Roster::count(const Participant &participant, int delta)
         m_helpyIds.append(participant.id);
     else
         m_helpyIds.removeOne(participant.id);
+    if (participant.type == ParticipantType::Helpy || participant.role != Role::Member) {
+        if (delta > 0)
+            m_stageIds.append(participant.id);
+        else
+            m_stageIds.removeOne(participant.id);
+    }
+    if (!name)
+        return;
+    const QString key = displayNameKey(participant.displayName);
+    if (delta > 0)
+        m_nameKeys.insert(key, participant.id);
+    else
+        m_nameKeys.remove(key, participant.id);
+}
+
+QString Roster::nameHolder(const QString &displayName, const QString &exceptId) const
+{
+    const QString key = displayNameKey(displayName);
+    for (auto it = m_nameKeys.constFind(key); it != m_nameKeys.cend() && it.key() == key; ++it) {
+        if (it.value() != exceptId)
+            return it.value();
+    }
+    return {};
 }
 
 void Roster::apply(const ParticipantChangeEvent &event)
@@ -118,9 +147,10 @@ void Roster::update(int row, const Participant &participant)
         fields |= Field::Tutor;
     if (!fields)
         return;
-    count(shown, -1);
+    const bool renamed = fields.testFlag(Field::DisplayName);
+    count(shown, -1, renamed);
     m_rows.replace(row, participant);
-    count(participant, +1);
+    count(participant, +1, renamed);
     m_hash.clear();
     if (m_observer)
         m_observer->participantChanged(row, fields);
@@ -206,6 +236,8 @@ void Roster::clear()
     m_ownerCount = 0;
     m_userCount = 0;
     m_helpyIds.clear();
+    m_stageIds.clear();
+    m_nameKeys.clear();
     m_hash.clear();
     if (m_observer)
         m_observer->rosterReset();

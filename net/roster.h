@@ -5,6 +5,7 @@
 #include "protocol.h"
 
 #include <QFlags>
+#include <QMultiHash>
 #include <QStringList>
 
 /**
@@ -67,7 +68,8 @@ Q_DECLARE_OPERATORS_FOR_FLAGS(RosterObserver::Fields)
  * model shows: the digest the client checks is of exactly the rows on screen.
  *
  * Costs (IndexedRows): find, rowOf, at, append and removal are O(log n); a snapshot is
- * applied as a difference in O((n + m) log n); hash() is cached until the next change.
+ * applied as a difference in O((n + m) log n); hash() is cached until the next change;
+ * stageIds() and nameHolder() are kept up to date by each change (O(1) to read).
  */
 class Roster
 {
@@ -99,6 +101,12 @@ public:
     int userCount() const { return m_userCount; }
     /// The Helpys' ids, in no particular order (at most a session's few Helpys): O(1).
     const QStringList &helpyIds() const { return m_helpyIds; }
+    /// The stage: owners, moderators and Helpys, in no particular order. O(1), so a large
+    /// session's summary snapshot costs O(stage), not O(n).
+    const QStringList &stageIds() const { return m_stageIds; }
+    /// The id of a participant other than `exceptId` whose name reads like `displayName`
+    /// (Protocol::displayNameKey), or empty. O(1) (an index kept per change).
+    QString nameHolder(const QString &displayName, const QString &exceptId) const;
 
     /// Applies a roster event: added and updated insert or update, removed removes.
     void apply(const Protocol::ParticipantChangeEvent &event);
@@ -124,7 +132,9 @@ public:
     const QString &cachedHash() const { return m_hash; }
 
 private:
-    void count(const Protocol::Participant &participant, int delta);
+    /// Counts `participant` in (+1) or out (-1); its name key too unless `name` is false
+    /// (an update that keeps the name).
+    void count(const Protocol::Participant &participant, int delta, bool name = true);
     void append(const QList<Protocol::Participant> &participants);
     void update(int row, const Protocol::Participant &participant);
     /// How many of `next`, from its start, this roster holds in that order.
@@ -134,6 +144,8 @@ private:
     int m_ownerCount = 0;
     int m_userCount = 0;
     QStringList m_helpyIds;
+    QStringList m_stageIds;
+    QMultiHash<QString, QString> m_nameKeys; // Protocol::displayNameKey -> id
     mutable QString m_hash; // empty: stale
     RosterObserver *m_observer = nullptr;
 };

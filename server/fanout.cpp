@@ -64,10 +64,21 @@ void Fanout::deliver(const Delivery &delivery)
         }
     };
     UserDirectory &users = m_registry.users();
-    session->forEachUserId([&](const QString &userId) {
-        if (const User *user = users.find(userId))
-            sendTo(*user);
-    });
+    if (large && !plainMember.isEmpty()) {
+        // Only the followers not in summary and the member it is about are sent it: O(those),
+        // not O(roster) per join or leave of a large session.
+        sendToWholeFollowers(*session, sendTo);
+        if (const User *own = users.find(plainMember))
+            sendTo(*own);
+        skipped = true; // any summary subscription behind gets the throttled roster_summary
+    } else {
+        if (!large)
+            m_wholeFollowers.remove(delivery.sessionId);
+        session->forEachUserId([&](const QString &userId) {
+            if (const User *user = users.find(userId))
+                sendTo(*user);
+        });
+    }
     if (const User *removed = users.find(delivery.removedUserId)) {
         sendTo(*removed);
         for (ClientConnection *connection : removed->connections)
@@ -76,6 +87,47 @@ void Fanout::deliver(const Delivery &delivery)
     m_summaries.delivered(*session, delivery.revision, skipped);
     if (sent > 0)
         m_metrics.observeFanout(sent, double(firstToLast.nsecsElapsed()) / 1e9);
+}
+
+void Fanout::subscribed(const ClientConnection &connection, const QString &sessionId, bool summary)
+{
+    if (summary)
+        return;
+    const auto it = m_wholeFollowers.find(sessionId);
+    if (it != m_wholeFollowers.end())
+        it->insert(connection.userId);
+}
+
+template<typename SendTo> void Fanout::sendToWholeFollowers(const Session &session, SendTo &sendTo)
+{
+    UserDirectory &users = m_registry.users();
+    const auto followsWhole = [&](const User &user) {
+        for (const ClientConnection *connection : user.connections) {
+            const auto it = connection->subscriptions.constFind(session.id());
+            if (it != connection->subscriptions.cend() && !it->summary)
+                return true;
+        }
+        return false;
+    };
+    auto found = m_wholeFollowers.find(session.id());
+    if (found == m_wholeFollowers.end()) {
+        // Once, when the session is first large: from then on subscribed() keeps it.
+        QSet<QString> whole;
+        session.forEachUserId([&](const QString &userId) {
+            if (const User *user = users.find(userId); user && followsWhole(*user))
+                whole.insert(userId);
+        });
+        found = m_wholeFollowers.insert(session.id(), whole);
+    }
+    QSet<QString> &whole = *found;
+    for (auto it = whole.begin(); it != whole.end();) {
+        const User *user = users.find(*it);
+        if (user)
+            sendTo(*user); // may move a subscription to summary
+        // Gone, left or in summary now: not a whole follower any more.
+        it = user && session.roster().contains(*it) && followsWhole(*user) ? std::next(it)
+                                                                           : whole.erase(it);
+    }
 }
 
 void Fanout::broadcast(const Session &session, const QString &text, const ClientConnection *except)

@@ -3,6 +3,8 @@
 
 #include "rostersummaries.h"
 
+#include <QHash>
+#include <QSet>
 #include <QString>
 
 class ClientConnection;
@@ -44,9 +46,19 @@ public:
     void broadcast(const Session &session, const QString &text, const ClientConnection *except);
 
     RosterSummaries &rosterSummaries() { return m_summaries; }
+    /// `connection` now follows `sessionId` (in summary or not): a large session's events
+    /// about plain members go to the followers not in summary only (see deliver()).
+    void subscribed(const ClientConnection &connection, const QString &sessionId, bool summary);
 
 private:
+    /// Sends to the users of a large `session` with a subscription not in summary, and
+    /// forgets those that no longer have one.
+    template<typename SendTo> void sendToWholeFollowers(const Session &session, SendTo &sendTo);
+
     SessionRegistry &m_registry;
     ServerMetrics &m_metrics;
     RosterSummaries m_summaries;
+    /// Per large session: the users with a connection following it not in summary (kept
+    /// from the session's first large event on, dropped when it is small again).
+    QHash<QString, QSet<QString>> m_wholeFollowers;
 };

@@ -48,11 +48,6 @@ int helpyCount(const Roster &roster)
     return roster.size() - roster.userCount();
 }
 
-QString nameKey(const QString &displayName)
-{
-    return normalizeDisplayName(displayName).toCaseFolded().remove(QLatin1Char(' '));
-}
-
 QString addressOf(const ClientConnection *connection)
 {
     if (connection && connection->socket())
@@ -437,14 +432,11 @@ Outcome RequestHandlers::unbanParticipant(User &user, const UnbanParticipant &re
 std::optional<Refusal> RequestHandlers::nameTaken(
     const Session &session, const QString &displayName, const QString &exceptId) const
 {
-    const QString key = nameKey(displayName);
-    std::optional<Refusal> taken;
-    session.roster().forEach([&](qsizetype, const Participant &p) {
-        if (!taken && p.id != exceptId && nameKey(p.displayName) == key)
-            taken = Refusal { ErrorCode::Conflict,
-                QStringLiteral("the name '%1' is too like %2's").arg(displayName, p.id) };
-    });
-    return taken;
+    const QString holder = session.roster().nameHolder(displayName, exceptId);
+    if (holder.isEmpty())
+        return std::nullopt;
+    return Refusal { ErrorCode::Conflict,
+        QStringLiteral("the name '%1' is too like %2's").arg(displayName, holder) };
 }
 
 bool RequestHandlers::mayGuessInvite(const QString &address)

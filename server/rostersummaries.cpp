@@ -9,12 +9,15 @@
 #include "sessionregistry.h"
 #include "userdirectory.h"
 
+#include <limits>
+
 using namespace Protocol;
 
 RosterSummaries::RosterSummaries(SessionRegistry &registry)
     : m_registry(registry)
 {
     m_timer.setSingleShot(true);
+    m_clock.start();
     QObject::connect(&m_timer, &QTimer::timeout, [this] { sendThrottled(); });
 }
 
@@ -100,9 +103,38 @@ void RosterSummaries::delivered(const Session &session, qint64 revision, bool sk
     it->delivered = revision;
     if (!skipped)
         return;
+    if (it->dirty)
+        return;
     it->dirty = true;
-    if (!m_timer.isActive())
-        m_timer.start(std::max(0, m_registry.options().rosterSummaryIntervalMs));
+    it->dirtyAtMs = m_clock.elapsed();
+    arm();
+}
+
+qint64 RosterSummaries::intervalMs(int count) const
+{
+    const ServerOptions &options = m_registry.options();
+    const qint64 base = std::max(0, options.rosterSummaryIntervalMs);
+    const int per = std::max(1, options.rosterSummaryParticipantsPerInterval);
+    return base * std::max(1, count / per);
+}
+
+void RosterSummaries::arm()
+{
+    qint64 soonest = -1;
+    const qint64 now = m_clock.elapsed();
+    for (auto it = m_states.cbegin(); it != m_states.cend(); ++it) {
+        if (!it->dirty)
+            continue;
+        const Session *session = m_registry.find(it.key());
+        const qint64 interval = intervalMs(session ? session->roster().size() : 0);
+        const qint64 due = it->dueMs(interval);
+        soonest = soonest < 0 ? due : std::min(soonest, due);
+    }
+    if (soonest < 0)
+        return;
+    const qint64 wait = std::max<qint64>(0, soonest - now);
+    if (!m_timer.isActive() || m_timer.remainingTime() > wait)
+        m_timer.start(int(std::min<qint64>(wait, std::numeric_limits<int>::max())));
 }
 
 void RosterSummaries::sendThrottled()
@@ -118,7 +150,11 @@ void RosterSummaries::sendThrottled()
         ++it;
         if (!state.dirty)
             continue;
+        const qint64 now = m_clock.elapsed();
+        if (now < state.dueMs(intervalMs(session->roster().size())))
+            continue; // not due yet: arm() below wakes us for it
         state.dirty = false;
+        state.sentAtMs = now;
         const qint64 revision = state.delivered;
         const QString text = textAt(*session, revision);
         if (text.isEmpty())
@@ -147,4 +183,5 @@ void RosterSummaries::sendThrottled()
         qCDebug(lcServer) << "roster_summary of" << session->id() << "at" << revision << "to"
                           << sent << "connections";
     }
+    arm();
 }

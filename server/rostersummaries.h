@@ -3,9 +3,11 @@
 
 #include "protocol.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QString>
 #include <QTimer>
+#include <algorithm>
 
 class ClientConnection;
 class Roster;
@@ -20,8 +22,10 @@ class SessionRegistry;
  * A summary subscription is not sent the roster events about plain members (people who are
  * members before and after the change) other than its own user. Fanout skips them; before
  * the next event it does send, it sends a roster_summary up to the revision before it, and
- * at most every rosterSummaryIntervalMs each session whose roster changed gets one for all
- * its summary subscriptions. Each summary is encoded once per session and revision.
+ * at most every rosterSummaryIntervalMs (times its size over
+ * rosterSummaryParticipantsPerInterval: the bytes per second of a session's summaries do not
+ * grow with it) each session whose roster changed gets one for all its summary
+ * subscriptions. Each summary is encoded once per session and revision.
  */
 class RosterSummaries
 {
@@ -58,8 +62,16 @@ private:
         int sentCount = -1; ///< of the last throttled summary
         QString sentHash;
         bool dirty = false;
+        qint64 sentAtMs = -1; ///< m_clock time of the last throttled summary
+        qint64 dirtyAtMs = 0; ///< when its roster last changed with nothing pending
+        /// Due an interval after the later of the two (a summary covers what came meanwhile).
+        qint64 dueMs(qint64 interval) const { return std::max(sentAtMs, dirtyAtMs) + interval; }
     };
     void sendThrottled();
+    /// The least time between two throttled summaries of a session of `count` participants.
+    qint64 intervalMs(int count) const;
+    /// Runs the timer for the soonest summary due (if any session has one pending).
+    void arm();
     /// The roster's size at `revision`; -1 when the log no longer knows.
     static int countAt(const Session &session, qint64 revision);
     static QString hashAt(const Session &session, qint64 revision);
@@ -67,4 +79,5 @@ private:
     SessionRegistry &m_registry;
     QHash<QString, State> m_states;
     QTimer m_timer;
+    QElapsedTimer m_clock;
 };

@@ -44,9 +44,12 @@ struct ServerOptions
     int eventLogSize = 1000; ///< events kept per session for resume
     /// A session is large while its roster has more participants than this: a connection
     /// that asked for `roster_summary` is then sent a summary of it (docs/protocol.md).
-    int largeSessionThreshold = 200;
-    /// A large session's summary subscriptions get a roster_summary at most this often.
+    int largeSessionThreshold = 50;
+    /// A large session's summary subscriptions get a roster_summary at most this often, and
+    /// this often per rosterSummaryParticipantsPerInterval participants in larger ones (so
+    /// a session sends its summaries at a rate that does not grow with its size).
     int rosterSummaryIntervalMs = 1000;
+    int rosterSummaryParticipantsPerInterval = 100;
     /// Rows of one list_sessions answer at most (a larger `limit` gets this many).
     int maxListPage = 200;
     /// Answers remembered so a retried request is answered, not applied again (reads such as

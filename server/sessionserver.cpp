@@ -13,7 +13,14 @@
 #include <QRandomGenerator>
 
 #include <algorithm>
+#include <cerrno>
 #include <limits>
+
+#ifdef Q_OS_UNIX
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#endif
 
 using namespace Protocol;
 
@@ -90,6 +97,18 @@ bool SessionServer::listen()
                              << d->wsServer.errorString();
         return false;
     }
+    // ClientConnection::send hands a frame to the kernel as soon as it is made: with Nagle's
+    // algorithm the next small frame (a join's ack after its snapshot) would wait for the
+    // peer's delayed acknowledgement of the first, up to 40 ms per request. Accepted sockets
+    // inherit the option from the listening one (Linux, the BSDs).
+#ifdef Q_OS_UNIX
+    const int noDelay = 1;
+    if (::setsockopt(
+            int(d->wsServer.socketDescriptor()), IPPROTO_TCP, TCP_NODELAY, &noDelay, sizeof noDelay)
+        != 0)
+        qCWarning(lcServer) << "cannot set TCP_NODELAY on the listening socket:"
+                            << qt_error_string(errno);
+#endif
     if (d->options.heartbeatSeconds > 0) {
         d->heartbeat.start(d->options.heartbeatSeconds * 1000 / d->heartbeatSlices());
         d->loopClock.start();

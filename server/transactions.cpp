@@ -246,9 +246,16 @@ void Transactions::sendAll(const QList<Outgoing> &sends)
         if (!out.text.isEmpty())
             out.connection->send(out.text);
         if (!out.subscribeSession.isEmpty())
-            out.connection->subscriptions.insert(
-                out.subscribeSession, { out.subscribeRevision, out.summary, out.wholeAsked });
+            subscribe(*out.connection, out.subscribeSession,
+                { out.subscribeRevision, out.summary, out.wholeAsked });
     }
+}
+
+void Transactions::subscribe(ClientConnection &connection, const QString &sessionId,
+    const ClientConnection::Subscription &subscription)
+{
+    connection.subscriptions.insert(sessionId, subscription);
+    m_fanout.subscribed(connection, sessionId, subscription.summary);
 }
 
 void Transactions::publish(Session &session, ServerFrame event)
@@ -322,12 +329,14 @@ void Transactions::post(ClientConnection *connection, const QString &text, const
         out.text = text;
         out.subscribeSession = subscribe;
         out.subscribeRevision = revision;
+        out.summary = summary;
+        out.wholeAsked = wholeAsked;
         if (queueBehindCommits(std::move(out)))
             return;
         if (!text.isEmpty())
             connection->send(text);
         if (!subscribe.isEmpty())
-            connection->subscriptions.insert(subscribe, { revision, summary, wholeAsked });
+            this->subscribe(*connection, subscribe, { revision, summary, wholeAsked });
         return;
     }
     Outgoing out;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "backends.h"
+#include "clientconnection.h"
 #include "fanout.h"
 #include "protocol.h"
 
@@ -14,7 +15,6 @@
 #include <future>
 #include <optional>
 
-class ClientConnection;
 class Session;
 class SessionRegistry;
 class ServerMetrics;
@@ -120,6 +120,9 @@ private:
     /// Queues `out` behind what waits for a commit or a sync; false when nothing waits.
     bool queueBehindCommits(Outgoing &&out);
     void sendAll(const QList<Outgoing> &sends);
+    /// The one way a connection starts following a session (Fanout keeps an index of it).
+    void subscribe(ClientConnection &connection, const QString &sessionId,
+        const ClientConnection::Subscription &subscription);
     /// A commit (lastError()) or a sync (`syncError`) failed.
     void failStorage(const QString &syncError = {});
     /// The store's commit, timed for helpy_commit_seconds.

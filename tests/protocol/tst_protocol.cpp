@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "protocol.h"
+#include "roster.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -522,6 +523,7 @@ private Q_SLOTS:
     void timestampParsing();
     void encodedTimestampsAreUtcWithMilliseconds();
     void rosterHashIsSortedAndStable();
+    void theRosterKeepsItsStageAndNames();
     void timestampsWithoutZoneOrOutOfRangeAreRefused();
 };
 
@@ -1824,6 +1826,56 @@ void TestProtocol::rosterHashIsSortedAndStable()
     Participant renamed = ana;
     renamed.displayName = u"Someone else"_s; // names are not part of the digest
     QCOMPARE(rosterHash({ renamed, tutor }), expected);
+}
+
+void TestProtocol::theRosterKeepsItsStageAndNames()
+{
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+    const Participant ana { u"u-a"_s, ParticipantType::User, u"Ana"_s, Role::Owner,
+        Presence::Online, at };
+    const Participant ben { u"u-b"_s, ParticipantType::User, u"Ben Li"_s, Role::Member,
+        Presence::Online, at };
+    const Participant tutor { u"h-t"_s, ParticipantType::Helpy, u"Tutor"_s, Role::Member,
+        Presence::Online, at };
+    Roster roster;
+    roster.upsert(ana);
+    roster.upsert(ben);
+    roster.upsert(tutor);
+    const auto stage = [](const Roster &r) {
+        QStringList ids = r.stageIds();
+        ids.sort();
+        return ids;
+    };
+    QCOMPARE(stage(roster), (QStringList { u"h-t"_s, u"u-a"_s }));
+    // Names read alike whatever their case and spaces; one's own name is not taken from it.
+    QCOMPARE(roster.nameHolder(u"  BEN  li "_s, u"u-x"_s), u"u-b"_s);
+    QCOMPARE(roster.nameHolder(u"benli"_s, u"u-b"_s), QString());
+    QCOMPARE(roster.nameHolder(u"Cleo"_s, QString()), QString());
+
+    Participant moderator = ben;
+    moderator.role = Role::Moderator;
+    moderator.displayName = u"Benjamin"_s;
+    roster.upsert(moderator);
+    QCOMPARE(stage(roster), (QStringList { u"h-t"_s, u"u-a"_s, u"u-b"_s }));
+    QCOMPARE(roster.nameHolder(u"Ben Li"_s, QString()), QString());
+    QCOMPARE(roster.nameHolder(u"benjamin"_s, QString()), u"u-b"_s);
+    Participant away = moderator;
+    away.presence = Presence::Reconnecting; // an update that keeps the name keeps its key
+    roster.upsert(away);
+    QCOMPARE(roster.nameHolder(u"benjamin"_s, QString()), u"u-b"_s);
+
+    // A copy (the server's undo) has the same stage, Helpys and names.
+    const Roster copy(roster);
+    QCOMPARE(stage(copy), stage(roster));
+    QCOMPARE(copy.helpyIds(), roster.helpyIds());
+    QCOMPARE(copy.nameHolder(u"Tutor"_s, QString()), u"h-t"_s);
+
+    QVERIFY(roster.remove(u"h-t"_s));
+    QCOMPARE(stage(roster), (QStringList { u"u-a"_s, u"u-b"_s }));
+    QCOMPARE(roster.nameHolder(u"Tutor"_s, QString()), QString());
+    roster.clear();
+    QVERIFY(roster.stageIds().isEmpty());
+    QCOMPARE(roster.nameHolder(u"Ana"_s, QString()), QString());
 }
 
 void TestProtocol::timestampsWithoutZoneOrOutOfRangeAreRefused()
