@@ -136,7 +136,7 @@ QByteArray ServerMetrics::exposition() const
         "Time of one durable commit of the store (SQLite or Redis).");
     m_commit.write(out, "helpy_commit_seconds");
     header(out, "helpy_sync_seconds", "histogram",
-        "Time of one sync (SQLite's fdatasync, off the event loop) that makes commits durable.");
+        "Time until commits are durable (SQLite: its writer thread writes and fsyncs them).");
     m_sync.write(out, "helpy_sync_seconds");
     counter(out, "helpy_slow_readers_closed_total",
         "Connections closed with 1013 for the backlog they left unread.", m_slowReadersClosed);

@@ -61,7 +61,7 @@ public:
     void observeFanout(qint64 deliveries, double seconds);
     /// helpy_commit_seconds: one durable commit of the store (SQLite or Redis).
     void observeCommit(double seconds) { m_commit.observe(seconds); }
-    /// helpy_sync_seconds: one sync making commits durable (SQLite's fdatasync, off the loop).
+    /// helpy_sync_seconds: one sync making commits durable (SQLite: its writer thread).
     void observeSync(double seconds) { m_sync.observe(seconds); }
     /// helpy_slow_readers_closed_total: a connection closed with 1013 for its backlog.
     void countSlowReaderClosed() { ++m_slowReadersClosed; }

@@ -76,7 +76,8 @@ public:
     /// False when the transaction could not be made durable (see lastError()).
     virtual bool commit() = 0;
     /// What is still to be done, after commit(), to make what was committed so far durable
-    /// (an fsync), as a job that may run on another thread and returns an error or nothing.
+    /// (an fsync, or waiting for the thread that writes), as a job that may run on another
+    /// thread and returns an error or nothing.
     /// Empty (the default): commit() is durable by itself.
     virtual std::function<QString()> durabilityBarrier() { return {}; }
     /// After a failed commit(): true when it failed because another node changed a session

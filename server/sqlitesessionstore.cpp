@@ -14,22 +14,7 @@
 
 #include <algorithm>
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
-
 namespace {
-
-QString syncError(const char *call, const QByteArray &path)
-{
-    return QStringLiteral("%1 %2: %3")
-        .arg(QLatin1String(call), QFile::decodeName(path),
-            QString::fromLocal8Bit(std::strerror(errno)));
-}
-
-/// A user's answers are trimmed to the last answersPerUser once this many more were written.
-constexpr int AnswersBetweenPrunes = 64;
 
 /// Migration step N brings the schema from version N-1 to N.
 const QList<QStringList> &migrations()
@@ -85,6 +70,7 @@ SqliteSessionStore::SqliteSessionStore(QString path)
 
 SqliteSessionStore::~SqliteSessionStore()
 {
+    m_writer->stop(); // writes what was committed; the last connection to close checkpoints
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
@@ -140,7 +126,6 @@ bool SqliteSessionStore::open(QString *error)
         return fail(QStringLiteral("in use by another server (%1, pid %2)").arg(app).arg(pid));
     }
 
-    m_walPath = QFile::encodeName(QFileInfo(m_path).absoluteFilePath() + QStringLiteral("-wal"));
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(m_path);
     if (!m_db.open())
@@ -158,19 +143,17 @@ bool SqliteSessionStore::open(QString *error)
             return fail(
                 QStringLiteral("cannot switch to WAL mode (%1)").arg(wal.lastError().text()));
     }
-    // NORMAL: a commit writes the log without syncing it (a crash of the process loses
-    // nothing); durabilityBarrier() syncs it before anything committed is acknowledged or
-    // delivered, so that what was acknowledged survives a power cut as with FULL.
-    if (!exec(QStringLiteral("PRAGMA synchronous=NORMAL"))
+    // This connection migrates and loads; every later write goes through m_writer's own.
+    if (!exec(QStringLiteral("PRAGMA synchronous=FULL"))
         || !exec(QStringLiteral("PRAGMA foreign_keys=ON"))
-        || !exec(QStringLiteral("PRAGMA busy_timeout=5000"))
-        // SQLite's page cache is 2 MiB by default: a busy server's indexes (answers by user,
-        // events by session) outgrow it and every commit re-reads pages from the OS.
-        || !exec(QStringLiteral("PRAGMA cache_size=-%1").arg(CacheKiB)))
+        || !exec(QStringLiteral("PRAGMA busy_timeout=5000")))
         return fail(m_lastError);
     QString migrationError;
     if (!migrate(&migrationError))
         return fail(migrationError);
+    QString writerError;
+    if (!m_writer->start({ m_path, m_answersPerUser, CacheKiB }, &writerError))
+        return fail(writerError);
     qCInfo(lcServer) << "storage:" << describe();
     return true;
 }
@@ -281,22 +264,15 @@ SessionStore::Contents SqliteSessionStore::load()
 
 void SqliteSessionStore::begin()
 {
-    m_failed = false;
-    if (!m_db.transaction()) {
-        m_lastError = m_db.lastError().text();
-        m_failed = true;
-    }
+    m_open.clear();
 }
 
 bool SqliteSessionStore::commit()
 {
-    if (m_failed) {
-        m_db.rollback();
-        return false;
-    }
-    if (!m_db.commit()) {
-        m_lastError = m_db.lastError().text();
-        m_db.rollback();
+    if (m_open.isEmpty())
+        return m_writer->error().isEmpty(); // nothing to write: durable once what came before is
+    if (m_writer->submit(std::exchange(m_open, {})) == 0) {
+        m_lastError = m_writer->error();
         return false;
     }
     return true;
@@ -304,98 +280,46 @@ bool SqliteSessionStore::commit()
 
 std::function<QString()> SqliteSessionStore::durabilityBarrier()
 {
-    // A descriptor of its own, opened for each sync: the job may outlive this store's
-    // connection, and SQLite's descriptors are not ours to share across threads.
-    return [wal = m_walPath]() -> QString {
-        const int fd = ::open(wal.constData(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) // no log: SQLite checkpointed and synced it into the database on close
-            return errno == ENOENT ? QString() : syncError("open", wal);
-        const bool synced = ::fdatasync(fd) == 0;
-        const QString error = synced ? QString() : syncError("fdatasync", wal);
-        ::close(fd);
-        return error;
-    };
+    // Waits for the writer thread to have written and synced every batch handed over so far.
+    return
+        [writer = m_writer, number = m_writer->submitted()] { return writer->waitDurable(number); };
 }
 
 void SqliteSessionStore::saveUser(const StoredUser &user)
 {
-    exec(QStringLiteral("INSERT INTO users (id, token, display_name) VALUES (?, ?, ?)"
-                        " ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name"),
-        { user.id, user.token, user.displayName });
+    m_open.append(user);
 }
 
 void SqliteSessionStore::saveSession(const QString &id, const QString &title, const QString &epoch)
 {
-    exec(QStringLiteral("INSERT INTO sessions (id, title, epoch) VALUES (?, ?, ?)"),
-        { id, title, epoch });
+    m_open.append(SqliteWriter::SessionWrite { id, title, epoch });
 }
 
 void SqliteSessionStore::appendEvent(
     const QString &sessionId, qint64 revision, const QString &event)
 {
-    exec(QStringLiteral("INSERT INTO events (session_id, revision, frame) VALUES (?, ?, ?)"),
-        { sessionId, revision, event });
+    m_open.append(SqliteWriter::EventWrite { sessionId, revision, event });
 }
 
 void SqliteSessionStore::saveInvite(const StoredInvite &invite)
 {
-    exec(QStringLiteral("INSERT OR REPLACE INTO invites"
-                        " (code, session_id, expires_at, max_uses, uses, revoked)"
-                        " VALUES (?, ?, ?, ?, ?, ?)"),
-        { invite.code, invite.sessionId, Protocol::formatTimestamp(invite.expiresAt),
-            invite.maxUses ? QVariant(*invite.maxUses) : QVariant(QMetaType(QMetaType::Int)),
-            invite.uses, invite.revoked ? 1 : 0 });
+    m_open.append(invite);
 }
 
 void SqliteSessionStore::forgetSession(const QString &sessionId, qint64 deletedRevision)
 {
-    exec(QStringLiteral("DELETE FROM events WHERE session_id = ? AND revision < ?"),
-        { sessionId, deletedRevision });
-    // The deletion becomes the log's first event: a log is read from revision 1, gapless.
-    exec(QStringLiteral("UPDATE events SET revision = 1 WHERE session_id = ? AND revision = ?"),
-        { sessionId, deletedRevision });
-    exec(QStringLiteral("DELETE FROM invites WHERE session_id = ?"), { sessionId });
-    exec(QStringLiteral("DELETE FROM bans WHERE session_id = ?"), { sessionId });
+    m_open.append(SqliteWriter::ForgetWrite { sessionId, deletedRevision });
 }
 
 void SqliteSessionStore::saveBans(const QString &sessionId, const QStringList &bannedUserIds)
 {
-    exec(QStringLiteral("DELETE FROM bans WHERE session_id = ?"), { sessionId });
-    for (const QString &userId : bannedUserIds)
-        exec(QStringLiteral("INSERT INTO bans (session_id, user_id) VALUES (?, ?)"),
-            { sessionId, userId });
+    m_open.append(SqliteWriter::BansWrite { sessionId, bannedUserIds });
 }
 
 void SqliteSessionStore::saveAnswer(
     const QString &userId, const QString &requestId, const QString &answer)
 {
-    exec(QStringLiteral(
-             "INSERT OR IGNORE INTO answers (user_id, request_id, answer) VALUES (?, ?, ?)"),
-        { userId, requestId, answer });
-    // Now and then, this user's answers beyond the last answersPerUser go. Both statements
-    // walk this user's entries of answers_by_user only: the cost does not grow with the
-    // number of users, nor with anything but answersPerUser.
-    int &written = m_answersSincePrune[userId];
-    if (++written < AnswersBetweenPrunes)
-        return;
-    m_answersSincePrune.remove(userId);
-    QSqlQuery beyondKept(m_db);
-    beyondKept.prepare(QStringLiteral("SELECT seq FROM answers WHERE user_id = ?"
-                                      " ORDER BY seq DESC LIMIT 1 OFFSET ?"));
-    beyondKept.addBindValue(userId);
-    beyondKept.addBindValue(m_answersPerUser);
-    if (!beyondKept.exec()) {
-        m_lastError = beyondKept.lastError().text();
-        m_failed = true;
-        qCCritical(lcServer) << "storage: finding old answers failed:" << m_lastError;
-        return;
-    }
-    if (!beyondKept.next())
-        return; // not more than answersPerUser
-    const qint64 newestGone = beyondKept.value(0).toLongLong();
-    beyondKept.finish();
-    exec(QStringLiteral("DELETE FROM answers WHERE user_id = ? AND seq <= ?"),
-        { userId, newestGone });
+    m_open.append(StoredAnswer { userId, requestId, answer });
 }
 
 void SqliteSessionStore::setAnswerBudget(int perUser, qint64 bytesLoaded)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sessionstore.h"
+#include "sqlitewriter.h"
 
 #include <QLockFile>
 #include <QSqlDatabase>
@@ -9,10 +10,13 @@
 #include <memory>
 
 /**
- * @brief SessionStore in one SQLite file (Qt SQL), WAL mode, one transaction per change.
+ * @brief SessionStore in one SQLite file (Qt SQL), WAL mode.
  *
- * A commit writes the log; durabilityBarrier() syncs it, so that the caller can run the
- * fsync off its event loop (Transactions does) and still send nothing before it is done.
+ * The event loop only collects a transaction's writes: commit() hands them to the
+ * SqliteWriter thread as one batch, which writes, commits and syncs them there (many batches
+ * per SQL transaction and fsync when they queue up). durabilityBarrier() waits for that, so
+ * that the caller can wait off its event loop (Transactions does) and still send nothing
+ * before it is done.
  *
  * The schema carries a version in `meta`; open() applies the migration steps from the
  * file's version up to SchemaVersion, each in its own transaction.
@@ -31,8 +35,8 @@ public:
     Contents load() override;
     void begin() override;
     bool commit() override;
-    /// An fdatasync of the write-ahead log: commit() only writes it (synchronous=NORMAL),
-    /// which a crash of the process cannot lose; the barrier makes it survive a power cut.
+    /// Waits until the writer thread has committed and synced every batch handed to it so
+    /// far (synchronous=FULL: it survives a power cut).
     std::function<QString()> durabilityBarrier() override;
     void saveUser(const StoredUser &user) override;
     void saveSession(const QString &id, const QString &title, const QString &epoch) override;
@@ -48,19 +52,23 @@ public:
     /// Each user's last `perUser` answers are kept (trimmed every few writes); load() reads
     /// the newest up to `bytesLoaded` (UTF-16 bytes of answer and requestId).
     void setAnswerBudget(int perUser, qint64 bytesLoaded);
+    /// SQL transactions the writer thread committed (each one fsync) so far.
+    quint64 writtenTransactions() const { return m_writer->transactions(); }
 
 private:
     bool exec(const QString &statement, const QVariantList &values = {});
     bool migrate(QString *error);
 
     QString m_path;
-    QByteArray m_walPath; ///< SQLite's write-ahead log, which durabilityBarrier() syncs
     QString m_connectionName;
     QSqlDatabase m_db;
     std::unique_ptr<QLockFile> m_lock;
     QString m_lastError;
-    bool m_failed = false; ///< a statement of the open transaction failed
-    QHash<QString, int> m_answersSincePrune; ///< by user: answers written since its last trim
+    bool m_failed = false; ///< a statement of the migration step failed
+    SqliteWriter::Batch m_open; ///< the open transaction's writes, for the writer
     int m_answersPerUser = 1024;
     qint64 m_answerBytesLoaded = 64 * 1024 * 1024;
+    /// Shared with the durability barriers, which may outlive the store; stopped (its writes
+    /// done) by the destructor before the loop's connection closes.
+    std::shared_ptr<SqliteWriter> m_writer = std::make_shared<SqliteWriter>();
 };
