@@ -47,10 +47,12 @@ SessionServer::SessionServer(ServerOptions options, QObject *parent)
     , d(std::make_unique<Private>(this, std::move(options)))
 {
     connect(&d->wsServer, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
-    connect(
-        &d->wsServer, &QWebSocketServer::acceptError, this, [](QAbstractSocket::SocketError error) {
-            qCWarning(lcServer) << "accept failed:" << error;
-        });
+    connect(&d->tcpServer, &QTcpServer::newConnection, this, [this] { d->onTcpConnection(); });
+    const auto acceptFailed = [](QAbstractSocket::SocketError error) {
+        qCWarning(lcServer) << "accept failed:" << error;
+    };
+    connect(&d->wsServer, &QWebSocketServer::acceptError, this, acceptFailed);
+    connect(&d->tcpServer, &QTcpServer::acceptError, this, acceptFailed);
     // A failed handshake (a plain ws:// client, a guest refusing the certificate) is theirs.
     connect(&d->wsServer, &QWebSocketServer::peerVerifyError, this,
         [](const QSslError &error) { qCDebug(lcServer) << "TLS peer:" << error.errorString(); });
@@ -92,9 +94,11 @@ bool SessionServer::listen()
         }
         d->wsServer.setSslConfiguration(*tls);
     }
-    if (!d->wsServer.listen(d->options.address, d->options.port)) {
+    const bool listening = isSecure() ? d->wsServer.listen(d->options.address, d->options.port)
+                                      : d->tcpServer.listen(d->options.address, d->options.port);
+    if (!listening) {
         qCCritical(lcServer) << "cannot listen on" << d->options.address << d->options.port << ":"
-                             << d->wsServer.errorString();
+                             << errorString();
         return false;
     }
     // ClientConnection::send hands a frame to the kernel as soon as it is made: with Nagle's
@@ -124,6 +128,8 @@ void SessionServer::close()
     d->loopClock.stop();
     if (d->wsServer.isListening())
         d->wsServer.close();
+    if (d->tcpServer.isListening())
+        d->tcpServer.close();
     // Each client gets its own retry time, so that they do not all come back at once.
     const auto connections = d->connections;
     for (ClientConnection *connection : connections) {
@@ -149,22 +155,24 @@ void SessionServer::close()
 
 bool SessionServer::isSecure() const
 {
-    return d->wsServer.secureMode() == QWebSocketServer::SecureMode;
+    return d->secure();
 }
 
 bool SessionServer::isListening() const
 {
-    return d->wsServer.isListening();
+    return d->listening();
 }
 quint16 SessionServer::port() const
 {
-    return d->wsServer.serverPort();
+    return isSecure() ? d->wsServer.serverPort() : d->tcpServer.serverPort();
 }
 QString SessionServer::errorString() const
 {
     if (!d->tlsError.isEmpty())
         return d->tlsError;
-    return d->storeError.isEmpty() ? d->wsServer.errorString() : d->storeError;
+    if (!d->storeError.isEmpty())
+        return d->storeError;
+    return isSecure() ? d->wsServer.errorString() : d->tcpServer.errorString();
 }
 void SessionServer::setHelpyBackend(
     const QString &endpoint, const QString &model, const QString &apiKey)
@@ -188,7 +196,7 @@ QString SessionServer::healthProblem() const
 {
     if (!d->storageFailure.isEmpty())
         return tr("storage failed: %1").arg(d->storageFailure);
-    if (!d->wsServer.isListening())
+    if (!d->listening())
         return tr("not serving (not listening, or shutting down)");
     const QFileInfo file(d->options.dataPath);
     if (!d->options.dataPath.isEmpty() && d->options.redisUrl.isEmpty() && !file.isWritable())
@@ -216,7 +224,7 @@ QUrl SessionServer::url() const
 {
     QUrl url;
     url.setScheme(isSecure() ? QStringLiteral("wss") : QStringLiteral("ws"));
-    QHostAddress address = d->wsServer.serverAddress();
+    QHostAddress address = isSecure() ? d->wsServer.serverAddress() : d->tcpServer.serverAddress();
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
         address = QHostAddress::LocalHost;
     url.setHost(address.toString());
@@ -245,9 +253,50 @@ QString SessionServer::epoch(const QString &sessionId) const
 
 // ------------------------------------------------------------------ connections
 
+void SessionServer::Private::pauseAccepting()
+{
+    if (secure())
+        wsServer.pauseAccepting();
+    else
+        tcpServer.pauseAccepting();
+}
+
+void SessionServer::Private::resumeAccepting()
+{
+    if (secure())
+        wsServer.resumeAccepting();
+    else
+        tcpServer.resumeAccepting();
+}
+
+void SessionServer::Private::onTcpConnection()
+{
+    while (QTcpSocket *socket = tcpServer.nextPendingConnection()) {
+        const std::pair key { socket->peerAddress(), socket->peerPort() };
+        handshaking.insert(key, socket);
+        // wsServer deletes the socket if its handshake fails; the deadline is ours, as
+        // wsServer keeps one only for the connections it accepts itself.
+        QObject::connect(socket, &QObject::destroyed, q, [this, key, socket] {
+            if (handshaking.value(key) == socket)
+                handshaking.remove(key);
+        });
+        QTimer::singleShot(wsServer.handshakeTimeoutMS(), socket, [this, key, socket] {
+            if (handshaking.value(key) != socket)
+                return; // upgraded
+            qCInfo(lcServer) << "no WebSocket handshake in time from" << socket->peerAddress();
+            handshaking.remove(key);
+            socket->abort();
+        });
+        wsServer.handleConnection(socket);
+    }
+}
+
 void SessionServer::Private::onNewConnection()
 {
     while (QWebSocket *socket = wsServer.nextPendingConnection()) {
+        // Upgraded: out of the handshake deadline.
+        if (QTcpSocket *direct = handshaking.take({ socket->peerAddress(), socket->peerPort() }))
+            QObject::disconnect(direct, &QObject::destroyed, q, nullptr);
         if (socket->requestUrl().path() != QLatin1String(EndpointPath)) {
             qCInfo(lcServer) << "refusing" << socket->requestUrl().path() << "(endpoint is /v1)";
             refuse(socket, QWebSocketProtocol::CloseCodePolicyViolated,
@@ -278,17 +327,17 @@ void SessionServer::Private::refuse(
     QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
 {
     ++refusing;
-    if (refusing == MaxRefusing && wsServer.isListening()) {
+    if (refusing == MaxRefusing && listening()) {
         qCWarning(lcServer) << refusing << "connections being refused; pausing accepting";
-        wsServer.pauseAccepting();
+        pauseAccepting();
     }
     socket->setParent(q);
     socket->close(code, reason);
     socket->flush();
     QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
     QObject::connect(socket, &QObject::destroyed, q, [this] {
-        if (--refusing < MaxRefusing / 2 && wsServer.isListening())
-            wsServer.resumeAccepting();
+        if (--refusing < MaxRefusing / 2 && listening())
+            resumeAccepting();
     });
     QTimer::singleShot(RefusedAbortAfterMs, socket, &QWebSocket::abort);
 }

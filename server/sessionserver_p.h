@@ -5,6 +5,7 @@
 // SessionServerTester (tests/common/sessionservertester.h) and nothing else.
 
 #include "budgets.h"
+#include "directtcpserver.h"
 #include "loopclock.h"
 #include "servercore.h"
 #include "sessionserver.h"
@@ -32,6 +33,16 @@ public:
     SessionServer *q;
     ServerOptions options;
     QWebSocketServer wsServer;
+    /// Sockets in their handshake, by peer, taken out by their QWebSocket once upgraded.
+    /// (Before tcpServer: the sockets it deletes last leave this.)
+    QHash<std::pair<QHostAddress, quint16>, QTcpSocket *> handshaking;
+    /// Accepts plain ws:// connections (handed to wsServer for the handshake) as
+    /// DirectTcpSocket; wsServer listens itself only for TLS.
+    DirectTcpServer tcpServer;
+    bool secure() const { return wsServer.secureMode() == QWebSocketServer::SecureMode; }
+    bool listening() const { return secure() ? wsServer.isListening() : tcpServer.isListening(); }
+    void pauseAccepting();
+    void resumeAccepting();
     /// Ticks once a second; each tick pings (and sends digests to) one slice of the
     /// connections, so each is pinged once per heartbeat interval and no pass of the loop
     /// sends to all of them at once. Presence and silence are checked once per interval.
@@ -69,6 +80,8 @@ public:
     /// Past this many refusals in flight, accepting pauses: they must not exhaust descriptors.
     static constexpr int MaxRefusing = Budgets::FdHeadroom / 2;
 
+    /// A TCP connection accepted (plain ws://): its handshake starts, within a deadline.
+    void onTcpConnection();
     void onNewConnection();
     /// Closes a socket not taken (with code and reason), counted until it is gone.
     void refuse(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason);
