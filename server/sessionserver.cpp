@@ -104,12 +104,13 @@ bool SessionServer::listen()
     // ClientConnection::send hands a frame to the kernel as soon as it is made: with Nagle's
     // algorithm the next small frame (a join's ack after its snapshot) would wait for the
     // peer's delayed acknowledgement of the first, up to 40 ms per request. Accepted sockets
-    // inherit the option from the listening one (Linux, the BSDs).
+    // inherit the option from the listening one (Linux, the BSDs); DirectTcpServer's (ws://)
+    // set it themselves as well.
 #ifdef Q_OS_UNIX
     const int noDelay = 1;
-    if (::setsockopt(
-            int(d->wsServer.socketDescriptor()), IPPROTO_TCP, TCP_NODELAY, &noDelay, sizeof noDelay)
-        != 0)
+    const qintptr listener
+        = isSecure() ? d->wsServer.socketDescriptor() : d->tcpServer.socketDescriptor();
+    if (::setsockopt(int(listener), IPPROTO_TCP, TCP_NODELAY, &noDelay, sizeof noDelay) != 0)
         qCWarning(lcServer) << "cannot set TCP_NODELAY on the listening socket:"
                             << qt_error_string(errno);
 #endif
