@@ -7,8 +7,8 @@
 #include "uiscene.h"
 #include "uiwalk.h"
 
-#include <QQuickStyle>
 #include <QLocale>
+#include <QQuickStyle>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTranslator>
