@@ -206,7 +206,9 @@ private Q_SLOTS:
         qInfo("longest event-loop stall while Redis was paused: %lld ms (call time-out %d ms, "
               "two nodes on this loop)",
             stalls.longestMs(), RedisSessionStore::CallTimeoutMs);
-        QVERIFY(stalls.longestMs() < 2 * RedisSessionStore::CallTimeoutMs + 400);
+        // Two time-outs (one per node) plus room for a loaded CI machine; far below the
+        // 3.5 s pause that a blocking call would have cost.
+        QVERIFY(stalls.longestMs() < 2 * RedisSessionStore::CallTimeoutMs + 1000);
     }
 
     // Redis killed in the middle of traffic and started again on the same port and data:
@@ -252,15 +254,18 @@ private Q_SLOTS:
         QCOMPARE(getHealth(endpoint.port()), std::pair("HTTP/1.1 200 OK"_ba, "ok\n"_ba));
 
         redis->pause();
+        // Found within WatchdogMs + WatchdogTimeoutMs (3 s) on a quiet machine; CI's two
+        // loaded cores once took 6.6 s (timers run late, each look-up may wait), so the
+        // bound is generous: what is tested is that no request is needed to find it.
         QTRY_VERIFY_WITH_TIMEOUT(getHealth(endpoint.port()).second.startsWith("degraded: "),
-            RedisSessionStore::WatchdogMs + RedisSessionStore::WatchdogTimeoutMs + 3000);
+            5 * (RedisSessionStore::WatchdogMs + RedisSessionStore::WatchdogTimeoutMs));
         const auto [status, body] = getHealth(endpoint.port());
         QCOMPARE(status, "HTTP/1.1 200 OK"_ba);
         QVERIFY2(body.contains("storage unavailable"), body.constData());
         QVERIFY(!nodes.front()->healthWarning().isEmpty());
 
         redis->resume();
-        QTRY_COMPARE_WITH_TIMEOUT(getHealth(endpoint.port()).second, "ok\n"_ba, 8000);
+        QTRY_COMPARE_WITH_TIMEOUT(getHealth(endpoint.port()).second, "ok\n"_ba, 20000);
     }
 
     // Redis stays away longer than the client's patience (60 s; 1.5 s here): the outbox
