@@ -104,6 +104,7 @@ void ClusterEvents::restore(Session &session)
                              << session.revision() << "and this node keeps only its tail;"
                              << "dropping the session here";
         m_registry.drop(id);
+        m_fanout.forget(id);
         return;
     }
     SessionStore::StoredSession stored;
@@ -133,6 +134,7 @@ void ClusterEvents::reload(const QString &sessionId)
     if (const Session *held = m_registry.local(sessionId))
         held->forEachUserId([&](const QString &userId) { members.append(userId); });
     m_registry.drop(sessionId);
+    m_fanout.forget(sessionId); // the reloaded session's followers are found again
     Session *reloaded = m_registry.find(sessionId);
     if (!reloaded)
         return;

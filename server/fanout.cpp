@@ -87,6 +87,19 @@ void Fanout::deliver(const Delivery &delivery)
     m_summaries.delivered(*session, delivery.revision, skipped);
     if (sent > 0)
         m_metrics.observeFanout(sent, double(firstToLast.nsecsElapsed()) / 1e9);
+    if (session->isDeleted())
+        forget(delivery.sessionId); // its last event: nothing more goes out for it
+}
+
+void Fanout::forget(const QString &sessionId)
+{
+    m_wholeFollowers.remove(sessionId);
+    m_summaries.forget(sessionId);
+}
+
+qsizetype Fanout::sessionsKept() const
+{
+    return m_wholeFollowers.size() + m_summaries.sessionsKept();
 }
 
 void Fanout::subscribed(const ClientConnection &connection, const QString &sessionId, bool summary)

@@ -49,6 +49,11 @@ public:
     /// `connection` now follows `sessionId` (in summary or not): a large session's events
     /// about plain members go to the followers not in summary only (see deliver()).
     void subscribed(const ClientConnection &connection, const QString &sessionId, bool summary);
+    /// Forgets what is kept for a session: deleted (deliver() does it after the deletion's
+    /// event) or dropped from this node's memory.
+    void forget(const QString &sessionId);
+    /// Sessions something is kept for (tests: nothing outlives its session).
+    qsizetype sessionsKept() const;
 
 private:
     /// Sends to the users of a large `session` with a subscription not in summary, and

@@ -52,6 +52,9 @@ public:
     /// Fanout processed the event at `revision`; `skipped`: some summary subscription was
     /// not sent it, so a throttled roster_summary follows.
     void delivered(const Session &session, qint64 revision, bool skipped);
+    /// Forgets what is kept for a session that is deleted or dropped here.
+    void forget(const QString &sessionId) { m_states.remove(sessionId); }
+    qsizetype sessionsKept() const { return m_states.size(); }
 
 private:
     struct State

@@ -49,6 +49,7 @@ public:
     void flush() { m_transactions.commitGroup(); }
 
     SessionRegistry &registry() { return m_registry; }
+    const Fanout &fanout() const { return m_fanout; }
     /// False while a cluster's shared storage cannot be reached (changes are refused).
     bool storageAvailable() const;
     User *signedInUser(const QString &userId) { return m_registry.users().find(userId); }

@@ -73,6 +73,9 @@ public:
     /// What the front end does when a change could not be stored, without breaking a disk.
     void simulateStorageFailure(const QString &error) { m_server.d->onStorageFailed(error); }
 
+    /// Sessions the fan-out keeps something for (nothing may outlive its session).
+    qsizetype fanoutSessionsKept() const { return m_server.d->core.fanout().sessionsKept(); }
+
     /// Drops in-memory connection `connection` as if its network had died.
     void dropConnection(int connection)
     {

@@ -7,6 +7,7 @@
 #include "rawclient.h"
 #include "serveroptions.h"
 #include "sessionserver.h"
+#include "sessionservertester.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -125,6 +126,7 @@ private Q_SLOTS:
     void aResumeInALargeSessionEndsWithTheCount();
     void theDigestCarriesTheCount();
     void settingUpIsLinearInBytes();
+    void nothingIsKeptForADeletedSession();
 
 private:
     void start(int threshold, int intervalMs = 60000, int heartbeatSeconds = 15,
@@ -553,6 +555,27 @@ void TestLargeSession::settingUpIsLinearInBytes()
     // and the message with its catching-up summary after the storm).
     QVERIFY2(bytes[0] < 8 * addedBytes * n, "set-up is not O(N) bytes");
     QVERIFY2(bytes[1] > 5 * bytes[0], "without the feature, set-up should be O(N²)");
+}
+
+// What the fan-out keeps for a large session (its followers not in summary, its throttled
+// summary) goes with the session: deleting a lecture leaves nothing behind.
+void TestLargeSession::nothingIsKeptForADeletedSession()
+{
+    start(3, 50);
+    populate(4);
+    Peer &old = join(u"Old client"_s, false); // follows the whole roster
+    Peer &later = join(u"Later"_s, true); // a plain member's join: kept for both
+    QVERIFY(old.client.waitFor(
+        [&](const QJsonObject &f) { return isAddedOf(f, later.client.userId); }));
+    SessionServerTester tester(*m_server);
+    QVERIFY(tester.fanoutSessionsKept() > 0);
+
+    RawClient &owner = m_peers[0]->client;
+    QCOMPARE(owner.request({ { "type", "delete_session" }, { "sessionId", m_sessionId } })["type"],
+        "ack");
+    QVERIFY(
+        old.client.waitFor([](const QJsonObject &f) { return f["type"] == "session_deleted"; }));
+    QCOMPARE(tester.fanoutSessionsKept(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestLargeSession)
