@@ -14,12 +14,13 @@
  * each frame in our memory until then. Reading stays buffered, which QWebSocket needs (an
  * unbuffered socket is not notified again of a frame it left half-read).
  *
- * Batching stays the kernel's: a socket's first write in an event-loop pass leaves at once
- * (Nagle is off); its later writes in the same pass are corked (MSG_MORE) and pushed
+ * Batching stays the kernel's: a socket's first frame in an event-loop pass leaves at once
+ * (Nagle is off); its later frames in the same pass are corked (MSG_MORE) and pushed
  * together when the pass ends, so a burst of frames to N connections costs a system call
- * per write but a packet per connection and pass, not one per frame. (QWebSocket writes a
- * frame's header and payload separately: the first frame's payload of a pass leaves with
- * the rest, when the pass ends.)
+ * per frame but a packet per connection and pass, not one per frame. QWebSocket writes a
+ * frame's header apart from its payload: a write no longer than a header (14 bytes) is held
+ * here and leaves with the next one (one sendmsg(2) of both), or when the pass ends. So a
+ * frame is one system call and, alone in its pass, one packet (it was two and a push).
  */
 class DirectTcpSocket : public QTcpSocket
 {
@@ -34,6 +35,8 @@ public:
     /// Pushes first: what is corked must be on its way before the FIN (or the reset that
     /// closing with unread bytes sends, which drops what is still in the kernel).
     void disconnectFromHost() override;
+    /// The sends and pushes made so far, by every DirectTcpSocket (tests count them).
+    static quint64 systemCalls();
 
 protected:
     qint64 writeData(const char *data, qint64 size) override;
@@ -41,8 +44,15 @@ protected:
 private:
     /// Pushes every socket that wrote in the pass.
     static void endPass();
+    /// This socket is pushed when the pass ends.
+    void endPassLater();
+    /// Moves the held header into Qt's queue (before bytes that must follow it).
+    bool queueHeld();
+    bool m_inPassList = false;
     bool m_wroteInPass = false;
     bool m_corked = false;
+    int m_heldSize = 0;
+    char m_held[14]; ///< a WebSocket frame header at most: 2 + 8 + a mask's 4
 };
 
 /**

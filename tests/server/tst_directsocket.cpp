@@ -80,6 +80,31 @@ private Q_SLOTS:
         QCOMPARE(pair->received.last(), QStringLiteral("{\"type\":\"second\"}"));
     }
 
+    // A frame alone in its pass is one system call (QWebSocket writes header and payload
+    // apart: they leave together); more frames in a pass, one each and one push at its end.
+    void aFrameIsOneSystemCall()
+    {
+        auto pair = connect(64 * 1024 * 1024);
+        QVERIFY(pair);
+        QTest::qWait(0); // the handshake's pass is over
+        const auto callsFor = [&](int frames) {
+            const quint64 before = DirectTcpSocket::systemCalls();
+            const qsizetype received = pair->received.size();
+            for (int i = 0; i < frames; ++i)
+                pair->connection->send(QStringLiteral("{\"n\":%1}").arg(i));
+            if (!QTest::qWaitFor([&] { return pair->received.size() == received + frames; }))
+                return quint64(0);
+            return DirectTcpSocket::systemCalls() - before;
+        };
+        QCOMPARE(callsFor(1), 1u);
+        QCOMPARE(callsFor(3), 4u);
+        QCOMPARE(pair->received.last(), QStringLiteral("{\"n\":2}"));
+        // An empty frame is a header alone: held, it leaves when the pass ends.
+        pair->connection->send(QString());
+        QTRY_COMPARE(pair->received.size(), 5);
+        QCOMPARE(pair->received.last(), QString());
+    }
+
     void whatTheKernelRefusesIsQueuedInOrder()
     {
         auto pair = connect(256 * 1024 * 1024);
