@@ -10,6 +10,8 @@
 #include <functional>
 #include <optional>
 
+class QObject;
+
 /**
  * @brief Where the server keeps what must outlive it: identities, sessions, their event
  * logs, invite codes and the answers already given.
@@ -80,6 +82,17 @@ public:
     /// thread and returns an error or nothing.
     /// Empty (the default): commit() is durable by itself.
     virtual std::function<QString()> durabilityBarrier() { return {}; }
+    /// The same wait without blocking a thread: has `done` called on `context`'s thread
+    /// (queued) once what was committed so far is durable, with the error if that failed;
+    /// in order of the calls. False (the default): commit() is durable by itself.
+    virtual bool notifyWhenDurable(QObject *context, std::function<void(const QString &error)> done)
+    {
+        Q_UNUSED(context);
+        Q_UNUSED(done);
+        return false;
+    }
+    /// Nothing asked by notifyWhenDurable() is posted to `context` any more.
+    virtual void cancelDurableNotifications(const QObject *context) { Q_UNUSED(context); }
     /// After a failed commit(): true when it failed because another node changed a session
     /// this transaction read (optimistic concurrency); the caller reloads and retries.
     virtual bool conflicted() const { return false; }

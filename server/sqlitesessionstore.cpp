@@ -285,6 +285,18 @@ std::function<QString()> SqliteSessionStore::durabilityBarrier()
         [writer = m_writer, number = m_writer->submitted()] { return writer->waitDurable(number); };
 }
 
+bool SqliteSessionStore::notifyWhenDurable(
+    QObject *context, std::function<void(const QString &error)> done)
+{
+    m_writer->notifyWhenDurable(m_writer->submitted(), context, std::move(done));
+    return true;
+}
+
+void SqliteSessionStore::cancelDurableNotifications(const QObject *context)
+{
+    m_writer->cancelNotifications(context);
+}
+
 void SqliteSessionStore::saveUser(const StoredUser &user)
 {
     m_open.append(user);

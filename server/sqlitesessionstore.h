@@ -38,6 +38,9 @@ public:
     /// Waits until the writer thread has committed and synced every batch handed to it so
     /// far (synchronous=FULL: it survives a power cut).
     std::function<QString()> durabilityBarrier() override;
+    bool notifyWhenDurable(
+        QObject *context, std::function<void(const QString &error)> done) override;
+    void cancelDurableNotifications(const QObject *context) override;
     void saveUser(const StoredUser &user) override;
     void saveSession(const QString &id, const QString &title, const QString &epoch) override;
     void appendEvent(const QString &sessionId, qint64 revision, const QString &event) override;

@@ -146,6 +146,32 @@ QString SqliteWriter::waitDurable(quint64 number)
     return m_durable >= number ? QString() : m_error;
 }
 
+void SqliteWriter::notifyWhenDurable(
+    quint64 number, QObject *context, std::function<void(const QString &error)> done)
+{
+    std::lock_guard lock(m_mutex);
+    m_notifications.append({ number, context, std::move(done) });
+    postDueNotifications();
+}
+
+void SqliteWriter::cancelNotifications(const QObject *context)
+{
+    std::lock_guard lock(m_mutex);
+    m_notifications.removeIf([context](const Notification &n) { return n.context == context; });
+}
+
+void SqliteWriter::postDueNotifications()
+{
+    // Posted under the lock: cancelNotifications() cannot return while one is being posted.
+    while (!m_notifications.isEmpty()
+        && (m_notifications.front().number <= m_durable || !m_error.isEmpty())) {
+        Notification n = m_notifications.takeFirst();
+        const QString error = n.number <= m_durable ? QString() : m_error;
+        QMetaObject::invokeMethod(
+            n.context, [done = std::move(n.done), error] { done(error); }, Qt::QueuedConnection);
+    }
+}
+
 void SqliteWriter::stop()
 {
     {
@@ -212,11 +238,13 @@ void SqliteWriter::run()
                 m_error = described(failed);
                 m_queue.clear();
                 m_changed.notify_all();
+                postDueNotifications();
                 break;
             }
             m_durable = last;
             ++m_transactions;
             m_changed.notify_all();
+            postDueNotifications();
         }
         m_statements = nullptr;
         statements.reset();

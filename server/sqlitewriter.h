@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <variant>
@@ -75,6 +76,14 @@ public:
     quint64 submitted() const;
     /// Blocks until batch `number` is durable; the writer's error, or empty. Any thread.
     QString waitDurable(quint64 number);
+    /// Has `done` called on `context`'s thread (queued) once batch `number` is durable, with
+    /// the writer's error if it failed first: the loop waits for no thread. In order of
+    /// `number` for one context.
+    void notifyWhenDurable(
+        quint64 number, QObject *context, std::function<void(const QString &error)> done);
+    /// Forgets the notifications asked for `context` (it is going away): none is posted
+    /// to it from now on.
+    void cancelNotifications(const QObject *context);
     /// Waits for every batch submitted and stops (the destructor does it too).
     void stop();
     /// Empty while every write succeeded.
@@ -88,6 +97,8 @@ private:
     QString apply(const QList<Batch> &batches, bool *ok);
     bool write(const Write &write, QString *error);
     bool saveAnswer(const SessionStore::StoredAnswer &answer, QString *error);
+    /// Posts the notifications that are due (durable, or the writer failed). Under m_mutex.
+    void postDueNotifications();
 
     Options m_options;
     QString m_connectionName;
@@ -101,6 +112,13 @@ private:
     bool m_ready = false;
     bool m_stopping = false;
     QString m_error;
+    struct Notification
+    {
+        quint64 number = 0;
+        QObject *context = nullptr;
+        std::function<void(const QString &)> done;
+    };
+    QList<Notification> m_notifications; ///< by number
     std::thread m_thread;
 
     // The thread's own (no lock): its prepared statements while it runs, and the answers

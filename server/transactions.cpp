@@ -50,8 +50,8 @@ Transactions::Transactions(
 
 Transactions::~Transactions()
 {
-    if (m_sync.valid())
-        m_sync.wait();
+    if (m_backends.store)
+        m_backends.store->cancelDurableNotifications(&m_syncNotifier);
 }
 
 bool Transactions::transact(const std::function<void()> &body)
@@ -150,8 +150,7 @@ void Transactions::failStorage(const QString &syncError)
     m_storageFailed = true;
     m_outbox.clear();
     m_awaitingCommit.clear();
-    m_awaitingSync.clear();
-    m_syncing.clear();
+    m_unsynced.clear();
     const QString error = syncError.isEmpty() ? m_backends.store->lastError() : syncError;
     qCCritical(lcServer).noquote()
         << "storage write failed:" << error << "- closing every connection";
@@ -162,10 +161,12 @@ void Transactions::failStorage(const QString &syncError)
 void Transactions::commitGroup()
 {
     commitOpenGroup();
-    while (m_sync.valid() && !m_storageFailed) {
-        m_sync.wait();
-        onSyncDone(m_syncGeneration);
-    }
+    if (m_unsynced.isEmpty() || m_storageFailed)
+        return;
+    // Closing: wait here for everything committed (what the writer posts later finds
+    // its groups sent already).
+    const auto barrier = m_backends.store->durabilityBarrier();
+    onDurable(m_lastTicket, barrier ? barrier() : QString());
 }
 
 void Transactions::commitOpenGroup()
@@ -178,57 +179,45 @@ void Transactions::commitOpenGroup()
         failStorage();
         return;
     }
-    if (!m_backends.store->durabilityBarrier() && !m_sync.valid()) {
-        sendAll(std::exchange(m_awaitingCommit, {}));
+    QList<Outgoing> sends = std::exchange(m_awaitingCommit, {});
+    const quint64 ticket = m_lastTicket + 1;
+    const bool waits = m_backends.store->notifyWhenDurable(
+        &m_syncNotifier, [this, ticket](const QString &error) { onDurable(ticket, error); });
+    if (!waits && m_unsynced.isEmpty()) {
+        sendAll(sends);
         return;
     }
-    m_awaitingSync.append(std::exchange(m_awaitingCommit, {}));
-    startSync();
+    m_lastTicket = ticket;
+    Unsynced &group = m_unsynced.emplace_back();
+    group.ticket = ticket;
+    group.committed.start();
+    group.sends = std::move(sends);
+    if (!waits)
+        onDurable(ticket, {}); // durable by itself, behind groups that were not
 }
 
-void Transactions::startSync()
+void Transactions::onDurable(quint64 ticket, const QString &error)
 {
-    if (m_sync.valid() || m_awaitingSync.isEmpty() || m_storageFailed)
-        return;
-    auto barrier = m_backends.store->durabilityBarrier();
-    if (!barrier) {
-        sendAll(std::exchange(m_awaitingSync, {}));
-        return;
-    }
-    m_syncing = std::exchange(m_awaitingSync, {});
-    const quint64 generation = ++m_syncGeneration;
-    m_syncClock.start();
-    m_sync = std::async(std::launch::async, [this, generation, barrier = std::move(barrier)] {
-        QString error = barrier();
-        QMetaObject::invokeMethod(
-            &m_syncNotifier, [this, generation] { onSyncDone(generation); }, Qt::QueuedConnection);
-        return error;
-    });
-}
-
-void Transactions::onSyncDone(quint64 generation)
-{
-    // commitGroup() may have taken this sync's result already (its report comes late).
-    if (generation != m_syncGeneration || !m_sync.valid())
-        return;
-    const QString error = m_sync.get();
-    m_metrics.observeSync(double(m_syncClock.nsecsElapsed()) / 1e9);
+    if (m_storageFailed || m_unsynced.isEmpty() || m_unsynced.front().ticket > ticket)
+        return; // sent already (commitGroup() waited for it), or nothing may go out
     if (!error.isEmpty()) {
         failStorage(error);
         return;
     }
-    sendAll(std::exchange(m_syncing, {}));
-    startSync();
+    // Sent in order; one group's sends may queue more behind what still waits.
+    while (!m_unsynced.isEmpty() && m_unsynced.front().ticket <= ticket) {
+        Unsynced group = m_unsynced.takeFirst();
+        m_metrics.observeSync(double(group.committed.nsecsElapsed()) / 1e9);
+        sendAll(group.sends);
+    }
 }
 
 bool Transactions::queueBehindCommits(Outgoing &&out)
 {
     if (m_groupOpen)
         m_awaitingCommit.append(std::move(out));
-    else if (!m_awaitingSync.isEmpty())
-        m_awaitingSync.append(std::move(out));
-    else if (m_sync.valid())
-        m_syncing.append(std::move(out)); // needs no sync of its own: after those, in order
+    else if (!m_unsynced.isEmpty())
+        m_unsynced.last().sends.append(std::move(out)); // no sync of its own: after those
     else
         return false;
     return true;

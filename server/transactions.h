@@ -12,7 +12,6 @@
 #include <QTimer>
 
 #include <functional>
-#include <future>
 #include <optional>
 
 class Session;
@@ -33,11 +32,11 @@ class ServerMetrics;
  * nothing is seen before it is durable. (A cluster's store commits every change on its own:
  * its commit is the ordering.)
  *
- * A store whose commit leaves an fsync to do (SessionStore::durabilityBarrier) has it run
- * on a worker thread: the loop goes on reading, answering reads and committing the next
- * groups meanwhile, and what the committed groups send goes out, in order, once the sync
- * that covers them is done. One sync runs at a time; the groups committed during it share
- * the next one.
+ * A store whose commit leaves an fsync to do (SQLite: its writer thread writes and syncs
+ * each batch) tells the loop when a group is durable (SessionStore::notifyWhenDurable): the
+ * loop goes on reading, answering reads and committing the next groups meanwhile, and what
+ * each group sends goes out, in order, once it is durable. No thread waits for it, and the
+ * groups committed while the writer syncs share its next sync.
  */
 class Transactions
 {
@@ -93,8 +92,8 @@ public:
         Protocol::RosterMode mode = Protocol::RosterMode::Default);
     /// Sends once what came before it is durable (at once when nothing waits).
     void sendAfterCommit(ClientConnection *connection, const QString &text);
-    /// Something committed is waiting for its sync (SessionStore::durabilityBarrier).
-    bool isSyncing() const { return m_sync.valid(); }
+    /// Something committed is waiting to be durable (SessionStore::notifyWhenDurable).
+    bool isSyncing() const { return !m_unsynced.isEmpty(); }
 
 private:
     class Transaction;
@@ -113,10 +112,8 @@ private:
     void finish();
     /// Commits the open group; what it sends waits for its sync, if the store needs one.
     void commitOpenGroup();
-    /// Starts the sync of what m_awaitingSync holds, unless one is running.
-    void startSync();
-    /// The sync `generation` finished: what it covers goes out, and the next one starts.
-    void onSyncDone(quint64 generation);
+    /// The groups up to `ticket` are durable (or `error`): what they send goes out.
+    void onDurable(quint64 ticket, const QString &error);
     /// Queues `out` behind what waits for a commit or a sync; false when nothing waits.
     bool queueBehindCommits(Outgoing &&out);
     void sendAll(const QList<Outgoing> &sends);
@@ -145,13 +142,14 @@ private:
     bool m_groupOpen = false;
     QList<Outgoing> m_awaitingCommit;
     QTimer m_groupCommitTimer;
-    /// Committed, waiting for the next sync; and committed, covered by the running one.
-    QList<Outgoing> m_awaitingSync;
-    QList<Outgoing> m_syncing;
-    quint64 m_syncGeneration = 0;
-    QElapsedTimer m_syncClock;
-    QObject m_syncNotifier; ///< the running sync reports to the loop through it
-    /// The running sync (an error, or empty). Declared last: destroyed first, it waits for
-    /// the job, which may still post to m_syncNotifier.
-    std::future<QString> m_sync;
+    /// Committed groups waiting to be durable, oldest first, by ticket.
+    struct Unsynced
+    {
+        quint64 ticket = 0;
+        QElapsedTimer committed; ///< for helpy_sync_seconds
+        QList<Outgoing> sends;
+    };
+    QList<Unsynced> m_unsynced;
+    quint64 m_lastTicket = 0;
+    QObject m_syncNotifier; ///< the store tells the loop through it that groups are durable
 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// When a durable commit's sync runs off the event loop (SessionStore::durabilityBarrier):
+// When a durable commit's sync runs off the event loop (SessionStore::notifyWhenDurable):
 // nothing a change sends goes out before the sync that covers it, the loop goes on
 // committing meanwhile, order is kept, and a failed sync sends nothing.
 #include "fanout.h"
@@ -51,13 +51,25 @@ struct SyncGate
     }
 };
 
-/// A store that keeps nothing, counts commits and has a sync behind the gate.
+/// A store that keeps nothing, counts commits and syncs behind the gate: each wait for
+/// durability asked for is one pass of the gate, one at a time, on a thread of its own (as
+/// SqliteWriter's), and reports to the loop.
 class GatedStore final : public SessionStore
 {
 public:
     explicit GatedStore(std::shared_ptr<SyncGate> gate)
         : m_gate(std::move(gate))
+        , m_worker([this] { run(); })
     { }
+    ~GatedStore() override
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopping = true;
+            m_changed.notify_all();
+        }
+        m_worker.join();
+    }
     bool open(QString *) override { return true; }
     Contents load() override { return {}; }
     void begin() override { }
@@ -66,9 +78,34 @@ public:
         ++commits;
         return true;
     }
+    bool notifyWhenDurable(
+        QObject *context, std::function<void(const QString &error)> done) override
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.append({ context, std::move(done) });
+        ++m_asked;
+        m_changed.notify_all();
+        return true;
+    }
+    void cancelDurableNotifications(const QObject *context) override
+    {
+        std::lock_guard lock(m_mutex);
+        for (Notification &n : m_queue) {
+            if (n.context == context)
+                n.context = nullptr;
+        }
+        if (m_passing == context)
+            m_passing = nullptr;
+    }
+    /// Waits for every sync asked for so far (the shutdown path).
     std::function<QString()> durabilityBarrier() override
     {
-        return [gate = m_gate] { return gate->pass(); };
+        return [this] {
+            std::unique_lock lock(m_mutex);
+            const int target = m_asked;
+            m_changed.wait(lock, [&] { return m_done >= target; });
+            return m_lastError;
+        };
     }
     void saveUser(const StoredUser &) override { }
     void saveSession(const QString &, const QString &, const QString &) override { }
@@ -82,7 +119,44 @@ public:
     int commits = 0;
 
 private:
+    struct Notification
+    {
+        QObject *context = nullptr;
+        std::function<void(const QString &)> done;
+    };
+    void run()
+    {
+        std::unique_lock lock(m_mutex);
+        for (;;) {
+            m_changed.wait(lock, [&] { return !m_queue.isEmpty() || m_stopping; });
+            if (m_queue.isEmpty())
+                return;
+            Notification n = m_queue.takeFirst();
+            m_passing = n.context;
+            lock.unlock();
+            const QString error = m_gate->pass();
+            lock.lock();
+            ++m_done;
+            m_lastError = error;
+            if (m_passing) {
+                QMetaObject::invokeMethod(
+                    m_passing, [done = n.done, error] { done(error); }, Qt::QueuedConnection);
+            }
+            m_passing = nullptr;
+            m_changed.notify_all();
+        }
+    }
+
     std::shared_ptr<SyncGate> m_gate;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    QList<Notification> m_queue;
+    QObject *m_passing = nullptr;
+    int m_asked = 0;
+    int m_done = 0;
+    QString m_lastError;
+    bool m_stopping = false;
+    std::thread m_worker; ///< last: started once the rest is there
 };
 
 } // namespace
