@@ -46,75 +46,61 @@ qint64 DirectTcpSocket::writeData(const char *data, qint64 size)
 #if defined(Q_OS_LINUX)
     // Only when nothing is queued: bytes must leave in the order they were written.
     if (size > 0 && QTcpSocket::bytesToWrite() == 0 && state() == ConnectedState) {
-        if (m_heldSize == 0 && size <= qint64(sizeof m_held)) {
-            // A frame's header (QWebSocket writes it apart from its payload): it leaves
-            // with the next write, in one system call and one packet, or when the pass ends.
-            memcpy(m_held, data, size_t(size));
-            m_heldSize = int(size);
-            endPassLater();
-            return size;
-        }
-        // A socket's first write in a pass leaves at once; later ones are held in the
-        // kernel (MSG_MORE) until the pass ends, or a packet is full.
-        int flags = MSG_NOSIGNAL | MSG_DONTWAIT;
-        if (m_wroteInPass) {
-            flags |= MSG_MORE;
-            m_corked = true;
-        }
-        m_wroteInPass = true;
         endPassLater();
-        iovec parts[2]
-            = { { m_held, size_t(m_heldSize) }, { const_cast<char *>(data), size_t(size) } };
-        msghdr message {};
-        message.msg_iov = m_heldSize > 0 ? parts : parts + 1;
-        message.msg_iovlen = m_heldSize > 0 ? 2 : 1;
-        ++s_systemCalls;
-        const ssize_t n = ::sendmsg(int(socketDescriptor()), &message, flags);
-        // EAGAIN: the kernel's buffer is full. Another error: Qt's own write below meets
-        // it again when it flushes, and reports it as for any socket.
-        const qint64 sent = std::max<qint64>(0, n);
-        const qint64 heldSent = std::min<qint64>(sent, m_heldSize);
-        const qint64 dataSent = sent - heldSent;
-        if (heldSent < m_heldSize
-            && QTcpSocket::writeData(m_held + heldSent, m_heldSize - heldSent) < 0) {
-            m_heldSize = 0;
-            return -1;
-        }
-        m_heldSize = 0;
-        if (dataSent == size)
+        if (m_pending.size() + size < PassBufferBytes) {
+            m_pending.append(data, size);
             return size;
-        const qint64 queued = QTcpSocket::writeData(data + dataSent, size - dataSent);
-        if (queued < 0)
-            return dataSent > 0 ? dataSent : queued;
-        return dataSent + queued;
+        }
+        // A full buffer leaves now, corked: more may follow in this pass.
+        return sendNow(data, size, true) ? size : -1;
     }
 #endif
-    if (!queueHeld())
+    if (!sendNow(nullptr, 0, false))
         return -1;
     return QTcpSocket::writeData(data, size);
 }
 
-bool DirectTcpSocket::queueHeld()
+bool DirectTcpSocket::sendNow(const char *data, qint64 size, bool more)
 {
-    const int held = std::exchange(m_heldSize, 0);
-    return held == 0 || QTcpSocket::writeData(m_held, held) == held;
+    const qint64 pending = m_pending.size();
+    if (pending + size == 0)
+        return true;
+    qint64 sent = 0;
+#if defined(Q_OS_LINUX)
+    if (state() == ConnectedState && QTcpSocket::bytesToWrite() == 0) {
+        iovec parts[2]
+            = { { m_pending.data(), size_t(pending) }, { const_cast<char *>(data), size_t(size) } };
+        msghdr message {};
+        message.msg_iov = pending > 0 ? parts : parts + 1;
+        message.msg_iovlen = pending > 0 && size > 0 ? 2 : 1;
+        ++s_systemCalls;
+        // Without MSG_MORE, what earlier sends of the pass corked leaves with it.
+        const ssize_t n = ::sendmsg(
+            int(socketDescriptor()), &message, MSG_NOSIGNAL | MSG_DONTWAIT | (more ? MSG_MORE : 0));
+        // EAGAIN: the kernel's buffer is full. Another error: Qt's own write below meets
+        // it again when it flushes, and reports it as for any socket.
+        sent = std::max<qint64>(0, n);
+        m_corked = more;
+    }
+#endif
+    // What the kernel did not take waits in Qt's queue, in order.
+    const qint64 pendingSent = std::min(sent, pending);
+    const qint64 dataSent = sent - pendingSent;
+    bool ok = pendingSent == pending
+        || QTcpSocket::writeData(m_pending.constData() + pendingSent, pending - pendingSent) >= 0;
+    if (ok && dataSent < size)
+        ok = QTcpSocket::writeData(data + dataSent, size - dataSent) >= 0;
+    m_pending = QByteArray(); // its memory goes back: an idle connection keeps none
+    return ok;
 }
 
 void DirectTcpSocket::push()
 {
-#if defined(Q_OS_LINUX)
-    if (m_heldSize > 0 && state() == ConnectedState) {
-        // Sent without MSG_MORE: what was corked leaves with it.
-        const int held = std::exchange(m_heldSize, 0);
-        const ssize_t n
-            = ::send(int(socketDescriptor()), m_held, size_t(held), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n == held) {
-            m_corked = false;
-            return;
-        }
-        const int sent = int(std::max<ssize_t>(0, n));
-        QTcpSocket::writeData(m_held + sent, held - sent); // behind nothing: Qt's queue was empty
+    if (!m_pending.isEmpty()) {
+        sendNow(nullptr, 0, false);
+        return;
     }
+#if defined(Q_OS_LINUX)
     // Setting TCP_NODELAY (already set) sends what MSG_MORE held back.
     if (std::exchange(m_corked, false) && state() == ConnectedState) {
         const int on = 1;
@@ -122,7 +108,6 @@ void DirectTcpSocket::push()
         ::setsockopt(int(socketDescriptor()), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     }
 #endif
-    m_heldSize = 0;
 }
 
 quint64 DirectTcpSocket::systemCalls()
@@ -143,7 +128,6 @@ void DirectTcpSocket::endPass()
         if (!socket)
             continue;
         socket->m_inPassList = false;
-        socket->m_wroteInPass = false;
         socket->push();
     }
 }

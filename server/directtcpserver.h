@@ -5,8 +5,9 @@
 #include <QTcpSocket>
 
 /**
- * @brief A TCP socket whose writes go straight to the kernel: only what the kernel refuses
- * (its send buffer full) is queued in Qt's write buffer, behind which later writes wait.
+ * @brief A TCP socket whose writes go to the kernel in one system call per event-loop pass:
+ * only what the kernel refuses (its send buffer full) is queued in Qt's write buffer, behind
+ * which later writes wait.
  *
  * A QTcpSocket opened buffered copies every write into its QRingBuffer, whose 32 KiB chunk
  * is allocated on the first write and kept for the socket's life, and hands it to the
@@ -14,13 +15,13 @@
  * each frame in our memory until then. Reading stays buffered, which QWebSocket needs (an
  * unbuffered socket is not notified again of a frame it left half-read).
  *
- * Batching stays the kernel's: a socket's first frame in an event-loop pass leaves at once
- * (Nagle is off); its later frames in the same pass are corked (MSG_MORE) and pushed
- * together when the pass ends, so a burst of frames to N connections costs a system call
- * per frame but a packet per connection and pass, not one per frame. QWebSocket writes a
- * frame's header apart from its payload: a write no longer than a header (14 bytes) is held
- * here and leaves with the next one (one sendmsg(2) of both), or when the pass ends. So a
- * frame is one system call and, alone in its pass, one packet (it was two and a push).
+ * Here the frames a socket is written in one pass gather in a small buffer of its own, at
+ * most PassBufferBytes, and leave together when the pass ends: one sendmsg(2) and one packet
+ * per connection and pass, however many frames (QWebSocket writes each frame's header
+ * apart from its payload: those are two writes). A buffer that would pass PassBufferBytes
+ * leaves at once, corked (MSG_MORE) until the pass's last send. The buffer's memory is
+ * given back after each pass: a fan-out to N holds at most N × PassBufferBytes, for the
+ * pass, and an idle connection holds nothing.
  */
 class DirectTcpSocket : public QTcpSocket
 {
@@ -30,8 +31,13 @@ public:
     using QTcpSocket::QTcpSocket;
     ~DirectTcpSocket() override;
 
-    /// Sends what is corked now, rather than when the pass ends.
+    /// A socket's frames of one pass gather up to this many bytes before they are sent.
+    static constexpr qint64 PassBufferBytes = 4096;
+
+    /// Sends what the pass buffer holds and what is corked now, rather than when the pass ends.
     void push();
+    /// Bytes in the pass buffer now (not in Qt's queue: bytesToWrite() does not count them).
+    qint64 pendingBytes() const { return m_pending.size(); }
     /// Pushes first: what is corked must be on its way before the FIN (or the reset that
     /// closing with unread bytes sends, which drops what is still in the kernel).
     void disconnectFromHost() override;
@@ -46,13 +52,12 @@ private:
     static void endPass();
     /// This socket is pushed when the pass ends.
     void endPassLater();
-    /// Moves the held header into Qt's queue (before bytes that must follow it).
-    bool queueHeld();
+    /// Sends the pass buffer and then `data` in one system call (corked if `more`); what the
+    /// kernel refuses, and everything when it cannot be sent, goes to Qt's queue in order.
+    bool sendNow(const char *data, qint64 size, bool more);
     bool m_inPassList = false;
-    bool m_wroteInPass = false;
     bool m_corked = false;
-    int m_heldSize = 0;
-    char m_held[14]; ///< a WebSocket frame header at most: 2 + 8 + a mask's 4
+    QByteArray m_pending; ///< this pass's frames, not yet sent
 };
 
 /**
