@@ -20,24 +20,25 @@
 namespace {
 /// The sockets that wrote in this event-loop pass (null once deleted).
 QList<DirectTcpSocket *> s_wroteInPass;
+/// The bytes they wrote, not yet sent: each socket's spans point into it.
+QByteArray s_arena;
 quint64 s_systemCalls = 0;
 } // namespace
 
 DirectTcpSocket::~DirectTcpSocket()
 {
     push(); // QAbstractSocket's destructor closes the descriptor
-    if (!m_inPassList)
-        return;
-    if (const qsizetype at = s_wroteInPass.indexOf(this); at >= 0)
-        s_wroteInPass[at] = nullptr; // its pass has not ended
+    if (m_passIndex >= 0)
+        s_wroteInPass[m_passIndex] = nullptr; // its pass has not ended
 }
 
 void DirectTcpSocket::endPassLater()
 {
-    if (std::exchange(m_inPassList, true))
+    if (m_passIndex >= 0)
         return;
     if (s_wroteInPass.isEmpty())
         QTimer::singleShot(0, &DirectTcpSocket::endPass);
+    m_passIndex = s_wroteInPass.size();
     s_wroteInPass.append(this);
 }
 
@@ -47,12 +48,19 @@ qint64 DirectTcpSocket::writeData(const char *data, qint64 size)
     // Only when nothing is queued: bytes must leave in the order they were written.
     if (size > 0 && QTcpSocket::bytesToWrite() == 0 && state() == ConnectedState) {
         endPassLater();
-        if (m_pending.size() + size < PassBufferBytes) {
-            m_pending.append(data, size);
-            return size;
-        }
-        // A full buffer leaves now, corked: more may follow in this pass.
-        return sendNow(data, size, true) ? size : -1;
+        if (size >= LargeWriteBytes || m_spanCount == MaxSpans)
+            return sendNow(data, size, true) ? size : -1; // corked: more may follow
+        const qsizetype offset = s_arena.size();
+        s_arena.append(data, size);
+        Span *last = m_spanCount > 0 ? &m_spans[m_spanCount - 1] : nullptr;
+        if (last && last->offset + last->length == offset)
+            last->length += quint32(size); // QWebSocket's payload after its header
+        else
+            m_spans[m_spanCount++] = { quint32(offset), quint32(size) };
+        m_pendingBytes += size;
+        if (s_arena.size() >= ArenaBytes)
+            sendArena();
+        return size;
     }
 #endif
     if (!sendNow(nullptr, 0, false))
@@ -62,17 +70,22 @@ qint64 DirectTcpSocket::writeData(const char *data, qint64 size)
 
 bool DirectTcpSocket::sendNow(const char *data, qint64 size, bool more)
 {
-    const qint64 pending = m_pending.size();
-    if (pending + size == 0)
+    if (m_spanCount == 0 && size == 0)
         return true;
+    iovec parts[MaxSpans + 1];
+    int count = 0;
+    for (int i = 0; i < m_spanCount; ++i)
+        parts[count++] = { s_arena.data() + m_spans[i].offset, m_spans[i].length };
+    if (size > 0)
+        parts[count++] = { const_cast<char *>(data), size_t(size) };
+    m_spanCount = 0;
+    m_pendingBytes = 0;
     qint64 sent = 0;
 #if defined(Q_OS_LINUX)
     if (state() == ConnectedState && QTcpSocket::bytesToWrite() == 0) {
-        iovec parts[2]
-            = { { m_pending.data(), size_t(pending) }, { const_cast<char *>(data), size_t(size) } };
         msghdr message {};
-        message.msg_iov = pending > 0 ? parts : parts + 1;
-        message.msg_iovlen = pending > 0 && size > 0 ? 2 : 1;
+        message.msg_iov = parts;
+        message.msg_iovlen = size_t(count);
         ++s_systemCalls;
         // Without MSG_MORE, what earlier sends of the pass corked leaves with it.
         const ssize_t n = ::sendmsg(
@@ -84,19 +97,22 @@ bool DirectTcpSocket::sendNow(const char *data, qint64 size, bool more)
     }
 #endif
     // What the kernel did not take waits in Qt's queue, in order.
-    const qint64 pendingSent = std::min(sent, pending);
-    const qint64 dataSent = sent - pendingSent;
-    bool ok = pendingSent == pending
-        || QTcpSocket::writeData(m_pending.constData() + pendingSent, pending - pendingSent) >= 0;
-    if (ok && dataSent < size)
-        ok = QTcpSocket::writeData(data + dataSent, size - dataSent) >= 0;
-    m_pending = QByteArray(); // its memory goes back: an idle connection keeps none
-    return ok;
+    for (int i = 0; i < count; ++i) {
+        const auto length = qint64(parts[i].iov_len);
+        const qint64 skip = std::min(sent, length);
+        sent -= skip;
+        if (skip < length
+            && QTcpSocket::writeData(
+                   static_cast<const char *>(parts[i].iov_base) + skip, length - skip)
+                < 0)
+            return false;
+    }
+    return true;
 }
 
 void DirectTcpSocket::push()
 {
-    if (!m_pending.isEmpty()) {
+    if (m_spanCount > 0) {
         sendNow(nullptr, 0, false);
         return;
     }
@@ -115,10 +131,26 @@ quint64 DirectTcpSocket::systemCalls()
     return s_systemCalls;
 }
 
+qsizetype DirectTcpSocket::arenaCapacity()
+{
+    return s_arena.capacity();
+}
+
 void DirectTcpSocket::disconnectFromHost()
 {
     push();
     QTcpSocket::disconnectFromHost();
+}
+
+void DirectTcpSocket::sendArena()
+{
+    // The pass wrote ArenaBytes: what each socket holds leaves now, corked, so that the
+    // memory a pass holds stays bounded; the pushes wait for the pass's end.
+    for (DirectTcpSocket *socket : std::as_const(s_wroteInPass)) {
+        if (socket && socket->m_spanCount > 0)
+            socket->sendNow(nullptr, 0, true);
+    }
+    s_arena.resize(0);
 }
 
 void DirectTcpSocket::endPass()
@@ -127,9 +159,14 @@ void DirectTcpSocket::endPass()
     for (DirectTcpSocket *socket : sockets) {
         if (!socket)
             continue;
-        socket->m_inPassList = false;
+        socket->m_passIndex = -1;
         socket->push();
     }
+    // Kept for the next pass, unless a burst made it large.
+    if (s_arena.capacity() > KeptArenaBytes)
+        s_arena = QByteArray();
+    else
+        s_arena.resize(0);
 }
 
 void DirectTcpServer::incomingConnection(qintptr descriptor)

@@ -15,13 +15,15 @@
  * each frame in our memory until then. Reading stays buffered, which QWebSocket needs (an
  * unbuffered socket is not notified again of a frame it left half-read).
  *
- * Here the frames a socket is written in one pass gather in a small buffer of its own, at
- * most PassBufferBytes, and leave together when the pass ends: one sendmsg(2) and one packet
- * per connection and pass, however many frames (QWebSocket writes each frame's header
- * apart from its payload: those are two writes). A buffer that would pass PassBufferBytes
- * leaves at once, corked (MSG_MORE) until the pass's last send. The buffer's memory is
- * given back after each pass: a fan-out to N holds at most N × PassBufferBytes, for the
- * pass, and an idle connection holds nothing.
+ * Here what the sockets are written in one event-loop pass is appended to one arena shared
+ * by all of them, each socket keeping where its bytes are (up to MaxSpans spans: a frame's
+ * header and payload, written apart by QWebSocket, are adjacent and make one). When the
+ * pass ends each socket sends its spans in one sendmsg(2): one system call and one packet
+ * per connection and pass, however many frames, and no allocation per socket (the arena
+ * is kept from pass to pass). A socket whose spans are full, or a write of LargeWriteBytes
+ * or more, is sent at once, corked (MSG_MORE) until the pass's last send; when the arena
+ * reaches ArenaBytes every socket's bytes are sent so, and it starts again: a pass holds at
+ * most ArenaBytes (and a burst's arena is given back after the pass).
  */
 class DirectTcpSocket : public QTcpSocket
 {
@@ -31,13 +33,21 @@ public:
     using QTcpSocket::QTcpSocket;
     ~DirectTcpSocket() override;
 
-    /// A socket's frames of one pass gather up to this many bytes before they are sent.
-    static constexpr qint64 PassBufferBytes = 4096;
+    /// A write at least this long is sent at once (after what the socket holds).
+    static constexpr qint64 LargeWriteBytes = 4096;
+    /// A socket holds at most this many separate stretches of the arena.
+    static constexpr int MaxSpans = 8;
+    /// The arena is sent when a pass has written this much.
+    static constexpr qsizetype ArenaBytes = 4 * 1024 * 1024;
+    /// After a pass, an arena larger than this is given back.
+    static constexpr qsizetype KeptArenaBytes = 256 * 1024;
 
     /// Sends what the pass buffer holds and what is corked now, rather than when the pass ends.
     void push();
     /// Bytes in the pass buffer now (not in Qt's queue: bytesToWrite() does not count them).
-    qint64 pendingBytes() const { return m_pending.size(); }
+    qint64 pendingBytes() const { return m_pendingBytes; }
+    /// The arena's allocation now (tests: a burst's is given back).
+    static qsizetype arenaCapacity();
     /// Pushes first: what is corked must be on its way before the FIN (or the reset that
     /// closing with unread bytes sends, which drops what is still in the kernel).
     void disconnectFromHost() override;
@@ -52,12 +62,22 @@ private:
     static void endPass();
     /// This socket is pushed when the pass ends.
     void endPassLater();
-    /// Sends the pass buffer and then `data` in one system call (corked if `more`); what the
+    /// Sends every socket's spans, corked, and empties the arena.
+    static void sendArena();
+    /// Sends the spans and then `data` in one system call (corked if `more`); what the
     /// kernel refuses, and everything when it cannot be sent, goes to Qt's queue in order.
     bool sendNow(const char *data, qint64 size, bool more);
-    bool m_inPassList = false;
+
+    struct Span
+    {
+        quint32 offset;
+        quint32 length;
+    };
+    Span m_spans[MaxSpans]; ///< this pass's bytes in the arena, not yet sent
+    int m_spanCount = 0;
+    qint64 m_pendingBytes = 0;
+    qsizetype m_passIndex = -1; ///< in the list of sockets that wrote in this pass
     bool m_corked = false;
-    QByteArray m_pending; ///< this pass's frames, not yet sent
 };
 
 /**

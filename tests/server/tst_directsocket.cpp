@@ -71,15 +71,15 @@ private Q_SLOTS:
         QVERIFY(pair);
         QVERIFY(pair->direct);
         QTest::qWait(0); // the handshake's pass is over
-        // In a pass, a connection's frames wait in its small pass buffer, not in Qt's queue;
-        // when the pass ends they are in the kernel, and the buffer's memory is given back.
+        // In a pass, a connection's frames wait in the pass's arena, not in Qt's queue; when
+        // the pass ends they are in the kernel.
         pair->connection->send(QStringLiteral("{\"type\":\"first\"}"));
         pair->connection->send(QStringLiteral("{\"type\":\"second\"}"));
         QCOMPARE(pair->connection->socket()->bytesToWrite(), 0);
         QCOMPARE(pair->connection->backlog(), 0);
         QVERIFY(pair->direct->pendingBytes() > 0);
-        const QString big(3 * DirectTcpSocket::PassBufferBytes, u'x');
-        pair->connection->send(big); // more than the buffer: it leaves at once
+        const QString big(3 * DirectTcpSocket::LargeWriteBytes, u'x');
+        pair->connection->send(big); // a large write leaves at once, with what came before
         QCOMPARE(pair->direct->pendingBytes(), 0);
         QCOMPARE(pair->connection->socket()->bytesToWrite(), 0);
         QTRY_COMPARE(pair->received.size(), 3);
@@ -88,33 +88,62 @@ private Q_SLOTS:
         QCOMPARE(pair->direct->pendingBytes(), 0);
     }
 
-    // A connection's frames of one pass leave in one system call; a burst bigger than the
-    // pass buffer, in one per buffer's worth (and a push at the pass's end).
+    // A connection's frames of one pass leave in one system call. Frames to several
+    // connections interleave in the arena: each sends when it holds MaxSpans stretches.
     void aPassIsOneSystemCall()
     {
         auto pair = connect(64 * 1024 * 1024);
-        QVERIFY(pair);
-        QTest::qWait(0); // the handshake's pass is over
+        auto other = connect(64 * 1024 * 1024);
+        QVERIFY(pair && other);
+        QTest::qWait(0); // the handshakes' pass is over
         const QString text = QString(100, u'm');
-        const auto callsFor = [&](int frames) {
+        const auto callsFor = [&](int frames, bool interleaved) {
             const quint64 before = DirectTcpSocket::systemCalls();
             const qsizetype received = pair->received.size();
-            for (int i = 0; i < frames; ++i)
+            const qsizetype otherReceived = other->received.size();
+            for (int i = 0; i < frames; ++i) {
                 pair->connection->send(text);
-            if (!QTest::qWaitFor([&] { return pair->received.size() == received + frames; }))
+                if (interleaved)
+                    other->connection->send(text);
+            }
+            if (!QTest::qWaitFor([&] {
+                    return pair->received.size() == received + frames
+                        && other->received.size() == otherReceived + (interleaved ? frames : 0);
+                }))
                 return quint64(0);
             return DirectTcpSocket::systemCalls() - before;
         };
-        QCOMPARE(callsFor(1), 1u);
-        QCOMPARE(callsFor(3), 1u);
-        constexpr int Burst = 200; // 200 × 102 bytes: 5 buffers' worth
-        const quint64 burst = callsFor(Burst);
-        QVERIFY2(burst >= 2 && burst <= Burst * 102 / DirectTcpSocket::PassBufferBytes + 2,
-            qPrintable(QString::number(burst)));
+        QCOMPARE(callsFor(1, false), 1u);
+        QCOMPARE(callsFor(3, false), 1u);
+        QCOMPARE(callsFor(200, false), 1u); // adjacent in the arena: one stretch
+        constexpr int Frames = 40;
+        constexpr int Spans = DirectTcpSocket::MaxSpans;
+        const quint64 interleaved = callsFor(Frames, true);
+        QVERIFY2(interleaved >= 2 * (Frames / Spans - 1) && interleaved <= 2 * (Frames / Spans + 2),
+            qPrintable(QString::number(interleaved)));
         // An empty frame is a header alone: it leaves when the pass ends.
         pair->connection->send(QString());
-        QTRY_COMPARE(pair->received.size(), 1 + 3 + Burst + 1);
+        QTRY_COMPARE(pair->received.size(), 1 + 3 + 200 + Frames + 1);
         QCOMPARE(pair->received.last(), QString());
+        QCOMPARE(other->received.size(), Frames);
+    }
+
+    // A pass that writes more than ArenaBytes sends as it goes (the memory a pass holds is
+    // bounded), keeps the order, and gives the burst's memory back when it ends.
+    void aBurstHoldsBoundedMemory()
+    {
+        auto pair = connect(256 * 1024 * 1024);
+        QVERIFY(pair);
+        QTest::qWait(0);
+        const QString chunk(3000, u'b');
+        const int count = int(2 * DirectTcpSocket::ArenaBytes / chunk.size());
+        for (int i = 0; i < count; ++i)
+            pair->connection->send(QString::number(i) + QLatin1Char(' ') + chunk);
+        QVERIFY(DirectTcpSocket::arenaCapacity() < 2 * DirectTcpSocket::ArenaBytes);
+        QTRY_COMPARE_WITH_TIMEOUT(pair->received.size(), count, 20000);
+        for (int i = 0; i < count; ++i)
+            QVERIFY(pair->received.at(i).startsWith(QString::number(i) + QLatin1Char(' ')));
+        QVERIFY(DirectTcpSocket::arenaCapacity() <= DirectTcpSocket::KeptArenaBytes);
     }
 
     void whatTheKernelRefusesIsQueuedInOrder()
