@@ -174,7 +174,7 @@ void ClusterEvents::apply(Session &session, const QString &event)
     // had it been posted here (SessionActivityPush).
     m_fanout.deliver(
         { session.id(), session.revision(), event, removal ? change->participantId : QString(),
-            message ? SessionActivityPush::encodeFor(*message) : QString() });
+            message ? SessionActivityPush::activityOf(*message) : std::nullopt });
     if (!wasDeleted && session.isDeleted())
         session.forgetHistory(); // the owner deleted it on another node: forgotten here too
     if (change && change->type == ParticipantChangeEvent::Type::Added

@@ -31,12 +31,16 @@ void Fanout::deliver(const Delivery &delivery)
     }
     bool skipped = false;
     QString gapSummary; // encoded once, when the first summary subscription needs it
+    QString activityText; // likewise, for the first member's connection not following it
     const auto sendTo = [&](const User &user) {
         for (ClientConnection *connection : user.connections) {
             auto it = connection->subscriptions.find(delivery.sessionId);
             if (it == connection->subscriptions.end()) {
-                if (!delivery.activityText.isEmpty())
-                    connection->send(delivery.activityText);
+                if (delivery.activity) {
+                    if (activityText.isNull())
+                        activityText = Protocol::encode(*delivery.activity);
+                    connection->send(activityText);
+                }
                 continue;
             }
             if (it->revision >= delivery.revision)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "protocol.h"
 #include "rostersummaries.h"
 
 #include <QHash>
@@ -20,8 +21,9 @@ struct Delivery
     QString text; ///< encoded once; every follower gets this very text
     QString removedUserId; ///< a removal goes to the removed one too, and is its last
     /// A chat message: its `session_activity`, for the members' connections that do not
-    /// follow the session (they learn of it without joining). Empty for other events.
-    QString activityText;
+    /// follow the session (they learn of it without joining); encoded when the first such
+    /// connection is found. None for other events.
+    std::optional<Protocol::SessionActivity> activity;
 };
 
 /**

@@ -17,11 +17,11 @@ std::optional<MessagePreview> lastMessageOf(const Session &session)
     return std::nullopt;
 }
 
-QString encodeFor(const MessageEvent &event)
+std::optional<SessionActivity> activityOf(const MessageEvent &event)
 {
     if (event.message.kind != MessageKind::Chat)
-        return {};
-    return encode(SessionActivity { event.sessionId, previewOf(event.message) });
+        return std::nullopt;
+    return SessionActivity { event.sessionId, previewOf(event.message) };
 }
 
 } // namespace SessionActivityPush

@@ -19,7 +19,8 @@ namespace SessionActivityPush {
 /// The session's last chat message, shortened; none when it has none (in its recent history).
 std::optional<Protocol::MessagePreview> lastMessageOf(const Session &session);
 
-/// The encoded `session_activity` of a message event; empty for a notice.
-QString encodeFor(const Protocol::MessageEvent &event);
+/// The `session_activity` of a message event; none for a notice. Encoded only when some
+/// member's connection does not follow the session (Fanout): usually none.
+std::optional<Protocol::SessionActivity> activityOf(const Protocol::MessageEvent &event);
 
 } // namespace SessionActivityPush

@@ -302,9 +302,9 @@ void Transactions::publish(Session &session, ServerFrame event)
     out.delivery = Delivery { session.id(), revision, text,
         change && change->type == ParticipantChangeEvent::Type::Removed ? change->participantId
                                                                         : QString(),
-        QString() };
+        std::nullopt };
     if (const auto *message = std::get_if<MessageEvent>(&event))
-        out.delivery->activityText = SessionActivityPush::encodeFor(*message);
+        out.delivery->activity = SessionActivityPush::activityOf(*message);
     m_outbox.append(std::move(out));
 }
 
