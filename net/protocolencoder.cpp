@@ -3,8 +3,12 @@
 // decoding half, with its validation, is protocol.cpp.
 #include "protocol.h"
 
+#include "jsontext_p.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
 
 namespace Protocol {
 
@@ -56,6 +60,33 @@ template<class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>;
 QString toText(const QJsonObject &object)
 {
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+/// A message event as toText(toJson(frame)) writes it, written directly: every chat message
+/// is encoded once on the server, and this was a fifth of its CPU in 2,000 rooms of five.
+/// The fields in QJsonObject's order (by key), the empty optional ones left out as
+/// messageFields() leaves them out.
+QString encodeMessageEvent(const MessageEvent &event)
+{
+    const ChatMessage &m = event.message;
+    detail::JsonText json(m.text.size() + 320);
+    json.field("authorId"_L1, m.authorId);
+    if (!m.authorName.isEmpty())
+        json.field("authorName"_L1, m.authorName);
+    json.field("epoch"_L1, event.epoch);
+    if (m.kind != MessageKind::Chat)
+        json.field("kind"_L1, toString(m.kind));
+    json.field("messageId"_L1, m.messageId);
+    if (!m.replyTo.isEmpty())
+        json.field("replyTo"_L1, m.replyTo);
+    if (!m.requestId.isEmpty())
+        json.field("requestId"_L1, m.requestId);
+    json.field("revision"_L1, m.revision);
+    json.field("sessionId"_L1, event.sessionId);
+    json.field("text"_L1, m.text);
+    json.field("timestamp"_L1, formatTimestamp(m.timestamp));
+    json.field("type"_L1, u"message");
+    return json.finish();
 }
 
 } // namespace
@@ -455,6 +486,8 @@ QString encode(const ClientFrame &frame)
 }
 QString encode(const ServerFrame &frame)
 {
+    if (const auto *message = std::get_if<MessageEvent>(&frame))
+        return encodeMessageEvent(*message);
     return toText(toJson(frame));
 }
 

@@ -5,6 +5,7 @@
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTest>
 #include <QTimeZone>
@@ -484,6 +485,7 @@ private Q_SLOTS:
     void clientRoundTrip();
     void serverRoundTrip_data();
     void serverRoundTrip();
+    void theDirectWriterWritesWhatQJsonDocumentWrites();
     void sessionSummaryRoundTrip();
     void sessionSummaryWithLastMessage();
     void previewsAreCutWhole();
@@ -1907,6 +1909,46 @@ void TestProtocol::errorsQuoteOnlyReadableText()
             = encode(ServerFrame(Error { error.requestId, error.code, error.message }));
         const auto back = decodeServerFrame(text.toUtf8());
         QVERIFY2(std::holds_alternative<ServerFrame>(back), qPrintable(text));
+    }
+}
+
+// A chat message's event is written without a QJsonObject (net/jsontext_p.h): it must be
+// QJsonDocument's text to the character, for every string a client can send (controls,
+// quotes, pairs and lone surrogates), every optional field set or not, any revision.
+void TestProtocol::theDirectWriterWritesWhatQJsonDocumentWrites()
+{
+    const QList<char16_t> alphabet { u'a', u'Z', u'0', u' ', u'"', u'\\', u'/', 0x00, 0x01, 0x08,
+        0x09, 0x0a, 0x0c, 0x0d, 0x1f, 0x7f, 0xe9, 0x20ac, 0x4e2d, 0xfffd, 0xd83d, 0xde00, 0xdbff,
+        0xdc00 };
+    QRandomGenerator random(20261202);
+    const auto text = [&](int maxLength) {
+        QString s;
+        const int length = int(random.bounded(maxLength + 1));
+        for (int i = 0; i < length; ++i)
+            s.append(QChar(alphabet.at(qsizetype(random.bounded(alphabet.size())))));
+        return s;
+    };
+    const QList<MessageKind> kinds { MessageKind::Chat, MessageKind::Notice };
+    for (int i = 0; i < 2000; ++i) {
+        MessageEvent event;
+        event.sessionId = text(12);
+        event.epoch = text(8);
+        ChatMessage &m = event.message;
+        m.messageId = text(10);
+        m.authorId = text(10);
+        m.text = text(60);
+        m.timestamp = i % 7 == 0
+            ? QDateTime()
+            : QDateTime::fromMSecsSinceEpoch(qint64(random.bounded(4102444800000.0)), Qt::UTC);
+        m.revision = i % 5 == 0 ? std::numeric_limits<qint64>::max() / qint64(i + 1)
+                                : qint64(random.bounded(1000000));
+        m.requestId = i % 2 ? text(6) : QString();
+        m.authorName = i % 3 ? text(8) : QString();
+        m.replyTo = i % 4 ? QString() : text(6);
+        m.kind = kinds.at(i % kinds.size());
+        const ServerFrame frame = event;
+        const QString expected = QString::fromUtf8(compact(toJson(frame)));
+        QCOMPARE(encode(frame), expected);
     }
 }
 

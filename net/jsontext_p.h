@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The codec's direct JSON writer, for the frames the server encodes most (a chat message's
+// event): the very text QJsonDocument writes (Compact) for the same object, without building
+// a QJsonObject. Private to net/.
+
+#include <QString>
+#include <QStringView>
+
+namespace Protocol::detail {
+
+/**
+ * @brief Writes one JSON object, field by field, into a QString.
+ *
+ * The caller gives the fields in the order QJsonObject keeps them (sorted by key) and
+ * leaves out what QJsonObject would not hold, so the text is QJsonDocument's to the
+ * character: strings escaped as its writer escapes them (`"`, `\`, the control characters
+ * as \b \f \n \r \t or \u00xx, a lone surrogate as \uxxxx), integers in full
+ * (tst_protocol::theDirectWriterWritesWhatQJsonDocumentWrites).
+ */
+class JsonText
+{
+public:
+    explicit JsonText(qsizetype reserve = 256) { m_text.reserve(reserve); }
+
+    void field(QLatin1StringView key, QStringView value)
+    {
+        name(key);
+        string(value);
+    }
+    void field(QLatin1StringView key, qint64 value)
+    {
+        name(key);
+        m_text.append(QString::number(value));
+    }
+    QString finish()
+    {
+        m_text.append(m_first ? u"{}" : u"}");
+        return std::move(m_text);
+    }
+
+private:
+    void name(QLatin1StringView key)
+    {
+        m_text.append(m_first ? u'{' : u',');
+        m_first = false;
+        m_text.append(u'"').append(key).append(u"\":");
+    }
+    void string(QStringView s)
+    {
+        m_text.append(u'"');
+        const char16_t *run = s.utf16();
+        const char16_t *p = run;
+        const char16_t *const end = p + s.size();
+        for (; p < end; ++p) {
+            const char16_t u = *p;
+            if (u >= 0x20 && u != u'"' && u != u'\\' && !QChar::isSurrogate(u))
+                continue;
+            if (QChar::isHighSurrogate(u) && p + 1 < end && QChar::isLowSurrogate(p[1])) {
+                ++p; // a pair: written as it is
+                continue;
+            }
+            m_text.append(QStringView(run, p - run));
+            escape(u);
+            run = p + 1;
+        }
+        m_text.append(QStringView(run, p - run));
+        m_text.append(u'"');
+    }
+    void escape(char16_t u)
+    {
+        static constexpr char16_t Hex[] = u"0123456789abcdef";
+        switch (u) {
+        case u'"':
+            m_text.append(u"\\\"");
+            return;
+        case u'\\':
+            m_text.append(u"\\\\");
+            return;
+        case 0x08:
+            m_text.append(u"\\b");
+            return;
+        case 0x0c:
+            m_text.append(u"\\f");
+            return;
+        case 0x0a:
+            m_text.append(u"\\n");
+            return;
+        case 0x0d:
+            m_text.append(u"\\r");
+            return;
+        case 0x09:
+            m_text.append(u"\\t");
+            return;
+        default: {
+            const char16_t escaped[] = { u'\\', u'u', Hex[(u >> 12) & 0xf], Hex[(u >> 8) & 0xf],
+                Hex[(u >> 4) & 0xf], Hex[u & 0xf] };
+            m_text.append(QStringView(escaped, 6));
+        }
+        }
+    }
+
+    QString m_text;
+    bool m_first = true;
+};
+
+} // namespace Protocol::detail
