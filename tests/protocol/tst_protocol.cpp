@@ -1809,13 +1809,21 @@ void TestProtocol::encodedTimestampsAreUtcWithMilliseconds()
     QCOMPARE(event.value(u"participant"_s).toObject().value(u"joinedAt"_s).toString(), expected);
 }
 
+namespace {
+/// An online participant who joined at the epoch, for the roster tests.
+Participant onlineParticipant(
+    const QString &id, ParticipantType type, const QString &name, Role role)
+{
+    return { id, type, name, role, Presence::Online, QDateTime::fromMSecsSinceEpoch(0, Qt::UTC) };
+}
+} // namespace
+
 void TestProtocol::rosterHashIsSortedAndStable()
 {
-    const QDateTime at = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
-    const Participant ana { u"u-b"_s, ParticipantType::User, u"Ana"_s, Role::Owner,
-        Presence::Online, at };
-    const Participant tutor { u"h-a"_s, ParticipantType::Helpy, u"Tutor"_s, Role::Member,
-        Presence::Online, at };
+    const Participant ana
+        = onlineParticipant(u"u-b"_s, ParticipantType::User, u"Ana"_s, Role::Owner);
+    const Participant tutor
+        = onlineParticipant(u"h-a"_s, ParticipantType::Helpy, u"Tutor"_s, Role::Member);
     // sha256("h-a\thelpy\tmember\tonline\nu-b\tuser\towner\tonline\n")
     const QByteArray lines = "h-a\thelpy\tmember\tonline\nu-b\tuser\towner\tonline\n";
     const QString expected
@@ -1832,13 +1840,12 @@ void TestProtocol::rosterHashIsSortedAndStable()
 
 void TestProtocol::theRosterKeepsItsStageAndNames()
 {
-    const QDateTime at = QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
-    const Participant ana { u"u-a"_s, ParticipantType::User, u"Ana"_s, Role::Owner,
-        Presence::Online, at };
-    const Participant ben { u"u-b"_s, ParticipantType::User, u"Ben Li"_s, Role::Member,
-        Presence::Online, at };
-    const Participant tutor { u"h-t"_s, ParticipantType::Helpy, u"Tutor"_s, Role::Member,
-        Presence::Online, at };
+    const Participant ana
+        = onlineParticipant(u"u-a"_s, ParticipantType::User, u"Ana"_s, Role::Owner);
+    const Participant ben
+        = onlineParticipant(u"u-b"_s, ParticipantType::User, u"Ben Li"_s, Role::Member);
+    const Participant tutor
+        = onlineParticipant(u"h-t"_s, ParticipantType::Helpy, u"Tutor"_s, Role::Member);
     Roster roster;
     roster.upsert(ana);
     roster.upsert(ben);
