@@ -55,6 +55,23 @@ int awaitCloseCode(RawTcpWebSocket &raw)
     return code ? code : closeCodeIn(raw.takeFrames());
 }
 
+/// Like awaitCloseCode, but a welcome ends the wait at once: 0.
+int awaitCloseOrWelcome(RawTcpWebSocket &raw)
+{
+    int code = 0;
+    bool welcomed = false;
+    (void)QTest::qWaitFor(
+        [&] {
+            const auto frames = raw.takeFrames();
+            code = closeCodeIn(frames);
+            for (const auto &frame : frames)
+                welcomed = welcomed || (frame.opcode == 1 && frame.payload.contains("\"welcome\""));
+            return code != 0 || welcomed || raw.socket.state() != QAbstractSocket::ConnectedState;
+        },
+        5000);
+    return code;
+}
+
 } // namespace
 
 class tst_HostileBudgets : public QObject
@@ -227,10 +244,18 @@ private slots:
             }
         }
         const double seconds = clock.elapsed() / 1000.0;
-        RawTcpWebSocket onTheWire; // the bucket is still empty: refused, closed with 1013
-        QVERIFY(onTheWire.open(server.url()));
-        onTheWire.sendText({ { "type", "hello" }, { "protocol", 1 }, { "displayName", "Bot" } });
-        QCOMPARE(awaitCloseCode(onTheWire), 1013);
+        // The bucket is empty: a hello is refused and closed with 1013. On a loaded machine
+        // the loop above may have taken long enough for a token to come back (10 a second):
+        // that hello is welcomed and uses it, and the next one meets the empty bucket.
+        int closeCode = 0;
+        for (int attempt = 0; attempt < 20 && closeCode == 0; ++attempt) {
+            RawTcpWebSocket onTheWire;
+            QVERIFY(onTheWire.open(server.url()));
+            onTheWire.sendText(
+                { { "type", "hello" }, { "protocol", 1 }, { "displayName", "Bot" } });
+            closeCode = awaitCloseOrWelcome(onTheWire);
+        }
+        QCOMPARE(closeCode, 1013);
         qInfo("hellos from one address: %d welcomed, %d refused in %.2f s (%.0f accepted/s)",
             welcomed, refused, seconds, welcomed / seconds);
         QVERIFY2(welcomed <= 30 + 10 * seconds + 2, qPrintable(QString::number(welcomed)));
