@@ -70,35 +70,20 @@ private:
     }
     void escape(char16_t u)
     {
+        // The characters with a short escape, and that escape's letter.
+        static constexpr char16_t Short[][2] = { { u'"', u'"' }, { u'\\', u'\\' }, { 0x08, u'b' },
+            { 0x0c, u'f' }, { 0x0a, u'n' }, { 0x0d, u'r' }, { 0x09, u't' } };
         static constexpr char16_t Hex[] = u"0123456789abcdef";
-        switch (u) {
-        case u'"':
-            m_text.append(u"\\\"");
-            return;
-        case u'\\':
-            m_text.append(u"\\\\");
-            return;
-        case 0x08:
-            m_text.append(u"\\b");
-            return;
-        case 0x0c:
-            m_text.append(u"\\f");
-            return;
-        case 0x0a:
-            m_text.append(u"\\n");
-            return;
-        case 0x0d:
-            m_text.append(u"\\r");
-            return;
-        case 0x09:
-            m_text.append(u"\\t");
-            return;
-        default: {
-            const char16_t escaped[] = { u'\\', u'u', Hex[(u >> 12) & 0xf], Hex[(u >> 8) & 0xf],
-                Hex[(u >> 4) & 0xf], Hex[u & 0xf] };
-            m_text.append(QStringView(escaped, 6));
+        for (const auto &[character, letter] : Short) {
+            if (u == character) {
+                const char16_t escaped[] = { u'\\', letter };
+                m_text.append(QStringView(escaped, 2));
+                return;
+            }
         }
-        }
+        const char16_t escaped[] = { u'\\', u'u', Hex[(u >> 12) & 0xf], Hex[(u >> 8) & 0xf],
+            Hex[(u >> 4) & 0xf], Hex[u & 0xf] };
+        m_text.append(QStringView(escaped, 6));
     }
 
     QString m_text;

@@ -6,7 +6,6 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <cstring>
 #include <utility>
 
 #if defined(Q_OS_UNIX)
@@ -57,7 +56,6 @@ qint64 DirectTcpSocket::writeData(const char *data, qint64 size)
             last->length += quint32(size); // QWebSocket's payload after its header
         else
             m_spans[m_spanCount++] = { quint32(offset), quint32(size) };
-        m_pendingBytes += size;
         if (s_arena.size() >= ArenaBytes)
             sendArena();
         return size;
@@ -79,7 +77,6 @@ bool DirectTcpSocket::sendNow(const char *data, qint64 size, bool more)
     if (size > 0)
         parts[count++] = { const_cast<char *>(data), size_t(size) };
     m_spanCount = 0;
-    m_pendingBytes = 0;
     qint64 sent = 0;
 #if defined(Q_OS_LINUX)
     if (state() == ConnectedState && QTcpSocket::bytesToWrite() == 0) {
@@ -124,6 +121,14 @@ void DirectTcpSocket::push()
         ::setsockopt(int(socketDescriptor()), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     }
 #endif
+}
+
+qint64 DirectTcpSocket::pendingBytes() const
+{
+    qint64 bytes = 0;
+    for (int i = 0; i < m_spanCount; ++i)
+        bytes += m_spans[i].length;
+    return bytes;
 }
 
 quint64 DirectTcpSocket::systemCalls()

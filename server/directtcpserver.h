@@ -42,10 +42,12 @@ public:
     /// After a pass, an arena larger than this is given back.
     static constexpr qsizetype KeptArenaBytes = 256 * 1024;
 
-    /// Sends what the pass buffer holds and what is corked now, rather than when the pass ends.
+    /// Sends what the arena holds for this socket and what is corked now, rather than when
+    /// the pass ends.
     void push();
-    /// Bytes in the pass buffer now (not in Qt's queue: bytesToWrite() does not count them).
-    qint64 pendingBytes() const { return m_pendingBytes; }
+    /// Bytes in the arena for this socket now (not in Qt's queue: bytesToWrite() does not
+    /// count them).
+    qint64 pendingBytes() const;
     /// The arena's allocation now (tests: a burst's is given back).
     static qsizetype arenaCapacity();
     /// Pushes first: what is corked must be on its way before the FIN (or the reset that
@@ -75,7 +77,6 @@ private:
     };
     Span m_spans[MaxSpans]; ///< this pass's bytes in the arena, not yet sent
     int m_spanCount = 0;
-    qint64 m_pendingBytes = 0;
     qsizetype m_passIndex = -1; ///< in the list of sockets that wrote in this pass
     bool m_corked = false;
 };

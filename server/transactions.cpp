@@ -183,7 +183,9 @@ void Transactions::commitOpenGroup()
     const quint64 ticket = m_lastTicket + 1;
     const bool waits = m_backends.store->notifyWhenDurable(
         &m_syncNotifier, [this, ticket](const QString &error) { onDurable(ticket, error); });
-    if (!waits && m_unsynced.isEmpty()) {
+    if (!waits) {
+        // commit() is durable by itself, for every group of this store: nothing waits.
+        Q_ASSERT(m_unsynced.isEmpty());
         sendAll(sends);
         return;
     }
@@ -192,8 +194,6 @@ void Transactions::commitOpenGroup()
     group.ticket = ticket;
     group.committed.start();
     group.sends = std::move(sends);
-    if (!waits)
-        onDurable(ticket, {}); // durable by itself, behind groups that were not
 }
 
 void Transactions::onDurable(quint64 ticket, const QString &error)
