@@ -155,6 +155,9 @@ int main(int argc, char *argv[])
         QStringLiteral("SQLite file that keeps sessions across restarts (default: %1).")
             .arg(defaultDataPath()),
         QStringLiteral("path"));
+    const QCommandLineOption deliverAfterSync(QStringLiteral("deliver-after-sync"),
+        QStringLiteral("SQLite: send nothing before it is synced to disk (default: events go out "
+                       "once committed, answers once synced; see docs/architecture.md)."));
     const QCommandLineOption memory(
         QStringLiteral("memory"), QStringLiteral("Keep sessions in memory only (lost on exit)."));
     const QCommandLineOption redis(QStringLiteral("redis"),
@@ -204,8 +207,8 @@ int main(int argc, char *argv[])
     const QList<QCommandLineOption> configurable { listen, heartbeat, grace, maxParticipants,
         largeSession, maxHelpys, inviteExpiry, maxInviteExpiry, inviteGuesses, rate, ratePerAddress,
         hellos, trustedProxy, maxConnections, perUser, sessionsOwned, invites, queued, data, memory,
-        redis, nodeId, tlsCert, tlsKey, metricsListen, logFormat, helpyEndpoint, helpyModel,
-        helpyContext, helpyTimeout, helpyRate };
+        deliverAfterSync, redis, nodeId, tlsCert, tlsKey, metricsListen, logFormat, helpyEndpoint,
+        helpyModel, helpyContext, helpyTimeout, helpyRate };
     parser.addOptions(configurable);
     parser.addOption(config);
     QString configError;
@@ -288,6 +291,7 @@ int main(int argc, char *argv[])
     } else if (!parser.isSet(memory)) {
         options.dataPath = parser.isSet(data) ? parser.value(data) : defaultDataPath();
     }
+    options.deliverBeforeSync = !parser.isSet(deliverAfterSync);
 
     if (parser.isSet(tlsCert) != parser.isSet(tlsKey)) {
         std::fprintf(stderr, "helpy-server: --tls-cert and --tls-key go together\n");

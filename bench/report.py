@@ -27,7 +27,8 @@ results, doc_path, png_path, rss_png_path = (
 SERVERS = [("helpy", "helpy-server"), ("ws", "ws relay"), ("socketio", "Socket.IO")]
 # Rows of the many-rooms table that isolate a cost: no storage; and Qt's event dispatcher.
 ROOM_VARIANTS = [("helpy-memory", "helpy-server --memory"),
-                 ("helpy-memory-qt", "helpy-server --memory, Qt's UNIX dispatcher")]
+                 ("helpy-memory-qt", "helpy-server --memory, Qt's UNIX dispatcher"),
+                 ("helpy-after-sync", "helpy-server --deliver-after-sync")]
 
 
 # ------------------------------------------------------------------ load
@@ -53,6 +54,9 @@ def load(directory):
 
 
 idle, phases, connections, rooms = load(results)
+store_path = results / "storebench.jsonl"
+store = next((json.loads(line) for line in (store_path.read_text().splitlines() if store_path.exists() else [])
+              if line.startswith("{")), None)
 machine = dict(
     line.split("=", 1) for line in (results / "machine.txt").read_text().splitlines() if "=" in line
 )
@@ -542,9 +546,15 @@ doc = template.format(
     connections=markdown_table(["server", "connections", "RSS before (MiB)", "RSS after (MiB)",
                                 "KiB per connection", "helpy ÷ this"], connections_rows)
     if connections_rows else "(not run: BENCH_IDLE_CONNECTIONS=0)",
-    rooms=markdown_table(["server", "delivered", "p50 (ms)", "p99 (ms)", "CPU/delivery (µs)", "helpy ÷ this",
-                          "server fan-out p99 (ms)", "set-up (s)", "RSS after set-up (MiB)"], rooms_rows)
-    if rooms_rows else "(not run: BENCH_ROOMS=0)",
+    rooms=(markdown_table(["server", "delivered", "p50 (ms)", "p99 (ms)", "CPU/delivery (µs)", "helpy ÷ this",
+                           "server fan-out p99 (ms)", "set-up (s)", "RSS after set-up (MiB)"], rooms_rows)
+           if rooms_rows else "(not run: BENCH_ROOMS=0)")
+    + (f"\n\nThe durable store alone (`helpy-storebench`: {store['messages']:,} messages at {store['rate']:,} a second "
+       f"into {store['sessions']:,} sessions by {store['users']:,} users, {store['per_group']} per commit, no sockets): "
+       f"{store['cpu_per_message_us']:.0f} µs of CPU per message (the writer thread's, nearly all of it), "
+       f"durable {store['durable_p50_ms']:.2f} ms after its commit at p50, {store['durable_p99_ms']:.1f} ms at p99, "
+       f"{store['durable_max_ms']:.1f} ms at most."
+       if store else ""),
     regressions="\n".join(f"- {r}" for r in regressions) or "- none",
     baseline_note=baseline_note,
     spread=", ".join(f"{k} ±{v * 100:.0f} %" for k, v in sorted(spread.items())) or "(not measured: BENCH_SPREAD=0)",

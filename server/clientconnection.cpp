@@ -98,6 +98,60 @@ QString ClientConnection::peer() const
 
 void ClientConnection::send(const QString &text)
 {
+    if (m_held.isEmpty())
+        transmit(text);
+    else
+        hold(0, text);
+}
+
+void ClientConnection::sendWhenDurable(quint64 ticket, const QString &text)
+{
+    hold(ticket, text);
+}
+
+void ClientConnection::hold(quint64 ticket, const QString &text)
+{
+    if (m_overloaded)
+        return;
+    const auto bytes = qint64(text.size()) * qint64(sizeof(QChar));
+    if (m_heldBytes + bytes + m_socket->bytesToWrite() > m_maxPendingBytes) {
+        // Held frames are backlog too (a sync that takes long behind a busy peer).
+        qCInfo(lcServer) << peer() << userId << "has" << m_heldBytes << "bytes held for a sync and"
+                         << m_socket->bytesToWrite() << "unread; closing it with 1013";
+        dropHeld();
+        shed(m_graceMs);
+        return;
+    }
+    m_held.append({ ticket, text });
+    m_heldBytes += bytes;
+}
+
+bool ClientConnection::releaseHeld(quint64 durable)
+{
+    qsizetype due = 0;
+    while (due < m_held.size() && m_held.at(due).ticket <= durable)
+        ++due;
+    if (due == 0)
+        return false;
+    // Taken out first: a frame written may find the peer gone, and nothing may change the
+    // list under the loop.
+    const QList<Held> released = m_held.first(due);
+    m_held = due == m_held.size() ? QList<Held>() : m_held.sliced(due);
+    for (const Held &held : released) {
+        m_heldBytes -= qint64(held.text.size()) * qint64(sizeof(QChar));
+        transmit(held.text);
+    }
+    return m_held.isEmpty();
+}
+
+void ClientConnection::dropHeld()
+{
+    m_held = {};
+    m_heldBytes = 0;
+}
+
+void ClientConnection::transmit(const QString &text)
+{
     if (m_overloaded || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     if (m_socket->bytesToWrite() > m_maxPendingBytes) {

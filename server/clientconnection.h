@@ -38,10 +38,20 @@ public:
     QString peer() const;
 
     bool isSignedIn() const { return !userId.isEmpty(); }
-    /// Queues a frame. A peer that leaves more than maxPendingBytes unread is closed with
-    /// 1013 "try again later" instead: its backlog must not grow the server without bound.
-    /// (Virtual for the tests' in-memory connections, which capture what is sent.)
-    virtual void send(const QString &text);
+    /// Queues a frame, behind any frame held for a sync (sendWhenDurable()). A peer that
+    /// leaves more than maxPendingBytes unread (or held) is closed with 1013 "try again
+    /// later" instead: its backlog must not grow the server without bound.
+    void send(const QString &text);
+    /// Holds `text` until the store's sync `ticket` is durable (releaseHeld()): an answer
+    /// must not promise what a crash could still lose. Every frame sent to this connection
+    /// meanwhile waits behind it, so the connection sees its frames in the order sent.
+    void sendWhenDurable(quint64 ticket, const QString &text);
+    /// Sends the held frames up to the first whose sync is later than `durable`; true when
+    /// nothing is held any more.
+    bool releaseHeld(quint64 durable);
+    /// Storage failed: what is held is never sent.
+    void dropHeld();
+    bool isHolding() const { return !m_held.isEmpty(); }
     bool isOverloaded() const { return m_overloaded; }
     virtual void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
     /// Closes with 1013 "try again later" behind the backlog, and cuts the connection (its
@@ -86,7 +96,21 @@ public:
     /// the pings and digests of all connections over the heartbeat interval).
     int heartbeatSlot = 0;
 
+protected:
+    /// Writes a frame to the socket now. (Virtual for the tests' in-memory connections,
+    /// which capture what is sent.)
+    virtual void transmit(const QString &text);
+
 private:
+    struct Held
+    {
+        quint64 ticket = 0; ///< the sync it waits for; 0: only for the frames before it
+        QString text;
+    };
+    void hold(quint64 ticket, const QString &text);
+    QList<Held> m_held;
+    qint64 m_heldBytes = 0;
+
     /// Made on the first abortAfter() only: most connections never need one, and an idle
     /// connection should cost as little as a relay's (a QTimer is a QObject).
     std::unique_ptr<QTimer> m_abortTimer;

@@ -59,6 +59,7 @@ bool ServerCore::openSqlite(QString *error)
     m_ownStore = std::move(sqlite);
     m_backends.store = m_ownStore.get();
     m_transactions.setGroupCommit(true);
+    m_transactions.setDeliverBeforeSync(m_options.deliverBeforeSync);
     const SessionStore::Contents contents = m_ownStore->load();
     StoreLoader::restore(contents, m_registry);
     // Nobody is connected to a server that just started: say so, as events like any other.

@@ -77,6 +77,12 @@ struct ServerOptions
     QString tlsKeyPath;
     /// SQLite file that keeps sessions across restarts; empty: memory only.
     QString dataPath;
+    /// SQLite: events go to the other followers as soon as they are committed, before the
+    /// writer thread has synced them; only each requester's answer waits for the sync. A
+    /// crash may then lose events that were delivered but never acknowledged: after one,
+    /// every session starts a new epoch and clients take a snapshot (docs/architecture.md,
+    /// "Durability"). False: nothing goes out before its sync (--deliver-after-sync).
+    bool deliverBeforeSync = true;
     /// redis://HOST:PORT shared by several nodes (overrides dataPath); empty: not used.
     QString redisUrl;
     /// This node's name among those sharing redisUrl; empty: a random one.

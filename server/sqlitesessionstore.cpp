@@ -4,6 +4,7 @@
 #include "logging.h"
 #include "protocol.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -71,6 +72,9 @@ SqliteSessionStore::SqliteSessionStore(QString path)
 SqliteSessionStore::~SqliteSessionStore()
 {
     m_writer->stop(); // writes what was committed; the last connection to close checkpoints
+    // Everything delivered was written: the next run goes on with the same epochs.
+    if (m_running && m_writer->error().isEmpty())
+        exec(QStringLiteral("DELETE FROM meta WHERE key = 'running'"));
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
@@ -151,10 +155,43 @@ bool SqliteSessionStore::open(QString *error)
     QString migrationError;
     if (!migrate(&migrationError))
         return fail(migrationError);
+    if (!markRunning())
+        return fail(m_lastError);
     QString writerError;
     if (!m_writer->start({ m_path, m_answersPerUser, CacheKiB }, &writerError))
         return fail(writerError);
     qCInfo(lcServer) << "storage:" << describe();
+    return true;
+}
+
+bool SqliteSessionStore::markRunning()
+{
+    // 'running' stays in the file while a server has it open. Found at start, the last run
+    // did not stop cleanly (killed, crashed, power cut): it may have delivered events that
+    // its writer never synced (ServerOptions::deliverBeforeSync), which clients hold and
+    // this file does not. Their revisions mean nothing now, so each session starts a new
+    // epoch, and every client that comes back takes a snapshot of what is here.
+    bool unclean = false;
+    {
+        QSqlQuery query(m_db);
+        unclean = query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'running'"))
+            && query.next();
+    }
+    m_failed = false;
+    m_db.transaction();
+    if (unclean) {
+        exec(QStringLiteral("UPDATE sessions SET epoch = lower(hex(randomblob(8)))"));
+        qCWarning(lcServer) << "storage: the last run did not stop cleanly; every session"
+                               " starts a new epoch (its clients take a snapshot)";
+    }
+    exec(QStringLiteral("INSERT OR REPLACE INTO meta (key, value) VALUES ('running', ?)"),
+        { QDateTime::currentDateTimeUtc().toString(Qt::ISODate) });
+    if (m_failed || !m_db.commit()) {
+        m_db.rollback();
+        m_lastError = QStringLiteral("cannot write (%1)").arg(m_lastError);
+        return false;
+    }
+    m_running = true;
     return true;
 }
 

@@ -61,6 +61,9 @@ public:
 private:
     bool exec(const QString &statement, const QVariantList &values = {});
     bool migrate(QString *error);
+    /// Notes in the file that a server runs on it, after starting new epochs if the last
+    /// one did not stop cleanly.
+    bool markRunning();
 
     QString m_path;
     QString m_connectionName;
@@ -68,6 +71,7 @@ private:
     std::unique_ptr<QLockFile> m_lock;
     QString m_lastError;
     bool m_failed = false; ///< a statement of the migration step failed
+    bool m_running = false; ///< 'running' is in meta: removed when this store closes cleanly
     SqliteWriter::Batch m_open; ///< the open transaction's writes, for the writer
     int m_answersPerUser = 1024;
     qint64 m_answerBytesLoaded = 64 * 1024 * 1024;

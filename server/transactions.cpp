@@ -151,6 +151,10 @@ void Transactions::failStorage(const QString &syncError)
     m_outbox.clear();
     m_awaitingCommit.clear();
     m_unsynced.clear();
+    for (const QPointer<ClientConnection> &connection : std::exchange(m_holding, {})) {
+        if (connection)
+            connection->dropHeld();
+    }
     const QString error = syncError.isEmpty() ? m_backends.store->lastError() : syncError;
     qCCritical(lcServer).noquote()
         << "storage write failed:" << error << "- closing every connection";
@@ -193,7 +197,35 @@ void Transactions::commitOpenGroup()
     Unsynced &group = m_unsynced.emplace_back();
     group.ticket = ticket;
     group.committed.start();
-    group.sends = std::move(sends);
+    if (m_deliverBeforeSync)
+        sendHoldingAnswers(sends, ticket);
+    else
+        group.sends = std::move(sends);
+}
+
+void Transactions::sendHoldingAnswers(const QList<Outgoing> &sends, quint64 ticket)
+{
+    for (const Outgoing &out : sends) {
+        if (out.delivery)
+            m_fanout.deliver(*out.delivery);
+        else if (out.connection)
+            hold(out, ticket);
+    }
+}
+
+void Transactions::hold(const Outgoing &out, quint64 ticket)
+{
+    if (!out.connection)
+        return; // closed meanwhile
+    ClientConnection &connection = *out.connection;
+    if (!out.text.isEmpty()) {
+        if (!connection.isHolding())
+            m_holding.append(&connection);
+        connection.sendWhenDurable(ticket, out.text);
+    }
+    if (!out.subscribeSession.isEmpty())
+        subscribe(connection, out.subscribeSession,
+            { out.subscribeRevision, out.summary, out.wholeAsked });
 }
 
 void Transactions::onDurable(quint64 ticket, const QString &error)
@@ -210,16 +242,22 @@ void Transactions::onDurable(quint64 ticket, const QString &error)
         m_metrics.observeSync(double(group.committed.nsecsElapsed()) / 1e9);
         sendAll(group.sends);
     }
+    // Each holding connection once: the ones with recent requests, not every follower.
+    m_holding.removeIf([ticket](const QPointer<ClientConnection> &connection) {
+        return !connection || connection->releaseHeld(ticket);
+    });
 }
 
 bool Transactions::queueBehindCommits(Outgoing &&out)
 {
     if (m_groupOpen)
         m_awaitingCommit.append(std::move(out));
-    else if (!m_unsynced.isEmpty())
-        m_unsynced.last().sends.append(std::move(out)); // no sync of its own: after those
-    else
+    else if (m_unsynced.isEmpty())
         return false;
+    else if (m_deliverBeforeSync)
+        hold(out, m_unsynced.last().ticket); // no sync of its own: waits for the last one
+    else
+        m_unsynced.last().sends.append(std::move(out)); // no sync of its own: after those
     return true;
 }
 

@@ -37,6 +37,13 @@ class ServerMetrics;
  * loop goes on reading, answering reads and committing the next groups meanwhile, and what
  * each group sends goes out, in order, once it is durable. No thread waits for it, and the
  * groups committed while the writer syncs share its next sync.
+ *
+ * Delivering before the sync (setDeliverBeforeSync, SQLite's default): a committed group's
+ * events go to their followers at once, and what answers a connection — an ack, a
+ * snapshot, a remembered answer — waits for the sync in that connection's own queue. So an
+ * answer still promises only what is durable, while the followers do not wait for the
+ * fsync. What a crash may lose is what was delivered and not yet answered; the store then
+ * starts new epochs (SqliteSessionStore), and every client takes a snapshot.
  */
 class Transactions
 {
@@ -51,6 +58,11 @@ public:
     Q_DISABLE_COPY_MOVE(Transactions)
 
     void setGroupCommit(bool groupCommit) { m_groupCommit = groupCommit; }
+    /// For a store that syncs after its commit: events go to their followers when their
+    /// group is committed, and only the frames for one connection (a request's answer, a
+    /// snapshot) wait for the sync, held in that connection's queue with everything sent
+    /// to it after them (ClientConnection::sendWhenDurable). Off: everything waits.
+    void setDeliverBeforeSync(bool early) { m_deliverBeforeSync = early; }
     /// Called once a commit failed: memory is ahead of the store, nothing may go out.
     void setStorageFailedHandler(std::function<void(const QString &error)> handler)
     {
@@ -117,6 +129,11 @@ private:
     /// Queues `out` behind what waits for a commit or a sync; false when nothing waits.
     bool queueBehindCommits(Outgoing &&out);
     void sendAll(const QList<Outgoing> &sends);
+    /// Deliver-before-sync: the events go now, the connections' frames wait for `ticket`.
+    void sendHoldingAnswers(const QList<Outgoing> &sends, quint64 ticket);
+    /// `out`'s frame waits in its connection's queue for `ticket`; its subscription starts
+    /// now, so that the events committed meanwhile queue behind it.
+    void hold(const Outgoing &out, quint64 ticket);
     /// The one way a connection starts following a session (Fanout keeps an index of it).
     void subscribe(ClientConnection &connection, const QString &sessionId,
         const ClientConnection::Subscription &subscription);
@@ -139,6 +156,9 @@ private:
     qint64 m_conflicts = 0;
     bool m_storageFailed = false;
     bool m_groupCommit = false;
+    bool m_deliverBeforeSync = false;
+    /// Connections with frames held for a sync (each once).
+    QList<QPointer<ClientConnection>> m_holding;
     bool m_groupOpen = false;
     QList<Outgoing> m_awaitingCommit;
     QTimer m_groupCommitTimer;

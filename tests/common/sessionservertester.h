@@ -26,9 +26,11 @@ public:
         , m_capture(std::move(capture))
     { }
 
-    void send(const QString &text) override { m_capture->append(text); }
     void closeWith(QWebSocketProtocol::CloseCode, const QString &) override { m_closed = true; }
     bool isClosed() const { return m_closed; }
+
+protected:
+    void transmit(const QString &text) override { m_capture->append(text); }
 
 private:
     std::shared_ptr<QStringList> m_capture;

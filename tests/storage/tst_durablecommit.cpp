@@ -179,7 +179,11 @@ class TestDurableCommit : public QObject
         QObject parent;
         CapturedConnection *connection = new CapturedConnection(options, sent, &parent);
 
-        Rig() { transactions.setGroupCommit(true); }
+        explicit Rig(bool deliverBeforeSync = false)
+        {
+            transactions.setGroupCommit(true);
+            transactions.setDeliverBeforeSync(deliverBeforeSync);
+        }
         ~Rig()
         {
             // A sync still waiting must not keep the test from ending.
@@ -222,6 +226,41 @@ private Q_SLOTS:
         // With nothing waiting, a read goes out at once.
         rig.transactions.sendAfterCommit(rig.connection, u"now"_s);
         QCOMPARE(rig.sent->last(), u"now"_s);
+    }
+
+    void anAnswerWaitsForItsSyncAndWhatFollowsItWaitsBehind()
+    {
+        // Deliver-before-sync (SQLite's default): the answer is held in its connection's
+        // queue, and a frame sent to that connection meanwhile (an event of another
+        // change, delivered at once to everyone else) queues behind it.
+        Rig rig(true);
+        rig.change(u"answer"_s);
+        QTRY_COMPARE(rig.gate->startedCount(), 1);
+        QVERIFY(rig.connection->isHolding());
+        rig.connection->send(u"event"_s);
+        rig.transactions.sendAfterCommit(rig.connection, u"read"_s);
+        QCoreApplication::processEvents();
+        QVERIFY(rig.sent->isEmpty()); // not durable yet: nothing for this connection
+
+        rig.gate->release();
+        QTRY_COMPARE(*rig.sent, (QStringList { u"answer"_s, u"event"_s, u"read"_s }));
+        QTRY_VERIFY(!rig.transactions.isSyncing());
+        QVERIFY(!rig.connection->isHolding());
+        rig.connection->send(u"now"_s); // nothing held: at once
+        QCOMPARE(rig.sent->last(), u"now"_s);
+    }
+
+    void aFailedSyncDropsWhatWasHeld()
+    {
+        Rig rig(true);
+        rig.change(u"never"_s);
+        QTRY_COMPARE(rig.gate->startedCount(), 1);
+        rig.connection->send(u"behind it"_s);
+        rig.gate->release(u"fdatasync: I/O error"_s);
+        QTRY_VERIFY(rig.transactions.storageFailed());
+        QCoreApplication::processEvents();
+        QVERIFY(rig.sent->isEmpty());
+        QVERIFY(!rig.connection->isHolding());
     }
 
     void aFailedSyncSendsNothingAndFailsTheStorage()

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -14,6 +15,15 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+std::function<bool(const QJsonObject &)> messageSaying(const QString &text)
+{
+    return [text](const QJsonObject &f) { return f["type"] == "message" && f["text"] == text; };
+}
+
+} // namespace
 
 class TestStorage : public QObject
 {
@@ -23,12 +33,12 @@ private:
     QTemporaryDir dir;
     QString dbPath;
 
-    std::unique_ptr<SessionServer> startServer()
+    std::unique_ptr<SessionServer> startServer(const QString &path = {})
     {
         ServerOptions options;
         options.heartbeatSeconds = 0;
         options.presenceGraceSeconds = 0;
-        options.dataPath = dbPath;
+        options.dataPath = path.isEmpty() ? dbPath : path;
         auto server = std::make_unique<SessionServer>(options);
         if (!server->listen())
             qWarning("listen failed: %s", qPrintable(server->errorString()));
@@ -125,6 +135,111 @@ private Q_SLOTS:
         QVERIFY(snapshot);
         QCOMPARE((*snapshot)["messages"].toArray().size(), 3);
         QCOMPARE((*snapshot)["title"], "Chemistry");
+    }
+
+    /// Ana and Ben in one session; its id.
+    static QString sessionOfTwo(SessionServer &server, RawClient &ana, RawClient &ben)
+    {
+        if (!ana.signIn(server.url(), u"Ana"_s) || !ben.signIn(server.url(), u"Ben"_s))
+            return {};
+        const QString id
+            = ana.request({ { "type", "create_session" }, { "title", "Physics" } })["sessionId"]
+                  .toString();
+        ana.request({ { "type", "join_session" }, { "sessionId", id } });
+        const QString code
+            = ana.request({ { "type", "create_invite" }, { "sessionId", id } })["inviteCode"]
+                  .toString();
+        return ok(ben.request({ { "type", "join_session" }, { "inviteCode", code } })) ? id
+                                                                                       : QString();
+    }
+
+    void othersSeeAnEventBeforeItIsSyncedAndItsAnswerWaitsForTheSync()
+    {
+        auto server = startServer();
+        RawClient ana, ben;
+        const QString id = sessionOfTwo(*server, ana, ben);
+        QVERIFY(!id.isEmpty());
+
+        // Another connection to the file takes SQLite's write lock: the server's writer
+        // thread cannot commit (it waits for up to its busy time-out), so nothing is synced.
+        QSqlDatabase blocker = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"blocker"_s);
+        blocker.setDatabaseName(dbPath);
+        QVERIFY(blocker.open());
+        QSqlQuery lock(blocker);
+        QVERIFY2(lock.exec(u"BEGIN IMMEDIATE"_s), qPrintable(lock.lastError().text()));
+
+        const qsizetype anaFrom = ana.frames.size();
+        ana.send({ { "type", "send_message" }, { "sessionId", id }, { "requestId", "m1" },
+            { "text", "while syncing" } });
+        QVERIFY(ben.waitFor(messageSaying(u"while syncing"_s))); // delivered, not yet synced
+        QVERIFY(ana.waitFor(messageSaying(u"while syncing"_s), anaFrom));
+        const auto answered
+            = [](const QJsonObject &f) { return f["type"] == "ack" && f["requestId"] == "m1"; };
+        QVERIFY(!ana.waitFor(answered, anaFrom, 0)); // the answer promises durability: later
+
+        QVERIFY(lock.exec(u"ROLLBACK"_s));
+        lock = QSqlQuery();
+        blocker.close();
+        blocker = QSqlDatabase();
+        QSqlDatabase::removeDatabase(u"blocker"_s);
+        const auto ack = ana.waitFor(answered, anaFrom);
+        QVERIFY(ack);
+        // ...and it came after the event, in the order the server sent them.
+        qsizetype eventAt = -1, ackAt = -1;
+        for (qsizetype i = anaFrom; i < ana.frames.size(); ++i) {
+            if (messageSaying(u"while syncing"_s)(ana.frames.at(i)))
+                eventAt = i;
+            else if (answered(ana.frames.at(i)))
+                ackAt = i;
+        }
+        QVERIFY(eventAt >= 0 && eventAt < ackAt);
+    }
+
+    void aCrashStartsNewEpochsAndAResumeGetsASnapshot()
+    {
+        auto server = startServer();
+        RawClient ana, ben;
+        const QString id = sessionOfTwo(*server, ana, ben);
+        QVERIFY(!id.isEmpty());
+        QVERIFY(ok(ana.request(
+            { { "type", "send_message" }, { "sessionId", id }, { "text", "acknowledged" } })));
+        const QString epoch = server->epoch(id);
+        const qint64 seen = server->revision(id);
+
+        // What a crash leaves: the file and its write-ahead log as they are while the server
+        // runs ('running' in it). The server below stops cleanly on its own copy.
+        const QString crashed = dir.filePath(u"crashed.sqlite"_s);
+        for (const QString &suffix : { u""_s, u"-wal"_s }) {
+            QFile::remove(crashed + suffix);
+            QVERIFY(QFile::copy(dbPath + suffix, crashed + suffix));
+        }
+        ana.socket.close();
+        ben.socket.close();
+        server.reset();
+
+        server = startServer(); // stopped cleanly: the same epochs, resumes go on
+        QCOMPARE(server->epoch(id), epoch);
+        server.reset();
+
+        server = startServer(crashed);
+        QVERIFY(server->isListening());
+        QVERIFY(server->epoch(id) != epoch); // what clients hold may be more than the file
+        QVERIFY(server->revision(id) >= seen); // nothing acknowledged is lost
+        RawClient back;
+        QVERIFY(back.signIn(server->url(), u"Ben"_s, ben.token));
+        const QJsonObject resumed = back.request({ { "type", "join_session" }, { "sessionId", id },
+            { "epoch", epoch }, { "sinceRevision", seen } });
+        QVERIFY(ok(resumed));
+        QCOMPARE(resumed["resumed"], false);
+        QCOMPARE(resumed["epoch"], server->epoch(id));
+        const auto snapshot
+            = back.waitFor([](const QJsonObject &f) { return f["type"] == "session_snapshot"; });
+        QVERIFY(snapshot);
+        QCOMPARE((*snapshot)["epoch"], server->epoch(id));
+        bool kept = false;
+        for (const QJsonValue &message : (*snapshot)["messages"].toArray())
+            kept = kept || message["text"] == "acknowledged";
+        QVERIFY(kept);
     }
 
     void aCorruptFileIsAClearErrorNotACrash()
