@@ -132,7 +132,7 @@ bool ClientConnection::releaseHeld(quint64 durable)
     while (due < m_held.size() && m_held.at(due).ticket <= durable)
         ++due;
     if (due == 0)
-        return false;
+        return m_held.isEmpty(); // dropped meanwhile (shed): nothing left to wait for
     // Taken out first: a frame written may find the peer gone, and nothing may change the
     // list under the loop.
     const QList<Held> released = m_held.first(due);
