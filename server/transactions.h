@@ -29,8 +29,8 @@ class ServerMetrics;
  *
  * Group commit (SQLite): the changes of one event-loop pass share one commit instead of one
  * each; what they send waits until then. Each change stays atomic with its answer, and
- * nothing is seen before it is durable. (A cluster's store commits every change on its own:
- * its commit is the ordering.)
+ * nothing is seen before it is committed (nor answered before it is durable: below). (A
+ * cluster's store commits every change on its own: its commit is the ordering.)
  *
  * A store whose commit leaves an fsync to do (SQLite: its writer thread writes and syncs
  * each batch) tells the loop when a group is durable (SessionStore::notifyWhenDurable): the
