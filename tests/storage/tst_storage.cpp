@@ -7,7 +7,6 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QSqlDatabase>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,6 +21,39 @@ std::function<bool(const QJsonObject &)> messageSaying(const QString &text)
 {
     return [text](const QJsonObject &f) { return f["type"] == "message" && f["text"] == text; };
 }
+
+/// Another connection to the file holding SQLite's write lock: the server's writer thread
+/// cannot commit (it waits, up to its busy time-out), so nothing is synced until release().
+class WriteLock
+{
+public:
+    explicit WriteLock(const QString &path)
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"write-lock"_s);
+        db.setDatabaseName(path);
+        QSqlQuery begin(db.open() ? db : QSqlDatabase());
+        m_held = begin.exec(u"BEGIN IMMEDIATE"_s);
+    }
+    ~WriteLock() { release(); }
+    Q_DISABLE_COPY_MOVE(WriteLock)
+
+    bool isHeld() const { return m_held; }
+    void release()
+    {
+        if (!QSqlDatabase::contains(u"write-lock"_s))
+            return;
+        {
+            QSqlDatabase db = QSqlDatabase::database(u"write-lock"_s);
+            QSqlQuery(db).exec(u"ROLLBACK"_s);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"write-lock"_s);
+        m_held = false;
+    }
+
+private:
+    bool m_held = false;
+};
 
 } // namespace
 
@@ -160,13 +192,8 @@ private Q_SLOTS:
         const QString id = sessionOfTwo(*server, ana, ben);
         QVERIFY(!id.isEmpty());
 
-        // Another connection to the file takes SQLite's write lock: the server's writer
-        // thread cannot commit (it waits for up to its busy time-out), so nothing is synced.
-        QSqlDatabase blocker = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"blocker"_s);
-        blocker.setDatabaseName(dbPath);
-        QVERIFY(blocker.open());
-        QSqlQuery lock(blocker);
-        QVERIFY2(lock.exec(u"BEGIN IMMEDIATE"_s), qPrintable(lock.lastError().text()));
+        WriteLock lock(dbPath);
+        QVERIFY(lock.isHeld());
 
         const qsizetype anaFrom = ana.frames.size();
         ana.send({ { "type", "send_message" }, { "sessionId", id }, { "requestId", "m1" },
@@ -177,11 +204,7 @@ private Q_SLOTS:
             = [](const QJsonObject &f) { return f["type"] == "ack" && f["requestId"] == "m1"; };
         QVERIFY(!ana.waitFor(answered, anaFrom, 0)); // the answer promises durability: later
 
-        QVERIFY(lock.exec(u"ROLLBACK"_s));
-        lock = QSqlQuery();
-        blocker.close();
-        blocker = QSqlDatabase();
-        QSqlDatabase::removeDatabase(u"blocker"_s);
+        lock.release();
         const auto ack = ana.waitFor(answered, anaFrom);
         QVERIFY(ack);
         // ...and it came after the event, in the order the server sent them.
@@ -193,6 +216,46 @@ private Q_SLOTS:
                 ackAt = i;
         }
         QVERIFY(eventAt >= 0 && eventAt < ackAt);
+    }
+
+    void aJoinerGetsItsSnapshotBeforeWhatWasCommittedWhileItWaited()
+    {
+        auto server = startServer();
+        RawClient ana, ben;
+        const QString id = sessionOfTwo(*server, ana, ben);
+        QVERIFY(!id.isEmpty());
+        const QString code
+            = ana.request({ { "type", "create_invite" }, { "sessionId", id } })["inviteCode"]
+                  .toString();
+        RawClient cy;
+        QVERIFY(cy.signIn(server->url(), u"Cy"_s));
+
+        WriteLock lock(dbPath);
+        QVERIFY(lock.isHeld());
+        // Cy's join is committed, not synced: its snapshot waits. Ana's message, committed
+        // after it, goes to the followers at once; Cy follows from the join's commit on, so
+        // hers queues behind the snapshot instead of passing Cy by.
+        const qsizetype cyFrom = cy.frames.size();
+        cy.send({ { "type", "join_session" }, { "requestId", "j" }, { "inviteCode", code } });
+        QVERIFY(ben.waitFor([](const QJsonObject &f) { return f["type"] == "participant_added"; }));
+        ana.send({ { "type", "send_message" }, { "sessionId", id }, { "requestId", "m" },
+            { "text", "meanwhile" } });
+        QVERIFY(ben.waitFor(messageSaying(u"meanwhile"_s)));
+        QVERIFY(!cy.waitFor([](const QJsonObject &) { return true; }, cyFrom, 0)); // held
+
+        lock.release();
+        const auto message = cy.waitFor(messageSaying(u"meanwhile"_s), cyFrom);
+        QVERIFY(message);
+        qsizetype snapshotAt = -1, messageAt = -1;
+        for (qsizetype i = cyFrom; i < cy.frames.size(); ++i) {
+            if (cy.frames.at(i)["type"] == "session_snapshot")
+                snapshotAt = i;
+            else if (messageSaying(u"meanwhile"_s)(cy.frames.at(i)))
+                messageAt = i;
+        }
+        QVERIFY(snapshotAt >= 0 && snapshotAt < messageAt);
+        QCOMPARE((*message)["revision"].toInteger(),
+            cy.frames.at(snapshotAt)["revision"].toInteger() + 1);
     }
 
     void aCrashStartsNewEpochsAndAResumeGetsASnapshot()
