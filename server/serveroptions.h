@@ -81,7 +81,7 @@ struct ServerOptions
     /// writer thread has synced them; only each requester's answer waits for the sync. A
     /// crash may then lose events that were delivered but never acknowledged: after one,
     /// every session starts a new epoch and clients take a snapshot (docs/architecture.md,
-    /// "Durability"). False: nothing goes out before its sync (--deliver-after-sync).
+    /// "Deliver before the sync"). False: nothing goes out before its sync (--deliver-after-sync).
     bool deliverBeforeSync = true;
     /// redis://HOST:PORT shared by several nodes (overrides dataPath); empty: not used.
     QString redisUrl;
