@@ -63,7 +63,7 @@ void ClientConnection::updateBacklog()
 {
     if (!m_budgets)
         return;
-    const qint64 now = m_socket->bytesToWrite();
+    const qint64 now = pendingBytes();
     const qint64 delta = now - std::exchange(m_metered, now);
     if (delta != 0)
         m_budgets->addQueued(delta);
@@ -114,16 +114,23 @@ void ClientConnection::hold(quint64 ticket, const QString &text)
     if (m_overloaded)
         return;
     const auto bytes = qint64(text.size()) * qint64(sizeof(QChar));
-    if (m_heldBytes + bytes + m_socket->bytesToWrite() > m_maxPendingBytes) {
-        // Held frames are backlog too (a sync that takes long behind a busy peer).
-        qCInfo(lcServer) << peer() << userId << "has" << m_heldBytes << "bytes held for a sync and"
-                         << m_socket->bytesToWrite() << "unread; closing it with 1013";
+    if (shedIfOverBudget(bytes)) {
         dropHeld();
-        shed(m_graceMs);
         return;
     }
     m_held.append({ ticket, text });
     m_heldBytes += bytes;
+    updateBacklog();
+}
+
+bool ClientConnection::shedIfOverBudget(qint64 adding)
+{
+    if (pendingBytes() + adding <= m_maxPendingBytes)
+        return false;
+    qCInfo(lcServer) << peer() << userId << "has" << pendingBytes()
+                     << "bytes unread or held for a sync; closing it with 1013";
+    shed(m_graceMs);
+    return true;
 }
 
 bool ClientConnection::releaseHeld(quint64 durable)
@@ -141,6 +148,7 @@ bool ClientConnection::releaseHeld(quint64 durable)
         m_heldBytes -= qint64(held.text.size()) * qint64(sizeof(QChar));
         transmit(held.text);
     }
+    updateBacklog(); // also when the frames found the connection closed
     return m_held.isEmpty();
 }
 
@@ -148,18 +156,13 @@ void ClientConnection::dropHeld()
 {
     m_held = {};
     m_heldBytes = 0;
+    updateBacklog();
 }
 
 void ClientConnection::transmit(const QString &text)
 {
-    if (m_overloaded || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (m_overloaded || m_socket->state() != QAbstractSocket::ConnectedState || shedIfOverBudget(0))
         return;
-    if (m_socket->bytesToWrite() > m_maxPendingBytes) {
-        qCInfo(lcServer) << peer() << userId << "has" << m_socket->bytesToWrite()
-                         << "bytes unread; closing it with 1013";
-        shed(m_graceMs);
-        return;
-    }
     const bool wasIdle = m_socket->bytesToWrite() == 0;
     m_socket->sendTextMessage(text);
     // Qt writes to the kernel only when the event loop comes round, so a fan-out to N

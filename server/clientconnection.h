@@ -108,6 +108,11 @@ private:
         QString text;
     };
     void hold(quint64 ticket, const QString &text);
+    /// What the peer has not taken yet: in Qt's queue, or held for a sync.
+    qint64 pendingBytes() const { return m_socket->bytesToWrite() + m_heldBytes; }
+    /// Sheds the connection (1013) when `adding` more would take its backlog past
+    /// maxPendingBytes.
+    bool shedIfOverBudget(qint64 adding);
     QList<Held> m_held;
     qint64 m_heldBytes = 0;
 

@@ -2,6 +2,7 @@
 // When a durable commit's sync runs off the event loop (SessionStore::notifyWhenDurable):
 // nothing a change sends goes out before the sync that covers it, the loop goes on
 // committing meanwhile, order is kept, and a failed sync sends nothing.
+#include "budgets.h"
 #include "fanout.h"
 #include "metrics.h"
 #include "serveroptions.h"
@@ -248,6 +249,26 @@ private Q_SLOTS:
         QVERIFY(!rig.connection->isHolding());
         rig.connection->send(u"now"_s); // nothing held: at once
         QCOMPARE(rig.sent->last(), u"now"_s);
+    }
+
+    void heldFramesCountInTheBacklogBudgets()
+    {
+        // What waits for a sync is memory the server holds for that peer: it counts towards
+        // the connection's backlog and the total of every connection's (Budgets).
+        const ServerOptions options;
+        Budgets budgets(options); // outlives the rig's connection, which reports to it
+        Rig rig(true);
+        rig.connection->meterBacklog(&budgets);
+        rig.change(u"answer"_s);
+        QTRY_COMPARE(rig.gate->startedCount(), 1);
+        rig.connection->send(u"event"_s);
+        const qint64 held = qint64(u"answerevent"_s.size() * sizeof(QChar));
+        QCOMPARE(rig.connection->backlog(), held);
+        QCOMPARE(budgets.queuedBytes(), held);
+        rig.gate->release();
+        QTRY_COMPARE(rig.sent->size(), 2);
+        QCOMPARE(rig.connection->backlog(), 0);
+        QCOMPARE(budgets.queuedBytes(), 0);
     }
 
     void aFailedSyncDropsWhatWasHeld()
