@@ -178,6 +178,12 @@ void ClientConnection::transmit(const QString &text)
     updateBacklog();
 }
 
+void ClientConnection::ping()
+{
+    if (!m_overloaded && m_socket->state() == QAbstractSocket::ConnectedState)
+        m_socket->ping();
+}
+
 void ClientConnection::shed(int abortAfterMs)
 {
     m_overloaded = true;

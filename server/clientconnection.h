@@ -53,6 +53,8 @@ public:
     void dropHeld();
     bool isHolding() const { return !m_held.isEmpty(); }
     bool isOverloaded() const { return m_overloaded; }
+    /// Pings the peer, unless the socket is closing or gone (a closed TLS socket warns).
+    void ping();
     virtual void closeWith(QWebSocketProtocol::CloseCode code, const QString &reason);
     /// Closes with 1013 "try again later" behind the backlog, and cuts the connection (its
     /// backlog freed) if the peer has not taken it all within `abortAfterMs`.

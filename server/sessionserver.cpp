@@ -315,13 +315,21 @@ void SessionServer::Private::onNewConnection()
             = new ClientConnection(socket, options.maxPendingBytes, options.slowReaderGraceMs, q);
         connection->setAddress(ForwardedFor::clientAddress(socket->peerAddress(),
             socket->request().rawHeader("X-Forwarded-For"), options.trustedProxies));
-        connection->heartbeatSlot = nextHeartbeatSlot++ % heartbeatSlices();
-        connections.append(connection);
+        addConnection(connection);
         wire(connection);
         connection->meterBacklog(&budgets);
         qCDebug(lcServer) << "connection from" << connection->peer();
         Q_EMIT q->connectionCountChanged(int(connections.size()));
     }
+}
+
+void SessionServer::Private::addConnection(ClientConnection *connection)
+{
+    connection->heartbeatSlot = nextHeartbeatSlot;
+    nextHeartbeatSlot = (nextHeartbeatSlot + 1) % heartbeatSlices();
+    heartbeatSlots.resize(heartbeatSlices());
+    heartbeatSlots[connection->heartbeatSlot].append(connection);
+    connections.append(connection);
 }
 
 void SessionServer::Private::refuse(
@@ -430,6 +438,7 @@ void SessionServer::Private::onClosed(ClientConnection *connection)
 {
     if (!connections.removeOne(connection))
         return;
+    heartbeatSlots[connection->heartbeatSlot].removeOne(connection);
     helloReceived(connection); // or never will be
     qCDebug(lcServer) << "closed" << connection->peer() << connection->userId;
     if (!connection->closing) // else recorded by close()
@@ -444,7 +453,8 @@ void SessionServer::Private::onClosed(ClientConnection *connection)
 
 void SessionServer::Private::onHeartbeat()
 {
-    const int slot = heartbeatTick++ % heartbeatSlices();
+    const int slot = heartbeatTick;
+    heartbeatTick = (heartbeatTick + 1) % heartbeatSlices();
     if (slot == 0) {
         QStringList usersHere;
         for (const ClientConnection *connection : std::as_const(connections)) {
@@ -469,11 +479,12 @@ void SessionServer::Private::pingSlice(int slot)
 {
     // One digest text per session for the whole slice (a session's members share it).
     QHash<QString, QString> digests;
-    const auto all = connections;
-    for (ClientConnection *connection : all) {
-        if (connection->heartbeatSlot != slot)
-            continue;
-        connection->socket()->ping();
+    if (size_t(slot) >= heartbeatSlots.size())
+        return; // nobody has connected yet
+    // A copy: a frame sent may find its peer gone, which takes it off the slot.
+    const auto slice = heartbeatSlots[slot];
+    for (ClientConnection *connection : slice) {
+        connection->ping();
         // With each heartbeat, a digest per followed session lets clients prove they match.
         for (auto it = connection->subscriptions.cbegin(); it != connection->subscriptions.cend();
              ++it) {

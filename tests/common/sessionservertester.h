@@ -64,11 +64,19 @@ public:
         if (!client) {
             client = new CapturedConnection(m_server.options(), m_capture, &m_server);
             m_connections.insert(connection, client);
-            m_server.d->connections.append(client);
+            m_server.d->addConnection(client);
         }
         m_server.d->onTextMessage(client, text);
         if (client->isClosed())
             dropConnection(connection);
+        return std::exchange(*m_capture, {});
+    }
+
+    /// One tick of the heartbeat timer (a server that does not listen has none running), and
+    /// every frame sent meanwhile.
+    QStringList heartbeatTick()
+    {
+        m_server.d->onHeartbeat();
         return std::exchange(*m_capture, {});
     }
 
