@@ -38,15 +38,30 @@ ClientConnection::ClientConnection(
 ClientConnection::~ClientConnection()
 {
     m_socket->disconnect(this);
+    if (m_direct)
+        m_direct->setBacklogObserver(nullptr);
     if (m_budgets)
         m_budgets->addQueued(-m_metered);
 }
 
-void ClientConnection::meterBacklog(Budgets *budgets)
+void ClientConnection::meterBacklog(Budgets *budgets, DirectTcpSocket *direct)
 {
     m_budgets = budgets;
-    connect(m_socket, &QWebSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
+    // On ws://, bytesWritten is connected once there is a backlog to watch (a connection
+    // costs an idle peer's memory); the socket says when one begins. On wss://, at once.
+    m_direct = direct;
+    if (m_direct)
+        m_direct->setBacklogObserver(this);
+    else
+        watchWrites();
     updateBacklog();
+}
+
+void ClientConnection::watchWrites()
+{
+    if (std::exchange(m_watchingWrites, true))
+        return;
+    connect(m_socket, &QWebSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
 }
 
 void ClientConnection::onBytesWritten()
@@ -63,6 +78,8 @@ void ClientConnection::updateBacklog()
 {
     if (!m_budgets)
         return;
+    if (m_socket->bytesToWrite() > 0)
+        watchWrites();
     const qint64 now = pendingBytes();
     const qint64 delta = now - std::exchange(m_metered, now);
     if (delta != 0)

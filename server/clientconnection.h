@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "directtcpserver.h"
+
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QStringList>
 #include <QTimer>
@@ -19,7 +22,9 @@ class LoopClock;
  */
 class Budgets;
 
-class ClientConnection : public QObject
+class ClientConnection
+    : public QObject
+    , private BacklogObserver
 {
     Q_OBJECT
 
@@ -67,7 +72,9 @@ public:
 
     /// Reports this connection's backlog to the shared budget from now on, and counts the
     /// peer alive whenever the kernel takes more of a backlog (see markAlive()).
-    void meterBacklog(Budgets *budgets);
+    /// `direct` is the socket under the QWebSocket on ws:// (nullptr on wss://): it tells of
+    /// a backlog begun when a pass ends, so bytesWritten is watched only from then on.
+    void meterBacklog(Budgets *budgets, DirectTcpSocket *direct = nullptr);
     qint64 backlog() const { return m_metered; }
 
     /// Silence is measured on this clock's running time: a stall of our own loop (when we
@@ -130,9 +137,16 @@ private:
     static quint64 currentPass();
     void updateBacklog();
     void onBytesWritten();
+    void backlogStarted() override { updateBacklog(); }
+    /// See meterBacklog(); QWebSocket deletes it, perhaps before us.
+    QPointer<DirectTcpSocket> m_direct;
 
     bool m_overloaded = false;
     Budgets *m_budgets = nullptr;
+    /// Told whenever the kernel takes more of a backlog, from the first backlog on: most
+    /// ws:// connections never have one, and the signal connection costs memory.
+    void watchWrites();
+    bool m_watchingWrites = false;
     qint64 m_metered = 0; ///< bytes of backlog last reported to m_budgets
     QElapsedTimer m_lastTraffic;
     const LoopClock *m_loopClock = nullptr;

@@ -77,6 +77,7 @@ bool DirectTcpSocket::sendNow(const char *data, qint64 size, bool more)
     if (size > 0)
         parts[count++] = { const_cast<char *>(data), size_t(size) };
     m_spanCount = 0;
+    const bool wasQueueEmpty = QTcpSocket::bytesToWrite() == 0;
     qint64 sent = 0;
 #if defined(Q_OS_LINUX)
     if (state() == ConnectedState && QTcpSocket::bytesToWrite() == 0) {
@@ -104,6 +105,8 @@ bool DirectTcpSocket::sendNow(const char *data, qint64 size, bool more)
                 < 0)
             return false;
     }
+    if (wasQueueEmpty && m_observer && QTcpSocket::bytesToWrite() > 0)
+        m_observer->backlogStarted();
     return true;
 }
 

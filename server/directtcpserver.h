@@ -25,6 +25,16 @@
  * reaches ArenaBytes every socket's bytes are sent so, and it starts again: a pass holds at
  * most ArenaBytes (and a burst's arena is given back after the pass).
  */
+/// Told when a socket's bytes begin to wait in Qt's queue: the kernel refused some.
+class BacklogObserver
+{
+public:
+    virtual void backlogStarted() = 0;
+
+protected:
+    ~BacklogObserver() = default;
+};
+
 class DirectTcpSocket : public QTcpSocket
 {
     Q_OBJECT
@@ -53,6 +63,9 @@ public:
     /// Pushes first: what is corked must be on its way before the FIN (or the reset that
     /// closing with unread bytes sends, which drops what is still in the kernel).
     void disconnectFromHost() override;
+    /// Tells `observer` (or nobody) when bytes begin to wait in Qt's queue, which can
+    /// happen when the pass ends, outside any write of its owner's.
+    void setBacklogObserver(BacklogObserver *observer) { m_observer = observer; }
     /// The sends and pushes made so far, by every DirectTcpSocket (tests count them).
     static quint64 systemCalls();
 
@@ -79,6 +92,7 @@ private:
     int m_spanCount = 0;
     qsizetype m_passIndex = -1; ///< in the list of sockets that wrote in this pass
     bool m_corked = false;
+    BacklogObserver *m_observer = nullptr;
 };
 
 /**

@@ -18,6 +18,9 @@ struct ServerOptions
     /// at most one presence change per user and session in this time.
     int presenceGraceSeconds = 10;
     int helloTimeoutMs = 5000;
+    /// A TCP connection that has not finished its WebSocket handshake by then is cut (ws://;
+    /// for wss:// the TLS handshake counts too).
+    int handshakeTimeoutMs = 10000;
     int maxParticipants = 500; ///< people in a session (Helpys count against maxHelpys)
     int maxHelpys = 5; ///< Helpys in a session
     int inviteExpirySeconds = 7 * 24 * 3600; ///< an invite's life when create_invite names none

@@ -33,6 +33,7 @@ SessionServer::Private::Private(SessionServer *q, ServerOptions options)
     , core(this->options)
     , budgets(this->options)
 {
+    wsServer.setHandshakeTimeout(options.handshakeTimeoutMs);
     ServerMetrics &metrics = core.metrics();
     metrics.addGauge("helpy_connections", "WebSocket connections open now.",
         [this] { return double(connections.size()); });
@@ -58,6 +59,9 @@ SessionServer::SessionServer(ServerOptions options, QObject *parent)
         [](const QSslError &error) { qCDebug(lcServer) << "TLS peer:" << error.errorString(); });
     connect(&d->heartbeat, &QTimer::timeout, this, [this] { d->onHeartbeat(); });
     d->helloDeadlines.setSingleShot(true);
+    d->handshakeDeadlineTimer.setSingleShot(true);
+    connect(
+        &d->handshakeDeadlineTimer, &QTimer::timeout, this, [this] { d->onHandshakeDeadline(); });
     d->helloClock.start();
     connect(&d->helloDeadlines, &QTimer::timeout, this, [this] { d->onHelloDeadline(); });
     d->core.setStorageFailedHandler([this](const QString &error) { d->onStorageFailed(error); });
@@ -273,30 +277,48 @@ void SessionServer::Private::resumeAccepting()
 void SessionServer::Private::onTcpConnection()
 {
     while (QTcpSocket *socket = tcpServer.nextPendingConnection()) {
-        const std::pair key { socket->peerAddress(), socket->peerPort() };
-        handshaking.insert(key, socket);
+        const PeerKey key { socket->peerAddress(), socket->peerPort() };
+        const quint64 serial = ++handshakeSerial;
+        handshaking.insert(key, { socket, serial });
         // wsServer deletes the socket if its handshake fails; the deadline is ours, as
         // wsServer keeps one only for the connections it accepts itself.
-        QObject::connect(socket, &QObject::destroyed, q, [this, key, socket] {
-            if (handshaking.value(key) == socket)
+        QObject::connect(socket, &QObject::destroyed, q, [this, key, serial] {
+            if (handshaking.value(key).serial == serial)
                 handshaking.remove(key);
         });
-        QTimer::singleShot(wsServer.handshakeTimeoutMS(), socket, [this, key, socket] {
-            if (handshaking.value(key) != socket)
-                return; // upgraded
-            qCInfo(lcServer) << "no WebSocket handshake in time from" << socket->peerAddress();
-            handshaking.remove(key);
-            socket->abort();
-        });
+        handshakeDeadlines.push_back(
+            { helloClock.elapsed() + wsServer.handshakeTimeoutMS(), key, serial });
+        if (!handshakeDeadlineTimer.isActive())
+            handshakeDeadlineTimer.start(wsServer.handshakeTimeoutMS());
         wsServer.handleConnection(socket);
     }
+}
+
+void SessionServer::Private::onHandshakeDeadline()
+{
+    const qint64 now = helloClock.elapsed();
+    while (!handshakeDeadlines.empty() && handshakeDeadlines.front().dueMs <= now) {
+        const HandshakeDeadline deadline = handshakeDeadlines.front();
+        handshakeDeadlines.pop_front();
+        const auto it = handshaking.constFind(deadline.key);
+        if (it == handshaking.cend() || it->serial != deadline.serial)
+            continue; // upgraded, or gone
+        QTcpSocket *socket = it->socket;
+        qCInfo(lcServer) << "no WebSocket handshake in time from" << socket->peerAddress();
+        handshaking.erase(it);
+        socket->abort();
+    }
+    if (!handshakeDeadlines.empty())
+        handshakeDeadlineTimer.start(int(std::clamp<qint64>(
+            handshakeDeadlines.front().dueMs - now, 0, std::numeric_limits<int>::max())));
 }
 
 void SessionServer::Private::onNewConnection()
 {
     while (QWebSocket *socket = wsServer.nextPendingConnection()) {
         // Upgraded: out of the handshake deadline.
-        if (QTcpSocket *direct = handshaking.take({ socket->peerAddress(), socket->peerPort() }))
+        QTcpSocket *direct = handshaking.take({ socket->peerAddress(), socket->peerPort() }).socket;
+        if (direct)
             QObject::disconnect(direct, &QObject::destroyed, q, nullptr);
         if (socket->requestUrl().path() != QLatin1String(EndpointPath)) {
             qCInfo(lcServer) << "refusing" << socket->requestUrl().path() << "(endpoint is /v1)";
@@ -317,7 +339,7 @@ void SessionServer::Private::onNewConnection()
             socket->request().rawHeader("X-Forwarded-For"), options.trustedProxies));
         addConnection(connection);
         wire(connection);
-        connection->meterBacklog(&budgets);
+        connection->meterBacklog(&budgets, qobject_cast<DirectTcpSocket *>(direct));
         qCDebug(lcServer) << "connection from" << connection->peer();
         Q_EMIT q->connectionCountChanged(int(connections.size()));
     }

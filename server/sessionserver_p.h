@@ -36,7 +36,27 @@ public:
     QWebSocketServer wsServer;
     /// Sockets in their handshake, by peer, taken out by their QWebSocket once upgraded.
     /// (Before tcpServer: the sockets it deletes last leave this.)
-    QHash<std::pair<QHostAddress, quint16>, QTcpSocket *> handshaking;
+    using PeerKey = std::pair<QHostAddress, quint16>;
+    struct Handshake
+    {
+        QTcpSocket *socket = nullptr;
+        quint64 serial = 0; ///< which deadline is this socket's (a peer's port may come back)
+    };
+    QHash<PeerKey, Handshake> handshaking;
+    /// Every handshake's deadline, in the order they come due (one timeout for all): one
+    /// timer for them all, where a timer per socket cost an idle connection about 350 bytes
+    /// for the 10 s it ran on. An upgraded or vanished socket's deadline is not searched for;
+    /// it finds its serial gone when it comes due.
+    struct HandshakeDeadline
+    {
+        qint64 dueMs; ///< on helloClock
+        PeerKey key;
+        quint64 serial;
+    };
+    std::deque<HandshakeDeadline> handshakeDeadlines;
+    QTimer handshakeDeadlineTimer;
+    quint64 handshakeSerial = 0;
+    void onHandshakeDeadline();
     /// Accepts plain ws:// connections (handed to wsServer for the handshake) as
     /// DirectTcpSocket; wsServer listens itself only for TLS.
     DirectTcpServer tcpServer;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // ClientConnection on a DirectTcpSocket, as SessionServer wires it for ws://: a real
 // DirectTcpServer and QWebSocketServer on 127.0.0.1, a real QWebSocket client.
+#include "budgets.h"
 #include "clientconnection.h"
 #include "directtcpserver.h"
+#include "serveroptions.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -161,6 +163,34 @@ private Q_SLOTS:
         for (int i = 0; i < Count; ++i)
             QVERIFY(pair->received.at(i).startsWith(QString::number(i) + QLatin1Char(' ')));
         QTRY_COMPARE(pair->connection->socket()->bytesToWrite(), 0);
+    }
+    // Small frames wait in the arena until the pass ends; what the kernel refuses then goes
+    // to Qt's queue outside any send of ours. The backlog budgets must see it at once (and
+    // the connection then follows its draining), not at its next frame.
+    void aBacklogBegunAtThePassEndIsMetered()
+    {
+        auto pair = connect(256 * 1024 * 1024);
+        QVERIFY(pair);
+        Budgets budgets { ServerOptions() };
+        pair->connection->meterBacklog(&budgets, pair->direct);
+        // A small kernel buffer, so that the kernel surely refuses part of the pass.
+        pair->direct->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 16 * 1024);
+        QTest::qWait(0);
+        const QString chunk(3000, u'q');
+        const int count = int(DirectTcpSocket::ArenaBytes / 2 / chunk.size());
+        for (int i = 0; i < count; ++i)
+            pair->connection->send(chunk);
+        QCOMPARE(pair->connection->socket()->bytesToWrite(), 0); // all in the arena yet
+        QCOMPARE(budgets.queuedBytes(), 0);
+        // What the pass's end does for each socket (the client reads nothing meanwhile): the
+        // kernel takes part, the rest is queued.
+        pair->direct->push();
+        QVERIFY(pair->connection->socket()->bytesToWrite() > 0);
+        QCOMPARE(pair->connection->backlog(), pair->connection->socket()->bytesToWrite());
+        QCOMPARE(budgets.queuedBytes(), pair->connection->backlog());
+        QTRY_COMPARE_WITH_TIMEOUT(pair->received.size(), count, 20000);
+        QTRY_COMPARE(budgets.queuedBytes(), 0);
+        QCOMPARE(pair->connection->backlog(), 0);
     }
 };
 

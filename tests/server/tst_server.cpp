@@ -121,6 +121,36 @@ private Q_SLOTS:
         QTRY_COMPARE(server->connectionCount(), 1);
     }
 
+    // A TCP peer that never finishes its WebSocket handshake is cut at its own deadline (one
+    // timer serves them all); a connection that upgraded in time is not, and neither is
+    // a peer that took a port of one cut before.
+    void handshakeDeadlinesCutOnlyTheStalled()
+    {
+        options.handshakeTimeoutMs = 300;
+        start();
+        const auto rawConnect = [this](QTcpSocket &socket) {
+            socket.connectToHost(QHostAddress::LocalHost, server->url().port());
+            return socket.waitForConnected(5000);
+        };
+        QTcpSocket silent;
+        QVERIFY(rawConnect(silent));
+        RawClient upgraded;
+        QVERIFY(upgraded.open(server->url()));
+        QTcpSocket partial; // half a request, and no more
+        QVERIFY(rawConnect(partial));
+        partial.write("GET /v1 HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        QSignalSpy silentGone(&silent, &QTcpSocket::disconnected);
+        QSignalSpy partialGone(&partial, &QTcpSocket::disconnected);
+        QVERIFY(partialGone.wait(5000));
+        QTRY_COMPARE(silentGone.size(), 1);
+        // Past the deadlines, the one upgraded in time still works.
+        QCOMPARE(upgraded.socket.state(), QAbstractSocket::ConnectedState);
+        upgraded.send({ { "type", "hello" }, { "protocol", 1 }, { "displayName", "Ana" } });
+        QVERIFY(upgraded.waitFor([](const QJsonObject &f) { return f["type"] == "welcome"; }));
+        QCOMPARE(upgraded.request({ { "type", "list_sessions" } })["type"], "ack");
+        QCOMPARE(server->connectionCount(), 1);
+    }
+
     void requestBeforeHelloIsNotAuthenticated()
     {
         start();
