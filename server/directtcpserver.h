@@ -4,6 +4,16 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+/// Told when a socket's bytes begin to wait in Qt's queue: the kernel refused some.
+class BacklogObserver
+{
+public:
+    virtual void backlogStarted() = 0;
+
+protected:
+    ~BacklogObserver() = default;
+};
+
 /**
  * @brief A TCP socket whose writes go to the kernel in one system call per event-loop pass:
  * only what the kernel refuses (its send buffer full) is queued in Qt's write buffer, behind
@@ -25,16 +35,6 @@
  * reaches ArenaBytes every socket's bytes are sent so, and it starts again: a pass holds at
  * most ArenaBytes (and a burst's arena is given back after the pass).
  */
-/// Told when a socket's bytes begin to wait in Qt's queue: the kernel refused some.
-class BacklogObserver
-{
-public:
-    virtual void backlogStarted() = 0;
-
-protected:
-    ~BacklogObserver() = default;
-};
-
 class DirectTcpSocket : public QTcpSocket
 {
     Q_OBJECT

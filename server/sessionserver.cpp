@@ -33,7 +33,7 @@ SessionServer::Private::Private(SessionServer *q, ServerOptions options)
     , core(this->options)
     , budgets(this->options)
 {
-    wsServer.setHandshakeTimeout(options.handshakeTimeoutMs);
+    wsServer.setHandshakeTimeout(this->options.handshakeTimeoutMs);
     ServerMetrics &metrics = core.metrics();
     metrics.addGauge("helpy_connections", "WebSocket connections open now.",
         [this] { return double(connections.size()); });
