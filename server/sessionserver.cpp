@@ -33,7 +33,9 @@ SessionServer::Private::Private(SessionServer *q, ServerOptions options)
     , core(this->options)
     , budgets(this->options)
 {
-    wsServer.setHandshakeTimeout(this->options.handshakeTimeoutMs);
+    wsServer.setHandshakeTimeout(this->options.handshakeTimeoutMs); // wss://: Qt's own
+    handshakeDeadlines.setTimeoutMs(this->options.handshakeTimeoutMs); // ws://: ours
+    helloDeadlines.setTimeoutMs(this->options.helloTimeoutMs);
     ServerMetrics &metrics = core.metrics();
     metrics.addGauge("helpy_connections", "WebSocket connections open now.",
         [this] { return double(connections.size()); });
@@ -58,12 +60,6 @@ SessionServer::SessionServer(ServerOptions options, QObject *parent)
     connect(&d->wsServer, &QWebSocketServer::peerVerifyError, this,
         [](const QSslError &error) { qCDebug(lcServer) << "TLS peer:" << error.errorString(); });
     connect(&d->heartbeat, &QTimer::timeout, this, [this] { d->onHeartbeat(); });
-    d->helloDeadlines.setSingleShot(true);
-    d->handshakeDeadlineTimer.setSingleShot(true);
-    connect(
-        &d->handshakeDeadlineTimer, &QTimer::timeout, this, [this] { d->onHandshakeDeadline(); });
-    d->helloClock.start();
-    connect(&d->helloDeadlines, &QTimer::timeout, this, [this] { d->onHelloDeadline(); });
     d->core.setStorageFailedHandler([this](const QString &error) { d->onStorageFailed(error); });
     d->budgets.setQueueOverflowHandler([this] { d->shedSlowReaders(); });
 }
@@ -286,31 +282,20 @@ void SessionServer::Private::onTcpConnection()
             if (handshaking.value(key).serial == serial)
                 handshaking.remove(key);
         });
-        handshakeDeadlines.push_back(
-            { helloClock.elapsed() + wsServer.handshakeTimeoutMS(), key, serial });
-        if (!handshakeDeadlineTimer.isActive())
-            handshakeDeadlineTimer.start(wsServer.handshakeTimeoutMS());
+        handshakeDeadlines.add({ key, serial });
         wsServer.handleConnection(socket);
     }
 }
 
-void SessionServer::Private::onHandshakeDeadline()
+void SessionServer::Private::onHandshakeDeadline(const HandshakeTicket &ticket)
 {
-    const qint64 now = helloClock.elapsed();
-    while (!handshakeDeadlines.empty() && handshakeDeadlines.front().dueMs <= now) {
-        const HandshakeDeadline deadline = handshakeDeadlines.front();
-        handshakeDeadlines.pop_front();
-        const auto it = handshaking.constFind(deadline.key);
-        if (it == handshaking.cend() || it->serial != deadline.serial)
-            continue; // upgraded, or gone
-        QTcpSocket *socket = it->socket;
-        qCInfo(lcServer) << "no WebSocket handshake in time from" << socket->peerAddress();
-        handshaking.erase(it);
-        socket->abort();
-    }
-    if (!handshakeDeadlines.empty())
-        handshakeDeadlineTimer.start(int(std::clamp<qint64>(
-            handshakeDeadlines.front().dueMs - now, 0, std::numeric_limits<int>::max())));
+    const auto it = handshaking.constFind(ticket.key);
+    if (it == handshaking.cend() || it->serial != ticket.serial)
+        return; // upgraded, or gone
+    QTcpSocket *socket = it->socket;
+    qCInfo(lcServer) << "no WebSocket handshake in time from" << socket->peerAddress();
+    handshaking.erase(it);
+    socket->abort();
 }
 
 void SessionServer::Private::onNewConnection()
@@ -414,46 +399,19 @@ void SessionServer::Private::wire(ClientConnection *connection)
 
 void SessionServer::Private::expectHello(ClientConnection *connection)
 {
-    // One timer for every connection's deadline: they come due in the order they were set.
-    awaitingHello.push_back({ helloClock.elapsed() + options.helloTimeoutMs, connection });
-    if (awaitingHello.size() == 1)
-        scheduleHelloDeadline();
+    helloDeadlines.add(connection);
 }
 
 void SessionServer::Private::helloReceived(ClientConnection *connection)
 {
-    // Usually one of the newest: searched from the back.
-    const auto it = std::find_if(awaitingHello.rbegin(), awaitingHello.rend(),
-        [connection](const AwaitingHello &wait) { return wait.connection == connection; });
-    if (it == awaitingHello.rend())
-        return;
-    const bool wasFirst = std::next(it) == awaitingHello.rend();
-    awaitingHello.erase(std::next(it).base());
-    if (wasFirst)
-        scheduleHelloDeadline();
+    helloDeadlines.remove(connection);
 }
 
-void SessionServer::Private::scheduleHelloDeadline()
+void SessionServer::Private::onHelloDeadline(ClientConnection *connection)
 {
-    if (awaitingHello.empty()) {
-        helloDeadlines.stop();
-        return;
-    }
-    const qint64 due = awaitingHello.front().dueMs - helloClock.elapsed();
-    helloDeadlines.start(int(std::clamp<qint64>(due, 0, std::numeric_limits<int>::max())));
-}
-
-void SessionServer::Private::onHelloDeadline()
-{
-    const qint64 now = helloClock.elapsed();
-    while (!awaitingHello.empty() && awaitingHello.front().dueMs <= now) {
-        ClientConnection *connection = awaitingHello.front().connection;
-        awaitingHello.pop_front();
-        qCInfo(lcServer) << connection->peer() << "sent no hello in time";
-        connection->closeWith(
-            QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("hello expected"));
-    }
-    scheduleHelloDeadline();
+    qCInfo(lcServer) << connection->peer() << "sent no hello in time";
+    connection->closeWith(
+        QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("hello expected"));
 }
 
 void SessionServer::Private::onClosed(ClientConnection *connection)

@@ -5,6 +5,7 @@
 // SessionServerTester (tests/common/sessionservertester.h) and nothing else.
 
 #include "budgets.h"
+#include "deadlinequeue.h"
 #include "directtcpserver.h"
 #include "loopclock.h"
 #include "servercore.h"
@@ -15,7 +16,6 @@
 #include <QTimer>
 #include <QWebSocketServer>
 
-#include <deque>
 #include <vector>
 
 class ClientConnection;
@@ -43,20 +43,21 @@ public:
         quint64 serial = 0; ///< which deadline is this socket's (a peer's port may come back)
     };
     QHash<PeerKey, Handshake> handshaking;
-    /// Every handshake's deadline, in the order they come due (one timeout for all): one
-    /// timer for them all, where a timer per socket cost an idle connection about 350 bytes
-    /// for the 10 s it ran on. An upgraded or vanished socket's deadline is not searched for;
-    /// it finds its serial gone when it comes due.
-    struct HandshakeDeadline
+    /// A socket's handshake deadline: it still counts while `handshaking` holds its serial.
+    struct HandshakeTicket
     {
-        qint64 dueMs; ///< on helloClock
         PeerKey key;
-        quint64 serial;
+        quint64 serial = 0;
+        bool operator==(const HandshakeTicket &) const = default;
     };
-    std::deque<HandshakeDeadline> handshakeDeadlines;
-    QTimer handshakeDeadlineTimer;
+    /// Every socket's handshake deadline on one timer, where a timer per socket cost an idle
+    /// connection about 600 bytes for the 10 s it ran on. An upgraded or vanished socket's
+    /// deadline is not searched for: it finds its serial gone when it comes due.
+    DeadlineQueue<HandshakeTicket> handshakeDeadlines { [this](const HandshakeTicket &ticket) {
+        onHandshakeDeadline(ticket);
+    } };
     quint64 handshakeSerial = 0;
-    void onHandshakeDeadline();
+    void onHandshakeDeadline(const HandshakeTicket &ticket);
     /// Accepts plain ws:// connections (handed to wsServer for the handshake) as
     /// DirectTcpSocket; wsServer listens itself only for TLS.
     DirectTcpServer tcpServer;
@@ -83,16 +84,10 @@ public:
     /// Our own stalls, which liveness does not count against the peers.
     LoopClock loopClock;
     QList<ClientConnection *> connections;
-    struct AwaitingHello
-    {
-        qint64 dueMs; ///< on helloClock
-        ClientConnection *connection;
-    };
-    /// Connections that have not said hello yet, by deadline (the timeout is the same for
-    /// all, so in the order they came), and the one timer for them all.
-    std::deque<AwaitingHello> awaitingHello;
-    QTimer helloDeadlines;
-    QElapsedTimer helloClock;
+    /// Connections that have not said hello yet, and the one timer for them all.
+    DeadlineQueue<ClientConnection *> helloDeadlines { [this](ClientConnection *const &connection) {
+        onHelloDeadline(connection);
+    } };
     ServerCore core;
     Budgets budgets;
     QString storeError;
@@ -126,14 +121,13 @@ public:
     void wire(ClientConnection *connection);
     void onTextMessage(ClientConnection *connection, const QString &text);
     void onClosed(ClientConnection *connection);
-    /// A new connection must say hello within helloTimeoutMs, or is closed with 1008.
     /// Counts it among the connections, in the next heartbeat slot.
     void addConnection(ClientConnection *connection);
+    /// A new connection must say hello within helloTimeoutMs, or is closed with 1008.
     void expectHello(ClientConnection *connection);
     /// It said hello (or closed): its deadline is gone.
     void helloReceived(ClientConnection *connection);
-    void scheduleHelloDeadline();
-    void onHelloDeadline();
+    void onHelloDeadline(ClientConnection *connection);
     void onHeartbeat();
     /// Pings this tick's slice of the connections, each with a digest per followed session.
     void pingSlice(int slot);
