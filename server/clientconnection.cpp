@@ -98,10 +98,23 @@ void ClientConnection::markAlive()
     m_stalledAtTraffic = m_loopClock ? m_loopClock->stalledMs() : 0;
 }
 
+ClientConnection::Now ClientConnection::now(const LoopClock *clock)
+{
+    QElapsedTimer now;
+    now.start();
+    return { now.msecsSinceReference(), clock ? clock->stalledMs() : 0 };
+}
+
 qint64 ClientConnection::silentForMs() const
 {
-    const qint64 stalled = m_loopClock ? m_loopClock->stalledMs() - m_stalledAtTraffic : 0;
-    return std::max<qint64>(0, m_lastTraffic.elapsed() - stalled);
+    return silentForMs(now(m_loopClock));
+}
+
+qint64 ClientConnection::silentForMs(const Now &now) const
+{
+    const qint64 stalled = m_loopClock ? now.stalledMs - m_stalledAtTraffic : 0;
+    const qint64 elapsed = now.sinceReferenceMs - m_lastTraffic.msecsSinceReference();
+    return std::max<qint64>(0, elapsed - stalled);
 }
 
 QString ClientConnection::peer() const

@@ -84,6 +84,15 @@ public:
     void markAlive();
     /// How long the peer has been silent while our event loop was running.
     qint64 silentForMs() const;
+    /// The clocks read once, for asking many connections on `clock` (their setLoopClock()).
+    struct Now
+    {
+        qint64 sinceReferenceMs = 0; ///< on QElapsedTimer's monotonic clock
+        qint64 stalledMs = 0; ///< clock->stalledMs(), 0 without one
+    };
+    static Now now(const LoopClock *clock);
+    /// silentForMs() without reading a clock: a scan of every connection reads them once.
+    qint64 silentForMs(const Now &now) const;
 
     QString userId;
     /// @brief A followed session: the last revision the connection has (by snapshot, resume,

@@ -64,6 +64,8 @@ public:
     void connectionClosed(ClientConnection *connection);
     /// Once a heartbeat, with the users connected here (in a cluster: presence sweep).
     void heartbeat(const QStringList &usersHere);
+    /// One node of several (Redis): the heartbeat then claims presence for the users here.
+    bool isClustered() const { return m_cluster != nullptr; }
 
     // HandlerContext
     const ServerOptions &options() const override { return m_options; }
