@@ -78,9 +78,9 @@ void ClientConnection::updateBacklog()
 {
     if (!m_budgets)
         return;
-    if (m_socket->bytesToWrite() > 0)
-        watchWrites();
     const qint64 now = pendingBytes();
+    if (now > m_heldBytes) // bytes in Qt's queue
+        watchWrites();
     const qint64 delta = now - std::exchange(m_metered, now);
     if (delta != 0)
         m_budgets->addQueued(delta);

@@ -80,7 +80,7 @@ bool DirectTcpSocket::sendNow(const char *data, qint64 size, bool more)
     const bool wasQueueEmpty = QTcpSocket::bytesToWrite() == 0;
     qint64 sent = 0;
 #if defined(Q_OS_LINUX)
-    if (state() == ConnectedState && QTcpSocket::bytesToWrite() == 0) {
+    if (state() == ConnectedState && wasQueueEmpty) {
         msghdr message {};
         message.msg_iov = parts;
         message.msg_iovlen = size_t(count);

@@ -36,6 +36,7 @@ SessionServer::Private::Private(SessionServer *q, ServerOptions options)
     wsServer.setHandshakeTimeout(this->options.handshakeTimeoutMs); // wss://: Qt's own
     handshakeDeadlines.setTimeoutMs(this->options.handshakeTimeoutMs); // ws://: ours
     helloDeadlines.setTimeoutMs(this->options.helloTimeoutMs);
+    heartbeatSlots.resize(size_t(heartbeatSlices()));
     ServerMetrics &metrics = core.metrics();
     metrics.addGauge("helpy_connections", "WebSocket connections open now.",
         [this] { return double(connections.size()); });
@@ -334,7 +335,6 @@ void SessionServer::Private::addConnection(ClientConnection *connection)
 {
     connection->heartbeatSlot = nextHeartbeatSlot;
     nextHeartbeatSlot = (nextHeartbeatSlot + 1) % heartbeatSlices();
-    heartbeatSlots.resize(heartbeatSlices());
     heartbeatSlots[connection->heartbeatSlot].append(connection);
     connections.append(connection);
 }
@@ -457,7 +457,7 @@ void SessionServer::Private::onHeartbeat()
             if (connection->silentForMs(now) > deadAfterMs)
                 silent.append(connection);
         }
-        dropSilent(silent);
+        dropSilent(silent, now);
     }
     pingSlice(slot);
 }
@@ -466,8 +466,6 @@ void SessionServer::Private::pingSlice(int slot)
 {
     // One digest text per session for the whole slice (a session's members share it).
     QHash<QString, QString> digests;
-    if (size_t(slot) >= heartbeatSlots.size())
-        return; // nobody has connected yet
     // A copy: a frame sent may find its peer gone, which takes it off the slot.
     const auto slice = heartbeatSlots[slot];
     for (ClientConnection *connection : slice) {
@@ -489,22 +487,25 @@ void SessionServer::Private::pingSlice(int slot)
     }
 }
 
-void SessionServer::Private::dropSilent(QList<ClientConnection *> silent)
+void SessionServer::Private::dropSilent(
+    QList<ClientConnection *> silent, const ClientConnection::Now &clocks)
 {
     if (silent.isEmpty())
         return;
     const qsizetype share
         = connections.size() * std::max(0, options.silentDropsPercentPerHeartbeat) / 100;
     const qsizetype now = std::min(silent.size(), std::max<qsizetype>(1, share));
-    std::sort(silent.begin(), silent.end(), [](ClientConnection *a, ClientConnection *b) {
-        return a->silentForMs() > b->silentForMs();
-    });
+    // Only the `now` most silent are needed first: a mass silence sorts no more than them.
+    std::partial_sort(silent.begin(), silent.begin() + now, silent.end(),
+        [&clocks](ClientConnection *a, ClientConnection *b) {
+            return a->silentForMs(clocks) > b->silentForMs(clocks);
+        });
     if (now < silent.size())
         qCWarning(lcServer) << silent.size() << "peers are silent; dropping" << now
                             << "now, the others at the next heartbeats if still silent";
     for (qsizetype i = 0; i < now; ++i) {
         ClientConnection *connection = silent.at(i);
-        qCInfo(lcServer) << connection->peer() << "silent for" << connection->silentForMs()
+        qCInfo(lcServer) << connection->peer() << "silent for" << connection->silentForMs(clocks)
                          << "ms; dropping it";
         connection->socket()->abort();
         onClosed(connection); // abort() may not emit disconnected for a dead peer

@@ -5,6 +5,7 @@
 // SessionServerTester (tests/common/sessionservertester.h) and nothing else.
 
 #include "budgets.h"
+#include "clientconnection.h"
 #include "deadlinequeue.h"
 #include "directtcpserver.h"
 #include "loopclock.h"
@@ -133,7 +134,7 @@ public:
     void pingSlice(int slot);
     /// Drops the most silent of the peers silent for 2 heartbeats, at most a share of all
     /// connections (silentDropsPercentPerHeartbeat): a mass silence is more likely ours.
-    void dropSilent(QList<ClientConnection *> silent);
+    void dropSilent(QList<ClientConnection *> silent, const ClientConnection::Now &clocks);
     void handleHello(ClientConnection *connection, const Protocol::Hello &hello);
     void sendError(ClientConnection *connection, const QString &requestId, Protocol::ErrorCode code,
         const QString &message);
