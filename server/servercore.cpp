@@ -53,7 +53,7 @@ bool ServerCore::open(QString *error)
 bool ServerCore::openSqlite(QString *error)
 {
     auto sqlite = std::make_unique<SqliteSessionStore>(m_options.dataPath);
-    sqlite->setAnswerBudget(m_options.answersPerUser, m_options.answerBytesTotal);
+    sqlite->setAnswerBudget(m_options.answerBytesTotal);
     if (!sqlite->open(error))
         return false;
     m_ownStore = std::move(sqlite);

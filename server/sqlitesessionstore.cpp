@@ -14,6 +14,7 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <vector>
 
 namespace {
 
@@ -57,6 +58,31 @@ const QList<QStringList> &migrations()
             QStringLiteral("CREATE TABLE bans (session_id TEXT NOT NULL REFERENCES sessions(id),"
                            " user_id TEXT NOT NULL, PRIMARY KEY (session_id, user_id))"
                            " WITHOUT ROWID"),
+        },
+        // 5 (issue 16): the events and the answers are logs appended to, so a commit writes the
+        // last page of each and no page in the middle of a B-tree. A deleted session's events
+        // before its deletion (sessions.log_from) are left to the writer's sweep; answers are
+        // trimmed from the oldest end to the bytes load() reads (answer_log.pos is the running
+        // end of the answers' bytes). answer_log keeps no per-user index: load() never read a
+        // user's answers beyond the newest bytes it keeps in all.
+        {
+            QStringLiteral("CREATE TABLE event_log (seq INTEGER PRIMARY KEY,"
+                           " session_id TEXT NOT NULL REFERENCES sessions(id),"
+                           " revision INTEGER NOT NULL,"
+                           " frame TEXT NOT NULL)"),
+            QStringLiteral("INSERT INTO event_log (session_id, revision, frame)"
+                           " SELECT session_id, revision, frame FROM events"
+                           " ORDER BY session_id, revision"),
+            QStringLiteral("DROP TABLE events"),
+            QStringLiteral("ALTER TABLE sessions ADD COLUMN log_from INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral(
+                "CREATE TABLE answer_log (pos INTEGER PRIMARY KEY,"
+                " user_id TEXT NOT NULL, request_id TEXT NOT NULL, answer TEXT NOT NULL)"),
+            QStringLiteral("INSERT INTO answer_log (pos, user_id, request_id, answer)"
+                           " SELECT sum(2 * (length(request_id) + length(answer)) + 1)"
+                           " OVER (ORDER BY seq), user_id, request_id, answer FROM answers"
+                           " ORDER BY seq"),
+            QStringLiteral("DROP TABLE answers"),
         },
     };
     return steps;
@@ -158,7 +184,7 @@ bool SqliteSessionStore::open(QString *error)
     if (!markRunning())
         return fail(m_lastError);
     QString writerError;
-    if (!m_writer->start({ m_path, m_answersPerUser, CacheKiB }, &writerError))
+    if (!m_writer->start({ m_path, m_answerBytesLoaded, CacheKiB }, &writerError))
         return fail(writerError);
     qCInfo(lcServer) << "storage:" << describe();
     return true;
@@ -245,25 +271,28 @@ SessionStore::Contents SqliteSessionStore::load()
             { query.value(0).toString(), query.value(1).toString(), query.value(2).toString() });
 
     QHash<QString, qsizetype> sessionIndex;
-    query.exec(QStringLiteral("SELECT id, title, epoch FROM sessions"));
+    std::vector<qint64> logFrom; // by session index: where its log begins (after a deletion)
+    query.exec(QStringLiteral("SELECT id, title, epoch, log_from FROM sessions"));
     while (query.next()) {
         sessionIndex.insert(query.value(0).toString(), contents.sessions.size());
         contents.sessions.append({ query.value(0).toString(), query.value(1).toString(),
             query.value(2).toString(), {}, {} });
+        logFrom.push_back(query.value(3).toLongLong());
     }
-    query.exec(QStringLiteral(
-        "SELECT session_id, revision, frame FROM events ORDER BY session_id, revision"));
+    // In the order written, which is each session's order of revisions.
+    query.exec(
+        QStringLiteral("SELECT seq, session_id, revision, frame FROM event_log ORDER BY seq"));
     while (query.next()) {
-        const auto it = sessionIndex.constFind(query.value(0).toString());
-        if (it == sessionIndex.cend())
-            continue;
+        const auto it = sessionIndex.constFind(query.value(1).toString());
+        if (it == sessionIndex.cend() || query.value(0).toLongLong() < logFrom[size_t(*it)])
+            continue; // before its session's deletion: the writer's sweep has yet to reach it
         StoredSession &session = contents.sessions[*it];
-        if (query.value(1).toLongLong() != session.events.size() + 1) {
+        if (query.value(2).toLongLong() != session.events.size() + 1) {
             qCCritical(lcServer) << "storage: session" << session.id << "has a hole in its log at"
                                  << session.events.size() + 1 << "; later events are ignored";
             continue;
         }
-        session.events.append(query.value(2).toString());
+        session.events.append(query.value(3).toString());
     }
     query.exec(QStringLiteral("SELECT session_id, user_id FROM bans ORDER BY session_id"));
     while (query.next()) {
@@ -284,13 +313,15 @@ SessionStore::Contents SqliteSessionStore::load()
         invite.revoked = query.value(5).toBool();
         contents.invites.append(invite);
     }
-    // The newest answers, up to the bytes memory keeps of them: the table may hold more.
-    query.exec(QStringLiteral("SELECT user_id, request_id, answer FROM answers ORDER BY seq DESC"));
+    // The newest answers, up to the bytes memory keeps of them: the table may hold a little
+    // more (the writer trims it every few answers).
+    query.exec(
+        QStringLiteral("SELECT user_id, request_id, answer FROM answer_log ORDER BY pos DESC"));
     qint64 bytes = 0;
     while (query.next()) {
         StoredAnswer answer { query.value(0).toString(), query.value(1).toString(),
             query.value(2).toString() };
-        bytes += qint64(answer.requestId.size() + answer.answer.size()) * qint64(sizeof(QChar));
+        bytes += SqliteWriter::answerBytes(answer);
         if (bytes > m_answerBytesLoaded)
             break;
         contents.answers.append(std::move(answer));
@@ -371,8 +402,7 @@ void SqliteSessionStore::saveAnswer(
     m_open.append(StoredAnswer { userId, requestId, answer });
 }
 
-void SqliteSessionStore::setAnswerBudget(int perUser, qint64 bytesLoaded)
+void SqliteSessionStore::setAnswerBudget(qint64 bytesLoaded)
 {
-    m_answersPerUser = std::max(1, perUser);
-    m_answerBytesLoaded = bytesLoaded;
+    m_answerBytesLoaded = std::max<qint64>(0, bytesLoaded);
 }

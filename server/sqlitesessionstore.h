@@ -24,7 +24,7 @@
 class SqliteSessionStore final : public SessionStore
 {
 public:
-    static constexpr int SchemaVersion = 4;
+    static constexpr int SchemaVersion = 5;
     /// SQLite's page cache, at most (PRAGMA cache_size): enough for the hot indexes.
     static constexpr int CacheKiB = 32 * 1024;
 
@@ -52,9 +52,10 @@ public:
     QString lastError() const override { return m_lastError; }
     QString describe() const override;
 
-    /// Each user's last `perUser` answers are kept (trimmed every few writes); load() reads
-    /// the newest up to `bytesLoaded` (UTF-16 bytes of answer and requestId).
-    void setAnswerBudget(int perUser, qint64 bytesLoaded);
+    /// load() reads the newest answers up to `bytesLoaded` (UTF-16 bytes of answer and
+    /// requestId, SqliteWriter::answerBytes); the file keeps those and trims the older ones.
+    /// Before open().
+    void setAnswerBudget(qint64 bytesLoaded);
     /// SQL transactions the writer thread committed (each one fsync) so far.
     quint64 writtenTransactions() const { return m_writer->transactions(); }
 
@@ -73,7 +74,6 @@ private:
     bool m_failed = false; ///< a statement of the migration step failed
     bool m_running = false; ///< 'running' is in meta: removed when this store closes cleanly
     SqliteWriter::Batch m_open; ///< the open transaction's writes, for the writer
-    int m_answersPerUser = 1024;
     qint64 m_answerBytesLoaded = 64 * 1024 * 1024;
     /// Shared with the durability barriers, which may outlive the store; stopped (its writes
     /// done) by the destructor before the loop's connection closes.

@@ -14,8 +14,8 @@
 
 namespace {
 
-/// A user's answers are trimmed to the last answersPerUser once this many more were written.
-constexpr int AnswersBetweenPrunes = 64;
+/// The answers are trimmed to the bytes kept once this many more were written.
+constexpr int AnswersBetweenTrims = 64;
 
 } // namespace
 
@@ -28,8 +28,10 @@ struct SqliteWriter::Statements
         , event(db)
         , invite(db)
         , answer(db)
-        , beyondKept(db)
-        , pruneAnswers(db)
+        , trimAnswers(db)
+        , sweepScan(db)
+        , sweepDelete(db)
+        , saveSweep(db)
         , db(db)
     { }
 
@@ -44,18 +46,22 @@ struct SqliteWriter::Statements
                 QStringLiteral("INSERT INTO sessions (id, title, epoch) VALUES (?, ?, ?)") },
             { &event,
                 QStringLiteral(
-                    "INSERT INTO events (session_id, revision, frame) VALUES (?, ?, ?)") },
+                    "INSERT INTO event_log (session_id, revision, frame) VALUES (?, ?, ?)") },
             { &invite,
                 QStringLiteral("INSERT OR REPLACE INTO invites"
                                " (code, session_id, expires_at, max_uses, uses, revoked)"
                                " VALUES (?, ?, ?, ?, ?, ?)") },
             { &answer,
-                QStringLiteral("INSERT OR IGNORE INTO answers (user_id, request_id, answer)"
-                               " VALUES (?, ?, ?)") },
-            { &beyondKept,
-                QStringLiteral("SELECT seq FROM answers WHERE user_id = ?"
-                               " ORDER BY seq DESC LIMIT 1 OFFSET ?") },
-            { &pruneAnswers, QStringLiteral("DELETE FROM answers WHERE user_id = ? AND seq <= ?") },
+                QStringLiteral("INSERT INTO answer_log (pos, user_id, request_id, answer)"
+                               " VALUES (?, ?, ?, ?)") },
+            { &trimAnswers, QStringLiteral("DELETE FROM answer_log WHERE pos <= ?") },
+            { &sweepScan,
+                QStringLiteral("SELECT seq, session_id FROM event_log WHERE seq > ?"
+                               " ORDER BY seq LIMIT ?") },
+            { &sweepDelete, QStringLiteral("DELETE FROM event_log WHERE seq = ?") },
+            { &saveSweep,
+                QStringLiteral(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('log_sweep', ?)") },
         };
         for (const auto &[query, statement] : all) {
             if (!query->prepare(statement)) {
@@ -66,7 +72,7 @@ struct SqliteWriter::Statements
         return true;
     }
 
-    QSqlQuery user, session, event, invite, answer, beyondKept, pruneAnswers;
+    QSqlQuery user, session, event, invite, answer, trimAnswers, sweepScan, sweepDelete, saveSweep;
     QSqlDatabase db;
 };
 
@@ -204,13 +210,15 @@ void SqliteWriter::run()
         QString error;
         // FULL: each commit syncs the write-ahead log, so a batch reported durable survives
         // a power cut. Its checkpoints (every 1,000 pages of log) run here too.
-        const bool opened = db.open()
+        bool opened = db.open()
             && runOnce(db, QStringLiteral("PRAGMA synchronous=FULL"), {}, &error)
             && runOnce(db, QStringLiteral("PRAGMA foreign_keys=ON"), {}, &error)
             && runOnce(db, QStringLiteral("PRAGMA busy_timeout=5000"), {}, &error)
             && runOnce(
                 db, QStringLiteral("PRAGMA cache_size=-%1").arg(m_options.cacheKiB), {}, &error)
             && statements.emplace(db).prepare(&error);
+        m_statements = opened ? &*statements : nullptr;
+        opened = opened && resume(&error);
         {
             std::lock_guard lock(m_mutex);
             if (opened)
@@ -219,15 +227,17 @@ void SqliteWriter::run()
                 m_error = described(error.isEmpty() ? db.lastError().text() : error);
             m_changed.notify_all();
         }
-        m_statements = opened ? &*statements : nullptr;
         while (opened) {
             QList<Batch> batches;
             quint64 last = 0;
             {
                 std::unique_lock lock(m_mutex);
-                m_changed.wait(lock, [this] { return !m_queue.isEmpty() || m_stopping; });
-                if (m_queue.isEmpty())
-                    break; // stopping, and everything is written
+                // A sweep under way goes on while nothing else is to be written; it is
+                // stored, so a stop leaves it for the next run.
+                m_changed.wait(lock,
+                    [this] { return !m_queue.isEmpty() || m_stopping || m_sweep.has_value(); });
+                if (m_queue.isEmpty() && m_stopping)
+                    break; // everything is written
                 batches = std::exchange(m_queue, {});
                 last = m_submitted;
             }
@@ -259,6 +269,7 @@ QString SqliteWriter::apply(const QList<Batch> &batches, bool *ok)
     *ok = false;
     if (!db.transaction())
         return db.lastError().text();
+    m_appended.clear();
     QString error;
     for (const Batch &batch : batches) {
         for (const Write &each : batch) {
@@ -267,6 +278,12 @@ QString SqliteWriter::apply(const QList<Batch> &batches, bool *ok)
                 return error;
             }
         }
+    }
+    // A sweep under way takes one step in each transaction: with the batches, it costs no
+    // fsync of its own; alone (nothing else waits), it goes on as fast as it may.
+    if (m_sweep && !sweepStep(&error)) {
+        db.rollback();
+        return error;
     }
     if (!db.commit()) {
         error = db.lastError().text();
@@ -277,6 +294,64 @@ QString SqliteWriter::apply(const QList<Batch> &batches, bool *ok)
     return {};
 }
 
+bool SqliteWriter::resume(QString *error)
+{
+    QSqlQuery query(m_statements->db);
+    query.setForwardOnly(true);
+    if (!query.exec(QStringLiteral("SELECT coalesce(max(pos), 0) FROM answer_log"))
+        || !query.next()) {
+        *error = query.lastError().text();
+        return false;
+    }
+    m_answerEnd = query.value(0).toLongLong();
+    if (!query.exec(QStringLiteral("SELECT id, log_from FROM sessions WHERE log_from > 0"))) {
+        *error = query.lastError().text();
+        return false;
+    }
+    while (query.next())
+        m_logFrom.insert(query.value(0).toString(), query.value(1).toLongLong());
+    if (!query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'log_sweep'"))) {
+        *error = query.lastError().text();
+        return false;
+    }
+    if (query.next()) {
+        const QStringList parts = query.value(0).toString().split(QLatin1Char(' '));
+        m_sweep = Sweep { parts.value(0).toLongLong(), parts.value(1) == QLatin1String("1") };
+    }
+    return true;
+}
+
+bool SqliteWriter::sweepStep(QString *error)
+{
+    Statements &s = *m_statements;
+    if (!execute(s.sweepScan, { m_sweep->cursor, SweepRows }, error))
+        return false;
+    QList<qint64> garbage;
+    int rows = 0;
+    while (s.sweepScan.next()) {
+        ++rows;
+        m_sweep->cursor = s.sweepScan.value(0).toLongLong();
+        const auto deleted = m_logFrom.constFind(s.sweepScan.value(1).toString());
+        if (deleted != m_logFrom.cend() && m_sweep->cursor < *deleted)
+            garbage.append(m_sweep->cursor);
+    }
+    s.sweepScan.finish();
+    for (const qint64 seq : garbage) {
+        if (!execute(s.sweepDelete, { seq }, error))
+            return false;
+    }
+    if (rows < SweepRows) { // the end of the log
+        if (!m_sweep->again) {
+            m_sweep.reset();
+            return runOnce(
+                s.db, QStringLiteral("DELETE FROM meta WHERE key = 'log_sweep'"), {}, error);
+        }
+        m_sweep = Sweep {}; // a session deleted meanwhile may have rows behind the cursor
+    }
+    return execute(s.saveSweep,
+        { QStringLiteral("%1 %2").arg(m_sweep->cursor).arg(m_sweep->again ? 1 : 0) }, error);
+}
+
 bool SqliteWriter::write(const Write &write, QString *error)
 {
     Statements &s = *m_statements;
@@ -284,8 +359,13 @@ bool SqliteWriter::write(const Write &write, QString *error)
         return execute(s.user, { user->id, user->token, user->displayName }, error);
     if (const auto *session = std::get_if<SessionWrite>(&write))
         return execute(s.session, { session->id, session->title, session->epoch }, error);
-    if (const auto *event = std::get_if<EventWrite>(&write))
-        return execute(s.event, { event->sessionId, event->revision, event->event }, error);
+    if (const auto *event = std::get_if<EventWrite>(&write)) {
+        if (!execute(s.event, { event->sessionId, event->revision, event->event }, error))
+            return false;
+        m_appended.insert(
+            event->sessionId, { event->revision, s.event.lastInsertId().toLongLong() });
+        return true;
+    }
     if (const auto *invite = std::get_if<SessionStore::StoredInvite>(&write)) {
         return execute(s.invite,
             { invite->code, invite->sessionId, Protocol::formatTimestamp(invite->expiresAt),
@@ -305,42 +385,61 @@ bool SqliteWriter::write(const Write &write, QString *error)
         }
         return true;
     }
-    if (const auto *forget = std::get_if<ForgetWrite>(&write)) {
-        // The deletion becomes the log's first event: a log is read from revision 1, gapless.
-        return runOnce(s.db,
-                   QStringLiteral("DELETE FROM events WHERE session_id = ? AND revision < ?"),
-                   { forget->sessionId, forget->deletedRevision }, error)
-            && runOnce(s.db,
-                QStringLiteral(
-                    "UPDATE events SET revision = 1 WHERE session_id = ? AND revision = ?"),
-                { forget->sessionId, forget->deletedRevision }, error)
-            && runOnce(s.db, QStringLiteral("DELETE FROM invites WHERE session_id = ?"),
-                { forget->sessionId }, error)
-            && runOnce(s.db, QStringLiteral("DELETE FROM bans WHERE session_id = ?"),
-                { forget->sessionId }, error);
-    }
+    if (const auto *forget = std::get_if<ForgetWrite>(&write))
+        return this->forget(*forget, error);
     return saveAnswer(std::get<SessionStore::StoredAnswer>(write), error);
+}
+
+bool SqliteWriter::forget(const ForgetWrite &forget, QString *error)
+{
+    // The deletion is the log's first event now: a log is read from revision 1, gapless. It
+    // was appended in this transaction (deleting publishes it, then forgets).
+    qint64 first = 0;
+    const auto appended = m_appended.constFind(forget.sessionId);
+    if (appended != m_appended.cend() && appended->first == forget.deletedRevision) {
+        first = appended->second;
+    } else {
+        // Not so: nothing of the session is kept (past the log's end), as before the log.
+        QSqlQuery query(m_statements->db);
+        if (!query.exec(QStringLiteral("SELECT coalesce(max(seq), 0) + 1 FROM event_log"))
+            || !query.next()) {
+            *error = query.lastError().text();
+            return false;
+        }
+        first = query.value(0).toLongLong();
+        qCWarning(lcServer) << "storage: the deletion of" << forget.sessionId
+                            << "is not in the log; its log is emptied";
+    }
+    const QSqlDatabase &db = m_statements->db;
+    if (!runOnce(
+            db, QStringLiteral("UPDATE event_log SET revision = 1 WHERE seq = ?"), { first }, error)
+        || !runOnce(db, QStringLiteral("UPDATE sessions SET log_from = ? WHERE id = ?"),
+            { first, forget.sessionId }, error)
+        || !runOnce(db, QStringLiteral("DELETE FROM invites WHERE session_id = ?"),
+            { forget.sessionId }, error)
+        || !runOnce(db, QStringLiteral("DELETE FROM bans WHERE session_id = ?"),
+            { forget.sessionId }, error))
+        return false;
+    // Its earlier rows are garbage from now on (load() skips them); the sweep deletes them.
+    m_logFrom.insert(forget.sessionId, first);
+    if (m_sweep)
+        m_sweep->again = true; // the pass under way may be past some of them
+    else
+        m_sweep = Sweep {};
+    return execute(m_statements->saveSweep,
+        { QStringLiteral("%1 %2").arg(m_sweep->cursor).arg(m_sweep->again ? 1 : 0) }, error);
 }
 
 bool SqliteWriter::saveAnswer(const SessionStore::StoredAnswer &answer, QString *error)
 {
     Statements &s = *m_statements;
-    if (!execute(s.answer, { answer.userId, answer.requestId, answer.answer }, error))
+    // pos is the running end of the answers' bytes (plus one each, so that it grows with
+    // every answer): the oldest beyond the bytes kept are a range at the start of the table.
+    m_answerEnd += answerBytes(answer) + 1;
+    if (!execute(s.answer, { m_answerEnd, answer.userId, answer.requestId, answer.answer }, error))
         return false;
-    // Now and then, this user's answers beyond the last answersPerUser go. Both statements
-    // walk this user's entries of answers_by_user only: the cost does not grow with the
-    // number of users, nor with anything but answersPerUser.
-    int &written = m_answersSincePrune[answer.userId];
-    if (++written < AnswersBetweenPrunes)
+    if (++m_answersSinceTrim < AnswersBetweenTrims)
         return true;
-    m_answersSincePrune.remove(answer.userId);
-    if (!execute(s.beyondKept, { answer.userId, m_options.answersPerUser }, error))
-        return false;
-    if (!s.beyondKept.next()) {
-        s.beyondKept.finish();
-        return true; // not more than answersPerUser
-    }
-    const qint64 newestGone = s.beyondKept.value(0).toLongLong();
-    s.beyondKept.finish();
-    return execute(s.pruneAnswers, { answer.userId, newestGone }, error);
+    m_answersSinceTrim = 0;
+    return execute(s.trimAnswers, { m_answerEnd - m_options.answerBytesKept }, error);
 }

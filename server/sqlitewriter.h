@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <variant>
 
@@ -55,13 +56,22 @@ public:
         SessionStore::StoredInvite, BansWrite, ForgetWrite, SessionStore::StoredAnswer>;
     using Batch = QList<Write>;
 
-    /// What the thread was told about the answers it keeps (SqliteSessionStore::setAnswerBudget).
     struct Options
     {
         QString path;
-        int answersPerUser = 1024;
+        /// The answers' bytes kept (answerBytes, newest first): what load() reads of them.
+        qint64 answerBytesKept = 64 * 1024 * 1024;
         int cacheKiB = 32 * 1024;
     };
+    /// A sweep of the event log looks at this many rows in each transaction.
+    static constexpr int SweepRows = 1024;
+
+    /// What an answer counts for in the budget of answers kept (UTF-16 bytes of its text and
+    /// requestId), here and in load().
+    static qint64 answerBytes(const SessionStore::StoredAnswer &answer)
+    {
+        return qint64(answer.requestId.size() + answer.answer.size()) * qint64(sizeof(QChar));
+    }
 
     SqliteWriter() = default;
     /// Writes what was submitted, then stops the thread.
@@ -97,6 +107,11 @@ private:
     QString apply(const QList<Batch> &batches, bool *ok);
     bool write(const Write &write, QString *error);
     bool saveAnswer(const SessionStore::StoredAnswer &answer, QString *error);
+    bool forget(const ForgetWrite &forget, QString *error);
+    /// Reads where the logs stand (the answers' end, deleted sessions, a sweep under way).
+    bool resume(QString *error);
+    /// Deletes the garbage among the next SweepRows rows of the event log.
+    bool sweepStep(QString *error);
     /// Posts the notifications that are due (durable, or the writer failed). Under m_mutex.
     void postDueNotifications();
 
@@ -121,9 +136,23 @@ private:
     QList<Notification> m_notifications; ///< by number
     std::thread m_thread;
 
-    // The thread's own (no lock): its prepared statements while it runs, and the answers
-    // written per user since their last trim.
+    // The thread's own (no lock): its prepared statements while it runs, and where its logs
+    // stand.
     struct Statements;
     Statements *m_statements = nullptr;
-    QHash<QString, int> m_answersSincePrune;
+    qint64 m_answerEnd = 0; ///< answer_log.pos of the newest answer
+    int m_answersSinceTrim = 0;
+    /// The deleted sessions' first row of their log now (sessions.log_from): their rows
+    /// before it are garbage, deleted by the sweep.
+    QHash<QString, qint64> m_logFrom;
+    /// The sweep under way, if any (kept in meta as 'log_sweep'): the last row it looked at,
+    /// and whether a session was deleted after the pass began (so one more pass is due).
+    struct Sweep
+    {
+        qint64 cursor = 0;
+        bool again = false;
+    };
+    std::optional<Sweep> m_sweep;
+    /// The rows the open transaction appended, by session: revision and seq of the newest.
+    QHash<QString, std::pair<qint64, qint64>> m_appended;
 };

@@ -2,10 +2,13 @@
 // SqliteSessionStore writes on its own thread (SqliteWriter): a commit's barrier passes only
 // once the batch is committed in the file, batches handed over while the writer is busy share
 // its next transaction (one fsync), a failed write fails every later barrier and commit, and
-// closing the store writes what was committed.
+// closing the store writes what was committed. A deleted session's earlier events are never
+// loaded again and are swept from the file in steps; the answers kept are trimmed to the
+// bytes load() reads.
 #include "sqlitesessionstore.h"
 
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -44,6 +47,26 @@ class TestSqliteWriter : public QObject
         }
         QSqlDatabase::removeDatabase(u"other-%1"_s.arg(connections));
         return rows;
+    }
+
+    /// Runs `statement` on a connection of the test's own; false when it fails.
+    bool execOther(const QString &statement)
+    {
+        bool ok = false;
+        {
+            QSqlDatabase db = otherConnection();
+            QSqlQuery query(db);
+            ok = query.exec(statement);
+            if (!ok)
+                qWarning("%s: %s", qPrintable(statement), qPrintable(query.lastError().text()));
+        }
+        QSqlDatabase::removeDatabase(u"other-%1"_s.arg(connections));
+        return ok;
+    }
+
+    static QString frame(const QString &session, qint64 revision)
+    {
+        return u"{\"s\":\"%1\",\"r\":%2}"_s.arg(session).arg(revision);
     }
 
     static void saveUserCommitted(SqliteSessionStore &store, int n)
@@ -128,6 +151,112 @@ private Q_SLOTS:
         QVERIFY(!store.commit());
         QCOMPARE(store.lastError(), failed);
         QCOMPARE(countRows(u"users"_s), 0);
+    }
+
+    void aDeletedSessionsEarlierEventsAreNeverLoadedAndAreSweptAway()
+    {
+        constexpr int Each = 1500; // three sweep steps of SweepRows
+        static_assert(2 * Each > 2 * SqliteWriter::SweepRows);
+        {
+            SqliteSessionStore store(path);
+            QString error;
+            QVERIFY2(store.open(&error), qPrintable(error));
+            (void)store.load();
+            store.begin();
+            store.saveSession(u"s-gone"_s, u"Gone"_s, u"e1"_s);
+            store.saveSession(u"s-kept"_s, u"Kept"_s, u"e2"_s);
+            QVERIFY(store.commit());
+            for (int revision = 1; revision <= Each; ++revision) {
+                store.begin();
+                store.appendEvent(u"s-gone"_s, revision, frame(u"s-gone"_s, revision));
+                store.appendEvent(u"s-kept"_s, revision, frame(u"s-kept"_s, revision));
+                QVERIFY(store.commit());
+            }
+            // Deleting publishes the deletion, then forgets the rest, in one transaction.
+            store.begin();
+            store.appendEvent(u"s-gone"_s, Each + 1, u"deleted"_s);
+            store.forgetSession(u"s-gone"_s, Each + 1);
+            QVERIFY(store.commit());
+            QCOMPARE(store.durabilityBarrier()(), QString());
+
+            // Whether the sweep got there yet or not, a load sees the deletion alone.
+            const SessionStore::Contents contents = store.load();
+            for (const auto &session : contents.sessions) {
+                if (session.id == u"s-gone"_s)
+                    QCOMPARE(session.events, QStringList { u"deleted"_s });
+                else
+                    QCOMPARE(session.events.size(), Each);
+            }
+            // The sweep goes on by itself, a step at a time, until nothing of it is left.
+            QTRY_COMPARE(countRows(u"event_log WHERE session_id = 's-gone'"_s), 1);
+            QTRY_COMPARE(countRows(u"meta WHERE key = 'log_sweep'"_s), 0);
+            QCOMPARE(countRows(u"event_log WHERE session_id = 's-kept'"_s), Each);
+            QCOMPARE(countRows(u"event_log WHERE session_id = 's-gone' AND revision = 1"
+                               " AND frame = 'deleted'"_s),
+                1);
+        }
+
+        // Rows of it that no sweep is after (put back by hand where its old ones were, before
+        // where its log begins now): never loaded.
+        QVERIFY(execOther(u"INSERT INTO event_log (seq, session_id, revision, frame)"
+                          " VALUES (1, 's-gone', 1, 'old'), (3, 's-gone', 2, 'older')"_s));
+        {
+            SqliteSessionStore store(path);
+            QString error;
+            QVERIFY2(store.open(&error), qPrintable(error));
+            for (const auto &session : store.load().sessions) {
+                if (session.id == u"s-gone"_s)
+                    QCOMPARE(session.events, QStringList { u"deleted"_s });
+            }
+            QCOMPARE(store.durabilityBarrier()(), QString());
+            QCOMPARE(countRows(u"event_log WHERE session_id = 's-gone'"_s), 3);
+        }
+        // A sweep stored as having reached the end of the log, with a deletion made while it
+        // ran ('again'): it starts over, and finds them.
+        QVERIFY(execOther(u"INSERT INTO meta (key, value) SELECT 'log_sweep', max(seq) || ' 1'"
+                          " FROM event_log"_s));
+        {
+            SqliteSessionStore store(path);
+            QString error;
+            QVERIFY2(store.open(&error), qPrintable(error));
+            QTRY_COMPARE(countRows(u"event_log WHERE session_id = 's-gone'"_s), 1);
+            QTRY_COMPARE(countRows(u"meta WHERE key = 'log_sweep'"_s), 0);
+        }
+        QCOMPARE(countRows(u"event_log"_s), Each + 1);
+    }
+
+    void theAnswersKeptAreTheNewestThatLoadReads()
+    {
+        constexpr int Answers = 1000;
+        const QString text(100, u'a'); // with "r-NNN": about 210 bytes each
+        constexpr qint64 Budget = 20 * 1024;
+        {
+            SqliteSessionStore store(path);
+            store.setAnswerBudget(Budget);
+            QString error;
+            QVERIFY2(store.open(&error), qPrintable(error));
+            (void)store.load();
+            for (int n = 0; n < Answers; ++n) {
+                store.begin();
+                store.saveAnswer(u"u-%1"_s.arg(n % 7), u"r-%1"_s.arg(n), text);
+                QVERIFY(store.commit());
+            }
+            QCOMPARE(store.durabilityBarrier()(), QString());
+        }
+        // Trimmed every 64 answers: the file holds the budget and at most 64 more.
+        const qint64 each = SqliteWriter::answerBytes({ {}, u"r-999"_s, text });
+        const int kept = countRows(u"answer_log"_s);
+        QVERIFY2(kept >= Budget / (each + 1) && kept <= Budget / each + 64,
+            qPrintable(QString::number(kept)));
+        SqliteSessionStore store(path);
+        store.setAnswerBudget(Budget);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        const QList<SessionStore::StoredAnswer> loaded = store.load().answers;
+        QVERIFY(!loaded.isEmpty() && loaded.size() <= Budget / each);
+        QCOMPARE(loaded.last().requestId, u"r-%1"_s.arg(Answers - 1)); // oldest first
+        QCOMPARE(loaded.first().requestId, u"r-%1"_s.arg(Answers - loaded.size()));
+        QCOMPARE(loaded.last().userId, u"u-%1"_s.arg((Answers - 1) % 7));
     }
 
     void closingTheStoreWritesWhatWasCommitted()

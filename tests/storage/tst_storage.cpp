@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -387,7 +388,7 @@ private Q_SLOTS:
             QSqlQuery q(db);
             QVERIFY(q.exec(u"SELECT value FROM meta WHERE key = 'schema_version'"_s) && q.next());
             QCOMPARE(q.value(0).toInt(), SqliteSessionStore::SchemaVersion);
-            QVERIFY(q.exec(u"SELECT COUNT(*) FROM answers"_s) && q.next());
+            QVERIFY(q.exec(u"SELECT COUNT(*) FROM answer_log"_s) && q.next());
             QCOMPARE(q.value(0).toInt(), 1);
             // Migration 3: a code made before invites had terms expires a week after it.
             QVERIFY(q.exec(u"SELECT expires_at, uses FROM invites WHERE code = 'OLDC0DE2'"_s)
@@ -403,6 +404,77 @@ private Q_SLOTS:
         SessionServer newer(options);
         QVERIFY(!newer.listen());
         QVERIFY2(newer.errorString().contains(u"newer"_s), qPrintable(newer.errorString()));
+    }
+
+    /// Schema 5 (issue 16) turned the events and the answers into logs appended to: a file of
+    /// schema 4 keeps every session's events in order and its answers, newest last.
+    void aSchema4FileKeepsItsEventsAndAnswers()
+    {
+        const auto renamed = [](int revision, const QString &title) {
+            return Protocol::encode(Protocol::ServerFrame(
+                Protocol::SessionRenamedEvent { u"s-old"_s, u"e-old"_s, revision, title, u"u-old"_s,
+                    QDateTime(QDate(2026, 12, 3), QTime(9, 0), Qt::UTC) }));
+        };
+        {
+            auto db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"v4"_s);
+            db.setDatabaseName(dbPath);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            for (const QString &statement : {
+                     u"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"_s,
+                     u"INSERT INTO meta VALUES ('schema_version', '4')"_s,
+                     u"CREATE TABLE users (id TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE,"
+                     " display_name TEXT NOT NULL)"_s,
+                     u"CREATE TABLE sessions (id TEXT PRIMARY KEY, title TEXT NOT NULL,"
+                     " epoch TEXT NOT NULL)"_s,
+                     u"CREATE TABLE events (session_id TEXT NOT NULL REFERENCES sessions(id),"
+                     " revision INTEGER NOT NULL, frame TEXT NOT NULL,"
+                     " PRIMARY KEY (session_id, revision)) WITHOUT ROWID"_s,
+                     u"CREATE TABLE invites (code TEXT PRIMARY KEY, session_id TEXT NOT NULL,"
+                     " expires_at TEXT, max_uses INTEGER, uses INTEGER NOT NULL DEFAULT 0,"
+                     " revoked INTEGER NOT NULL DEFAULT 0)"_s,
+                     u"CREATE TABLE answers (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                     " user_id TEXT NOT NULL, request_id TEXT NOT NULL, answer TEXT NOT NULL,"
+                     " UNIQUE (user_id, request_id))"_s,
+                     u"CREATE INDEX answers_by_user ON answers (user_id, seq)"_s,
+                     u"CREATE TABLE bans (session_id TEXT NOT NULL, user_id TEXT NOT NULL,"
+                     " PRIMARY KEY (session_id, user_id)) WITHOUT ROWID"_s,
+                     u"INSERT INTO users VALUES ('u-old', 'old-token', 'Olga')"_s,
+                     u"INSERT INTO sessions VALUES ('s-old', 'First', 'e-old')"_s,
+                     u"INSERT INTO answers (user_id, request_id, answer)"
+                     " VALUES ('u-old', 'r-1', 'first'), ('u-old', 'r-2', 'second')"_s,
+                 })
+                QVERIFY2(q.exec(statement), qPrintable(q.lastError().text()));
+            // Written in the order of the key (session, revision), not of time.
+            QVERIFY(q.prepare(u"INSERT INTO events VALUES ('s-old', ?, ?)"_s));
+            for (const int revision : { 2, 1 }) {
+                q.addBindValue(revision);
+                q.addBindValue(renamed(revision, revision == 1 ? u"First"_s : u"Second"_s));
+                QVERIFY(q.exec());
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"v4"_s);
+        SqliteSessionStore store(dbPath);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        const SessionStore::Contents contents = store.load();
+        QCOMPARE(contents.sessions.size(), 1);
+        QCOMPARE(contents.sessions.first().events,
+            QStringList({ renamed(1, u"First"_s), renamed(2, u"Second"_s) }));
+        QCOMPARE(contents.answers.size(), 2);
+        QCOMPARE(contents.answers.at(0).requestId, u"r-1"_s); // oldest first
+        QCOMPARE(contents.answers.at(1).answer, u"second"_s);
+        // And the log goes on after them.
+        store.begin();
+        store.appendEvent(u"s-old"_s, 3, renamed(3, u"Third"_s));
+        store.saveAnswer(u"u-old"_s, u"r-3"_s, u"third"_s);
+        QVERIFY(store.commit());
+        QCOMPARE(store.durabilityBarrier()(), QString());
+        const SessionStore::Contents after = store.load();
+        QCOMPARE(after.sessions.first().events.size(), 3);
+        QCOMPARE(after.answers.size(), 3);
+        QCOMPARE(after.answers.last().requestId, u"r-3"_s);
     }
 };
 
