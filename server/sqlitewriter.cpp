@@ -304,21 +304,33 @@ bool SqliteWriter::resume(QString *error)
         return false;
     }
     m_answerEnd = query.value(0).toLongLong();
+    if (!query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'log_sweep'"))) {
+        *error = query.lastError().text();
+        return false;
+    }
+    if (!query.next())
+        return true; // no garbage in the log
+    const QStringList parts = query.value(0).toString().split(QLatin1Char(' '));
+    m_sweep = Sweep { parts.value(0).toLongLong(), parts.value(1) == QLatin1String("1") };
     if (!query.exec(QStringLiteral("SELECT id, log_from FROM sessions WHERE log_from > 0"))) {
         *error = query.lastError().text();
         return false;
     }
     while (query.next())
         m_logFrom.insert(query.value(0).toString(), query.value(1).toLongLong());
-    if (!query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'log_sweep'"))) {
-        *error = query.lastError().text();
-        return false;
-    }
-    if (query.next()) {
-        const QStringList parts = query.value(0).toString().split(QLatin1Char(' '));
-        m_sweep = Sweep { parts.value(0).toLongLong(), parts.value(1) == QLatin1String("1") };
-    }
     return true;
+}
+
+bool SqliteWriter::saveSweep(QString *error)
+{
+    if (!m_sweep) {
+        // Every deleted session's earlier rows are gone: nothing to remember of them.
+        m_logFrom.clear();
+        return runOnce(m_statements->db, QStringLiteral("DELETE FROM meta WHERE key = 'log_sweep'"),
+            {}, error);
+    }
+    return execute(m_statements->saveSweep,
+        { QStringLiteral("%1 %2").arg(m_sweep->cursor).arg(m_sweep->again ? 1 : 0) }, error);
 }
 
 bool SqliteWriter::sweepStep(QString *error)
@@ -341,15 +353,12 @@ bool SqliteWriter::sweepStep(QString *error)
             return false;
     }
     if (rows < SweepRows) { // the end of the log
-        if (!m_sweep->again) {
+        if (m_sweep->again)
+            m_sweep = Sweep {}; // a session deleted meanwhile may have rows behind the cursor
+        else
             m_sweep.reset();
-            return runOnce(
-                s.db, QStringLiteral("DELETE FROM meta WHERE key = 'log_sweep'"), {}, error);
-        }
-        m_sweep = Sweep {}; // a session deleted meanwhile may have rows behind the cursor
     }
-    return execute(s.saveSweep,
-        { QStringLiteral("%1 %2").arg(m_sweep->cursor).arg(m_sweep->again ? 1 : 0) }, error);
+    return saveSweep(error);
 }
 
 bool SqliteWriter::write(const Write &write, QString *error)
@@ -399,7 +408,8 @@ bool SqliteWriter::forget(const ForgetWrite &forget, QString *error)
     if (appended != m_appended.cend() && appended->first == forget.deletedRevision) {
         first = appended->second;
     } else {
-        // Not so: nothing of the session is kept (past the log's end), as before the log.
+        // It was not (nothing does so today): the session's log is emptied, all of it
+        // garbage (it begins past the log's end).
         QSqlQuery query(m_statements->db);
         if (!query.exec(QStringLiteral("SELECT coalesce(max(seq), 0) + 1 FROM event_log"))
             || !query.next()) {
@@ -426,8 +436,7 @@ bool SqliteWriter::forget(const ForgetWrite &forget, QString *error)
         m_sweep->again = true; // the pass under way may be past some of them
     else
         m_sweep = Sweep {};
-    return execute(m_statements->saveSweep,
-        { QStringLiteral("%1 %2").arg(m_sweep->cursor).arg(m_sweep->again ? 1 : 0) }, error);
+    return saveSweep(error);
 }
 
 bool SqliteWriter::saveAnswer(const SessionStore::StoredAnswer &answer, QString *error)

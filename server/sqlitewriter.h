@@ -112,6 +112,8 @@ private:
     bool resume(QString *error);
     /// Deletes the garbage among the next SweepRows rows of the event log.
     bool sweepStep(QString *error);
+    /// Stores where the sweep is (meta 'log_sweep'), or that it is done.
+    bool saveSweep(QString *error);
     /// Posts the notifications that are due (durable, or the writer failed). Under m_mutex.
     void postDueNotifications();
 
@@ -142,8 +144,8 @@ private:
     Statements *m_statements = nullptr;
     qint64 m_answerEnd = 0; ///< answer_log.pos of the newest answer
     int m_answersSinceTrim = 0;
-    /// The deleted sessions' first row of their log now (sessions.log_from): their rows
-    /// before it are garbage, deleted by the sweep.
+    /// The sessions deleted since the last sweep ended, and the first row of their log now
+    /// (sessions.log_from): their rows before it are garbage, deleted by the sweep.
     QHash<QString, qint64> m_logFrom;
     /// The sweep under way, if any (kept in meta as 'log_sweep'): the last row it looked at,
     /// and whether a session was deleted after the pass began (so one more pass is due).

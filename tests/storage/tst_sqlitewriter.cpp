@@ -194,6 +194,15 @@ private Q_SLOTS:
             QCOMPARE(countRows(u"event_log WHERE session_id = 's-gone' AND revision = 1"
                                " AND frame = 'deleted'"_s),
                 1);
+
+            // A deletion after that sweep ended starts a sweep of its own.
+            store.begin();
+            store.appendEvent(u"s-kept"_s, Each + 1, u"deleted"_s);
+            store.forgetSession(u"s-kept"_s, Each + 1);
+            QVERIFY(store.commit());
+            QTRY_COMPARE(countRows(u"event_log WHERE session_id = 's-kept'"_s), 1);
+            QTRY_COMPARE(countRows(u"meta WHERE key = 'log_sweep'"_s), 0);
+            QCOMPARE(countRows(u"event_log WHERE session_id = 's-gone'"_s), 1);
         }
 
         // Rows of it that no sweep is after (put back by hand where its old ones were, before
@@ -222,7 +231,7 @@ private Q_SLOTS:
             QTRY_COMPARE(countRows(u"event_log WHERE session_id = 's-gone'"_s), 1);
             QTRY_COMPARE(countRows(u"meta WHERE key = 'log_sweep'"_s), 0);
         }
-        QCOMPARE(countRows(u"event_log"_s), Each + 1);
+        QCOMPARE(countRows(u"event_log"_s), 2);
     }
 
     void theAnswersKeptAreTheNewestThatLoadReads()
