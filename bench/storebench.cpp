@@ -5,13 +5,15 @@
 // about 250 bytes) in a random session's log and its sender's answer (about 100 bytes).
 //
 //   helpy-storebench [--sessions 2000] [--users 10000] [--rate 2000] [--seconds 20]
-//                    [--per-group 4] [--dir DIR]
+//                    [--per-group 4] [--deletes-per-second 0] [--dir DIR]
 //
 // A group of --per-group messages is committed every per-group/rate seconds (4 every 2 ms
 // = 2,000 a second), as the event loop commits what one pass changed. Prints one JSON line:
 // messages, the process's CPU time per message (the writer thread is nearly all of it), the
 // time from commit() to "durable" (p50/p99/max) and the bytes the database and its
-// write-ahead log hold at the end.
+// write-ahead log hold at the end. With --deletes-per-second, that many sessions a second are
+// deleted meanwhile (each a commit of its own, counted in the durable times): each starts the
+// writer's sweep of the event log, whose steps ride along with the messages' transactions.
 #include "sqlitesessionstore.h"
 
 #include <QCommandLineParser>
@@ -64,17 +66,20 @@ int main(int argc, char *argv[])
         QStringLiteral("s"), QStringLiteral("20"));
     const QCommandLineOption groupOption(QStringLiteral("per-group"),
         QStringLiteral("messages per commit"), QStringLiteral("n"), QStringLiteral("4"));
+    const QCommandLineOption deletesOption(QStringLiteral("deletes-per-second"),
+        QStringLiteral("sessions deleted a second"), QStringLiteral("n"), QStringLiteral("0"));
     const QCommandLineOption dirOption(QStringLiteral("dir"),
         QStringLiteral("directory for the database (default: a temporary one)"),
         QStringLiteral("dir"));
-    parser.addOptions(
-        { sessionsOption, usersOption, rateOption, secondsOption, groupOption, dirOption });
+    parser.addOptions({ sessionsOption, usersOption, rateOption, secondsOption, groupOption,
+        deletesOption, dirOption });
     parser.process(app);
     const int sessions = std::max(1, parser.value(sessionsOption).toInt());
     const int users = std::max(1, parser.value(usersOption).toInt());
     const int rate = std::max(1, parser.value(rateOption).toInt());
     const int seconds = std::max(1, parser.value(secondsOption).toInt());
     const int perGroup = std::max(1, parser.value(groupOption).toInt());
+    const int deletesPerSecond = std::max(0, parser.value(deletesOption).toInt());
 
     QTemporaryDir temporary;
     const QString dir = parser.isSet(dirOption) ? parser.value(dirOption) : temporary.path();
@@ -107,6 +112,10 @@ int main(int argc, char *argv[])
     }
 
     std::vector<qint64> revisions(size_t(sessions), 1);
+    std::vector<bool> deleted(size_t(sessions), false);
+    int deletions = 0;
+    const qint64 deleteIntervalNs = deletesPerSecond ? 1'000'000'000 / deletesPerSecond : 0;
+    qint64 nextDeleteNs = deleteIntervalNs;
     QRandomGenerator random(16);
     const QString text(60, QLatin1Char('x'));
     std::vector<double> durableMs;
@@ -129,11 +138,48 @@ int main(int argc, char *argv[])
                 app.quit();
             return;
         }
+        const auto committed = [&] {
+            if (!store.commit()) {
+                failed = true;
+                app.quit();
+                return false;
+            }
+            const qint64 committedAt = clock.nsecsElapsed();
+            ++outstanding;
+            store.notifyWhenDurable(&context, [&, committedAt](const QString &writeError) {
+                --outstanding;
+                if (!writeError.isEmpty())
+                    failed = true;
+                durableMs.push_back(double(clock.nsecsElapsed() - committedAt) / 1e6);
+                if (!tick.isActive() && outstanding == 0)
+                    app.quit();
+            });
+            return true;
+        };
+        while (deleteIntervalNs && nextDeleteNs <= now && deletions < sessions / 2) {
+            nextDeleteNs += deleteIntervalNs;
+            int s = int(random.bounded(sessions));
+            while (deleted[size_t(s)])
+                s = (s + 1) % sessions;
+            deleted[size_t(s)] = true;
+            ++deletions;
+            store.begin();
+            const qint64 revision = ++revisions[size_t(s)];
+            store.appendEvent(sessionIds.at(s), revision,
+                QStringLiteral(R"({"type":"session_deleted","sessionId":"%1","revision":%2})")
+                    .arg(sessionIds.at(s))
+                    .arg(revision));
+            store.forgetSession(sessionIds.at(s), revision);
+            if (!committed())
+                return;
+        }
         while (nextGroupNs <= now) { // catch up after a late tick: the rate is kept
             nextGroupNs += intervalNs;
             store.begin();
             for (int m = 0; m < perGroup; ++m) {
-                const int s = int(random.bounded(sessions));
+                int s = int(random.bounded(sessions));
+                while (deleted[size_t(s)])
+                    s = (s + 1) % sessions;
                 const QString &user = userIds.at(int(random.bounded(users)));
                 const qint64 revision = ++revisions[size_t(s)];
                 const QString requestId = QStringLiteral("r-%1").arg(messages);
@@ -152,21 +198,8 @@ int main(int argc, char *argv[])
                         .arg(revision));
                 ++messages;
             }
-            if (!store.commit()) {
-                failed = true;
-                app.quit();
+            if (!committed())
                 return;
-            }
-            const qint64 committedAt = clock.nsecsElapsed();
-            ++outstanding;
-            store.notifyWhenDurable(&context, [&, committedAt](const QString &writeError) {
-                --outstanding;
-                if (!writeError.isEmpty())
-                    failed = true;
-                durableMs.push_back(double(clock.nsecsElapsed() - committedAt) / 1e6);
-                if (!tick.isActive() && outstanding == 0)
-                    app.quit();
-            });
         }
     });
     clock.start();
@@ -175,10 +208,10 @@ int main(int argc, char *argv[])
     const double cpu = cpuSeconds() - cpuBefore;
     const auto fileBytes = [&](const QString &suffix) { return QFileInfo(path + suffix).size(); };
     std::printf("{\"kind\":\"store\",\"sessions\":%d,\"users\":%d,\"rate\":%d,\"per_group\":%d,"
-                "\"messages\":%lld,\"cpu_s\":%.3f,\"cpu_per_message_us\":%.1f,"
+                "\"deletions\":%d,\"messages\":%lld,\"cpu_s\":%.3f,\"cpu_per_message_us\":%.1f,"
                 "\"durable_p50_ms\":%.2f,\"durable_p99_ms\":%.2f,\"durable_max_ms\":%.2f,"
                 "\"db_bytes\":%lld,\"wal_bytes\":%lld,\"failed\":%s}\n",
-        sessions, users, rate, perGroup, messages, cpu,
+        sessions, users, rate, perGroup, deletions, messages, cpu,
         cpu * 1e6 / double(std::max<qint64>(1, messages)), percentile(durableMs, 0.5),
         percentile(durableMs, 0.99), percentile(durableMs, 1.0), fileBytes(QString()),
         fileBytes(QStringLiteral("-wal")), failed ? "true" : "false");
