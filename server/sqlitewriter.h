@@ -26,6 +26,11 @@
  * while one transaction is being written, the batches submitted meanwhile gather for the
  * next. A failed statement or commit rolls that transaction back and fails the writer for
  * good (its error); nothing submitted after is written.
+ *
+ * The events and the answers are logs it appends to (schema 5). It also keeps them: every
+ * 64 answers it trims the oldest beyond the bytes load() reads, and after a session is
+ * deleted it sweeps that session's earlier events out of the log, SweepRows rows per
+ * transaction (with the batches, or alone while none waits), resumed after a restart.
  */
 class SqliteWriter
 {
