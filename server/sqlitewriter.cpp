@@ -408,17 +408,21 @@ bool SqliteWriter::forget(const ForgetWrite &forget, QString *error)
     if (appended != m_appended.cend() && appended->first == forget.deletedRevision) {
         first = appended->second;
     } else {
-        // It was not (nothing does so today): the session's log is emptied, all of it
-        // garbage (it begins past the log's end).
+        // Written earlier (nothing does so today): looked for, a scan of the log. Not there
+        // at all, the session's log is emptied (it begins past the log's end).
         QSqlQuery query(m_statements->db);
-        if (!query.exec(QStringLiteral("SELECT coalesce(max(seq), 0) + 1 FROM event_log"))
-            || !query.next()) {
+        query.prepare(QStringLiteral(
+            "SELECT coalesce((SELECT max(seq) FROM event_log WHERE session_id = ?"
+            " AND revision = ?), (SELECT coalesce(max(seq), 0) + 1 FROM event_log))"));
+        query.addBindValue(forget.sessionId);
+        query.addBindValue(forget.deletedRevision);
+        if (!query.exec() || !query.next()) {
             *error = query.lastError().text();
             return false;
         }
         first = query.value(0).toLongLong();
         qCWarning(lcServer) << "storage: the deletion of" << forget.sessionId
-                            << "is not in the log; its log is emptied";
+                            << "was not written with it; its log begins at row" << first;
     }
     const QSqlDatabase &db = m_statements->db;
     if (!runOnce(

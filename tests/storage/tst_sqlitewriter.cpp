@@ -7,6 +7,7 @@
 // bytes load() reads.
 #include "sqlitesessionstore.h"
 
+#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -232,6 +233,28 @@ private Q_SLOTS:
             QTRY_COMPARE(countRows(u"meta WHERE key = 'log_sweep'"_s), 0);
         }
         QCOMPARE(countRows(u"event_log"_s), 2);
+    }
+
+    void aDeletionWrittenEarlierIsFoundInTheLog()
+    {
+        SqliteSessionStore store(path);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        (void)store.load();
+        store.begin();
+        store.saveSession(u"s-1"_s, u"One"_s, u"e1"_s);
+        for (int revision = 1; revision <= 3; ++revision)
+            store.appendEvent(u"s-1"_s, revision, frame(u"s-1"_s, revision));
+        store.appendEvent(u"s-1"_s, 4, u"deleted"_s);
+        QVERIFY(store.commit());
+        // Forgotten in a later transaction than its deletion (nothing does so today).
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"not written with it"_s));
+        store.begin();
+        store.forgetSession(u"s-1"_s, 4);
+        QVERIFY(store.commit());
+        QCOMPARE(store.durabilityBarrier()(), QString());
+        QCOMPARE(store.load().sessions.first().events, QStringList { u"deleted"_s });
+        QTRY_COMPARE(countRows(u"event_log"_s), 1);
     }
 
     void theAnswersKeptAreTheNewestThatLoadReads()
