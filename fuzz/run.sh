@@ -19,7 +19,7 @@ cmake --build "$build"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export QT_LOGGING_RULES='helpy.*=false'
 status=0
-for target in frame_decoder request_handler; do
+for target in frame_decoder request_handler websocket; do
     exe=$build/fuzz_$target
     work=$build/work/$target
     mkdir -p "$work/corpus" "$work/artifacts"

@@ -24,7 +24,7 @@ quint64 ClientConnection::currentPass()
 }
 
 ClientConnection::ClientConnection(
-    QWebSocket *socket, qint64 maxPendingBytes, int graceMs, QObject *parent)
+    FrameSocket *socket, qint64 maxPendingBytes, int graceMs, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_address(socket->peerAddress())
@@ -44,12 +44,12 @@ ClientConnection::~ClientConnection()
         m_budgets->addQueued(-m_metered);
 }
 
-void ClientConnection::meterBacklog(Budgets *budgets, DirectTcpSocket *direct)
+void ClientConnection::meterBacklog(Budgets *budgets)
 {
     m_budgets = budgets;
     // On ws://, bytesWritten is connected once there is a backlog to watch (a connection
     // costs an idle peer's memory); the socket says when one begins. On wss://, at once.
-    m_direct = direct;
+    m_direct = m_socket->direct();
     if (m_direct)
         m_direct->setBacklogObserver(this);
     else
@@ -61,7 +61,7 @@ void ClientConnection::watchWrites()
 {
     if (std::exchange(m_watchingWrites, true))
         return;
-    connect(m_socket, &QWebSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
+    connect(m_socket, &FrameSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
 }
 
 void ClientConnection::onBytesWritten()
@@ -191,7 +191,7 @@ void ClientConnection::dropHeld()
 
 void ClientConnection::transmit(const QString &text)
 {
-    if (m_overloaded || m_socket->state() != QAbstractSocket::ConnectedState || shedIfOverBudget(0))
+    if (m_overloaded || !m_socket->isOpen() || shedIfOverBudget(0))
         return;
     const bool wasIdle = m_socket->bytesToWrite() == 0;
     m_socket->sendTextMessage(text);
@@ -210,7 +210,7 @@ void ClientConnection::transmit(const QString &text)
 
 void ClientConnection::ping()
 {
-    if (!m_overloaded && m_socket->state() == QAbstractSocket::ConnectedState)
+    if (!m_overloaded && m_socket->isOpen())
         m_socket->ping();
 }
 

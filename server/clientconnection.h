@@ -2,14 +2,13 @@
 #pragma once
 
 #include "directtcpserver.h"
+#include "framesocket.h"
 
 #include <QElapsedTimer>
 #include <QObject>
-#include <QPointer>
 #include <QSet>
 #include <QStringList>
 #include <QTimer>
-#include <QWebSocket>
 
 #include <memory>
 
@@ -29,13 +28,14 @@ class ClientConnection
     Q_OBJECT
 
 public:
-    ClientConnection(
-        QWebSocket *socket, qint64 maxPendingBytes, int graceMs = 10000, QObject *parent = nullptr);
+    /// Takes `socket` (made its child).
+    ClientConnection(FrameSocket *socket, qint64 maxPendingBytes, int graceMs = 10000,
+        QObject *parent = nullptr);
     ~ClientConnection() override;
 
     static constexpr qint64 FlushThresholdBytes = 64 * 1024;
 
-    QWebSocket *socket() const { return m_socket; }
+    FrameSocket *socket() const { return m_socket; }
     /// Whom the address budgets charge: the peer, or the client behind a trusted proxy.
     QHostAddress address() const { return m_address; }
     void setAddress(const QHostAddress &address) { m_address = address; }
@@ -72,9 +72,9 @@ public:
 
     /// Reports this connection's backlog to the shared budget from now on, and counts the
     /// peer alive whenever the kernel takes more of a backlog (see markAlive()).
-    /// `direct` is the socket under the QWebSocket on ws:// (nullptr on wss://): it tells of
-    /// a backlog begun when a pass ends, so bytesWritten is watched only from then on.
-    void meterBacklog(Budgets *budgets, DirectTcpSocket *direct = nullptr);
+    /// On ws:// the DirectTcpSocket tells of a backlog begun when a pass ends, so
+    /// bytesWritten is watched only from then on.
+    void meterBacklog(Budgets *budgets);
     qint64 backlog() const { return m_metered; }
 
     /// Silence is measured on this clock's running time: a stall of our own loop (when we
@@ -137,7 +137,7 @@ private:
     /// Made on the first abortAfter() only: most connections never need one, and an idle
     /// connection should cost as little as a relay's (a QTimer is a QObject).
     std::unique_ptr<QTimer> m_abortTimer;
-    QWebSocket *m_socket;
+    FrameSocket *m_socket;
     QHostAddress m_address;
     qint64 m_maxPendingBytes;
     int m_graceMs; ///< after a 1013 for its backlog, the socket is cut this much later
@@ -147,8 +147,8 @@ private:
     void updateBacklog();
     void onBytesWritten();
     void backlogStarted() override { updateBacklog(); }
-    /// See meterBacklog(); QWebSocket deletes it, perhaps before us.
-    QPointer<DirectTcpSocket> m_direct;
+    /// See meterBacklog(): told of a backlog (our child's child).
+    DirectTcpSocket *m_direct = nullptr;
 
     bool m_overloaded = false;
     Budgets *m_budgets = nullptr;

@@ -53,7 +53,7 @@ qint64 DirectTcpSocket::writeData(const char *data, qint64 size)
         s_arena.append(data, size);
         Span *last = m_spanCount > 0 ? &m_spans[m_spanCount - 1] : nullptr;
         if (last && last->offset + last->length == offset)
-            last->length += quint32(size); // QWebSocket's payload after its header
+            last->length += quint32(size); // a frame's payload after its header
         else
             m_spans[m_spanCount++] = { quint32(offset), quint32(size) };
         if (s_arena.size() >= ArenaBytes)

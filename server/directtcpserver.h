@@ -22,12 +22,13 @@ protected:
  * A QTcpSocket opened buffered copies every write into its QRingBuffer, whose 32 KiB chunk
  * is allocated on the first write and kept for the socket's life, and hands it to the
  * kernel only when the event loop comes round: a fan-out to N connections held N copies of
- * each frame in our memory until then. Reading stays buffered, which QWebSocket needs (an
- * unbuffered socket is not notified again of a frame it left half-read).
+ * each frame in our memory until then. Reading stays buffered: an accepted QTcpSocket cannot
+ * be made unbuffered (Qt 6.4 sets that only in connectToHost()), so it keeps a read chunk of
+ * 16 KiB from its first read on (one page of it touched by an idle connection).
  *
  * Here what the sockets are written in one event-loop pass is appended to one arena shared
  * by all of them, each socket keeping where its bytes are (up to MaxSpans spans: a frame's
- * header and payload, written apart by QWebSocket, are adjacent and make one). When the
+ * header and payload, written apart by PlainWebSocket, are adjacent and make one). When the
  * pass ends each socket sends its spans in one sendmsg(2): one system call and one packet
  * per connection and pass, however many frames, and no allocation per socket (the arena
  * is kept from pass to pass). A socket whose spans are full, or a write of LargeWriteBytes
@@ -96,8 +97,8 @@ private:
 };
 
 /**
- * @brief Accepts connections as DirectTcpSocket, for QWebSocketServer::handleConnection
- * (a server in plain ws:// mode; TLS sockets are QWebSocketServer's own).
+ * @brief Accepts connections as DirectTcpSocket, for PlainWebSocket (a server in plain ws://
+ * mode; TLS sockets are QWebSocketServer's own).
  */
 class DirectTcpServer : public QTcpServer
 {

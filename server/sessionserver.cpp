@@ -5,12 +5,14 @@
 #include "forwardedfor.h"
 #include "logging.h"
 #include "metrics.h"
+#include "plainwebsocket.h"
 #include "session.h"
 #include "sessionserver_p.h"
 #include "tlscredentials.h"
 
 #include <QFileInfo>
 #include <QRandomGenerator>
+#include <QWebSocket>
 
 #include <algorithm>
 #include <cerrno>
@@ -71,7 +73,7 @@ SessionServer::~SessionServer()
     // Connections report to the budgets and refused sockets to the front end: they go first.
     const auto children = findChildren<QObject *>(Qt::FindDirectChildrenOnly);
     for (QObject *child : children) {
-        if (qobject_cast<ClientConnection *>(child) || qobject_cast<QWebSocket *>(child))
+        if (qobject_cast<ClientConnection *>(child) || qobject_cast<FrameSocket *>(child))
             delete child;
     }
 }
@@ -140,7 +142,7 @@ void SessionServer::close()
         const int retryAfterMs = QRandomGenerator::global()->bounded(500, 5000);
         connection->closing = true;
         // A peer already gone (its disconnect not yet handled) has nothing to be told.
-        if (connection->socket()->state() == QAbstractSocket::ConnectedState) {
+        if (connection->socket()->isOpen()) {
             connection->closeWith(QWebSocketProtocol::CloseCodeGoingAway,
                 QStringLiteral("server going away; retry-after-ms=%1").arg(retryAfterMs));
             connection->socket()->flush();
@@ -273,62 +275,68 @@ void SessionServer::Private::resumeAccepting()
 
 void SessionServer::Private::onTcpConnection()
 {
-    while (QTcpSocket *socket = tcpServer.nextPendingConnection()) {
-        const PeerKey key { socket->peerAddress(), socket->peerPort() };
+    while (auto *socket = qobject_cast<DirectTcpSocket *>(tcpServer.nextPendingConnection())) {
+        auto *webSocket = new PlainWebSocket(socket, q);
         const quint64 serial = ++handshakeSerial;
-        handshaking.insert(key, { socket, serial });
-        // wsServer deletes the socket if its handshake fails; the deadline is ours, as
-        // wsServer keeps one only for the connections it accepts itself.
-        QObject::connect(socket, &QObject::destroyed, q, [this, key, serial] {
-            if (handshaking.value(key).serial == serial)
-                handshaking.remove(key);
+        handshaking.insert(serial, webSocket);
+        // Until upgraded, the front end only waits (within the deadline) and forgets the
+        // socket if it fails its handshake; these connections go at the upgrade.
+        QObject::connect(webSocket, &PlainWebSocket::upgraded, q, [this, webSocket, serial] {
+            handshaking.remove(serial);
+            QObject::disconnect(webSocket, nullptr, q, nullptr);
+            accept(webSocket, webSocket->requestPath(), webSocket->forwardedFor());
         });
-        handshakeDeadlines.add({ key, serial });
-        wsServer.handleConnection(socket);
+        QObject::connect(webSocket, &FrameSocket::disconnected, q, [this, webSocket, serial] {
+            handshaking.remove(serial);
+            webSocket->deleteLater();
+        });
+        handshakeDeadlines.add(serial);
     }
 }
 
-void SessionServer::Private::onHandshakeDeadline(const HandshakeTicket &ticket)
+void SessionServer::Private::onHandshakeDeadline(const quint64 &serial)
 {
-    const auto it = handshaking.constFind(ticket.key);
-    if (it == handshaking.cend() || it->serial != ticket.serial)
+    PlainWebSocket *socket = handshaking.take(serial);
+    if (!socket)
         return; // upgraded, or gone
-    QTcpSocket *socket = it->socket;
     qCInfo(lcServer) << "no WebSocket handshake in time from" << socket->peerAddress();
-    handshaking.erase(it);
-    socket->abort();
+    socket->abort(); // disconnected: deleted
 }
 
 void SessionServer::Private::onNewConnection()
 {
     while (QWebSocket *socket = wsServer.nextPendingConnection()) {
-        // Upgraded: out of the handshake deadline.
-        QTcpSocket *direct = handshaking.take({ socket->peerAddress(), socket->peerPort() }).socket;
-        if (direct)
-            QObject::disconnect(direct, &QObject::destroyed, q, nullptr);
-        if (socket->requestUrl().path() != QLatin1String(EndpointPath)) {
-            qCInfo(lcServer) << "refusing" << socket->requestUrl().path() << "(endpoint is /v1)";
-            refuse(socket, QWebSocketProtocol::CloseCodePolicyViolated,
-                QStringLiteral("unknown endpoint; use /v1"));
-            continue;
-        }
-        if (connections.size() >= budgets.maxConnections()) {
-            const QString reason = QStringLiteral("server full (%1 connections); try again later")
-                                       .arg(budgets.maxConnections());
-            logRefusal(socket->peerAddress().toString(), reason);
-            refuse(socket, QWebSocketProtocol::CloseCode(1013), reason);
-            continue;
-        }
-        auto *connection
-            = new ClientConnection(socket, options.maxPendingBytes, options.slowReaderGraceMs, q);
-        connection->setAddress(ForwardedFor::clientAddress(socket->peerAddress(),
-            socket->request().rawHeader("X-Forwarded-For"), options.trustedProxies));
-        addConnection(connection);
-        wire(connection);
-        connection->meterBacklog(&budgets, qobject_cast<DirectTcpSocket *>(direct));
-        qCDebug(lcServer) << "connection from" << connection->peer();
-        Q_EMIT q->connectionCountChanged(int(connections.size()));
+        const QString path = socket->requestUrl().path();
+        const QByteArray forwardedFor = socket->request().rawHeader("X-Forwarded-For");
+        accept(new QtFrameSocket(socket, q), path, forwardedFor);
     }
+}
+
+void SessionServer::Private::accept(
+    FrameSocket *socket, const QString &path, const QByteArray &forwardedFor)
+{
+    if (path != QLatin1String(EndpointPath)) {
+        qCInfo(lcServer) << "refusing" << path << "(endpoint is /v1)";
+        refuse(socket, QWebSocketProtocol::CloseCodePolicyViolated,
+            QStringLiteral("unknown endpoint; use /v1"));
+        return;
+    }
+    if (connections.size() >= budgets.maxConnections()) {
+        const QString reason = QStringLiteral("server full (%1 connections); try again later")
+                                   .arg(budgets.maxConnections());
+        logRefusal(socket->peerAddress().toString(), reason);
+        refuse(socket, QWebSocketProtocol::CloseCode(1013), reason);
+        return;
+    }
+    auto *connection
+        = new ClientConnection(socket, options.maxPendingBytes, options.slowReaderGraceMs, q);
+    connection->setAddress(
+        ForwardedFor::clientAddress(socket->peerAddress(), forwardedFor, options.trustedProxies));
+    addConnection(connection);
+    wire(connection);
+    connection->meterBacklog(&budgets);
+    qCDebug(lcServer) << "connection from" << connection->peer();
+    Q_EMIT q->connectionCountChanged(int(connections.size()));
 }
 
 void SessionServer::Private::addConnection(ClientConnection *connection)
@@ -340,7 +348,7 @@ void SessionServer::Private::addConnection(ClientConnection *connection)
 }
 
 void SessionServer::Private::refuse(
-    QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
+    FrameSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
 {
     ++refusing;
     if (refusing == MaxRefusing && listening()) {
@@ -350,12 +358,12 @@ void SessionServer::Private::refuse(
     socket->setParent(q);
     socket->close(code, reason);
     socket->flush();
-    QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    QObject::connect(socket, &FrameSocket::disconnected, socket, &QObject::deleteLater);
     QObject::connect(socket, &QObject::destroyed, q, [this] {
         if (--refusing < MaxRefusing / 2 && listening())
             resumeAccepting();
     });
-    QTimer::singleShot(RefusedAbortAfterMs, socket, &QWebSocket::abort);
+    QTimer::singleShot(RefusedAbortAfterMs, socket, &FrameSocket::abort);
 }
 
 void SessionServer::Private::logRefusal(const QString &peer, const QString &reason)
@@ -372,14 +380,13 @@ void SessionServer::Private::logRefusal(const QString &peer, const QString &reas
 
 void SessionServer::Private::wire(ClientConnection *connection)
 {
-    QWebSocket *socket = connection->socket();
+    FrameSocket *socket = connection->socket();
     connection->setLoopClock(&loopClock);
-    // Frames above the hard limit are cut by Qt (1009); below it we answer too_large.
-    socket->setMaxAllowedIncomingMessageSize(quint64(options.hardFrameLimit));
-    socket->setMaxAllowedIncomingFrameSize(quint64(options.hardFrameLimit));
-    QObject::connect(socket, &QWebSocket::textMessageReceived, connection,
+    // Messages above the hard limit are cut by the socket (1009); below it we answer too_large.
+    socket->setMaxIncomingMessageSize(options.hardFrameLimit);
+    QObject::connect(socket, &FrameSocket::textMessageReceived, connection,
         [this, connection](const QString &text) { onTextMessage(connection, text); });
-    QObject::connect(socket, &QWebSocket::binaryMessageReceived, connection,
+    QObject::connect(socket, &FrameSocket::binaryMessageReceived, connection,
         [this, connection](const QByteArray &) {
             connection->markAlive();
             if (connection->closing || !chargeStrayFrame(connection))
@@ -388,12 +395,12 @@ void SessionServer::Private::wire(ClientConnection *connection)
                 QStringLiteral("binary frames are not supported; send JSON text"));
         });
     QObject::connect(
-        socket, &QWebSocket::pong, connection, [connection] { connection->markAlive(); });
+        socket, &FrameSocket::pong, connection, [connection] { connection->markAlive(); });
     // Queued: a write that finds the peer gone (flush() in the middle of a fan-out)
     // reports the disconnect synchronously, and the fan-out must not change under it.
     QObject::connect(
-        socket, &QWebSocket::disconnected, connection, [this, connection] { onClosed(connection); },
-        Qt::QueuedConnection);
+        socket, &FrameSocket::disconnected, connection,
+        [this, connection] { onClosed(connection); }, Qt::QueuedConnection);
     expectHello(connection);
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 class ClientConnection;
+class PlainWebSocket;
 
 /**
  * @brief SessionServer's socket front end: accepts connections (within the connection caps)
@@ -35,32 +36,18 @@ public:
     SessionServer *q;
     ServerOptions options;
     QWebSocketServer wsServer;
-    /// Sockets in their handshake, by peer, taken out by their QWebSocket once upgraded.
-    /// (Before tcpServer: the sockets it deletes last leave this.)
-    using PeerKey = std::pair<QHostAddress, quint16>;
-    struct Handshake
-    {
-        QTcpSocket *socket = nullptr;
-        quint64 serial = 0; ///< which deadline is this socket's (a peer's port may come back)
-    };
-    QHash<PeerKey, Handshake> handshaking;
-    /// A socket's handshake deadline: it still counts while `handshaking` holds its serial.
-    struct HandshakeTicket
-    {
-        PeerKey key;
-        quint64 serial = 0;
-        bool operator==(const HandshakeTicket &) const = default;
-    };
+    /// ws:// sockets in their handshake, by serial, until upgraded or gone.
+    QHash<quint64, PlainWebSocket *> handshaking;
     /// Every socket's handshake deadline on one timer, where a timer per socket cost an idle
     /// connection about 600 bytes for the 10 s it ran on. An upgraded or vanished socket's
     /// deadline is not searched for: it finds its serial gone when it comes due.
-    DeadlineQueue<HandshakeTicket> handshakeDeadlines { [this](const HandshakeTicket &ticket) {
-        onHandshakeDeadline(ticket);
+    DeadlineQueue<quint64> handshakeDeadlines { [this](const quint64 &serial) {
+        onHandshakeDeadline(serial);
     } };
     quint64 handshakeSerial = 0;
-    void onHandshakeDeadline(const HandshakeTicket &ticket);
-    /// Accepts plain ws:// connections (handed to wsServer for the handshake) as
-    /// DirectTcpSocket; wsServer listens itself only for TLS.
+    void onHandshakeDeadline(const quint64 &serial);
+    /// Accepts plain ws:// connections as DirectTcpSocket, for PlainWebSocket; wsServer
+    /// listens itself only for TLS.
     DirectTcpServer tcpServer;
     bool secure() const { return wsServer.secureMode() == QWebSocketServer::SecureMode; }
     bool listening() const { return secure() ? wsServer.isListening() : tcpServer.isListening(); }
@@ -108,9 +95,13 @@ public:
 
     /// A TCP connection accepted (plain ws://): its handshake starts, within a deadline.
     void onTcpConnection();
+    /// A wss:// connection upgraded by wsServer.
     void onNewConnection();
+    /// An upgraded socket (ws:// or wss://): a connection, unless its endpoint is wrong or
+    /// the server is full.
+    void accept(FrameSocket *socket, const QString &path, const QByteArray &forwardedFor);
     /// Closes a socket not taken (with code and reason), counted until it is gone.
-    void refuse(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason);
+    void refuse(FrameSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason);
     void logRefusal(const QString &peer, const QString &reason);
     /// A frame that is not a request: the address pays; false when it could not (closed).
     bool chargeStrayFrame(ClientConnection *connection);

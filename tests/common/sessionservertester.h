@@ -21,8 +21,8 @@ class CapturedConnection final : public ClientConnection
 public:
     CapturedConnection(
         const ServerOptions &options, std::shared_ptr<QStringList> capture, QObject *parent)
-        : ClientConnection(
-            new QWebSocket, options.maxPendingBytes, options.slowReaderGraceMs, parent)
+        : ClientConnection(new QtFrameSocket(new QWebSocket), options.maxPendingBytes,
+            options.slowReaderGraceMs, parent)
         , m_capture(std::move(capture))
     { }
 

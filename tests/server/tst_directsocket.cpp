@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 // ClientConnection on a DirectTcpSocket, as SessionServer wires it for ws://: a real
-// DirectTcpServer and QWebSocketServer on 127.0.0.1, a real QWebSocket client.
+// DirectTcpServer and PlainWebSocket on 127.0.0.1, a real QWebSocket client.
 #include "budgets.h"
 #include "clientconnection.h"
 #include "directtcpserver.h"
+#include "plainwebsocket.h"
 #include "serveroptions.h"
 
 #include <QSignalSpy>
 #include <QTest>
 #include <QWebSocket>
-#include <QWebSocketServer>
 
 #include <QTcpSocket>
 
@@ -24,7 +24,7 @@ private:
     struct Pair
     {
         DirectTcpServer tcpServer;
-        QWebSocketServer wsServer { QStringLiteral("test"), QWebSocketServer::NonSecureMode };
+        PlainWebSocket *upgraded = nullptr;
         DirectTcpSocket *direct = nullptr;
         QWebSocket client;
         std::unique_ptr<ClientConnection> connection;
@@ -37,19 +37,20 @@ private:
         Pair *p = pair.get();
         if (!p->tcpServer.listen(QHostAddress::LocalHost, 0))
             return nullptr;
-        QObject::connect(&p->tcpServer, &QTcpServer::newConnection, &p->wsServer, [p] {
+        QObject::connect(&p->tcpServer, &QTcpServer::newConnection, &p->tcpServer, [p] {
             p->direct = qobject_cast<DirectTcpSocket *>(p->tcpServer.nextPendingConnection());
-            p->wsServer.handleConnection(p->direct);
+            auto *socket = new PlainWebSocket(p->direct);
+            QObject::connect(
+                socket, &PlainWebSocket::upgraded, [p, socket] { p->upgraded = socket; });
         });
         QObject::connect(&p->client, &QWebSocket::textMessageReceived, &p->client,
             [p](const QString &text) { p->received.append(text); });
-        QSignalSpy upgraded(&p->wsServer, &QWebSocketServer::newConnection);
         QSignalSpy connected(&p->client, &QWebSocket::connected);
         p->client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/v1").arg(p->tcpServer.serverPort())));
-        if (!upgraded.wait(5000) || (connected.isEmpty() && !connected.wait(5000)))
+        if (!QTest::qWaitFor([p] { return p->upgraded; }, 5000)
+            || (connected.isEmpty() && !connected.wait(5000)))
             return nullptr;
-        p->connection = std::make_unique<ClientConnection>(
-            p->wsServer.nextPendingConnection(), maxPendingBytes);
+        p->connection = std::make_unique<ClientConnection>(p->upgraded, maxPendingBytes);
         return pair;
     }
 
@@ -172,7 +173,7 @@ private Q_SLOTS:
         auto pair = connect(256 * 1024 * 1024);
         QVERIFY(pair);
         Budgets budgets { ServerOptions() };
-        pair->connection->meterBacklog(&budgets, pair->direct);
+        pair->connection->meterBacklog(&budgets);
         // A small kernel buffer, so that the kernel surely refuses part of the pass.
         pair->direct->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 16 * 1024);
         QTest::qWait(0);

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+#include "plainwebsocket.h"
+
+#include "directtcpserver.h"
+#include "logging.h"
+
+#include <QMetaMethod>
+
+using namespace WebSocketFrames;
+
+namespace {
+/// What one read takes from the kernel, shared by every connection of the thread.
+constexpr qsizetype ReadChunkBytes = 64 * 1024;
+} // namespace
+
+PlainWebSocket::PlainWebSocket(DirectTcpSocket *socket, QObject *parent)
+    : FrameSocket(parent)
+    , m_socket(socket)
+{
+    m_socket->setParent(this);
+    connect(m_socket, &QIODevice::readyRead, this, &PlainWebSocket::onReadyRead);
+    connect(m_socket, &QAbstractSocket::disconnected, this, &PlainWebSocket::onGone);
+    if (m_socket->state() != QAbstractSocket::ConnectedState)
+        m_state = State::Gone;
+}
+
+PlainWebSocket::~PlainWebSocket()
+{
+    if (m_alive)
+        *m_alive = false;
+}
+
+void PlainWebSocket::connectNotify(const QMetaMethod &signal)
+{
+    if (signal == QMetaMethod::fromSignal(&FrameSocket::bytesWritten)
+        && !std::exchange(m_watchingWrites, true))
+        connect(m_socket, &QIODevice::bytesWritten, this, &FrameSocket::bytesWritten);
+}
+
+void PlainWebSocket::onReadyRead()
+{
+    // Everything there is, through one buffer: nothing stays in the socket (an unbuffered
+    // socket would be told of more only once a read found nothing left).
+    thread_local QByteArray chunk(ReadChunkBytes, Qt::Uninitialized);
+    for (;;) {
+        const qint64 n = m_socket->read(chunk.data(), ReadChunkBytes);
+        if (n < 0) {
+            // Closed or failed (an unbuffered socket says so here, without a signal).
+            m_socket->abort();
+            onGone();
+            return;
+        }
+        if (n == 0)
+            return;
+        if (!take(QByteArrayView(chunk.constData(), n)))
+            return;
+        if (n < ReadChunkBytes)
+            return;
+    }
+}
+
+bool PlainWebSocket::take(QByteArrayView bytes)
+{
+    bool alive = true;
+    m_alive = &alive;
+    switch (m_state) {
+    case State::Handshake:
+        readHandshake(bytes);
+        break;
+    case State::Open:
+    case State::Closing:
+        m_decoder.feed(bytes, [this, &alive](WebSocketFrameDecoder::Message &&message) {
+            return handle(std::move(message)) && alive;
+        });
+        break;
+    case State::Gone:
+        break;
+    }
+    if (!alive)
+        return false;
+    m_alive = nullptr;
+    return m_state != State::Gone;
+}
+
+void PlainWebSocket::readHandshake(QByteArrayView bytes)
+{
+    m_handshake.append(bytes);
+    const Handshake request = parseHandshake(m_handshake, MaxHandshakeBytes);
+    if (request.status == Handshake::Incomplete)
+        return;
+    if (request.status != Handshake::Upgrade) {
+        qCInfo(lcServer).noquote() << "refused a handshake from"
+                                   << m_socket->peerAddress().toString() << "-" << request.reason;
+        m_handshake = QByteArray();
+        m_state = State::Closing;
+        m_socket->write(refusalResponse(request));
+        m_socket->disconnectFromHost();
+        return;
+    }
+    m_socket->write(upgradeResponse(request.key));
+    m_path = request.path;
+    m_forwardedFor = request.forwardedFor;
+    const QByteArray rest = m_handshake.sliced(request.length);
+    m_handshake = QByteArray();
+    m_state = State::Open;
+    bool *alive = m_alive; // take()'s: false once this object is deleted
+    Q_EMIT upgraded();
+    if (!*alive)
+        return;
+    if (!rest.isEmpty()) // frames sent right behind the request
+        m_decoder.feed(rest, [this, alive](WebSocketFrameDecoder::Message &&message) {
+            return handle(std::move(message)) && *alive;
+        });
+}
+
+bool PlainWebSocket::handle(WebSocketFrameDecoder::Message &&message)
+{
+    using Message = WebSocketFrameDecoder::Message;
+    switch (message.kind) {
+    case Message::Text:
+        if (m_state == State::Open)
+            Q_EMIT textMessageReceived(message.text);
+        break;
+    case Message::Binary:
+        if (m_state == State::Open)
+            Q_EMIT binaryMessageReceived(message.data);
+        break;
+    case Message::Ping:
+        if (m_state == State::Open)
+            writeFrame(Pong, message.data);
+        break;
+    case Message::Pong:
+        Q_EMIT pong();
+        break;
+    case Message::Close:
+        // The peer's close, or its answer to ours: the server closes the TCP connection.
+        if (m_state == State::Open) {
+            m_socket->write(message.code == NoStatus ? controlFrame(Close, {})
+                                                     : closeFrame(message.code, QString()));
+            m_state = State::Closing;
+        }
+        m_socket->disconnectFromHost();
+        break;
+    case Message::Failed:
+        qCInfo(lcServer).noquote()
+            << "closing" << m_socket->peerAddress().toString() << "-" << message.text;
+        if (m_state == State::Open)
+            m_socket->write(closeFrame(message.code, message.text));
+        m_state = State::Closing;
+        m_socket->disconnectFromHost();
+        break;
+    }
+    return true;
+}
+
+void PlainWebSocket::writeFrame(Opcode opcode, QByteArrayView payload)
+{
+    QByteArray header;
+    appendHeader(header, opcode, payload.size());
+    // Two writes, adjacent in the pass's arena: one span, one system call.
+    m_socket->write(header);
+    if (!payload.isEmpty())
+        m_socket->write(payload.data(), payload.size());
+}
+
+void PlainWebSocket::sendTextMessage(const QString &text)
+{
+    if (m_state != State::Open)
+        return;
+    writeFrame(Text, text.toUtf8());
+}
+
+void PlainWebSocket::ping()
+{
+    if (m_state == State::Open)
+        writeFrame(Ping, {});
+}
+
+void PlainWebSocket::close(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    if (m_state == State::Handshake) {
+        m_state = State::Closing;
+        m_socket->disconnectFromHost();
+        return;
+    }
+    if (m_state != State::Open)
+        return;
+    m_socket->write(closeFrame(quint16(code), reason));
+    m_state = State::Closing;
+}
+
+void PlainWebSocket::abort()
+{
+    m_socket->abort();
+    onGone();
+}
+
+void PlainWebSocket::flush()
+{
+    m_socket->flush();
+}
+
+qint64 PlainWebSocket::bytesToWrite() const
+{
+    return m_socket->bytesToWrite();
+}
+
+bool PlainWebSocket::isOpen() const
+{
+    return m_state == State::Open && m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+QHostAddress PlainWebSocket::peerAddress() const
+{
+    return m_socket->peerAddress();
+}
+
+quint16 PlainWebSocket::peerPort() const
+{
+    return m_socket->peerPort();
+}
+
+void PlainWebSocket::setMaxIncomingMessageSize(qint64 bytes)
+{
+    m_decoder.setMaxMessageBytes(bytes);
+}
+
+void PlainWebSocket::onGone()
+{
+    if (std::exchange(m_state, State::Gone) == State::Gone)
+        return;
+    m_handshake = QByteArray();
+    Q_EMIT disconnected();
+}
