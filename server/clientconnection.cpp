@@ -79,7 +79,7 @@ void ClientConnection::updateBacklog()
     if (!m_budgets)
         return;
     const qint64 now = pendingBytes();
-    if (now > m_heldBytes) // bytes in Qt's queue
+    if (now > m_heldBytes) // bytes in the socket's queue
         watchWrites();
     const qint64 delta = now - std::exchange(m_metered, now);
     if (delta != 0)

@@ -126,7 +126,7 @@ private:
         QString text;
     };
     void hold(quint64 ticket, const QString &text);
-    /// What the peer has not taken yet: in Qt's queue, or held for a sync.
+    /// What the peer has not taken yet: in the socket's queue, or held for a sync.
     qint64 pendingBytes() const { return m_socket->bytesToWrite() + m_heldBytes; }
     /// Sheds the connection (1013) when `adding` more would take its backlog past
     /// maxPendingBytes.

@@ -18,9 +18,9 @@ PlainWebSocket::PlainWebSocket(DirectTcpSocket *socket, QObject *parent)
     , m_socket(socket)
 {
     m_socket->setParent(this);
-    connect(m_socket, &QIODevice::readyRead, this, &PlainWebSocket::onReadyRead);
-    connect(m_socket, &QAbstractSocket::disconnected, this, &PlainWebSocket::onGone);
-    if (m_socket->state() != QAbstractSocket::ConnectedState)
+    connect(m_socket, &DirectTcpSocket::readyRead, this, &PlainWebSocket::onReadyRead);
+    connect(m_socket, &DirectTcpSocket::disconnected, this, &PlainWebSocket::onGone);
+    if (!m_socket->isConnected())
         m_state = State::Gone;
 }
 
@@ -34,20 +34,18 @@ void PlainWebSocket::connectNotify(const QMetaMethod &signal)
 {
     if (signal == QMetaMethod::fromSignal(&FrameSocket::bytesWritten)
         && !std::exchange(m_watchingWrites, true))
-        connect(m_socket, &QIODevice::bytesWritten, this, &FrameSocket::bytesWritten);
+        connect(m_socket, &DirectTcpSocket::bytesWritten, this, &FrameSocket::bytesWritten);
 }
 
 void PlainWebSocket::onReadyRead()
 {
-    // Everything there is, through one buffer: nothing stays in the socket (an unbuffered
-    // socket would be told of more only once a read found nothing left).
+    // Straight from the kernel through one buffer shared by all connections: an idle
+    // connection keeps no read buffer of its own.
     thread_local QByteArray chunk(ReadChunkBytes, Qt::Uninitialized);
     for (;;) {
         const qint64 n = m_socket->read(chunk.data(), ReadChunkBytes);
         if (n < 0) {
-            // Closed or failed (an unbuffered socket says so here, without a signal).
-            m_socket->abort();
-            onGone();
+            onGone(); // the peer closed or the connection failed (the socket said so too)
             return;
         }
         if (n == 0)
@@ -159,8 +157,7 @@ void PlainWebSocket::writeFrame(Opcode opcode, QByteArrayView payload)
     appendHeader(header, opcode, payload.size());
     // Two writes, adjacent in the pass's arena: one span, one system call.
     m_socket->write(header);
-    if (!payload.isEmpty())
-        m_socket->write(payload.data(), payload.size());
+    m_socket->write(payload);
 }
 
 void PlainWebSocket::sendTextMessage(const QString &text)
@@ -207,7 +204,7 @@ qint64 PlainWebSocket::bytesToWrite() const
 
 bool PlainWebSocket::isOpen() const
 {
-    return m_state == State::Open && m_socket->state() == QAbstractSocket::ConnectedState;
+    return m_state == State::Open && m_socket->isConnected();
 }
 
 QHostAddress PlainWebSocket::peerAddress() const

@@ -11,11 +11,11 @@ class DirectTcpSocket;
  * handshake, then decodes the client's frames (WebSocketFrameDecoder) and writes its own.
  *
  * Why not QWebSocket: an idle QWebSocket keeps the handshake's request with every header, a
- * frame processor with its timer, and the signal connections between them and its socket.
- * Here an idle connection holds the socket, this object and its decoder (empty): what is
- * read goes through one buffer shared by all connections, and only an incomplete frame is
- * kept. Writing is the DirectTcpSocket's (one sendmsg per pass). An idle connection costs
- * 9.5 KB instead of 11.8 KB (`helpy-loadgen --idle-connections 5000`).
+ * frame processor with its timer, the signal connections between them and its socket, and
+ * a QTcpSocket with a read chunk of its own. Here an idle connection holds the socket's
+ * descriptor and notifier, this object and its decoder (empty): what is read goes through
+ * one buffer shared by all connections, and only an incomplete frame is kept. Writing is
+ * the DirectTcpSocket's (one sendmsg per pass).
  *
  * A request that is not a WebSocket's is answered with its HTTP error (400, 426, 431) and
  * closed; a frame breaking the protocol is answered with a close frame (1002, 1007 or 1009)

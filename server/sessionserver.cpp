@@ -53,7 +53,8 @@ SessionServer::SessionServer(ServerOptions options, QObject *parent)
     , d(std::make_unique<Private>(this, std::move(options)))
 {
     connect(&d->wsServer, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
-    connect(&d->tcpServer, &QTcpServer::newConnection, this, [this] { d->onTcpConnection(); });
+    connect(
+        &d->tcpServer, &DirectTcpServer::socketAccepted, this, [this] { d->onTcpConnection(); });
     const auto acceptFailed = [](QAbstractSocket::SocketError error) {
         qCWarning(lcServer) << "accept failed:" << error;
     };
@@ -275,7 +276,7 @@ void SessionServer::Private::resumeAccepting()
 
 void SessionServer::Private::onTcpConnection()
 {
-    while (auto *socket = qobject_cast<DirectTcpSocket *>(tcpServer.nextPendingConnection())) {
+    while (DirectTcpSocket *socket = tcpServer.takeSocket()) {
         auto *webSocket = new PlainWebSocket(socket, q);
         const quint64 serial = ++handshakeSerial;
         handshaking.insert(serial, webSocket);

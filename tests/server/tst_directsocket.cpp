@@ -31,14 +31,15 @@ private:
         QStringList received;
     };
 
-    static std::unique_ptr<Pair> connect(qint64 maxPendingBytes)
+    static std::unique_ptr<Pair> connect(
+        qint64 maxPendingBytes, const QHostAddress &listenOn = QHostAddress::LocalHost)
     {
         auto pair = std::make_unique<Pair>();
         Pair *p = pair.get();
-        if (!p->tcpServer.listen(QHostAddress::LocalHost, 0))
+        if (!p->tcpServer.listen(listenOn, 0))
             return nullptr;
-        QObject::connect(&p->tcpServer, &QTcpServer::newConnection, &p->tcpServer, [p] {
-            p->direct = qobject_cast<DirectTcpSocket *>(p->tcpServer.nextPendingConnection());
+        QObject::connect(&p->tcpServer, &DirectTcpServer::socketAccepted, &p->tcpServer, [p] {
+            p->direct = p->tcpServer.takeSocket();
             auto *socket = new PlainWebSocket(p->direct);
             QObject::connect(
                 socket, &PlainWebSocket::upgraded, [p, socket] { p->upgraded = socket; });
@@ -74,8 +75,8 @@ private Q_SLOTS:
         QVERIFY(pair);
         QVERIFY(pair->direct);
         QTest::qWait(0); // the handshake's pass is over
-        // In a pass, a connection's frames wait in the pass's arena, not in Qt's queue; when
-        // the pass ends they are in the kernel.
+        // In a pass, a connection's frames wait in the pass's arena, not in the socket's queue;
+        // when the pass ends they are in the kernel.
         pair->connection->send(QStringLiteral("{\"type\":\"first\"}"));
         pair->connection->send(QStringLiteral("{\"type\":\"second\"}"));
         QCOMPARE(pair->connection->socket()->bytesToWrite(), 0);
@@ -154,7 +155,7 @@ private Q_SLOTS:
         auto pair = connect(256 * 1024 * 1024);
         QVERIFY(pair);
         // Far more than the kernel's socket buffers, written while the client reads nothing
-        // (it reads only when this loop comes round): the rest waits in Qt's buffer.
+        // (it reads only when this loop comes round): the rest waits in the socket's queue.
         const QString padding(60000, u'p');
         constexpr int Count = 400;
         for (int i = 0; i < Count; ++i)
@@ -166,7 +167,7 @@ private Q_SLOTS:
         QTRY_COMPARE(pair->connection->socket()->bytesToWrite(), 0);
     }
     // Small frames wait in the arena until the pass ends; what the kernel refuses then goes
-    // to Qt's queue outside any send of ours. The backlog budgets must see it at once (and
+    // to the socket's queue outside any send of ours. The backlog budgets must see it at once (and
     // the connection then follows its draining), not at its next frame.
     void aBacklogBegunAtThePassEndIsMetered()
     {
@@ -175,7 +176,7 @@ private Q_SLOTS:
         Budgets budgets { ServerOptions() };
         pair->connection->meterBacklog(&budgets);
         // A small kernel buffer, so that the kernel surely refuses part of the pass.
-        pair->direct->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, 16 * 1024);
+        pair->direct->setSendBufferSize(16 * 1024);
         QTest::qWait(0);
         const QString chunk(3000, u'q');
         const int count = int(DirectTcpSocket::ArenaBytes / 2 / chunk.size());
@@ -192,6 +193,63 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(pair->received.size(), count, 20000);
         QTRY_COMPARE(budgets.queuedBytes(), 0);
         QCOMPARE(pair->connection->backlog(), 0);
+    }
+
+    // Closing with a backlog: everything queued reaches the peer before the connection ends.
+    void aCloseWaitsForTheBacklog()
+    {
+        auto pair = connect(256 * 1024 * 1024);
+        QVERIFY(pair);
+        QSignalSpy gone(pair->direct, &DirectTcpSocket::disconnected);
+        QSignalSpy clientGone(&pair->client, &QWebSocket::disconnected);
+        const QString padding(60000, u'c');
+        constexpr int Count = 100;
+        for (int i = 0; i < Count; ++i)
+            pair->connection->send(QString::number(i) + QLatin1Char(' ') + padding);
+        QVERIFY(pair->direct->bytesToWrite() > 0);
+        pair->direct->disconnectFromHost();
+        QVERIFY(!pair->direct->isConnected());
+        QCOMPARE(gone.size(), 0); // not before the queue is out
+        QTRY_COMPARE_WITH_TIMEOUT(gone.size(), 1, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(clientGone.size(), 1, 20000);
+        QCOMPARE(pair->received.size(), Count);
+        QVERIFY(pair->received.last().startsWith(QStringLiteral("99 ")));
+        QCOMPARE(pair->direct->bytesToWrite(), 0);
+    }
+
+    // A peer that vanishes under a backlog: the failed send cuts the connection, once, after
+    // the writer's call (never under it), and the backlog's memory goes.
+    void aVanishedPeerIsCutOnce()
+    {
+        auto pair = connect(256 * 1024 * 1024);
+        QVERIFY(pair);
+        pair->direct->setSendBufferSize(16 * 1024);
+        QSignalSpy gone(pair->direct, &DirectTcpSocket::disconnected);
+        const QString padding(60000, u'v');
+        for (int i = 0; i < 50; ++i)
+            pair->connection->send(padding);
+        QVERIFY(pair->direct->bytesToWrite() > 0);
+        pair->client.abort(); // a reset: the server's next send fails
+        QTRY_COMPARE_WITH_TIMEOUT(gone.size(), 1, 5000);
+        for (int i = 0; i < 5; ++i)
+            pair->connection->send(padding); // refused quietly
+        QTest::qWait(50);
+        QCOMPARE(gone.size(), 1);
+        QCOMPARE(pair->direct->bytesToWrite(), 0);
+        QVERIFY(!pair->connection->socket()->isOpen());
+        char byte;
+        QCOMPARE(pair->direct->read(&byte, 1), -1);
+    }
+
+    // The peer's address as Qt named it: an IPv4 client of a dual-stack listener is
+    // 127.0.0.1, not ::ffff:127.0.0.1 (budgets and logs key on it).
+    void anIpv4PeerOfADualStackListenerIsIpv4()
+    {
+        auto pair = connect(1024 * 1024, QHostAddress::Any);
+        QVERIFY(pair);
+        QCOMPARE(pair->direct->peerAddress().protocol(), QAbstractSocket::IPv4Protocol);
+        QCOMPARE(pair->direct->peerAddress(), QHostAddress(QHostAddress::LocalHost));
+        QCOMPARE(pair->direct->peerPort(), pair->client.localPort());
     }
 };
 
