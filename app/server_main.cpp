@@ -151,6 +151,10 @@ int main(int argc, char *argv[])
         QStringLiteral("MiB queued to slow readers over all connections; past it the largest "
                        "backlogs are closed with 1013."),
         QStringLiteral("MiB"), QStringLiteral("256"));
+    const QCommandLineOption incoming(QStringLiteral("max-incoming-mib"),
+        QStringLiteral("MiB of incomplete messages held over all ws:// connections; the "
+                       "connection that would pass it is closed with 1013."),
+        QStringLiteral("MiB"), QStringLiteral("64"));
     const QCommandLineOption data(QStringLiteral("data"),
         QStringLiteral("SQLite file that keeps sessions across restarts (default: %1).")
             .arg(defaultDataPath()),
@@ -206,9 +210,9 @@ int main(int argc, char *argv[])
         QStringLiteral("file"));
     const QList<QCommandLineOption> configurable { listen, heartbeat, grace, maxParticipants,
         largeSession, maxHelpys, inviteExpiry, maxInviteExpiry, inviteGuesses, rate, ratePerAddress,
-        hellos, trustedProxy, maxConnections, perUser, sessionsOwned, invites, queued, data, memory,
-        deliverAfterSync, redis, nodeId, tlsCert, tlsKey, metricsListen, logFormat, helpyEndpoint,
-        helpyModel, helpyContext, helpyTimeout, helpyRate };
+        hellos, trustedProxy, maxConnections, perUser, sessionsOwned, invites, queued, incoming,
+        data, memory, deliverAfterSync, redis, nodeId, tlsCert, tlsKey, metricsListen, logFormat,
+        helpyEndpoint, helpyModel, helpyContext, helpyTimeout, helpyRate };
     parser.addOptions(configurable);
     parser.addOption(config);
     QString configError;
@@ -230,6 +234,7 @@ int main(int argc, char *argv[])
 
     ServerOptions options;
     int queuedMiB = int(options.maxQueuedBytesTotal / (1024 * 1024));
+    int incomingMiB = int(options.maxIncomingBytesTotal / (1024 * 1024));
     if (!parseListen(parser.value(listen), options)) {
         std::fprintf(stderr, "helpy-server: --listen expects HOST:PORT, got '%s'\n",
             qPrintable(parser.value(listen)));
@@ -255,6 +260,7 @@ int main(int argc, char *argv[])
             parser, sessionsOwned.names().constFirst(), options.maxSessionsOwnedPerUser)
         || !parsePositive(parser, invites.names().constFirst(), options.maxInvitesPerUserPerHour)
         || !parsePositive(parser, queued.names().constFirst(), queuedMiB)
+        || !parsePositive(parser, incoming.names().constFirst(), incomingMiB)
         || !parsePositive(parser, helpyContext.names().constFirst(), options.helpyContextChars)
         || !parsePositive(parser, helpyTimeout.names().constFirst(), options.helpyTimeoutSeconds)
         || !parsePositive(parser, helpyRate.names().constFirst(), options.helpyAnswersPerMinute)) {
@@ -262,6 +268,7 @@ int main(int argc, char *argv[])
         return 2;
     }
     options.maxQueuedBytesTotal = qint64(queuedMiB) * 1024 * 1024;
+    options.maxIncomingBytesTotal = qint64(incomingMiB) * 1024 * 1024;
     if (QString bad;
         !ForwardedFor::parseList(parser.value(trustedProxy), &options.trustedProxies, &bad)) {
         std::fprintf(

@@ -13,9 +13,10 @@ namespace {
 constexpr qsizetype ReadChunkBytes = 64 * 1024;
 } // namespace
 
-PlainWebSocket::PlainWebSocket(DirectTcpSocket *socket, QObject *parent)
+PlainWebSocket::PlainWebSocket(DirectTcpSocket *socket, IncomingBytes *incoming, QObject *parent)
     : FrameSocket(parent)
     , m_socket(socket)
+    , m_incoming(incoming)
 {
     m_socket->setParent(this);
     connect(m_socket, &DirectTcpSocket::readyRead, this, &PlainWebSocket::onReadyRead);
@@ -28,6 +29,8 @@ PlainWebSocket::~PlainWebSocket()
 {
     if (m_alive)
         *m_alive = false;
+    if (m_incoming)
+        m_incoming->held -= m_metered;
 }
 
 void PlainWebSocket::connectNotify(const QMetaMethod &signal)
@@ -77,7 +80,37 @@ bool PlainWebSocket::take(QByteArrayView bytes)
     if (!alive)
         return false;
     m_alive = nullptr;
-    return m_state != State::Gone;
+    return meterIncoming() && m_state != State::Gone;
+}
+
+bool PlainWebSocket::meterIncoming()
+{
+    if (!m_incoming)
+        return true;
+    const qint64 now = m_handshake.size() + m_decoder.bufferedBytes();
+    const qint64 grew = now - m_metered;
+    m_incoming->held += grew;
+    m_metered = now;
+    if (grew <= 0 || m_incoming->held <= m_incoming->cap)
+        return true;
+    // Past the cap: the connection whose incomplete message grew goes, not the others.
+    qCWarning(lcServer) << m_socket->peerAddress().toString() << "would hold" << now
+                        << "bytes of an incomplete message, and the connections hold"
+                        << m_incoming->held << "(cap" << m_incoming->cap << "); closing it";
+    dropIncoming();
+    if (m_state == State::Open)
+        m_socket->write(closeFrame(1013, QStringLiteral("server busy; try again later")));
+    m_state = State::Closing;
+    m_socket->disconnectFromHost();
+    return false;
+}
+
+void PlainWebSocket::dropIncoming()
+{
+    m_handshake = QByteArray();
+    m_decoder.clear();
+    if (m_incoming)
+        m_incoming->held -= std::exchange(m_metered, 0);
 }
 
 void PlainWebSocket::readHandshake(QByteArrayView bytes)
@@ -226,6 +259,6 @@ void PlainWebSocket::onGone()
 {
     if (std::exchange(m_state, State::Gone) == State::Gone)
         return;
-    m_handshake = QByteArray();
+    dropIncoming();
     Q_EMIT disconnected();
 }

@@ -6,6 +6,14 @@
 
 class DirectTcpSocket;
 
+/// What the ws:// connections of one server hold of messages and handshakes not yet whole,
+/// against its cap (ServerOptions::maxIncomingBytesTotal).
+struct IncomingBytes
+{
+    qint64 held = 0;
+    qint64 cap = 0;
+};
+
 /**
  * @brief The server's end of a ws:// WebSocket, on a DirectTcpSocket: reads the opening
  * handshake, then decodes the client's frames (WebSocketFrameDecoder) and writes its own.
@@ -19,7 +27,8 @@ class DirectTcpSocket;
  *
  * A request that is not a WebSocket's is answered with its HTTP error (400, 426, 431) and
  * closed; a frame breaking the protocol is answered with a close frame (1002, 1007 or 1009)
- * and the connection closed.
+ * and the connection closed. What the connections hold of incomplete messages counts
+ * against a total (IncomingBytes): the one that would pass it is closed with 1013.
  */
 class PlainWebSocket final : public FrameSocket
 {
@@ -29,8 +38,10 @@ public:
     /// The most a request's headers may take.
     static constexpr qsizetype MaxHandshakeBytes = 8192;
 
-    /// Takes `socket` (made its child) and reads its handshake.
-    explicit PlainWebSocket(DirectTcpSocket *socket, QObject *parent = nullptr);
+    /// Takes `socket` (made its child) and reads its handshake; what it holds of incomplete
+    /// messages counts in `incoming` (none: no cap), which must outlive it.
+    explicit PlainWebSocket(
+        DirectTcpSocket *socket, IncomingBytes *incoming = nullptr, QObject *parent = nullptr);
     ~PlainWebSocket() override;
 
     /// After upgraded(): the request's path and X-Forwarded-For.
@@ -68,8 +79,14 @@ private:
     void writeFrame(WebSocketFrames::Opcode opcode, QByteArrayView payload);
     /// The TCP connection ended: disconnected(), once.
     void onGone();
+    /// Reports what is held now to m_incoming; false when that passed the cap (closed).
+    bool meterIncoming();
+    /// Drops what is held (and its count).
+    void dropIncoming();
 
     DirectTcpSocket *m_socket;
+    IncomingBytes *m_incoming;
+    qint64 m_metered = 0; ///< what this connection counts in m_incoming
     WebSocketFrameDecoder m_decoder;
     QByteArray m_handshake; ///< the request read so far (freed once answered)
     QString m_path;

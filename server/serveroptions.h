@@ -71,8 +71,13 @@ struct ServerOptions
     qint64 maxQueuedBytesTotal = 256 * 1024 * 1024;
     /// A slow reader closed with 1013 keeps its socket this long to take the close frame.
     int slowReaderGraceMs = 10000;
-    /// Frames up to this size are read and answered with too_large; larger ones are cut by Qt.
+    /// Frames up to this size are read and answered with too_large; larger ones are refused
+    /// on their header (close 1009).
     qsizetype hardFrameLimit = 2 * 1024 * 1024;
+    /// Bytes of messages (and handshakes) not yet whole, held across all ws:// connections;
+    /// a connection that would take the total past it is closed with 1013. (A peer may
+    /// otherwise make every connection hold a frame of hardFrameLimit.)
+    qint64 maxIncomingBytesTotal = 64 * 1024 * 1024;
     Protocol::Limits limits;
     /// PEM certificate (its chain after it) and private key: with both, the server serves
     /// wss:// (docs/operations.md, "TLS"); empty: plain ws://.

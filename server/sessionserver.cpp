@@ -37,6 +37,7 @@ SessionServer::Private::Private(SessionServer *q, ServerOptions options)
 {
     wsServer.setHandshakeTimeout(this->options.handshakeTimeoutMs); // wss://: Qt's own
     handshakeDeadlines.setTimeoutMs(this->options.handshakeTimeoutMs); // ws://: ours
+    incoming.cap = this->options.maxIncomingBytesTotal;
     helloDeadlines.setTimeoutMs(this->options.helloTimeoutMs);
     heartbeatSlots.resize(size_t(heartbeatSlices()));
     ServerMetrics &metrics = core.metrics();
@@ -44,6 +45,9 @@ SessionServer::Private::Private(SessionServer *q, ServerOptions options)
         [this] { return double(connections.size()); });
     metrics.addGauge("helpy_sessions", "Sessions this node holds in memory.",
         [this] { return double(core.registry().count()); });
+    metrics.addGauge("helpy_incoming_bytes",
+        "Bytes of incomplete messages and handshakes held, all ws:// connections.",
+        [this] { return double(incoming.held); });
     metrics.addGauge("helpy_queued_bytes", "Bytes queued unsent to slow readers, all connections.",
         [this] { return double(budgets.queuedBytes()); });
 }
@@ -216,6 +220,11 @@ QString SessionServer::healthWarning() const
     return {};
 }
 
+qint64 SessionServer::incomingBytes() const
+{
+    return d->incoming.held;
+}
+
 int SessionServer::connectionCount() const
 {
     return int(d->connections.size());
@@ -277,7 +286,7 @@ void SessionServer::Private::resumeAccepting()
 void SessionServer::Private::onTcpConnection()
 {
     while (DirectTcpSocket *socket = tcpServer.takeSocket()) {
-        auto *webSocket = new PlainWebSocket(socket, q);
+        auto *webSocket = new PlainWebSocket(socket, &incoming, q);
         const quint64 serial = ++handshakeSerial;
         handshaking.insert(serial, webSocket);
         // Until upgraded, the front end only waits (within the deadline) and forgets the

@@ -49,6 +49,8 @@ public:
     QString healthWarning() const;
 
     int connectionCount() const;
+    /// Bytes of incomplete messages and handshakes the ws:// connections hold now.
+    qint64 incomingBytes() const;
     int sessionCount() const;
     /// The server's view of one session's roster (tests compare clients with it).
     QList<Protocol::Participant> participants(const QString &sessionId) const;

@@ -9,6 +9,7 @@
 #include "deadlinequeue.h"
 #include "directtcpserver.h"
 #include "loopclock.h"
+#include "plainwebsocket.h"
 #include "servercore.h"
 #include "sessionserver.h"
 
@@ -20,7 +21,6 @@
 #include <vector>
 
 class ClientConnection;
-class PlainWebSocket;
 
 /**
  * @brief SessionServer's socket front end: accepts connections (within the connection caps)
@@ -36,6 +36,8 @@ public:
     SessionServer *q;
     ServerOptions options;
     QWebSocketServer wsServer;
+    /// What the ws:// connections hold of incomplete messages, against its cap.
+    IncomingBytes incoming;
     /// ws:// sockets in their handshake, by serial, until upgraded or gone.
     QHash<quint64, PlainWebSocket *> handshaking;
     /// Every socket's handshake deadline on one timer, where a timer per socket cost an idle

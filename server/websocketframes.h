@@ -105,6 +105,13 @@ public:
     bool finished() const { return m_finished; }
     /// Bytes kept for an incomplete frame or message.
     qint64 bufferedBytes() const { return m_partial.size() + m_message.size(); }
+    /// Drops what is kept and ends the stream (nothing more is decoded).
+    void clear()
+    {
+        m_partial = QByteArray();
+        m_message = QByteArray();
+        m_finished = true;
+    }
 
 private:
     /// Decodes one frame at the start of `bytes`: its length, or 0 when it is not all there

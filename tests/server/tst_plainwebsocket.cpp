@@ -12,6 +12,9 @@
 
 #include <QtEndian>
 
+#include <memory>
+#include <vector>
+
 using namespace Qt::StringLiterals;
 using namespace WebSocketFrames;
 using Message = WebSocketFrameDecoder::Message;
@@ -299,6 +302,37 @@ private Q_SLOTS:
         QCOMPARE(frames[0].opcode, int(Close));
         QCOMPARE(qFromBigEndian<quint16>(frames[0].payload.constData()), 4000);
         QTRY_COMPARE(server.connectionCount(), 0);
+    }
+
+    // What the connections hold of incomplete messages is capped in total: the peer whose
+    // message would pass the cap is closed, the others keep theirs, and a peer's share goes
+    // with it. (Each may still send up to hardFrameLimit: the total is what is bounded.)
+    void incompleteMessagesAreCappedInTotal()
+    {
+        ServerOptions options;
+        options.maxIncomingBytesTotal = 256 * 1024;
+        SessionServer server(options);
+        QVERIFY(server.listen());
+        const QByteArray start = clientFrame(Text, QByteArray(1024 * 1024, 'a')).first(100 * 1024);
+        std::vector<std::unique_ptr<RawTcpWebSocket>> peers;
+        for (int i = 0; i < 3; ++i) {
+            peers.push_back(std::make_unique<RawTcpWebSocket>());
+            QVERIFY(peers.back()->open(server.url()));
+        }
+        QTRY_COMPARE(server.connectionCount(), 3);
+        QCOMPARE(server.incomingBytes(), 0);
+        peers[0]->socket.write(start);
+        peers[1]->socket.write(start);
+        QTRY_COMPARE(server.incomingBytes(), 2 * start.size());
+        peers[2]->socket.write(start);
+        QTRY_COMPARE(peers[2]->socket.state(), QAbstractSocket::UnconnectedState);
+        QTRY_COMPARE(server.connectionCount(), 2);
+        QCOMPARE(server.incomingBytes(), 2 * start.size());
+        QCOMPARE(peers[0]->socket.state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(peers[1]->socket.state(), QAbstractSocket::ConnectedState);
+        peers[0]->socket.abort();
+        peers[1]->socket.abort();
+        QTRY_COMPARE(server.incomingBytes(), 0);
     }
 
     // The close handshake both ways, with Qt's client: the peer's close ends the connection
