@@ -4,6 +4,7 @@
 #include "directtcpserver.h"
 #include "logging.h"
 
+#include <QElapsedTimer>
 #include <QMetaMethod>
 
 using namespace WebSocketFrames;
@@ -93,10 +94,19 @@ bool PlainWebSocket::meterIncoming()
     m_metered = now;
     if (grew <= 0 || m_incoming->held <= m_incoming->cap)
         return true;
-    // Past the cap: the connection whose incomplete message grew goes, not the others.
-    qCWarning(lcServer) << m_socket->peerAddress().toString() << "would hold" << now
-                        << "bytes of an incomplete message, and the connections hold"
-                        << m_incoming->held << "(cap" << m_incoming->cap << "); closing it";
+    // Past the cap: the connection whose incomplete message grew goes, not the others. A
+    // flood must not become a flood of log lines: one a second, with the count.
+    thread_local QElapsedTimer lastLine;
+    thread_local int closedSinceLine = 0;
+    ++closedSinceLine;
+    if (!lastLine.isValid() || lastLine.elapsed() >= 1000) {
+        qCWarning(lcServer) << m_socket->peerAddress().toString() << "would hold" << now
+                            << "bytes of an incomplete message, and the connections hold"
+                            << m_incoming->held << "(cap" << m_incoming->cap << "); closing it ("
+                            << closedSinceLine << "closed so since the last line)";
+        closedSinceLine = 0;
+        lastLine.start();
+    }
     dropIncoming();
     if (m_state == State::Open)
         m_socket->write(closeFrame(1013, QStringLiteral("server busy; try again later")));
@@ -120,8 +130,8 @@ void PlainWebSocket::readHandshake(QByteArrayView bytes)
     if (request.status == Handshake::Incomplete)
         return;
     if (request.status != Handshake::Upgrade) {
-        qCInfo(lcServer).noquote() << "refused a handshake from"
-                                   << m_socket->peerAddress().toString() << "-" << request.reason;
+        qCDebug(lcServer).noquote() << "refused a handshake from"
+                                    << m_socket->peerAddress().toString() << "-" << request.reason;
         m_handshake = QByteArray();
         m_state = State::Closing;
         m_socket->write(refusalResponse(request));
@@ -173,7 +183,7 @@ bool PlainWebSocket::handle(WebSocketFrameDecoder::Message &&message)
         m_socket->disconnectFromHost();
         break;
     case Message::Failed:
-        qCInfo(lcServer).noquote()
+        qCDebug(lcServer).noquote()
             << "closing" << m_socket->peerAddress().toString() << "-" << message.text;
         if (m_state == State::Open)
             m_socket->write(closeFrame(message.code, message.text));
