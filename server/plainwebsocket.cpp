@@ -196,10 +196,9 @@ bool PlainWebSocket::handle(WebSocketFrameDecoder::Message &&message)
 
 void PlainWebSocket::writeFrame(Opcode opcode, QByteArrayView payload)
 {
-    QByteArray header;
-    appendHeader(header, opcode, payload.size());
+    char header[MaxHeaderBytes];
     // Two writes, adjacent in the pass's arena: one span, one system call.
-    m_socket->write(header);
+    m_socket->write(QByteArrayView(header, writeHeader(header, opcode, payload.size())));
     m_socket->write(payload);
 }
 

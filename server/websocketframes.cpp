@@ -9,30 +9,28 @@
 
 namespace WebSocketFrames {
 
-void appendHeader(QByteArray &out, Opcode opcode, qint64 payloadLength)
+qsizetype writeHeader(char (&out)[MaxHeaderBytes], Opcode opcode, qint64 payloadLength)
 {
-    out.append(char(0x80 | opcode));
+    out[0] = char(0x80 | opcode);
     if (payloadLength < 126) {
-        out.append(char(payloadLength));
-    } else if (payloadLength <= 0xFFFF) {
-        out.append(char(126));
-        char length[2];
-        qToBigEndian(quint16(payloadLength), length);
-        out.append(length, 2);
-    } else {
-        out.append(char(127));
-        char length[8];
-        qToBigEndian(quint64(payloadLength), length);
-        out.append(length, 8);
+        out[1] = char(payloadLength);
+        return 2;
     }
+    if (payloadLength <= 0xFFFF) {
+        out[1] = char(126);
+        qToBigEndian(quint16(payloadLength), out + 2);
+        return 4;
+    }
+    out[1] = char(127);
+    qToBigEndian(quint64(payloadLength), out + 2);
+    return 10;
 }
 
 QByteArray controlFrame(Opcode opcode, QByteArrayView payload)
 {
     payload = payload.first(std::min<qsizetype>(payload.size(), 125));
-    QByteArray frame;
-    frame.reserve(2 + payload.size());
-    appendHeader(frame, opcode, payload.size());
+    char header[MaxHeaderBytes];
+    QByteArray frame(header, writeHeader(header, opcode, payload.size()));
     frame.append(payload);
     return frame;
 }

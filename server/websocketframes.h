@@ -32,9 +32,12 @@ enum CloseCode : quint16 {
     TooLarge = 1009,
 };
 
-/// The header of a server's frame (final, unmasked) carrying `payloadLength` bytes, appended
-/// to `out`: 2 to 10 bytes, the payload to be written after it.
-void appendHeader(QByteArray &out, Opcode opcode, qint64 payloadLength);
+/// The longest header of a server's frame.
+constexpr qsizetype MaxHeaderBytes = 10;
+/// Writes the header of a server's frame (final, unmasked) carrying `payloadLength` bytes to
+/// `out` and returns its length (2 to 10 bytes), the payload to be written after it. No
+/// allocation: it is written once per frame and recipient.
+qsizetype writeHeader(char (&out)[MaxHeaderBytes], Opcode opcode, qint64 payloadLength);
 /// A whole control frame: a close with `code` and `reason` (cut, at a character, to fit the
 /// 125 bytes a control frame may carry), or a ping or pong with `payload` (at most 125 bytes).
 QByteArray closeFrame(quint16 code, const QString &reason);
