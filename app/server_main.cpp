@@ -162,6 +162,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption deliverAfterSync(QStringLiteral("deliver-after-sync"),
         QStringLiteral("SQLite: send nothing before it is synced to disk (default: events go out "
                        "once committed, answers once synced; see docs/architecture.md)."));
+    const QCommandLineOption commitSpacing(QStringLiteral("commit-spacing-ms"),
+        QStringLiteral("SQLite: a commit (one fsync) begins at least this long after the one "
+                       "before; what comes meanwhile shares it (0: commit at once)."),
+        QStringLiteral("ms"), QStringLiteral("8"));
     const QCommandLineOption memory(
         QStringLiteral("memory"), QStringLiteral("Keep sessions in memory only (lost on exit)."));
     const QCommandLineOption redis(QStringLiteral("redis"),
@@ -211,8 +215,9 @@ int main(int argc, char *argv[])
     const QList<QCommandLineOption> configurable { listen, heartbeat, grace, maxParticipants,
         largeSession, maxHelpys, inviteExpiry, maxInviteExpiry, inviteGuesses, rate, ratePerAddress,
         hellos, trustedProxy, maxConnections, perUser, sessionsOwned, invites, queued, incoming,
-        data, memory, deliverAfterSync, redis, nodeId, tlsCert, tlsKey, metricsListen, logFormat,
-        helpyEndpoint, helpyModel, helpyContext, helpyTimeout, helpyRate };
+        data, memory, deliverAfterSync, commitSpacing, redis, nodeId, tlsCert, tlsKey,
+        metricsListen, logFormat, helpyEndpoint, helpyModel, helpyContext, helpyTimeout,
+        helpyRate };
     parser.addOptions(configurable);
     parser.addOption(config);
     QString configError;
@@ -261,6 +266,7 @@ int main(int argc, char *argv[])
         || !parsePositive(parser, invites.names().constFirst(), options.maxInvitesPerUserPerHour)
         || !parsePositive(parser, queued.names().constFirst(), queuedMiB)
         || !parsePositive(parser, incoming.names().constFirst(), incomingMiB)
+        || !parsePositive(parser, commitSpacing.names().constFirst(), options.commitSpacingMs)
         || !parsePositive(parser, helpyContext.names().constFirst(), options.helpyContextChars)
         || !parsePositive(parser, helpyTimeout.names().constFirst(), options.helpyTimeoutSeconds)
         || !parsePositive(parser, helpyRate.names().constFirst(), options.helpyAnswersPerMinute)) {

@@ -5,7 +5,8 @@
 // about 250 bytes) in a random session's log and its sender's answer (about 100 bytes).
 //
 //   helpy-storebench [--sessions 2000] [--users 10000] [--rate 2000] [--seconds 20]
-//                    [--per-group 4] [--deletes-per-second 0] [--dir DIR]
+//                    [--per-group 4] [--deletes-per-second 0] [--commit-spacing-ms 8]
+//                    [--dir DIR]
 //
 // A group of --per-group messages is committed every per-group/rate seconds (4 every 2 ms
 // = 2,000 a second), as the event loop commits what one pass changed. Prints one JSON line:
@@ -14,6 +15,7 @@
 // write-ahead log hold at the end. With --deletes-per-second, that many sessions a second are
 // deleted meanwhile (each a commit of its own, counted in the durable times): each starts the
 // writer's sweep of the event log, whose steps ride along with the messages' transactions.
+#include "serveroptions.h"
 #include "sqlitesessionstore.h"
 
 #include <QCommandLineParser>
@@ -71,8 +73,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption dirOption(QStringLiteral("dir"),
         QStringLiteral("directory for the database (default: a temporary one)"),
         QStringLiteral("dir"));
+    const QCommandLineOption spacingOption(QStringLiteral("commit-spacing-ms"),
+        QStringLiteral("least time from one commit to the next (helpy-server's default)"),
+        QStringLiteral("ms"), QString::number(ServerOptions().commitSpacingMs));
     parser.addOptions({ sessionsOption, usersOption, rateOption, secondsOption, groupOption,
-        deletesOption, dirOption });
+        deletesOption, dirOption, spacingOption });
     parser.process(app);
     const int sessions = std::max(1, parser.value(sessionsOption).toInt());
     const int users = std::max(1, parser.value(usersOption).toInt());
@@ -80,12 +85,14 @@ int main(int argc, char *argv[])
     const int seconds = std::max(1, parser.value(secondsOption).toInt());
     const int perGroup = std::max(1, parser.value(groupOption).toInt());
     const int deletesPerSecond = std::max(0, parser.value(deletesOption).toInt());
+    const int spacingMs = std::max(0, parser.value(spacingOption).toInt());
 
     QTemporaryDir temporary;
     const QString dir = parser.isSet(dirOption) ? parser.value(dirOption) : temporary.path();
     const QString path = QDir(dir).filePath(QStringLiteral("storebench.sqlite"));
     QFile::remove(path);
     SqliteSessionStore store(path);
+    store.setCommitSpacing(std::chrono::milliseconds(spacingMs));
     QString error;
     if (!store.open(&error)) {
         std::fprintf(stderr, "cannot open %s: %s\n", qPrintable(path), qPrintable(error));
@@ -208,10 +215,12 @@ int main(int argc, char *argv[])
     const double cpu = cpuSeconds() - cpuBefore;
     const auto fileBytes = [&](const QString &suffix) { return QFileInfo(path + suffix).size(); };
     std::printf("{\"kind\":\"store\",\"sessions\":%d,\"users\":%d,\"rate\":%d,\"per_group\":%d,"
-                "\"deletions\":%d,\"messages\":%lld,\"cpu_s\":%.3f,\"cpu_per_message_us\":%.1f,"
+                "\"deletions\":%d,\"commit_spacing_ms\":%d,\"transactions\":%llu,\"messages\":%lld,"
+                "\"cpu_s\":%.3f,\"cpu_per_message_us\":%.1f,"
                 "\"durable_p50_ms\":%.2f,\"durable_p99_ms\":%.2f,\"durable_max_ms\":%.2f,"
                 "\"db_bytes\":%lld,\"wal_bytes\":%lld,\"failed\":%s}\n",
-        sessions, users, rate, perGroup, deletions, messages, cpu,
+        sessions, users, rate, perGroup, deletions, spacingMs,
+        static_cast<unsigned long long>(store.writtenTransactions()), messages, cpu,
         cpu * 1e6 / double(std::max<qint64>(1, messages)), percentile(durableMs, 0.5),
         percentile(durableMs, 0.99), percentile(durableMs, 1.0), fileBytes(QString()),
         fileBytes(QStringLiteral("-wal")), failed ? "true" : "false");

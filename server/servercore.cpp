@@ -54,6 +54,7 @@ bool ServerCore::openSqlite(QString *error)
 {
     auto sqlite = std::make_unique<SqliteSessionStore>(m_options.dataPath);
     sqlite->setAnswerBudget(m_options.answerBytesTotal);
+    sqlite->setCommitSpacing(std::chrono::milliseconds(m_options.commitSpacingMs));
     if (!sqlite->open(error))
         return false;
     m_ownStore = std::move(sqlite);

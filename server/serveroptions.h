@@ -91,6 +91,10 @@ struct ServerOptions
     /// every session starts a new epoch and clients take a snapshot (docs/architecture.md,
     /// "Deliver before the sync"). False: nothing goes out before its sync (--deliver-after-sync).
     bool deliverBeforeSync = true;
+    /// SQLite: a commit (one fsync) begins at least this long after the one before: under
+    /// load, what the event loop commits meanwhile shares it (at most 1000 / this many fsyncs
+    /// a second); after a quiet spell nothing waits (--commit-spacing-ms; 0: none).
+    int commitSpacingMs = 8;
     /// redis://HOST:PORT shared by several nodes (overrides dataPath); empty: not used.
     QString redisUrl;
     /// This node's name among those sharing redisUrl; empty: a random one.

@@ -184,7 +184,7 @@ bool SqliteSessionStore::open(QString *error)
     if (!markRunning())
         return fail(m_lastError);
     QString writerError;
-    if (!m_writer->start({ m_path, m_answerBytesLoaded, CacheKiB }, &writerError))
+    if (!m_writer->start({ m_path, m_answerBytesLoaded, CacheKiB, m_commitSpacing }, &writerError))
         return fail(writerError);
     qCInfo(lcServer) << "storage:" << describe();
     return true;

@@ -56,6 +56,8 @@ public:
     /// requestId, SqliteWriter::answerBytes); the file keeps those and trims the older ones.
     /// Before open().
     void setAnswerBudget(qint64 bytesLoaded);
+    /// SqliteWriter::Options::commitSpacing, before open().
+    void setCommitSpacing(std::chrono::microseconds spacing) { m_commitSpacing = spacing; }
     /// SQL transactions the writer thread committed (each one fsync) so far.
     quint64 writtenTransactions() const { return m_writer->transactions(); }
 
@@ -75,6 +77,7 @@ private:
     bool m_running = false; ///< 'running' is in meta: removed when this store closes cleanly
     SqliteWriter::Batch m_open; ///< the open transaction's writes, for the writer
     qint64 m_answerBytesLoaded = 64 * 1024 * 1024;
+    std::chrono::microseconds m_commitSpacing { 0 };
     /// Shared with the durability barriers, which may outlive the store; stopped (its writes
     /// done) by the destructor before the loop's connection closes.
     std::shared_ptr<SqliteWriter> m_writer = std::make_shared<SqliteWriter>();

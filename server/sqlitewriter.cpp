@@ -134,8 +134,11 @@ quint64 SqliteWriter::submit(Batch batch)
     std::lock_guard lock(m_mutex);
     if (!m_error.isEmpty() || m_stopping)
         return 0;
+    // Only an empty queue has the writer waiting for it: one wake-up per commit, not per
+    // batch (the spacing's wait is not woken by every batch that joins it).
+    if (m_queue.isEmpty())
+        m_work.notify_one();
     m_queue.append(std::move(batch));
-    m_changed.notify_all();
     return ++m_submitted;
 }
 
@@ -148,7 +151,10 @@ quint64 SqliteWriter::submitted() const
 QString SqliteWriter::waitDurable(quint64 number)
 {
     std::unique_lock lock(m_mutex);
+    ++m_hurried;
+    m_work.notify_one();
     m_changed.wait(lock, [&] { return m_durable >= number || !m_error.isEmpty(); });
+    --m_hurried;
     return m_durable >= number ? QString() : m_error;
 }
 
@@ -183,7 +189,7 @@ void SqliteWriter::stop()
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
-        m_changed.notify_all();
+        m_work.notify_one();
     }
     if (m_thread.joinable())
         m_thread.join();
@@ -227,6 +233,8 @@ void SqliteWriter::run()
                 m_error = described(error.isEmpty() ? db.lastError().text() : error);
             m_changed.notify_all();
         }
+        using Clock = std::chrono::steady_clock;
+        Clock::time_point lastCommit;
         while (opened) {
             QList<Batch> batches;
             quint64 last = 0;
@@ -234,10 +242,14 @@ void SqliteWriter::run()
                 std::unique_lock lock(m_mutex);
                 // A sweep under way goes on while nothing else is to be written; it is
                 // stored, so a stop leaves it for the next run.
-                m_changed.wait(lock,
+                m_work.wait(lock,
                     [this] { return !m_queue.isEmpty() || m_stopping || m_sweep.has_value(); });
                 if (m_queue.isEmpty() && m_stopping)
                     break; // everything is written
+                // Too soon after the last commit: what arrives meanwhile joins this one.
+                m_work.wait_until(lock, lastCommit + m_options.commitSpacing,
+                    [this] { return m_stopping || m_hurried > 0; });
+                lastCommit = Clock::now();
                 batches = std::exchange(m_queue, {});
                 last = m_submitted;
             }
@@ -280,7 +292,7 @@ QString SqliteWriter::apply(const QList<Batch> &batches, bool *ok)
         }
     }
     // A sweep under way takes one step in each transaction: with the batches, it costs no
-    // fsync of its own; alone (nothing else waits), it goes on as fast as it may.
+    // fsync of its own; alone (nothing else waits), it goes on a step per commit spacing.
     if (m_sweep && !sweepStep(&error)) {
         db.rollback();
         return error;

@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -67,6 +68,11 @@ public:
         /// The answers' bytes kept (answerBytes, newest first): what load() reads of them.
         qint64 answerBytesKept = 64 * 1024 * 1024;
         int cacheKiB = 32 * 1024;
+        /// A commit begins at least this long after the one before began: under load the
+        /// batches that arrive meanwhile share its fsync (at most 1 s / this many per
+        /// second). A commit after a quiet spell is not delayed. waitDurable() and stop()
+        /// do not wait for it.
+        std::chrono::microseconds commitSpacing { 0 };
     };
     /// A sweep of the event log looks at this many rows in each transaction.
     static constexpr int SweepRows = 1024;
@@ -126,13 +132,15 @@ private:
     QString m_connectionName;
 
     mutable std::mutex m_mutex;
-    std::condition_variable m_changed;
+    std::condition_variable m_changed; ///< ready, durable or failed: for the waiting threads
+    std::condition_variable m_work; ///< for the writer: a batch, a stop or a hurry
     QList<Batch> m_queue;
     quint64 m_submitted = 0;
     quint64 m_durable = 0;
     quint64 m_transactions = 0;
     bool m_ready = false;
     bool m_stopping = false;
+    int m_hurried = 0; ///< threads in waitDurable(): the next commit is not spaced
     QString m_error;
     struct Notification
     {

@@ -4,9 +4,11 @@
 // its next transaction (one fsync), a failed write fails every later barrier and commit, and
 // closing the store writes what was committed. A deleted session's earlier events are never
 // loaded again and are swept from the file in steps; the answers kept are trimmed to the
-// bytes load() reads.
+// bytes load() reads. With a commit spacing, what is handed over within it shares the next
+// commit, while a barrier and closing the store do not wait for it.
 #include "sqlitesessionstore.h"
 
+#include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -25,6 +27,7 @@ class TestSqliteWriter : public QObject
 
     QTemporaryDir dir;
     QString path;
+    QElapsedTimer sinceClosing;
     int connections = 0;
 
     /// A connection of the test's own on the file, as another process would have.
@@ -290,6 +293,71 @@ private Q_SLOTS:
         QCOMPARE(loaded.last().requestId, u"r-%1"_s.arg(Answers - 1)); // oldest first
         QCOMPARE(loaded.first().requestId, u"r-%1"_s.arg(Answers - loaded.size()));
         QCOMPARE(loaded.last().userId, u"u-%1"_s.arg((Answers - 1) % 7));
+    }
+
+    void batchesWithinTheCommitSpacingShareTheNextCommit()
+    {
+        using namespace std::chrono_literals;
+        constexpr auto Spacing = 1s;
+        SqliteSessionStore store(path);
+        store.setCommitSpacing(Spacing);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        (void)store.load();
+        const quint64 before = store.writtenTransactions();
+        QElapsedTimer sinceFirst;
+        sinceFirst.start();
+        int durable = 0;
+        const auto commitAndCount = [&](int n) {
+            saveUserCommitted(store, n);
+            store.notifyWhenDurable(this, [&](const QString &error) {
+                QCOMPARE(error, QString());
+                ++durable;
+            });
+        };
+        // After a quiet spell the first commit goes at once (well within the spacing).
+        commitAndCount(0);
+        QTRY_COMPARE_WITH_TIMEOUT(durable, 1, 5000);
+        QCOMPARE(store.writtenTransactions() - before, 1u);
+        // The next nine, handed over at once, wait for the spacing and share one commit.
+        for (int n = 1; n < 10; ++n)
+            commitAndCount(n);
+        QTRY_COMPARE_WITH_TIMEOUT(durable, 10, 10000);
+        QVERIFY2(sinceFirst.elapsed() >= 1000, qPrintable(QString::number(sinceFirst.elapsed())));
+        QCOMPARE(store.writtenTransactions() - before, 2u);
+        QCOMPARE(countRows(u"users"_s), 10);
+    }
+
+    void aBarrierAndClosingDoNotWaitForTheCommitSpacing()
+    {
+        using namespace std::chrono_literals;
+        // Declared before the store: should the barrier hang, closing the store (which does
+        // not wait either) releases it before the future's destructor waits for it.
+        std::future<QString> barrier;
+        {
+            SqliteSessionStore store(path);
+            store.setCommitSpacing(1h);
+            QString error;
+            QVERIFY2(store.open(&error), qPrintable(error));
+            (void)store.load();
+            saveUserCommitted(store, 0); // the first commit: at once
+            bool first = false;
+            store.notifyWhenDurable(this, [&](const QString &) { first = true; });
+            QTRY_VERIFY_WITH_TIMEOUT(first, 5000);
+            saveUserCommitted(store, 1); // within the hour
+            // The event loop waits for it when it closes, and so may a thread: at once.
+            barrier = std::async(std::launch::async, store.durabilityBarrier());
+            QCOMPARE(barrier.wait_for(10s), std::future_status::ready);
+            QCOMPARE(barrier.get(), QString());
+            QCOMPARE(countRows(u"users"_s), 2);
+            saveUserCommitted(store, 2);
+            saveUserCommitted(store, 3);
+            sinceClosing.start();
+        }
+        // Closing wrote the last two without waiting for the hour.
+        QVERIFY2(
+            sinceClosing.elapsed() < 10'000, qPrintable(QString::number(sinceClosing.elapsed())));
+        QCOMPARE(countRows(u"users"_s), 4);
     }
 
     void closingTheStoreWritesWhatWasCommitted()
