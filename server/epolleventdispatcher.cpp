@@ -73,9 +73,14 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     for (int i = 0; i < count; ++i) {
         const int fd = ready[i].data.fd;
         if (fd == m_wakeFd) {
-            m_wakeUpPending.store(false, std::memory_order_release);
+            // Drained first, then the flag cleared: cleared first, a wake-up written in
+            // between would be drained unseen with the flag set again, and every later
+            // wakeUp() would skip the write — the loop asleep with posts queued. A post whose
+            // wake-up finds the flag still set is in the queue already: the next pass's
+            // sendPostedEvents() takes it.
             eventfd_t drained;
             (void)eventfd_read(m_wakeFd, &drained);
+            m_wakeUpPending.store(false, std::memory_order_release);
             continue;
         }
         if (notifiers)

@@ -19,6 +19,7 @@
 
 #include <memory>
 #include <thread>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 using namespace Protocol;
@@ -138,6 +139,43 @@ private Q_SLOTS:
         QCOMPARE(loop.exec(), 0);
         late.join();
         QVERIFY2(clock.elapsed() < 2000, "the post did not wake the loop");
+    }
+
+    // Several threads posting as fast as they can: every post is seen, and nothing but the
+    // posts wakes the loop (no timer but a 10-s guard; QTRY's own polling would hide a lost
+    // wake-up). The dispatcher once cleared its "a wake-up is pending" flag before draining
+    // the eventfd: a wake-up written in between was drained unseen, the flag stayed set, and
+    // every later one was skipped — the loadgen's main thread slept with posts queued, and
+    // the server's durable-write notices waited for the next socket event.
+    void manyThreadsPostingNeverLeaveAPostUnseen()
+    {
+        constexpr int Threads = 4;
+        constexpr int PerThread = 50'000;
+        int received = 0;
+        QEventLoop loop;
+        QTimer guard;
+        guard.setSingleShot(true);
+        connect(&guard, &QTimer::timeout, &loop, [&] { loop.exit(1); });
+        guard.start(10'000);
+        std::vector<std::thread> posters;
+        for (int t = 0; t < Threads; ++t) {
+            posters.emplace_back([&] {
+                for (int i = 0; i < PerThread; ++i) {
+                    QMetaObject::invokeMethod(
+                        &loop,
+                        [&] {
+                            if (++received == Threads * PerThread)
+                                loop.exit(0);
+                        },
+                        Qt::QueuedConnection);
+                }
+            });
+        }
+        const int exit = loop.exec();
+        for (std::thread &poster : posters)
+            poster.join();
+        QCOMPARE(received, Threads * PerThread);
+        QCOMPARE(exit, 0);
     }
 
     void nestedLoopsAndExitWork()
