@@ -110,9 +110,12 @@ public:
     bool rosterSummary = false;
     /// The server is going away: frames still arriving are not answered.
     bool closing = false;
-    /// Which of the heartbeat's one-second ticks pings this connection (SessionServer spreads
+    /// Which of the heartbeat's ticks (10 ms each) pings this connection (SessionServer spreads
     /// the pings and digests of all connections over the heartbeat interval).
     int heartbeatSlot = 0;
+    /// Its slot comes round within a second of its arrival: that first ping is skipped (it
+    /// has just shown it is alive, and has no snapshot to check a digest against yet).
+    bool skipNextPing = false;
 
 protected:
     /// Writes a frame to the socket now. (Virtual for the tests' in-memory connections,

@@ -44,6 +44,11 @@ Q_SIGNALS:
     void textMessageReceived(const QString &text);
     void binaryMessageReceived(const QByteArray &data);
     void pong();
+    /// A message over setMaxIncomingMessageSize() was refused on its frame's header, before
+    /// any of it was buffered (`bytes`: what it would have been): a receiver may say why
+    /// with a last message, then the socket closes with 1009 (unless the receiver closed).
+    /// PlainWebSocket only; QWebSocket cuts such a message with 1009 after reading it.
+    void messageTooLarge(qint64 bytes);
     /// The connection ended (closed, cut or failed); emitted once.
     void disconnected();
     /// The kernel took `bytes` more of what waited in our memory.

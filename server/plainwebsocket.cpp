@@ -64,7 +64,16 @@ void PlainWebSocket::onReadyRead()
 bool PlainWebSocket::take(QByteArrayView bytes)
 {
     bool alive = true;
+    // Reset below while this object lives; once it is deleted (the destructor cleared the
+    // flag), nothing reads the pointer again. GCC cannot see that.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
     m_alive = &alive;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
     switch (m_state) {
     case State::Handshake:
         readHandshake(bytes);
@@ -183,6 +192,16 @@ bool PlainWebSocket::handle(WebSocketFrameDecoder::Message &&message)
         m_socket->disconnectFromHost();
         break;
     case Message::Failed:
+        if (message.code == TooLarge && m_state == State::Open) {
+            bool *alive = m_alive; // take()'s: false once this object is deleted
+            Q_EMIT messageTooLarge(message.size);
+            if (!*alive)
+                return false;
+            if (m_state != State::Open) { // the receiver closed (its close frame is out)
+                m_socket->disconnectFromHost();
+                break;
+            }
+        }
         qCDebug(lcServer).noquote()
             << "closing" << m_socket->peerAddress().toString() << "-" << message.text;
         if (m_state == State::Open)

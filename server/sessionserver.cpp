@@ -351,8 +351,12 @@ void SessionServer::Private::accept(
 
 void SessionServer::Private::addConnection(ClientConnection *connection)
 {
+    // Round robin: connections arriving together are spread over the whole interval.
+    const int slices = heartbeatSlices();
     connection->heartbeatSlot = nextHeartbeatSlot;
-    nextHeartbeatSlot = (nextHeartbeatSlot + 1) % heartbeatSlices();
+    nextHeartbeatSlot = (nextHeartbeatSlot + 1) % slices;
+    const int ticksUntilPing = (connection->heartbeatSlot - heartbeatTick + slices) % slices;
+    connection->skipNextPing = ticksUntilPing < 1000 / HeartbeatTickMs;
     heartbeatSlots[connection->heartbeatSlot].append(connection);
     connections.append(connection);
 }
@@ -392,8 +396,14 @@ void SessionServer::Private::wire(ClientConnection *connection)
 {
     FrameSocket *socket = connection->socket();
     connection->setLoopClock(&loopClock);
-    // Messages above the hard limit are cut by the socket (1009); below it we answer too_large.
-    socket->setMaxIncomingMessageSize(options.hardFrameLimit);
+    // ws:// refuses a message over the protocol's limit on its frame's header, so nothing of
+    // it is held, and lets us say why first. wss:// (Qt's reader) cuts messages over the hard
+    // limit (1009, nothing said); below it onTextMessage answers too_large.
+    const bool ownReader = qobject_cast<PlainWebSocket *>(socket) != nullptr;
+    socket->setMaxIncomingMessageSize(
+        ownReader ? options.limits.maxFrameBytes : options.hardFrameLimit);
+    QObject::connect(socket, &FrameSocket::messageTooLarge, connection,
+        [this, connection](qint64 bytes) { refuseTooLarge(connection, bytes); });
     QObject::connect(socket, &FrameSocket::textMessageReceived, connection,
         [this, connection](const QString &text) { onTextMessage(connection, text); });
     QObject::connect(socket, &FrameSocket::binaryMessageReceived, connection,
@@ -486,6 +496,8 @@ void SessionServer::Private::pingSlice(int slot)
     // A copy: a frame sent may find its peer gone, which takes it off the slot.
     const auto slice = heartbeatSlots[slot];
     for (ClientConnection *connection : slice) {
+        if (std::exchange(connection->skipNextPing, false))
+            continue;
         connection->ping();
         // With each heartbeat, a digest per followed session lets clients prove they match.
         for (auto it = connection->subscriptions.cbegin(); it != connection->subscriptions.cend();
@@ -535,6 +547,19 @@ void SessionServer::Private::sendError(
     connection->send(encode(Error { requestId, code, message }));
 }
 
+void SessionServer::Private::refuseTooLarge(ClientConnection *connection, qint64 bytes)
+{
+    if (connection->closing)
+        return;
+    qCInfo(lcServer) << connection->peer() << "sent a frame of" << bytes << "bytes";
+    sendError(connection, {}, ErrorCode::TooLarge,
+        QStringLiteral("frame of %1 bytes exceeds the limit of %2 bytes")
+            .arg(bytes)
+            .arg(options.limits.maxFrameBytes));
+    connection->closeWith(
+        QWebSocketProtocol::CloseCodeTooMuchData, QStringLiteral("frame too large"));
+}
+
 void SessionServer::Private::onTextMessage(ClientConnection *connection, const QString &text)
 {
     connection->markAlive();
@@ -542,13 +567,7 @@ void SessionServer::Private::onTextMessage(ClientConnection *connection, const Q
         return;
     const QByteArray utf8 = text.toUtf8();
     if (utf8.size() > options.limits.maxFrameBytes) {
-        qCInfo(lcServer) << connection->peer() << "sent a frame of" << utf8.size() << "bytes";
-        sendError(connection, {}, ErrorCode::TooLarge,
-            QStringLiteral("frame of %1 bytes exceeds the limit of %2 bytes")
-                .arg(utf8.size())
-                .arg(options.limits.maxFrameBytes));
-        connection->closeWith(
-            QWebSocketProtocol::CloseCodeTooMuchData, QStringLiteral("frame too large"));
+        refuseTooLarge(connection, utf8.size());
         return;
     }
     auto decoded = decodeClientFrame(utf8, options.limits);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "websocketframes.h"
 
+#include <limits>
+
 #include <QCryptographicHash>
 #include <QStringDecoder>
 #include <QUrl>
@@ -208,7 +210,8 @@ void WebSocketFrameDecoder::feed(QByteArrayView bytes, const Handler &handle)
         m_partial = bytes.sliced(offset).toByteArray();
 }
 
-bool WebSocketFrameDecoder::fail(quint16 code, const QString &why, const Handler &handle)
+bool WebSocketFrameDecoder::fail(
+    quint16 code, const QString &why, const Handler &handle, qint64 size)
 {
     m_finished = true;
     m_message = QByteArray();
@@ -216,6 +219,7 @@ bool WebSocketFrameDecoder::fail(quint16 code, const QString &why, const Handler
     message.kind = Message::Failed;
     message.code = code;
     message.text = why;
+    message.size = size;
     return handle(std::move(message));
 }
 
@@ -267,9 +271,16 @@ qsizetype WebSocketFrameDecoder::decodeFrame(
             return failWith(
                 ProtocolError, QStringLiteral("a new message before the last one's final frame"));
         // Refused on its header: a peer cannot make us buffer more than the limit.
-        if (length > quint64(m_maxMessageBytes - m_message.size()))
-            return failWith(
-                TooLarge, QStringLiteral("a message larger than %1 bytes").arg(m_maxMessageBytes));
+        if (length > quint64(m_maxMessageBytes - m_message.size())) {
+            const qint64 size
+                = length > quint64(std::numeric_limits<qint64>::max() - m_message.size())
+                ? std::numeric_limits<qint64>::max()
+                : m_message.size() + qint64(length);
+            *stopped = !fail(TooLarge,
+                QStringLiteral("a message larger than %1 bytes").arg(m_maxMessageBytes), handle,
+                size);
+            return 0;
+        }
     }
     if (bytes.size() < header || quint64(bytes.size() - header) < length)
         return 0;

@@ -91,6 +91,8 @@ public:
         QString text; ///< Text: the message; Close: the reason; Failed: why
         QByteArray data; ///< Binary: the message; Ping and Pong: the payload
         quint16 code = 0; ///< Close: the peer's code (NoStatus without); Failed: the one to send
+        /// Failed with TooLarge: the bytes the message would have had (its header said so).
+        qint64 size = 0;
     };
     /// Given each message as it completes; false stops the decoding at once (the receiver
     /// is gone: nothing of the decoder is touched after that).
@@ -120,7 +122,7 @@ private:
     /// Decodes one frame at the start of `bytes`: its length, or 0 when it is not all there
     /// (or the stream failed). `stopped` is set when the handler said stop.
     qsizetype decodeFrame(QByteArrayView bytes, const Handler &handle, bool *stopped);
-    bool fail(quint16 code, const QString &why, const Handler &handle);
+    bool fail(quint16 code, const QString &why, const Handler &handle, qint64 size = 0);
     bool deliver(quint8 opcode, QByteArray &&payload, const Handler &handle);
 
     qint64 m_maxMessageBytes;

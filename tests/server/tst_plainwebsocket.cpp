@@ -304,16 +304,44 @@ private Q_SLOTS:
         QTRY_COMPARE(server.connectionCount(), 0);
     }
 
+    // A message over the protocol's 64 KiB is refused on its frame's header: the server says
+    // why (error too_large, with the size the header announced) and closes with 1009 having
+    // read 100 bytes of its 70,000, so a peer cannot make it hold more than 64 KiB.
+    void aMessageOverTheLimitIsRefusedOnItsHeader()
+    {
+        SessionServer server;
+        QVERIFY(server.listen());
+        RawTcpWebSocket raw;
+        QVERIFY(raw.open(server.url()));
+        QTRY_COMPARE(server.connectionCount(), 1);
+        const QByteArray frame = clientFrame(Text, QByteArray(70'000, 'x'));
+        raw.socket.write(frame.first(14 + 100)); // the 14-byte header and 100 bytes of payload
+        QList<RawTcpWebSocket::Frame> frames;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (frames += raw.takeFrames(), raw.socket.state() == QAbstractSocket::UnconnectedState),
+            5000);
+        frames += raw.takeFrames();
+        QCOMPARE(frames.size(), 2);
+        QCOMPARE(frames[0].opcode, int(Text));
+        QVERIFY2(frames[0].payload.contains(R"("code":"too_large")")
+                && frames[0].payload.contains("frame of 70000 bytes"),
+            frames[0].payload.constData());
+        QCOMPARE(frames[1].opcode, int(Close));
+        QCOMPARE(qFromBigEndian<quint16>(frames[1].payload.constData()), 1009);
+        QTRY_COMPARE(server.connectionCount(), 0);
+        QCOMPARE(server.incomingBytes(), 0);
+    }
+
     // What the connections hold of incomplete messages is capped in total: the peer whose
     // message would pass the cap is closed, the others keep theirs, and a peer's share goes
-    // with it. (Each may still send up to hardFrameLimit: the total is what is bounded.)
+    // with it. (Each may hold up to the protocol's 64 KiB: the total is what is bounded.)
     void incompleteMessagesAreCappedInTotal()
     {
         ServerOptions options;
-        options.maxIncomingBytesTotal = 256 * 1024;
+        options.maxIncomingBytesTotal = 128 * 1024;
         SessionServer server(options);
         QVERIFY(server.listen());
-        const QByteArray start = clientFrame(Text, QByteArray(1024 * 1024, 'a')).first(100 * 1024);
+        const QByteArray start = clientFrame(Text, QByteArray(60 * 1024, 'a')).first(50 * 1024);
         std::vector<std::unique_ptr<RawTcpWebSocket>> peers;
         for (int i = 0; i < 3; ++i) {
             peers.push_back(std::make_unique<RawTcpWebSocket>());
