@@ -551,7 +551,8 @@ void SessionServer::Private::refuseTooLarge(ClientConnection *connection, qint64
 {
     if (connection->closing)
         return;
-    qCInfo(lcServer) << connection->peer() << "sent a frame of" << bytes << "bytes";
+    // Debug, as other protocol violations: on ws:// a 14-byte header is enough to be refused.
+    qCDebug(lcServer) << connection->peer() << "sent a frame of" << bytes << "bytes";
     sendError(connection, {}, ErrorCode::TooLarge,
         QStringLiteral("frame of %1 bytes exceeds the limit of %2 bytes")
             .arg(bytes)
