@@ -226,8 +226,8 @@ bool WebSocketFrameDecoder::fail(
 qsizetype WebSocketFrameDecoder::decodeFrame(
     QByteArrayView bytes, const Handler &handle, bool *stopped)
 {
-    const auto failWith = [&](quint16 code, const QString &why) {
-        *stopped = !fail(code, why, handle);
+    const auto failWith = [&](quint16 code, const QString &why, qint64 size = 0) {
+        *stopped = !fail(code, why, handle, size);
         return qsizetype(0);
     };
     if (bytes.size() < 2)
@@ -276,10 +276,8 @@ qsizetype WebSocketFrameDecoder::decodeFrame(
                 = length > quint64(std::numeric_limits<qint64>::max() - m_message.size())
                 ? std::numeric_limits<qint64>::max()
                 : m_message.size() + qint64(length);
-            *stopped = !fail(TooLarge,
-                QStringLiteral("a message larger than %1 bytes").arg(m_maxMessageBytes), handle,
-                size);
-            return 0;
+            return failWith(TooLarge,
+                QStringLiteral("a message larger than %1 bytes").arg(m_maxMessageBytes), size);
         }
     }
     if (bytes.size() < header || quint64(bytes.size() - header) < length)

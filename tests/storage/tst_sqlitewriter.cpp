@@ -27,7 +27,6 @@ class TestSqliteWriter : public QObject
 
     QTemporaryDir dir;
     QString path;
-    QElapsedTimer sinceClosing;
     int connections = 0;
 
     /// A connection of the test's own on the file, as another process would have.
@@ -334,6 +333,7 @@ private Q_SLOTS:
         // Declared before the store: should the barrier hang, closing the store (which does
         // not wait either) releases it before the future's destructor waits for it.
         std::future<QString> barrier;
+        QElapsedTimer sinceClosing;
         {
             SqliteSessionStore store(path);
             store.setCommitSpacing(1h);
