@@ -39,7 +39,9 @@ SessionServer::Private::Private(SessionServer *q, ServerOptions options)
     handshakeDeadlines.setTimeoutMs(this->options.handshakeTimeoutMs); // ws://: ours
     incoming.cap = this->options.maxIncomingBytesTotal;
     helloDeadlines.setTimeoutMs(this->options.helloTimeoutMs);
-    heartbeatSlots.resize(size_t(heartbeatSlices()));
+    heartbeatSlots.resize(size_t(heartbeatSchedule.slotCount()));
+    heartbeat.setSingleShot(true);
+    heartbeatClock.start();
     ServerMetrics &metrics = core.metrics();
     metrics.addGauge("helpy_connections", "WebSocket connections open now.",
         [this] { return double(connections.size()); });
@@ -123,7 +125,8 @@ bool SessionServer::listen()
                             << qt_error_string(errno);
 #endif
     if (d->options.heartbeatSeconds > 0) {
-        d->heartbeat.start(d->options.heartbeatSeconds * 1000 / d->heartbeatSlices());
+        d->heartbeatSchedule.start(d->heartbeatClock.elapsed());
+        d->armHeartbeat();
         d->loopClock.start();
     }
     qCInfo(lcServer) << "listening on" << url().toString();
@@ -134,6 +137,7 @@ void SessionServer::close()
 {
     d->core.flush(); // what was answered goes out before the goodbye
     d->heartbeat.stop();
+    d->heartbeatSchedule.stop();
     d->loopClock.stop();
     if (d->wsServer.isListening())
         d->wsServer.close();
@@ -352,11 +356,14 @@ void SessionServer::Private::accept(
 void SessionServer::Private::addConnection(ClientConnection *connection)
 {
     // Round robin: connections arriving together are spread over the whole interval.
-    const int slices = heartbeatSlices();
     connection->heartbeatSlot = nextHeartbeatSlot;
-    nextHeartbeatSlot = (nextHeartbeatSlot + 1) % slices;
-    const int ticksUntilPing = (connection->heartbeatSlot - heartbeatTick + slices) % slices;
-    connection->skipNextPing = ticksUntilPing < 1000 / HeartbeatTickMs;
+    nextHeartbeatSlot = (nextHeartbeatSlot + 1) % heartbeatSchedule.slotCount();
+    bool broughtForward = false;
+    const qint64 msUntilPing = heartbeatSchedule.msUntil(
+        connection->heartbeatSlot, heartbeatClock.elapsed(), &broughtForward);
+    connection->skipNextPing = msUntilPing < 1000;
+    if (broughtForward)
+        armHeartbeat(); // its slot comes before the one the timer waits for
     heartbeatSlots[connection->heartbeatSlot].append(connection);
     connections.append(connection);
 }
@@ -460,8 +467,10 @@ void SessionServer::Private::onClosed(ClientConnection *connection)
 
 void SessionServer::Private::onHeartbeat()
 {
-    const int slot = heartbeatTick;
-    heartbeatTick = (heartbeatTick + 1) % heartbeatSlices();
+    const int slot = heartbeatSchedule.slot();
+    heartbeatSchedule.advance([this](int next) { return !heartbeatSlots[size_t(next)].isEmpty(); },
+        heartbeatClock.elapsed());
+    armHeartbeat();
     if (slot == 0) {
         // Who is here matters to the other nodes only (presence claims): a single node does
         // not walk every connection for it (1.3 ms at 10,000 connections).
@@ -487,6 +496,12 @@ void SessionServer::Private::onHeartbeat()
         dropSilent(silent, now);
     }
     pingSlice(slot);
+}
+
+void SessionServer::Private::armHeartbeat()
+{
+    if (heartbeatSchedule.isRunning())
+        heartbeat.start(int(heartbeatSchedule.msUntilDue(heartbeatClock.elapsed())));
 }
 
 void SessionServer::Private::pingSlice(int slot)

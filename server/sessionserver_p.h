@@ -8,6 +8,7 @@
 #include "clientconnection.h"
 #include "deadlinequeue.h"
 #include "directtcpserver.h"
+#include "heartbeatschedule.h"
 #include "loopclock.h"
 #include "plainwebsocket.h"
 #include "servercore.h"
@@ -55,21 +56,22 @@ public:
     bool listening() const { return secure() ? wsServer.isListening() : tcpServer.isListening(); }
     void pauseAccepting();
     void resumeAccepting();
-    /// Ticks every HeartbeatTickMs; each tick pings (and sends digests to) one slice of the
+    /// Ticks every HeartbeatTickMs; each tick pings (and sends digests to) one slot of the
     /// connections, so each is pinged once per heartbeat interval and no pass of the loop
-    /// sends to more than a slice at once: at 10,000 connections and 15 s, 7 pings and
+    /// sends to more than a slot's at once: at 10,000 connections and 15 s, 7 pings and
     /// digests per tick. One tick a second sent 667 at once, and every peer's frames waited
     /// behind them; one every 100 ms sent 67, which still held the many-rooms bench's p99 at
     /// 2.3 ms (1.0 ms without heartbeats; 1.2 ms now). Presence and silence are checked once
-    /// per interval.
+    /// per interval, at slot 0. Empty slots are skipped (HeartbeatSchedule): an app hosting
+    /// five wakes six times an interval for it, not a hundred times a second.
     static constexpr int HeartbeatTickMs = 10;
-    QTimer heartbeat;
-    int heartbeatTick = 0;
+    QTimer heartbeat; ///< single shot, armed for the schedule's next tick
+    QElapsedTimer heartbeatClock;
+    HeartbeatSchedule heartbeatSchedule {
+        std::max(1, options.heartbeatSeconds * 1000 / HeartbeatTickMs), HeartbeatTickMs
+    };
     int nextHeartbeatSlot = 0;
-    int heartbeatSlices() const
-    {
-        return std::max(1, options.heartbeatSeconds * 1000 / HeartbeatTickMs);
-    }
+    void armHeartbeat();
     /// The connections by heartbeat slot (ClientConnection::heartbeatSlot): a tick walks its
     /// own slice only, not every connection.
     std::vector<QList<ClientConnection *>> heartbeatSlots;

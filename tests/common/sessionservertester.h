@@ -80,6 +80,9 @@ public:
         return std::exchange(*m_capture, {});
     }
 
+    /// The heartbeat's timer (single shot, armed for each tick the schedule keeps).
+    const QTimer &heartbeatTimer() const { return m_server.d->heartbeat; }
+
     /// What the front end does when a change could not be stored, without breaking a disk.
     void simulateStorageFailure(const QString &error) { m_server.d->onStorageFailed(error); }
 

@@ -128,6 +128,7 @@ private Q_SLOTS:
     void settingUpIsLinearInBytes();
     void nothingIsKeptForADeletedSession();
     void eachHeartbeatTickPingsOnlyItsSlice();
+    void aFewConnectionsWakeTheHeartbeatAFewTimesAnInterval();
 
 private:
     void start(int threshold, int intervalMs = 60000, int heartbeatSeconds = 15,
@@ -640,6 +641,38 @@ void TestLargeSession::eachHeartbeatTickPingsOnlyItsSlice()
         }
         QCOMPARE(sent, peers);
     }
+}
+
+void TestLargeSession::aFewConnectionsWakeTheHeartbeatAFewTimesAnInterval()
+{
+    // The app hosting a study group: a handful of connections, heartbeat 1 s (100 slots of
+    // 10 ms). The heartbeat wakes for slot 0 and the slots in use, not 100 times a second,
+    // and every connection is still pinged and sent its digests each interval.
+    ServerOptions options;
+    options.heartbeatSeconds = 1;
+    SessionServer server(options);
+    SessionServerTester tester(server);
+    QVERIFY(server.listen());
+    QSignalSpy wakeUps(&tester.heartbeatTimer(), &QTimer::timeout);
+    RawClient watcher;
+    RawClient other;
+    QVERIFY(watcher.signIn(server.url(), u"Watcher"_s));
+    QVERIFY(other.signIn(server.url(), u"Other"_s));
+    const QString id
+        = watcher.request({ { "type", "create_session" }, { "title", "Study" } })["sessionId"]
+              .toString();
+    QCOMPARE(watcher.request({ { "type", "join_session" }, { "sessionId", id } })["type"], "ack");
+    const auto digest = [](const QJsonObject &f) { return f["type"] == "session_digest"; };
+    QVERIFY(watcher.waitFor(digest, watcher.frames.size(), 3000));
+    wakeUps.clear();
+    constexpr int Intervals = 3;
+    for (int i = 0; i < Intervals; ++i)
+        QVERIFY2(watcher.waitFor(digest, watcher.frames.size(), 2000), "a digest each interval");
+    qInfo("heartbeat wake-ups in %d intervals with 2 connections: %lld", Intervals,
+        qlonglong(wakeUps.size()));
+    // Slot 0 and the two slots in use, each once an interval (and one more round at most).
+    QVERIFY2(wakeUps.size() <= 3 * (Intervals + 1), "skipped slots do not wake the server");
+    QCOMPARE(server.connectionCount(), 2); // both pinged in time, neither taken for silent
 }
 
 QTEST_GUILESS_MAIN(TestLargeSession)
