@@ -217,7 +217,7 @@ void DirectTcpSocket::flush()
     if (n > 0)
         Q_EMIT bytesWritten(n);
     if (m_state == State::Closing && bytesToWrite() == 0) {
-        closeNow();
+        closeNow(true);
         Q_EMIT disconnected();
     }
 }
@@ -269,7 +269,7 @@ void DirectTcpSocket::disconnectFromHost()
     m_state = State::Closing;
     m_readNotifier->setEnabled(false);
     if (bytesToWrite() == 0 && !m_failing) {
-        closeNow();
+        closeNow(true);
         Q_EMIT disconnected();
     }
     // Otherwise the queue goes out first (flush() closes then), or the failure cuts it.
@@ -295,7 +295,7 @@ void DirectTcpSocket::failLater()
     QMetaObject::invokeMethod(this, &DirectTcpSocket::abort, Qt::QueuedConnection);
 }
 
-void DirectTcpSocket::closeNow()
+void DirectTcpSocket::closeNow(bool linger)
 {
     m_state = State::Gone;
     m_spanCount = 0;
@@ -306,7 +306,10 @@ void DirectTcpSocket::closeNow()
     m_readNotifier->setEnabled(false);
     if (m_writeNotifier)
         m_writeNotifier->setEnabled(false);
-    ::close(m_descriptor);
+    if (linger && m_lingeringCloses)
+        m_lingeringCloses->close(m_descriptor);
+    else
+        ::close(m_descriptor);
 }
 
 void DirectTcpSocket::sendArena()
@@ -343,6 +346,8 @@ DirectTcpSocket *DirectTcpServer::takeSocket()
 
 void DirectTcpServer::incomingConnection(qintptr descriptor)
 {
-    m_accepted.append(new DirectTcpSocket(descriptor, this));
+    auto *socket = new DirectTcpSocket(descriptor, this);
+    socket->setLingeringCloses(&m_lingeringCloses);
+    m_accepted.append(socket);
     Q_EMIT socketAccepted();
 }

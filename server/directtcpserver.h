@@ -5,7 +5,10 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QTcpServer>
+
+#include "lingeringcloses.h"
 
 class QSocketNotifier;
 
@@ -84,8 +87,12 @@ public:
     /// The arena's allocation now (tests: a burst's is given back).
     static qsizetype arenaCapacity();
     /// Closes once everything written has left (pushed first: what is corked must be on its
-    /// way before the FIN); reads nothing more. disconnected() then.
+    /// way before the FIN); reads nothing more. disconnected() then. With LingeringCloses
+    /// set, the descriptor is handed to them (what the peer still sends does not make the
+    /// kernel reset the connection); otherwise it is closed.
     void disconnectFromHost();
+    /// Where disconnectFromHost() hands the descriptor (DirectTcpServer sets its own).
+    void setLingeringCloses(LingeringCloses *closes) { m_lingeringCloses = closes; }
     /// Closes now, dropping what waits. disconnected() then, unless already gone.
     void abort();
     /// Tells `observer` (or nobody) when bytes begin to wait in the queue, which can happen
@@ -120,7 +127,8 @@ private:
     void onWritable();
     /// A send failed (the peer is gone): cut later, outside the writer's call.
     void failLater();
-    void closeNow();
+    /// Gone now: the descriptor closed, or handed to the lingering closes when `linger`.
+    void closeNow(bool linger = false);
 
     struct Span
     {
@@ -141,6 +149,7 @@ private:
     QByteArray m_queue; ///< what the kernel refused, from m_queueOffset on
     qsizetype m_queueOffset = 0;
     BacklogObserver *m_observer = nullptr;
+    QPointer<LingeringCloses> m_lingeringCloses;
 };
 
 /**
@@ -156,6 +165,8 @@ public:
 
     /// The next socket accepted (this server's child until taken), or nullptr.
     DirectTcpSocket *takeSocket();
+    /// Where its sockets' descriptors linger when the server ends a connection.
+    const LingeringCloses &lingeringCloses() const { return m_lingeringCloses; }
 
 Q_SIGNALS:
     /// A socket waits to be taken.
@@ -166,4 +177,5 @@ protected:
 
 private:
     QList<DirectTcpSocket *> m_accepted;
+    LingeringCloses m_lingeringCloses;
 };

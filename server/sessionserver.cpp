@@ -50,6 +50,9 @@ SessionServer::Private::Private(SessionServer *q, ServerOptions options)
     metrics.addGauge("helpy_incoming_bytes",
         "Bytes of incomplete messages and handshakes held, all ws:// connections.",
         [this] { return double(incoming.held); });
+    metrics.addGauge("helpy_lingering_closes",
+        "ws:// connections the server ended, reading what the peer still sends before closing.",
+        [this] { return double(tcpServer.lingeringCloses().count()); });
     metrics.addGauge("helpy_queued_bytes", "Bytes queued unsent to slow readers, all connections.",
         [this] { return double(budgets.queuedBytes()); });
 }
@@ -227,6 +230,11 @@ QString SessionServer::healthWarning() const
 qint64 SessionServer::incomingBytes() const
 {
     return d->incoming.held;
+}
+
+int SessionServer::lingeringCloses() const
+{
+    return int(d->tcpServer.lingeringCloses().count());
 }
 
 int SessionServer::connectionCount() const

@@ -51,6 +51,8 @@ public:
     int connectionCount() const;
     /// Bytes of incomplete messages and handshakes the ws:// connections hold now.
     qint64 incomingBytes() const;
+    /// ws:// connections the server ended whose descriptors still linger (LingeringCloses).
+    int lingeringCloses() const;
     int sessionCount() const;
     /// The server's view of one session's roster (tests compare clients with it).
     QList<Protocol::Participant> participants(const QString &sessionId) const;

@@ -2,6 +2,7 @@
 // The server's own WebSocket for ws://: the frame decoder and the handshake on bytes, then
 // PlainWebSocket under a real SessionServer on 127.0.0.1 with a raw TCP client (the
 // protocol's corners QWebSocket will not produce) and a real QWebSocket.
+#include "lingeringcloses.h"
 #include "rawtcpwebsocket.h"
 #include "sessionserver.h"
 #include "websocketframes.h"
@@ -10,7 +11,15 @@
 #include <QTest>
 #include <QWebSocket>
 
+#include <QElapsedTimer>
+#include <QScopeGuard>
 #include <QtEndian>
+
+#include <cerrno>
+#include <cstring>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <memory>
 #include <vector>
@@ -82,6 +91,66 @@ QByteArray request(const QByteArray &extraHeaders = {}, const QByteArray &versio
            "Sec-WebSocket-Version: "
         + version + "\r\n" + extraHeaders + "\r\n";
 }
+
+} // namespace
+
+namespace {
+/// A ws:// connection after its handshake (RawTcpWebSocket's), kept as a bare descriptor:
+/// the test's own writes and reads, with nothing of Qt's reading in between.
+struct BarePeer
+{
+    int descriptor = -1;
+    ~BarePeer()
+    {
+        if (descriptor >= 0)
+            ::close(descriptor);
+    }
+    bool open(const QUrl &url)
+    {
+        RawTcpWebSocket raw;
+        if (!raw.open(url))
+            return false;
+        descriptor = ::dup(int(raw.socket.socketDescriptor()));
+        raw.socket.abort(); // closes Qt's descriptor only: the connection lives on in ours
+        return descriptor >= 0;
+    }
+    /// Sends `bytes` as the kernel takes them; 0, or the error that stopped it.
+    int send(const QByteArray &bytes) const
+    {
+        qsizetype sent = 0;
+        QDeadlineTimer deadline(5000);
+        while (sent < bytes.size() && !deadline.hasExpired()) {
+            const ssize_t n = ::send(descriptor, bytes.constData() + sent,
+                size_t(bytes.size() - sent), MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0)
+                sent += n;
+            else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                return errno;
+            else
+                QTest::qWait(1); // the server, on this thread, reads meanwhile
+        }
+        return sent == bytes.size() ? 0 : ETIMEDOUT;
+    }
+    /// Reads until the connection ends: 0 for an orderly end (the server's FIN), else the
+    /// error (ECONNRESET: a reset).
+    int readToEnd(QByteArray *received) const
+    {
+        QDeadlineTimer deadline(5000);
+        char buffer[4096];
+        while (!deadline.hasExpired()) {
+            const ssize_t n = ::recv(descriptor, buffer, sizeof buffer, MSG_DONTWAIT);
+            if (n > 0)
+                received->append(buffer, n);
+            else if (n == 0)
+                return 0;
+            else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                return errno;
+            else
+                QTest::qWait(1);
+        }
+        return ETIMEDOUT;
+    }
+};
 
 } // namespace
 
@@ -330,6 +399,57 @@ private Q_SLOTS:
         QCOMPARE(qFromBigEndian<quint16>(frames[1].payload.constData()), 1009);
         QTRY_COMPARE(server.connectionCount(), 0);
         QCOMPARE(server.incomingBytes(), 0);
+    }
+
+    // A peer sending a message over the limit in one go gets its answer and an orderly end,
+    // not a reset: the rest of the message, unread when the server ends the connection, is
+    // read and dropped until the peer's own FIN (LingeringCloses). Closed with bytes unread,
+    // the server's kernel resets the connection, which drops what it has not sent yet (our
+    // error and close frames, behind a slow link) and, on some systems, what the peer had
+    // received but not read.
+    void aRefusedPeerStillSendingGetsAnOrderlyEnd()
+    {
+        SessionServer server;
+        QVERIFY(server.listen());
+        BarePeer peer;
+        QVERIFY(peer.open(server.url()));
+        QTRY_COMPARE(server.connectionCount(), 1);
+        QCOMPARE(peer.send(clientFrame(Text, QByteArray(200'000, 'x'))), 0);
+        QByteArray received;
+        QCOMPARE(peer.readToEnd(&received), 0);
+        QVERIFY2(received.contains(R"("code":"too_large")"), received.constData());
+        QCOMPARE(server.connectionCount(), 0); // gone for the server at once
+        QCOMPARE(server.lingeringCloses(), 1); // until the peer's FIN
+        ::shutdown(peer.descriptor, SHUT_WR);
+        QTRY_COMPARE(server.lingeringCloses(), 0);
+    }
+
+    // A peer that never ends is closed at the deadline; one that floods is cut at the byte
+    // cap, before it. Nothing lingers longer or reads more.
+    void lingeringIsBoundedInTimeAndBytes()
+    {
+        SessionServer server;
+        QVERIFY(server.listen());
+        const QByteArray header = clientFrame(Text, QByteArray(70'000, 'x')).first(14);
+        BarePeer silent;
+        QVERIFY(silent.open(server.url()));
+        QCOMPARE(silent.send(header), 0);
+        QByteArray received;
+        QCOMPARE(silent.readToEnd(&received), 0);
+        QElapsedTimer lingered;
+        lingered.start();
+        QCOMPARE(server.lingeringCloses(), 1);
+        BarePeer flooding;
+        QVERIFY(flooding.open(server.url()));
+        QCOMPARE(flooding.send(header), 0);
+        QCOMPARE(flooding.readToEnd(&received), 0);
+        QCOMPARE(server.lingeringCloses(), 2);
+        const int sent = flooding.send(QByteArray(int(LingeringCloses::LingerBytes * 2), 'f'));
+        QVERIFY2(sent == 0 || sent == ECONNRESET || sent == EPIPE, std::strerror(sent));
+        QTRY_COMPARE(server.lingeringCloses(), 1); // the flood's, cut
+        QVERIFY2(lingered.elapsed() < LingeringCloses::LingerMs, "cut before the deadline");
+        QTRY_COMPARE_WITH_TIMEOUT(server.lingeringCloses(), 0, LingeringCloses::LingerMs + 3000);
+        QVERIFY(lingered.elapsed() >= LingeringCloses::LingerMs - 100);
     }
 
     // What the connections hold of incomplete messages is capped in total: the peer whose
