@@ -69,6 +69,33 @@ private Q_SLOTS:
         QCOMPARE(pair->received, texts);
     }
 
+    // A fan-out's text is turned into UTF-8 once for all its recipients (PlainWebSocket keeps
+    // the last one): each still gets exactly the text it was sent, whatever came before —
+    // another text of the same length, one changed in place after it was sent (a copy
+    // detaches), one on a raw buffer rewritten at the same address.
+    void aSharedTextIsConvertedOnceAndNeverMistakenForAnother()
+    {
+        auto pair = connect(64 * 1024 * 1024);
+        auto other = connect(64 * 1024 * 1024);
+        QVERIFY(pair && other);
+        QString text = QStringLiteral("{\"type\":\"event\",\"n\":%1}").arg(1);
+        pair->connection->send(text);
+        other->connection->send(text);
+        QString changed = text;
+        changed[changed.size() - 2] = u'2'; // same length, detached from what was sent
+        pair->connection->send(changed);
+        char16_t buffer[] = u"raw text, version A";
+        const qsizetype length = qsizetype(std::size(buffer)) - 1;
+        pair->connection->send(QString::fromRawData(reinterpret_cast<QChar *>(buffer), length));
+        buffer[length - 1] = u'B'; // the same address and length, other content
+        pair->connection->send(QString::fromRawData(reinterpret_cast<QChar *>(buffer), length));
+        other->connection->send(text);
+        const QStringList expected { text, changed, QStringLiteral("raw text, version A"),
+            QStringLiteral("raw text, version B") };
+        QTRY_COMPARE(pair->received, expected);
+        QTRY_COMPARE(other->received, QStringList({ text, text }));
+    }
+
     void framesGoToTheKernelNotOurMemory()
     {
         auto pair = connect(64 * 1024 * 1024);
