@@ -8,6 +8,7 @@
 // first snapshot and a snapshot differing by one participant from a shown 10,000-row list.
 // Prints one JSON line per figure.
 #include "participantlistmodel.h"
+#include "roster.h"
 
 #include <QGuiApplication>
 #include <QQmlComponent>
@@ -163,6 +164,27 @@ int main(int argc, char *argv[])
             timed(shown, diff, [&] { shown.model.applySnapshot(i % 2 == 0 ? plusOne : full); });
         print("snapshot_diff_by_one_10000", 10'000, diff);
         delete shown.list;
+    }
+
+    // The roster digest after one change (a presence flip): what a client computes to check
+    // a digest, and the server for its heartbeat digests and roster summaries (once per
+    // change, on the event loop).
+    for (int rows : { 1'000, 5'000, 10'000 }) {
+        Roster roster;
+        roster.applySnapshot(::roster(rows));
+        Participant changed = roster.at(rows / 2);
+        Timings hashes;
+        for (int i = 0; i < 200; ++i) {
+            changed.presence
+                = changed.presence == Presence::Online ? Presence::Offline : Presence::Online;
+            roster.upsert(changed);
+            const auto start = Clock::now();
+            if (roster.hash().size() != 64)
+                std::exit(1);
+            hashes.modelUs.push_back(usSince(start));
+            hashes.viewUs.push_back(0);
+        }
+        print("roster_hash", rows, hashes);
     }
 
     for (int rows : { 1'000, 5'000, 10'000 }) {

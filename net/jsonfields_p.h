@@ -91,6 +91,17 @@ template<typename Enum, std::size_t N> QString nameOf(const NameTable<Enum, N> &
     return {};
 }
 
+/// nameOf() without making a QString (the names are ASCII literals).
+template<typename Enum, std::size_t N>
+QByteArrayView asciiNameOf(const NameTable<Enum, N> &table, Enum value)
+{
+    for (const auto &[candidate, name] : table) {
+        if (candidate == value)
+            return QByteArrayView(name);
+    }
+    return {};
+}
+
 template<typename Enum, std::size_t N>
 std::optional<Enum> valueOf(const NameTable<Enum, N> &table, const QString &text)
 {

