@@ -29,6 +29,7 @@ public:
     void start();
     void stop();
     bool isRunning() const { return m_timer.isActive(); }
+    int tickMs() const { return m_tickMs; }
 
     /// Milliseconds the loop was stalled since start(), the stall in progress included.
     qint64 stalledMs() const;

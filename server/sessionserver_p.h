@@ -75,8 +75,11 @@ public:
     /// The connections by heartbeat slot (ClientConnection::heartbeatSlot): a tick walks its
     /// own slice only, not every connection.
     std::vector<QList<ClientConnection *>> heartbeatSlots;
-    /// Our own stalls, which liveness does not count against the peers.
-    LoopClock loopClock;
+    /// Our own stalls, which liveness does not count against the peers. It ticks ten times
+    /// an interval (at least every 100 ms): a stall shorter than a tick that ends between
+    /// two ticks goes uncounted, at most a tenth of the interval against a peer allowed two
+    /// (15 s: 1.5 s of 30), and an idle server is not woken ten times a second for it.
+    LoopClock loopClock { std::max(LoopClock::DefaultTickMs, options.heartbeatSeconds * 100) };
     QList<ClientConnection *> connections;
     /// Connections that have not said hello yet, and the one timer for them all.
     DeadlineQueue<ClientConnection *> helloDeadlines { [this](ClientConnection *const &connection) {

@@ -82,6 +82,8 @@ public:
 
     /// The heartbeat's timer (single shot, armed for each tick the schedule keeps).
     const QTimer &heartbeatTimer() const { return m_server.d->heartbeat; }
+    /// How often the loop clock (stall detection) ticks.
+    int loopClockTickMs() const { return m_server.d->loopClock.tickMs(); }
 
     /// What the front end does when a change could not be stored, without breaking a disk.
     void simulateStorageFailure(const QString &error) { m_server.d->onStorageFailed(error); }

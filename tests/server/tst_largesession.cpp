@@ -673,6 +673,14 @@ void TestLargeSession::aFewConnectionsWakeTheHeartbeatAFewTimesAnInterval()
     // Slot 0 and the two slots in use, each once an interval (and one more round at most).
     QVERIFY2(wakeUps.size() <= 3 * (Intervals + 1), "skipped slots do not wake the server");
     QCOMPARE(server.connectionCount(), 2); // both pinged in time, neither taken for silent
+    // The loop clock, which tells our own stalls from the peers' silence, ticks ten times an
+    // interval, at least every 100 ms: at the default 15 s, an idle server is not woken ten
+    // times a second for it.
+    QCOMPARE(tester.loopClockTickMs(), 100);
+    ServerOptions defaults;
+    defaults.heartbeatSeconds = 15;
+    SessionServer usual(defaults);
+    QCOMPARE(SessionServerTester(usual).loopClockTickMs(), 1500);
 }
 
 QTEST_GUILESS_MAIN(TestLargeSession)
