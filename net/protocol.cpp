@@ -753,7 +753,8 @@ QString rosterHash(QList<const Participant *> participants)
 {
     // Sorted by id as QString's operator< sorts (UTF-16 code units, a prefix first), on a
     // key of the first 8 code units packed into two integers, the ids compared only on a
-    // tie: 0.7 ms of string comparisons at N = 5,000 became a few µs.
+    // tie (5,000 random ids: the whole digest 1.40 -> 1.08 ms; the string comparisons of
+    // the plain sort were half of it).
     struct Keyed
     {
         quint64 high;
