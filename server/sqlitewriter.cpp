@@ -234,7 +234,9 @@ void SqliteWriter::run()
             m_changed.notify_all();
         }
         using Clock = std::chrono::steady_clock;
-        Clock::time_point lastCommit;
+        // None before the first: a default time point is the clock's epoch (the machine's
+        // boot), and within `commitSpacing` of the boot the first commit would wait.
+        std::optional<Clock::time_point> lastCommit;
         while (opened) {
             QList<Batch> batches;
             quint64 last = 0;
@@ -247,8 +249,10 @@ void SqliteWriter::run()
                 if (m_queue.isEmpty() && m_stopping)
                     break; // everything is written
                 // Too soon after the last commit: what arrives meanwhile joins this one.
-                m_work.wait_until(lock, lastCommit + m_options.commitSpacing,
-                    [this] { return m_stopping || m_hurried > 0; });
+                if (lastCommit) {
+                    m_work.wait_until(lock, *lastCommit + m_options.commitSpacing,
+                        [this] { return m_stopping || m_hurried > 0; });
+                }
                 lastCommit = Clock::now();
                 batches = std::exchange(m_queue, {});
                 last = m_submitted;
