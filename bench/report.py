@@ -73,6 +73,9 @@ if (results / "callgrind.txt").exists():
         if "=" in line:
             key, value = line.split("=", 1)
             callgrind[key] = value
+lookups = []
+if (results / "lookup.jsonl").exists():
+    lookups = [json.loads(l) for l in (results / "lookup.jsonl").read_text().splitlines() if l.startswith("{")]
 models = []
 if (results / "model.jsonl").exists():
     models = [json.loads(l) for l in (results / "model.jsonl").read_text().splitlines() if l.startswith("{")]
@@ -562,6 +565,13 @@ doc = template.format(
     variants=variants_md,
     callgrind="\n".join(f"- `{k}`: {int(v):,}" if v.isdigit() else f"- `{k}`: {v}" for k, v in callgrind.items())
     or "(not run)",
+    lookups=markdown_table(
+        ["ids", "std::hash<QString> (ns)", "StringMap (ns)", "StringMap ÷ std::hash"],
+        [[f"{l['ids']:,}", f"{l['std_hash_ns']:.1f}", f"{l['string_map_ns']:.1f}",
+          f"{l['string_map_ns'] / l['std_hash_ns']:.2f}×"] for l in lookups],
+    )
+    if lookups
+    else "(not run)",
     models=markdown_table(
         ["event", "rows shown", "events", "model µs (mean)", "model µs (p99)", "view relayout µs (mean)"],
         model_rows,

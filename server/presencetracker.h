@@ -3,6 +3,7 @@
 
 #include "backends.h"
 #include "protocol.h"
+#include "stringmap.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -11,7 +12,6 @@
 #include <QTimer>
 
 #include <memory>
-#include <unordered_map>
 
 class SessionRegistry;
 class Transactions;
@@ -108,5 +108,5 @@ private:
     SessionRegistry &m_registry;
     Transactions &m_transactions;
     QElapsedTimer m_clock;
-    std::unordered_map<QString, Tracked> m_tracked; ///< by user id
+    StringMap<Tracked> m_tracked; ///< by user id
 };

@@ -3,13 +3,13 @@
 
 #include "backends.h"
 #include "sessionstore.h"
+#include "stringmap.h"
 #include "userdirectory.h"
 
 #include <QHash>
 #include <QStringList>
 
 #include <memory>
-#include <unordered_map>
 
 class Session;
 struct ServerOptions;
@@ -88,7 +88,7 @@ private:
     const ServerOptions &m_options;
     const Backends &m_backends;
     UserDirectory m_users;
-    std::unordered_map<QString, std::unique_ptr<Session>> m_sessions;
+    StringMap<std::unique_ptr<Session>> m_sessions;
     QHash<QString, SessionStore::StoredInvite> m_invites;
     /// The invite (any node's; on a cluster, read fresh); null when unknown.
     SessionStore::StoredInvite *invite(const QString &code);
@@ -97,7 +97,7 @@ private:
 
     bool m_undoOpen = false;
     /// Each session as it was before the open transaction read it (null: created by it).
-    std::unordered_map<QString, std::unique_ptr<Session>> m_backups;
+    StringMap<std::unique_ptr<Session>> m_backups;
     /// Each invite as it was before the open transaction changed it (nullopt: created by it).
     QHash<QString, std::optional<SessionStore::StoredInvite>> m_inviteBackups;
 };

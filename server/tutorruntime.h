@@ -3,6 +3,7 @@
 
 #include "chatcompletionsclient.h"
 #include "protocol.h"
+#include "stringmap.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -12,7 +13,6 @@
 
 #include <deque>
 #include <memory>
-#include <unordered_map>
 
 class QNetworkAccessManager;
 class Session;
@@ -89,8 +89,7 @@ private:
     const ServerOptions &m_options;
     TutorHost &m_host;
     std::unique_ptr<QNetworkAccessManager> m_network;
-    std::unordered_map<QString, SessionTutors>
-        m_sessions; ///< sessions with questions waiting or answered
+    StringMap<SessionTutors> m_sessions; ///< sessions with questions waiting or answered
     QSet<QString> m_toldNotConnected; ///< sessions told there is no tutor model
     QElapsedTimer m_clock;
 };

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "stringmap.h"
+
 #include <QHash>
 #include <QString>
 
 #include <list>
 #include <optional>
 #include <set>
-#include <unordered_map>
 
 class ClientConnection;
 
@@ -78,7 +79,7 @@ private:
     void forgetAll(User &user);
 
     AnswerBudget m_budget;
-    std::unordered_map<QString, User> m_users; // by id; references stay valid on insert
+    StringMap<User> m_users; // by id; references stay valid on insert
     QHash<QString, QString> m_idByToken;
     RememberedAnswers m_answers; ///< everybody's, oldest first
     qint64 m_answerBytes = 0;
