@@ -97,6 +97,19 @@ void Session::applyChange(const ParticipantChangeEvent &event)
     m_roster.apply(event);
 }
 
+Protocol::SessionDigest Session::heartbeatDigest(qint64 nowMs, qint64 minIntervalMs) const
+{
+    const bool hashKept = !m_roster.cachedHash().isEmpty();
+    if (!hashKept && m_heartbeatDigest && m_heartbeatDigest->epoch == m_epoch
+        && nowMs - m_heartbeatHashAtMs < minIntervalMs)
+        return *m_heartbeatDigest; // changed again since: the last one, at its revision
+    if (!hashKept)
+        m_heartbeatHashAtMs = nowMs;
+    m_heartbeatDigest
+        = SessionDigest { m_id, m_epoch, m_revision, m_roster.hash(), int(m_roster.size()) };
+    return *m_heartbeatDigest;
+}
+
 QString Session::displayNameOf(const QString &participantId) const
 {
     const Participant *participant = m_roster.find(participantId);

@@ -111,6 +111,17 @@ public:
 
     Protocol::SessionSnapshot snapshot() const;
     /**
+     * What a heartbeat's session_digest says: the roster's hash and size, and the revision
+     * they are of. The hash costs O(N) once after each roster change (Roster::hash()), so a
+     * roster that changes again within `minIntervalMs` of the last hash computed here (a
+     * join storm) is given that last digest, at its own revision, until the interval has
+     * passed: a client at that revision checks it, one past it skips it (as it skips any
+     * digest not at its revision). However fast a large session changes, the heartbeat
+     * computes its hash at most once an interval; once it is quiet, the next digest is
+     * current. `nowMs` is any steady clock's milliseconds.
+     */
+    Protocol::SessionDigest heartbeatDigest(qint64 nowMs, qint64 minIntervalMs) const;
+    /**
      * A summary snapshot for `userId`'s connection: only the stage (owners, moderators,
      * Helpys, and `userId`) and the whole roster's size, and its hash when already computed
      * (rosterPartial).
@@ -139,6 +150,8 @@ private:
     QSet<QString> m_banned;
     Protocol::SessionSettings m_settings;
     bool m_deleted = false;
+    mutable std::optional<Protocol::SessionDigest> m_heartbeatDigest; // the last one given
+    mutable qint64 m_heartbeatHashAtMs = 0; // when heartbeatDigest() last computed a hash
 };
 
 /// A roster event about `participant`; Transactions::publish() fills in session, revision
