@@ -2,8 +2,8 @@
 #pragma once
 
 // The codec's direct JSON writer, for the frames the server encodes most (a chat message's
-// event): the very text QJsonDocument writes (Compact) for the same object, without building
-// a QJsonObject. Private to net/.
+// event, a roster event): the very text QJsonDocument writes (Compact) for the same object,
+// without building a QJsonObject. Private to net/.
 
 #include <QString>
 #include <QStringView>
@@ -11,7 +11,7 @@
 namespace Protocol::detail {
 
 /**
- * @brief Writes one JSON object, field by field, into a QString.
+ * @brief Writes one JSON object, field by field (and objects nested in it), into a QString.
  *
  * The caller gives the fields in the order QJsonObject keeps them (sorted by key) and
  * leaves out what QJsonObject would not hold, so the text is QJsonDocument's to the
@@ -34,9 +34,20 @@ public:
         name(key);
         m_text.append(QString::number(value));
     }
-    QString finish()
+    /// `"key":{`: the fields that follow are the nested object's, up to endObject().
+    void beginObject(QLatin1StringView key)
+    {
+        name(key);
+        m_first = true;
+    }
+    void endObject()
     {
         m_text.append(m_first ? u"{}" : u"}");
+        m_first = false; // the enclosing object has a field now
+    }
+    QString finish()
+    {
+        endObject();
         return std::move(m_text);
     }
 

@@ -489,6 +489,7 @@ private Q_SLOTS:
     void serverRoundTrip_data();
     void serverRoundTrip();
     void theDirectWriterWritesWhatQJsonDocumentWrites();
+    void rosterEventsAreWrittenAsQJsonDocumentWritesThem();
     void sessionSummaryRoundTrip();
     void sessionSummaryWithLastMessage();
     void previewsAreCutWhole();
@@ -527,6 +528,7 @@ private Q_SLOTS:
     void timestampFormat();
     void timestampParsing();
     void encodedTimestampsAreUtcWithMilliseconds();
+    void timestampsAreWrittenAsQtWritesThem();
     void rosterHashIsSortedAndStable();
     void rosterHashIsTheDefinitionsAtEverySize();
     void theRosterKeepsItsStageAndNames();
@@ -1767,6 +1769,33 @@ void TestProtocol::timestampFormat()
     QCOMPARE(back.timeSpec(), Qt::UTC);
 }
 
+void TestProtocol::timestampsAreWrittenAsQtWritesThem()
+{
+    // formatTimestamp writes the years 1970-9999 itself: the same text as Qt's ISO format,
+    // at the edges (the epoch, leap days, the turns of centuries, the last millisecond of
+    // 9999), at random times, and in other time specs; outside those years, Qt's text.
+    const auto qt = [](const QDateTime &t) { return t.toUTC().toString(Qt::ISODateWithMs); };
+    QList<qint64> times { 0, 1, 999, 1000, 86399999, 86400000, 951782400000 /* 2000-02-29 */,
+        951868799999, 4107542400000 /* 2100-03-01 */, 4107456000000, 253402300799999,
+        253402300800000, 253402300800001, -1, -86400000, -62135596800000 };
+    QRandomGenerator random(20261204);
+    for (int i = 0; i < 20000; ++i)
+        times.append(qint64(random.bounded(253402300800000.0)));
+    for (const qint64 ms : std::as_const(times)) {
+        const QDateTime utc = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+        QCOMPARE(formatTimestamp(utc), qt(utc));
+        if (ms % 7 == 0) {
+            const QDateTime offset = utc.toOffsetFromUtc(-(5 * 3600 + 1800));
+            QCOMPARE(formatTimestamp(offset), qt(utc));
+        }
+    }
+    QCOMPARE(formatTimestamp(QDateTime()), QString());
+    QCOMPARE(
+        formatTimestamp(QDateTime::fromMSecsSinceEpoch(0, Qt::UTC)), u"1970-01-01T00:00:00.000Z"_s);
+    QCOMPARE(formatTimestamp(QDateTime::fromMSecsSinceEpoch(253402300799999, Qt::UTC)),
+        u"9999-12-31T23:59:59.999Z"_s);
+}
+
 void TestProtocol::timestampParsing()
 {
     // Readers accept any ISO-8601 offset and normalise to UTC.
@@ -2002,6 +2031,60 @@ void TestProtocol::theDirectWriterWritesWhatQJsonDocumentWrites()
         m.replyTo = i % 4 ? QString() : text(6);
         m.kind = kinds.at(i % kinds.size());
         const ServerFrame frame = event;
+        const QString expected = QString::fromUtf8(compact(toJson(frame)));
+        QCOMPARE(encode(frame), expected);
+    }
+}
+
+void TestProtocol::rosterEventsAreWrittenAsQJsonDocumentWritesThem()
+{
+    // Every shape of participant_added / _updated / _removed (people and Helpys, with and
+    // without an actor, subject and instructions, every role and presence, a missing time),
+    // with awkward text: the direct writer's text is QJsonDocument's to the character, and
+    // decodes back to the same event.
+    const QList<char16_t> alphabet { u'a', u'Z', u'0', u' ', u'"', u'\\', u'/', 0x00, 0x01, 0x08,
+        0x09, 0x0a, 0x0c, 0x0d, 0x1f, 0x7f, 0xe9, 0x20ac, 0x4e2d, 0xfffd, 0xd83d, 0xde00 };
+    QRandomGenerator random(20261204);
+    const auto text = [&](int maxLength) {
+        QString s;
+        const int length = int(random.bounded(maxLength + 1));
+        for (int i = 0; i < length; ++i)
+            s.append(QChar(alphabet.at(qsizetype(random.bounded(alphabet.size())))));
+        return s;
+    };
+    const auto time = [&](int i) {
+        return i % 9 == 0
+            ? QDateTime()
+            : QDateTime::fromMSecsSinceEpoch(qint64(random.bounded(4102444800000.0)), Qt::UTC);
+    };
+    using Type = ParticipantChangeEvent::Type;
+    for (int i = 0; i < 3000; ++i) {
+        ParticipantChangeEvent e;
+        e.type = std::array { Type::Added, Type::Updated, Type::Removed }[size_t(i % 3)];
+        e.sessionId = text(12);
+        e.epoch = text(8);
+        e.revision = i % 5 == 0 ? std::numeric_limits<qint64>::max() / qint64(i + 1)
+                                : qint64(random.bounded(1000000));
+        e.actorId = i % 4 == 0 ? QString() : text(10);
+        e.timestamp = time(i);
+        Participant &p = e.participant;
+        p.type = i % 2 ? ParticipantType::Helpy : ParticipantType::User;
+        p.id = text(10);
+        p.displayName = text(20);
+        p.role = std::array { Role::Owner, Role::Moderator, Role::Member }[size_t(i / 3 % 3)];
+        p.presence = std::array { Presence::Online, Presence::Reconnecting,
+            Presence::Offline }[size_t(i / 9 % 3)];
+        p.joinedAt = time(i + 1);
+        p.subject = i % 5 == 1 ? QString() : text(12);
+        p.instructions = i % 7 == 2 ? QString() : text(30);
+        e.participantId = p.id;
+        e.participantType = p.type;
+        if (e.type == Type::Removed) {
+            e.participant = Participant { p.id, p.type };
+            e.reason = i % 2 ? ParticipantChangeEvent::Reason::Left
+                             : ParticipantChangeEvent::Reason::Removed;
+        }
+        const ServerFrame frame = e;
         const QString expected = QString::fromUtf8(compact(toJson(frame)));
         QCOMPARE(encode(frame), expected);
     }
