@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // helpy-fanout-driver: an in-process SessionServer and 100 in-process QWebSocket clients in
-// one session; then exactly one add_participant, fanned out to the 100. Under
+// one session; then exactly one add_participant, fanned out to the 100 (or, with
+// `--message --clients 5`, one send_message in a session of 5: a study group's chat). Under
 // `valgrind --tool=callgrind --instr-atstart=no` (bench/callgrind.sh) only that fan-out —
 // from the actor's send to the 100th receipt — is instrumented, so a regression shows as an
 // instruction count that does not depend on machine noise.
@@ -13,6 +14,7 @@
 #include <QTimer>
 #include <QWebSocket>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <vector>
@@ -40,9 +42,10 @@ QJsonObject parse(const QString &text)
 class Driver : public QObject
 {
 public:
-    Driver(SessionServer *server, int clients)
+    Driver(SessionServer *server, int clients, bool message)
         : m_server(server)
         , m_count(clients)
+        , m_message(message)
     { }
 
     void start()
@@ -94,7 +97,8 @@ private:
             if (++m_received == m_count + 1) {
                 CALLGRIND_STOP_INSTRUMENTATION;
                 m_measuring = false;
-                std::printf("fan-out of one add_participant to %d clients delivered\n", m_count);
+                std::printf("fan-out of one %s to %d clients delivered\n",
+                    m_message ? "send_message" : "add_participant", m_count);
                 QCoreApplication::exit(0);
             }
             return;
@@ -150,8 +154,12 @@ private:
             if (std::chrono::steady_clock::now() - m_lastFrame < std::chrono::milliseconds(500))
                 return;
             poll->stop();
-            const QString frame
-                = json({ { QStringLiteral("type"), QStringLiteral("add_participant") },
+            const QString frame = m_message
+                ? json({ { QStringLiteral("type"), QStringLiteral("send_message") },
+                    { QStringLiteral("requestId"), QStringLiteral("message") },
+                    { QStringLiteral("sessionId"), m_sessionId },
+                    { QStringLiteral("text"), QStringLiteral("Can we go over question 3?") } })
+                : json({ { QStringLiteral("type"), QStringLiteral("add_participant") },
                     { QStringLiteral("requestId"), QStringLiteral("add") },
                     { QStringLiteral("sessionId"), m_sessionId },
                     { QStringLiteral("participantType"), QStringLiteral("helpy") },
@@ -166,6 +174,7 @@ private:
 
     SessionServer *m_server;
     int m_count;
+    bool m_message;
     std::vector<QWebSocket *> m_sockets;
     int m_joined = 0;
     int m_received = 0;
@@ -191,7 +200,20 @@ int main(int argc, char *argv[])
             stderr, "helpy-fanout-driver: cannot listen: %s\n", qPrintable(server.errorString()));
         return 1;
     }
-    Driver driver(&server, 100);
+    int clients = 100;
+    bool message = false;
+    const QStringList args = app.arguments();
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        if (args.at(i) == QLatin1String("--message"))
+            message = true;
+        else if (args.at(i) == QLatin1String("--clients") && i + 1 < args.size())
+            clients = std::max(1, args.at(++i).toInt());
+        else {
+            std::fprintf(stderr, "usage: helpy-fanout-driver [--message] [--clients N]\n");
+            return 2;
+        }
+    }
+    Driver driver(&server, clients, message);
     QTimer::singleShot(0, &driver, [&driver] { driver.start(); });
     QTimer::singleShot(600'000, &app, [] {
         std::fprintf(stderr, "helpy-fanout-driver: timed out\n");

@@ -29,6 +29,22 @@ public:
         name(key);
         string(value);
     }
+    /// A field whose name is not a literal: escaped as a value is.
+    void field(QStringView key, QStringView value)
+    {
+        m_text.append(m_first ? u'{' : u',');
+        m_first = false;
+        string(key);
+        m_text.append(u':');
+        string(value);
+    }
+    void field(QStringView key, bool value)
+    {
+        m_text.append(m_first ? u'{' : u',');
+        m_first = false;
+        string(key);
+        m_text.append(value ? u":true" : u":false");
+    }
     void field(QLatin1StringView key, qint64 value)
     {
         name(key);

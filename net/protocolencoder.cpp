@@ -133,6 +133,45 @@ QString encodeParticipantChange(const ParticipantChangeEvent &e)
     return json.finish();
 }
 
+/**
+ * An ack as toText(toJson(frame)) writes it, written directly when its result holds only
+ * strings and booleans (send_message's, add_participant's, create_invite's, and the empty
+ * ones: the acks of nearly every request); nothing for another (a join's), which goes the
+ * QJsonObject way. toJson's own fields (requestId, revision, type) merged into the result's,
+ * all by key as QJsonObject keeps them.
+ */
+std::optional<QString> encodeFlatAck(const Ack &a)
+{
+    for (auto it = a.result.constBegin(); it != a.result.constEnd(); ++it) {
+        const QJsonValue value = it.value();
+        const QString key = it.key();
+        if ((!value.isString() && !value.isBool()) || key == "requestId"_L1 || key == "revision"_L1
+            || key == "type"_L1)
+            return std::nullopt;
+    }
+    detail::JsonText json(128);
+    auto next = a.result.constBegin();
+    const auto resultUpTo = [&](QStringView before) {
+        for (; next != a.result.constEnd() && (before.isNull() || next.key() < before); ++next) {
+            const QJsonValue value = next.value();
+            if (value.isBool())
+                json.field(QStringView(next.key()), value.toBool());
+            else
+                json.field(QStringView(next.key()), QStringView(value.toString()));
+        }
+    };
+    resultUpTo(u"requestId");
+    json.field("requestId"_L1, a.requestId);
+    if (a.revision) {
+        resultUpTo(u"revision");
+        json.field("revision"_L1, *a.revision);
+    }
+    resultUpTo(u"type");
+    json.field("type"_L1, u"ack");
+    resultUpTo({});
+    return json.finish();
+}
+
 } // namespace
 
 QJsonObject toJson(const Participant &p)
@@ -534,6 +573,10 @@ QString encode(const ServerFrame &frame)
         return encodeMessageEvent(*message);
     if (const auto *change = std::get_if<ParticipantChangeEvent>(&frame))
         return encodeParticipantChange(*change);
+    if (const auto *ack = std::get_if<Ack>(&frame)) {
+        if (std::optional<QString> text = encodeFlatAck(*ack))
+            return *std::move(text);
+    }
     return toText(toJson(frame));
 }
 

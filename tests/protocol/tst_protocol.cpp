@@ -490,6 +490,7 @@ private Q_SLOTS:
     void serverRoundTrip();
     void theDirectWriterWritesWhatQJsonDocumentWrites();
     void rosterEventsAreWrittenAsQJsonDocumentWritesThem();
+    void acksAreWrittenAsQJsonDocumentWritesThem();
     void sessionSummaryRoundTrip();
     void sessionSummaryWithLastMessage();
     void previewsAreCutWhole();
@@ -1767,6 +1768,68 @@ void TestProtocol::timestampFormat()
     const QDateTime back = parseTimestamp(text);
     QCOMPARE(back, time);
     QCOMPARE(back.timeSpec(), Qt::UTC);
+}
+
+void TestProtocol::acksAreWrittenAsQJsonDocumentWritesThem()
+{
+    // Acks with results of strings and booleans are written directly, the others (numbers,
+    // objects, arrays, null) as before: the same text either way, with result keys before,
+    // between and after requestId, revision and type, and awkward keys and values.
+    const QList<char16_t> alphabet { u'a', u'Z', u'0', u'"', u'\\', 0x01, 0x0a, 0xe9, 0x4e2d,
+        0xd83d, 0xde00, u'q', u'r', u's', u't', u'u' };
+    QRandomGenerator random(20261205);
+    const auto text = [&](int maxLength) {
+        QString s;
+        const int length = int(random.bounded(maxLength + 1));
+        for (int i = 0; i < length; ++i)
+            s.append(QChar(alphabet.at(qsizetype(random.bounded(alphabet.size())))));
+        return s;
+    };
+    const QStringList someKeys { u"messageId"_s, u"participantId"_s, u"inviteCode"_s, u"a"_s,
+        u"requestIc"_s, u"requestIda"_s, u"revisio"_s, u"revisionz"_s, u"tz"_s, u"type0"_s,
+        u"zeta"_s, u"Upper"_s, u"é"_s };
+    int direct = 0;
+    for (int i = 0; i < 3000; ++i) {
+        Ack ack;
+        ack.requestId = i % 6 == 0 ? QString() : text(8);
+        if (i % 3)
+            ack.revision = i % 5 == 0 ? std::numeric_limits<qint64>::max() - i
+                                      : qint64(random.bounded(100000));
+        const int fields = int(random.bounded(4));
+        bool flat = true;
+        for (int f = 0; f < fields; ++f) {
+            const QString key = i % 4 == 0 ? text(6) : someKeys.at(random.bounded(someKeys.size()));
+            switch (random.bounded(i % 10 == 0 ? 5 : 2)) {
+            case 0:
+                ack.result.insert(key, text(12));
+                break;
+            case 1:
+                ack.result.insert(key, bool(random.bounded(2)));
+                break;
+            case 2:
+                ack.result.insert(key, qint64(random.bounded(1000)));
+                flat = false;
+                break;
+            case 3:
+                ack.result.insert(key, QJsonObject { { u"x"_s, 1 } });
+                flat = false;
+                break;
+            default:
+                ack.result.insert(key, QJsonValue());
+                flat = false;
+            }
+        }
+        direct += flat;
+        const ServerFrame frame = ack;
+        QCOMPARE(encode(frame), QString::fromUtf8(compact(toJson(frame))));
+    }
+    QVERIFY(direct > 2000); // most took the direct way
+    // The acks the server sends most.
+    for (const Ack &ack : { makeAck(7, SendMessageResult { u"m-1"_s }), makeAck(std::nullopt),
+             makeAck(3, AddParticipantResult { u"h-2"_s }) }) {
+        const ServerFrame frame = ack;
+        QCOMPARE(encode(frame), QString::fromUtf8(compact(toJson(frame))));
+    }
 }
 
 void TestProtocol::timestampsAreWrittenAsQtWritesThem()
