@@ -32,18 +32,13 @@ public:
     /// A field whose name is not a literal: escaped as a value is.
     void field(QStringView key, QStringView value)
     {
-        m_text.append(m_first ? u'{' : u',');
-        m_first = false;
-        string(key);
-        m_text.append(u':');
+        name(key);
         string(value);
     }
     void field(QStringView key, bool value)
     {
-        m_text.append(m_first ? u'{' : u',');
-        m_first = false;
-        string(key);
-        m_text.append(value ? u":true" : u":false");
+        name(key);
+        m_text.append(value ? u"true" : u"false");
     }
     void field(QLatin1StringView key, qint64 value)
     {
@@ -68,10 +63,21 @@ public:
     }
 
 private:
-    void name(QLatin1StringView key)
+    /// What comes before a field: `{` for an object's first, `,` for the others.
+    void separator()
     {
         m_text.append(m_first ? u'{' : u',');
         m_first = false;
+    }
+    void name(QStringView key)
+    {
+        separator();
+        string(key);
+        m_text.append(u':');
+    }
+    void name(QLatin1StringView key)
+    {
+        separator();
         m_text.append(u'"').append(key).append(u"\":");
     }
     void string(QStringView s)

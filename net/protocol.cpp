@@ -636,24 +636,21 @@ QString utcTimestampText(qint64 ms)
     const int minute = int(inDay / 60 % 60);
     const int hour = int(inDay / 3600);
     char16_t text[24];
-    const auto put = [&text](int at, int value, int digits) {
+    char16_t *out = text;
+    // `digits` digits of `value`, then `after`.
+    const auto put = [&out](int value, int digits, char16_t after) {
         for (int i = digits - 1; i >= 0; --i, value /= 10)
-            text[at + i] = char16_t(u'0' + value % 10);
+            out[i] = char16_t(u'0' + value % 10);
+        out[digits] = after;
+        out += digits + 1;
     };
-    put(0, year, 4);
-    text[4] = u'-';
-    put(5, month, 2);
-    text[7] = u'-';
-    put(8, day, 2);
-    text[10] = u'T';
-    put(11, hour, 2);
-    text[13] = u':';
-    put(14, minute, 2);
-    text[16] = u':';
-    put(17, second, 2);
-    text[19] = u'.';
-    put(20, millis, 3);
-    text[23] = u'Z';
+    put(year, 4, u'-');
+    put(month, 2, u'-');
+    put(day, 2, u'T');
+    put(hour, 2, u':');
+    put(minute, 2, u':');
+    put(second, 2, u'.');
+    put(millis, 3, u'Z');
     return QString(reinterpret_cast<const QChar *>(text), 24);
 }
 

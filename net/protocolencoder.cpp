@@ -124,7 +124,8 @@ QString encodeParticipantChange(const ParticipantChangeEvent &e)
     json.field("participantType"_L1, toString(removed ? e.participantType : e.participant.type));
     if (removed) {
         json.field("reason"_L1,
-            e.reason == ParticipantChangeEvent::Reason::Left ? u"left"_s : u"removed"_s);
+            e.reason == ParticipantChangeEvent::Reason::Left ? QStringView(u"left")
+                                                             : QStringView(u"removed"));
     }
     json.field("revision"_L1, e.revision);
     json.field("sessionId"_L1, e.sessionId);

@@ -100,8 +100,7 @@ void Session::applyChange(const ParticipantChangeEvent &event)
 Protocol::SessionDigest Session::heartbeatDigest(qint64 nowMs, qint64 minIntervalMs) const
 {
     const bool hashKept = !m_roster.cachedHash().isEmpty();
-    if (!hashKept && m_heartbeatDigest && m_heartbeatDigest->epoch == m_epoch
-        && nowMs - m_heartbeatHashAtMs < minIntervalMs)
+    if (!hashKept && m_heartbeatDigest && nowMs - m_heartbeatHashAtMs < minIntervalMs)
         return *m_heartbeatDigest; // changed again since: the last one, at its revision
     if (!hashKept)
         m_heartbeatHashAtMs = nowMs;

@@ -24,6 +24,23 @@ Q_DECLARE_METATYPE(Protocol::ServerFrame)
 
 namespace {
 
+/// Random strings of up to maxLength characters of `alphabet` (the awkward ones: controls,
+/// quotes, surrogates…), for comparing the direct writer's text with QJsonDocument's.
+struct RandomText
+{
+    const QList<char16_t> &alphabet;
+    QRandomGenerator &random;
+
+    QString operator()(int maxLength) const
+    {
+        QString s;
+        const int length = int(random.bounded(maxLength + 1));
+        for (int i = 0; i < length; ++i)
+            s.append(QChar(alphabet.at(qsizetype(random.bounded(alphabet.size())))));
+        return s;
+    }
+};
+
 // ---------------------------------------------------------------- comparing frames
 // The frame structs have no operator== (only the shared values do), so each one lists its
 // members here; a field added to protocol.h must be added here too or round-trips miss it.
@@ -1778,13 +1795,7 @@ void TestProtocol::acksAreWrittenAsQJsonDocumentWritesThem()
     const QList<char16_t> alphabet { u'a', u'Z', u'0', u'"', u'\\', 0x01, 0x0a, 0xe9, 0x4e2d,
         0xd83d, 0xde00, u'q', u'r', u's', u't', u'u' };
     QRandomGenerator random(20261205);
-    const auto text = [&](int maxLength) {
-        QString s;
-        const int length = int(random.bounded(maxLength + 1));
-        for (int i = 0; i < length; ++i)
-            s.append(QChar(alphabet.at(qsizetype(random.bounded(alphabet.size())))));
-        return s;
-    };
+    const RandomText text { alphabet, random };
     const QStringList someKeys { u"messageId"_s, u"participantId"_s, u"inviteCode"_s, u"a"_s,
         u"requestIc"_s, u"requestIda"_s, u"revisio"_s, u"revisionz"_s, u"tz"_s, u"type0"_s,
         u"zeta"_s, u"Upper"_s, u"é"_s };
@@ -2068,13 +2079,7 @@ void TestProtocol::theDirectWriterWritesWhatQJsonDocumentWrites()
         0x09, 0x0a, 0x0c, 0x0d, 0x1f, 0x7f, 0xe9, 0x20ac, 0x4e2d, 0xfffd, 0xd83d, 0xde00, 0xdbff,
         0xdc00 };
     QRandomGenerator random(20261202);
-    const auto text = [&](int maxLength) {
-        QString s;
-        const int length = int(random.bounded(maxLength + 1));
-        for (int i = 0; i < length; ++i)
-            s.append(QChar(alphabet.at(qsizetype(random.bounded(alphabet.size())))));
-        return s;
-    };
+    const RandomText text { alphabet, random };
     const QList<MessageKind> kinds { MessageKind::Chat, MessageKind::Notice };
     for (int i = 0; i < 2000; ++i) {
         MessageEvent event;
@@ -2108,13 +2113,7 @@ void TestProtocol::rosterEventsAreWrittenAsQJsonDocumentWritesThem()
     const QList<char16_t> alphabet { u'a', u'Z', u'0', u' ', u'"', u'\\', u'/', 0x00, 0x01, 0x08,
         0x09, 0x0a, 0x0c, 0x0d, 0x1f, 0x7f, 0xe9, 0x20ac, 0x4e2d, 0xfffd, 0xd83d, 0xde00 };
     QRandomGenerator random(20261204);
-    const auto text = [&](int maxLength) {
-        QString s;
-        const int length = int(random.bounded(maxLength + 1));
-        for (int i = 0; i < length; ++i)
-            s.append(QChar(alphabet.at(qsizetype(random.bounded(alphabet.size())))));
-        return s;
-    };
+    const RandomText text { alphabet, random };
     const auto time = [&](int i) {
         return i % 9 == 0
             ? QDateTime()
