@@ -10,10 +10,12 @@
 #include "sessionserver.h"
 #include "websocketservice.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -119,6 +121,93 @@ private Q_SLOTS:
         QCOMPARE(digest.revision, session.revision());
         QCOMPARE(digest.rosterHash, rosterHash(session.participants()));
         QCOMPARE(diverged.count(), 0);
+    }
+
+    void aRosterChangingFasterThanItsDigestNeverLooksDiverged()
+    {
+        // A join storm in a real session: the server hashes the roster for heartbeats at
+        // most every 100 ms (Session::heartbeatDigest), so a member whose heartbeat slot
+        // comes just after another's is sent a digest of an earlier revision. Neither member
+        // may take that for a divergence, and once the storm is over both get a digest of
+        // the roster they show.
+        ServerOptions options;
+        options.heartbeatSeconds = 1;
+        options.maxHelpys = 1000;
+        options.maxRequestsPerSecond = 1000000;
+        SessionServer server(options);
+        QVERIFY(server.listen());
+        // Connected one after the other: neighbouring heartbeat slots, 10 ms apart.
+        WebSocketService ana, ben;
+        QVERIFY(connectAndWelcome(ana, server.url(), u"Ana"_s));
+        QVERIFY(connectAndWelcome(ben, server.url(), u"Ben"_s));
+        const QString id = resultIn<CreateSessionResult>(
+            await([&](auto done) { ana.createSession(u"Storm"_s, done); }).ack)
+                               .sessionId;
+        GroupSessionNotifier anaSession(&ana, id);
+        QSignalSpy anaLoaded(&anaSession, &GroupSessionNotifier::snapshotApplied);
+        anaSession.join();
+        QVERIFY(anaLoaded.wait(5000));
+        const QString code = resultIn<CreateInviteResult>(
+            await([&](auto done) { ana.createInvite(id, done); }).ack)
+                                 .inviteCode;
+        QVERIFY(await([&](auto done) { ben.joinByInvite(code, done); }).ok);
+        GroupSessionNotifier benSession(&ben, id);
+        QVERIFY(benSession.hasState());
+        QSignalSpy anaDiverged(&anaSession, &GroupSessionNotifier::divergenceDetected);
+        QSignalSpy benDiverged(&benSession, &GroupSessionNotifier::divergenceDetected);
+        int digests = 0, behind = 0;
+        connect(
+            &ben, &WebSocketService::sessionDigestReceived, this, [&](const SessionDigest &digest) {
+                ++digests;
+                behind += digest.revision < benSession.revision();
+            });
+
+        // For 2.5 heartbeat intervals: five Helpys added, then those five removed, and again
+        // (each five in flight at once), so the roster never stops changing.
+        QElapsedTimer storm;
+        storm.start();
+        int changes = 0, answered = 0;
+        QStringList helpys;
+        while (storm.elapsed() < 2500) {
+            const bool adding = helpys.isEmpty();
+            const QStringList removing = std::exchange(helpys, {});
+            for (int i = 0; i < 5; ++i) {
+                const auto done = [&](const WebSocketService::Reply &reply) {
+                    QVERIFY(reply.ok);
+                    if (adding)
+                        helpys.append(resultIn<AddParticipantResult>(reply.ack).participantId);
+                    ++answered;
+                };
+                if (adding) {
+                    ana.sendParticipantAdded(
+                        id, ParticipantType::Helpy, {}, u"Tutor %1"_s.arg(changes), done);
+                } else {
+                    ana.sendParticipantRemoved(id, removing.at(i), done);
+                }
+                ++changes;
+            }
+            QTRY_COMPARE(answered, changes);
+        }
+        qInfo("storm: %d changes in %lld ms", changes, storm.elapsed());
+        QVERIFY2(digests >= 2, qPrintable(QString::number(digests)));
+        QCOMPARE(anaDiverged.count(), 0);
+        QCOMPARE(benDiverged.count(), 0);
+        qInfo("Ben received %d digests, %d of them of an earlier revision", digests, behind);
+
+        // Quiet now: the next heartbeat's digest is of the last revision, and matches.
+        QTRY_COMPARE(benSession.revision(), server.revision(id));
+        QSignalSpy benDigests(&ben, &WebSocketService::sessionDigestReceived);
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(benDigests.cbegin(), benDigests.cend(),
+                                     [&](const QList<QVariant> &args) {
+                                         const auto digest = args.first().value<SessionDigest>();
+                                         return digest.revision == server.revision(id)
+                                             && digest.rosterHash
+                                             == rosterHash(benSession.participants());
+                                     }),
+            5000);
+        QCOMPARE(benSession.participants().size(), helpys.size() + 2);
+        QCOMPARE(anaDiverged.count(), 0);
+        QCOMPARE(benDiverged.count(), 0);
     }
 
     void aDivergentRosterIsReplacedByASnapshot()
